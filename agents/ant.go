@@ -1,0 +1,143 @@
+package agents
+
+import (
+	"github.com/ecosim/ecosim/rules"
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Ant is a forager's public state.
+type Ant struct {
+	ID        int32
+	Colony    int32 // the colony's agent ID
+	X, Y      int
+	Heading   int     // index into rules.Directions
+	Load      float64 // food carried [kg C]
+	Returning bool
+
+	nx antNext
+}
+
+type antNext struct {
+	x, y, heading            int
+	take, unload, lay, die   bool
+	returning                bool
+}
+
+type antAgent struct {
+	m   *Model
+	idx int32
+}
+
+func (a antAgent) Kind() string         { return "ant" }
+func (a antAgent) Decide(c *sim.Context) { a.m.decideAnt(&a.m.ants[a.idx], c) }
+
+func (m *Model) addAnt(colony int32, x, y, heading int) int32 {
+	idx := len(m.ants)
+	id := m.e.Spawn(antAgent{m: m, idx: int32(idx)})
+	m.register(KindAnt, idx)
+	m.ants = append(m.ants, Ant{ID: id, Colony: colony, X: x, Y: y, Heading: heading})
+	m.colony(colony).Workers++
+	return id
+}
+
+func (m *Model) decideAnt(a *Ant, c *sim.Context) {
+	col := m.colony(a.Colony)
+	nx := antNext{x: a.X, y: a.Y, heading: a.Heading, returning: a.Returning}
+	lifespan := max(m.cfg.Ants.Lifespan, 1)
+	starving := col.Starving && c.Rand.Bernoulli(0.05)
+	if c.Rand.Bernoulli(1/float64(lifespan)) || starving || !m.e.Alive(a.Colony) {
+		nx.die = true
+		a.nx = nx
+		return
+	}
+	if a.Returning {
+		m.antReturn(a, col, &nx, c)
+	} else {
+		m.antSearch(a, col, &nx, c)
+	}
+	a.nx = nx
+}
+
+// antReturn heads home by path integration, laying trail on the way.
+func (m *Model) antReturn(a *Ant, col *Colony, nx *antNext, c *sim.Context) {
+	dx, dy := col.X-a.X, col.Y-a.Y
+	if dx*dx <= 1 && dy*dy <= 1 {
+		nx.unload, nx.returning = true, false
+		nx.heading = (rules.Toward(-dx, -dy) + 8) % 8
+		if dx == 0 && dy == 0 {
+			nx.heading = c.Rand.Intn(8)
+		}
+		return
+	}
+	h := rules.Toward(dx, dy)
+	if c.Rand.Bernoulli(0.2) {
+		h = (h + 7 + 2*c.Rand.Intn(2)) % 8
+	}
+	nx.lay = true
+	m.antStep(a, nx, h)
+}
+
+// antSearch takes food where it stands, else steps forward, choosing among
+// the three cells ahead by their trail pheromone.
+func (m *Model) antSearch(a *Ant, col *Colony, nx *antNext, c *sim.Context) {
+	if m.food[m.grid.Index(a.X, a.Y)] > 1e-6 {
+		nx.take = true
+		return
+	}
+	pher := m.pher[col.Index]
+	var w [3]float64
+	for i := range 3 {
+		h := (a.Heading + 7 + i) % 8
+		x, y := a.X+rules.Directions[h][0], a.Y+rules.Directions[h][1]
+		if m.grid.Inside(x, y) {
+			w[i] = rules.HeadingWeight(pher[m.grid.Index(x, y)], i == 1)
+		}
+	}
+	i := rules.PickWeighted(w[:], c.Rand.Float64())
+	h := (a.Heading + 4) % 8 // boxed in: turn round
+	if i >= 0 {
+		h = (a.Heading + 7 + i) % 8
+	}
+	if c.Rand.Bernoulli(0.05) {
+		h = (h + 6 + 4*c.Rand.Intn(2)) % 8
+	}
+	m.antStep(a, nx, h)
+}
+
+// antStep moves one cell along heading h, staying inside the grid.
+func (m *Model) antStep(a *Ant, nx *antNext, h int) {
+	x, y := a.X+rules.Directions[h][0], a.Y+rules.Directions[h][1]
+	if !m.grid.Inside(x, y) {
+		h = (h + 4) % 8
+		x, y = a.X, a.Y
+	}
+	nx.x, nx.y, nx.heading = x, y, h
+}
+
+func (m *Model) applyAnt(id int32, c *sim.Context) {
+	a := m.ant(id)
+	nx := &a.nx
+	cell := m.grid.Index(a.X, a.Y)
+	if nx.die {
+		m.food[cell] += a.Load
+		a.Load = 0
+		m.colony(a.Colony).Workers--
+		m.die(id, "mortality", a.X, a.Y)
+		return
+	}
+	col := m.colony(a.Colony)
+	switch {
+	case nx.take:
+		got := min(m.cfg.Ants.Load, m.food[cell])
+		m.food[cell] -= got
+		a.Load += got
+		nx.returning = got > 0
+	case nx.unload:
+		col.Store += a.Load
+		m.tally.foodDelivered += a.Load
+		a.Load = 0
+	case nx.lay:
+		m.pher[col.Index][cell] += m.cfg.Ants.Pheromone.Deposit
+	}
+	a.X, a.Y, a.Heading, a.Returning = nx.x, nx.y, nx.heading, nx.returning
+}

@@ -1,0 +1,91 @@
+package agents
+
+import (
+	"fmt"
+
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Build makes a model from cfg and returns it with the engine it runs on;
+// the initial agents are placed with draws from the seed's world stream.
+func Build(cfg Config, ecfg sim.Config) (*Model, *sim.Engine, error) {
+	if len(cfg.Trees.Species) == 0 {
+		return nil, nil, fmt.Errorf("agents: no tree species")
+	}
+	g, err := sim.NewGrid(cfg.World.Width, cfg.World.Height)
+	if err != nil {
+		return nil, nil, err
+	}
+	ecfg.Transport = sim.TransportConfig{Latency: cfg.Network.Latency, Capacity: cfg.Network.Capacity, Loss: cfg.Network.Loss}
+	m := &Model{cfg: cfg, seed: ecfg.Seed, grid: g, DroughtFactor: 1}
+	m.e = sim.NewEngine(ecfg, m)
+	m.water = g.Layer(g.AddLayer("water", 20*cfg.World.Water.Mean))
+	m.nutrients = g.Layer(g.AddLayer("nutrients", cfg.World.Nutrients))
+	m.litter = g.Layer(g.AddLayer("litter", 0))
+	m.food = g.Layer(g.AddLayer("food", 0))
+	m.floor = g.Layer(g.AddLayer("floor_light", 1))
+	m.la = make([]float64, g.Cells())
+	m.occ = make([]int32, g.Cells())
+	for i := range m.occ {
+		m.occ[i] = -1
+	}
+	for i := range cfg.Ants.Colonies {
+		m.pher = append(m.pher, g.Layer(g.AddLayer(fmt.Sprintf("pheromone_%d", i), 0)))
+	}
+	m.pherBuf = make([]float64, g.Cells())
+	rng := sim.NewStream(ecfg.Seed, -1)
+	m.placeTrees(&rng)
+	for range cfg.Fungi.Count {
+		m.addFungus(rng.Intn(g.W), rng.Intn(g.H), cfg.Fungi.InitialCarbon)
+	}
+	for _, cc := range cfg.Ants.Colonies {
+		cid := m.addColony(cc.Nest[0], cc.Nest[1], cc.Food)
+		for range cc.Workers {
+			m.addAnt(cid, cc.Nest[0], cc.Nest[1], rng.Intn(8))
+		}
+	}
+	for _, id := range m.e.Live() {
+		if m.e.Net.IsNode(id) {
+			m.nodes0++
+		}
+	}
+	m.stepFloorLight()
+	return m, m.e, nil
+}
+
+// placeTrees plants the initial trees on distinct random cells, species by
+// share, sizes spread so that some are large from the start.
+func (m *Model) placeTrees(rng *sim.Stream) {
+	tc := &m.cfg.Trees
+	cells := m.grid.Cells()
+	n := min(tc.Count, cells)
+	// A partial Fisher–Yates shuffle picks n distinct cells.
+	perm := make([]int32, cells)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	totalShare := 0.0
+	for _, sp := range tc.Species {
+		totalShare += sp.Share
+	}
+	for i := range n {
+		j := i + rng.Intn(cells-i)
+		perm[i], perm[j] = perm[j], perm[i]
+		cell := int(perm[i])
+		sp := pickSpecies(tc.Species, totalShare, rng.Float64())
+		b := 1 + 14*rng.Float64()
+		id := m.addTree(cell%m.grid.W, cell/m.grid.W, sp, b, tc.ReserveFraction*b)
+		m.tree(id).Age = rng.Intn(max(tc.Species[sp].MaxAge/2, 1))
+	}
+}
+
+func pickSpecies(sp []Species, total, u float64) int {
+	acc := 0.0
+	for i, s := range sp {
+		acc += s.Share / total
+		if u < acc {
+			return i
+		}
+	}
+	return len(sp) - 1
+}

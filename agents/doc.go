@@ -1,0 +1,17 @@
+// Package agents is the forest model that runs on the sim kernel: trees,
+// mycorrhizal fungi, ants and their colonies, and the environment processes
+// (water, light, litter, pheromone, food). One file per kind.
+//
+// Outline:
+//
+//   - Model implements sim.Model. It owns the world state as plain data:
+//     grid layers, the cell→tree occupancy, and one slice per agent kind
+//     (Tree, Fungus, Ant, Colony) with an ID→index table.
+//   - Each kind has a small adapter implementing sim.Agent; its Decide reads
+//     only public state and writes only its own "next" fields and outbox, and
+//     Model.ApplyAgent commits those in ascending ID order.
+//   - Ledger names every carbon source and sink, so the balance
+//     Δ(carbon in trees, fungi and messages) = photosynthesis − sinks
+//     can be checked every tick.
+//   - Build places the initial agents from a Config and a seed.
+package agents

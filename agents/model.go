@@ -1,0 +1,180 @@
+package agents
+
+import (
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Kind is an agent kind.
+type Kind uint8
+
+// Agent kinds.
+const (
+	KindTree Kind = iota
+	KindFungus
+	KindAnt
+	KindColony
+)
+
+var kindNames = [...]string{"tree", "fungus", "ant", "colony"}
+
+// String names the kind as events and errors do.
+func (k Kind) String() string { return kindNames[k] }
+
+// Message kinds carried by the fungal network.
+const (
+	// MsgCarbon carries carbon [kg C] between trees and fungi.
+	MsgCarbon sim.MsgKind = iota + 1
+)
+
+// Ledger names every carbon flow of one tick [kg C]. The balance that must
+// hold is Δ(CarbonTotal) = Photosynthesis − Respiration − Fruit − Litter −
+// TransportLoss − Removed.
+type Ledger struct {
+	Photosynthesis float64
+	Respiration    float64
+	Fruit          float64
+	Litter         float64
+	TransportLoss  float64
+	// Removed is carbon taken out by failures (burned, for instance).
+	Removed float64
+}
+
+// Model is the forest model's state and its serial apply phase.
+type Model struct {
+	cfg  Config
+	seed uint64
+	e    *sim.Engine
+	grid *sim.Grid
+
+	water, nutrients, litter, food, floor []float64
+	pher                                  [][]float64
+	pherBuf                               []float64
+	occ                                   []int32 // cell -> tree ID, -1 when free
+
+	kind     []Kind
+	index    []int32 // ID -> index into the kind's slice
+	trees    []Tree
+	fungi    []Fungus
+	ants     []Ant
+	colonies []Colony
+
+	// DroughtFactor scales rain; failures lower it.
+	DroughtFactor float64
+
+	ledger Ledger
+	tally  tally
+	nFungi int
+	// nodes0 is the number of network nodes at tick 0, the denominator of
+	// the giant-component fraction.
+	nodes0 int
+	la     []float64 // leaf area per cell, scratch for floor light
+}
+
+// tally counts what happened in the current tick for the indicators.
+type tally struct {
+	births, deaths, seedlings int
+	carbonMoved               float64
+	foodDelivered             float64
+}
+
+// Engine returns the engine the model runs on.
+func (m *Model) Engine() *sim.Engine { return m.e }
+
+// Config returns the model's configuration.
+func (m *Model) Config() Config { return m.cfg }
+
+// Grid returns the world grid.
+func (m *Model) Grid() *sim.Grid { return m.grid }
+
+// Ledger returns the carbon flows of the last tick.
+func (m *Model) Ledger() Ledger { return m.ledger }
+
+// KindOf returns the kind of agent id.
+func (m *Model) KindOf(id int32) Kind { return m.kind[id] }
+
+func (m *Model) register(k Kind, idx int) {
+	m.kind = append(m.kind, k)
+	m.index = append(m.index, int32(idx))
+}
+
+func (m *Model) tree(id int32) *Tree     { return &m.trees[m.index[id]] }
+func (m *Model) fungus(id int32) *Fungus { return &m.fungi[m.index[id]] }
+func (m *Model) ant(id int32) *Ant       { return &m.ants[m.index[id]] }
+func (m *Model) colony(id int32) *Colony { return &m.colonies[m.index[id]] }
+
+// ApplyAgent commits what agent id decided; see sim.Model.
+func (m *Model) ApplyAgent(e *sim.Engine, id int32, c *sim.Context) error {
+	switch m.kind[id] {
+	case KindTree:
+		m.applyTree(id, c)
+	case KindFungus:
+		m.applyFungus(id, c)
+	case KindAnt:
+		m.applyAnt(id, c)
+	case KindColony:
+		m.applyColony(id, c)
+	}
+	return nil
+}
+
+// MessageSent debits the sender; see sim.Model.
+func (m *Model) MessageSent(e *sim.Engine, msg sim.Message, amount float64, lost bool) {
+	if msg.Kind != MsgCarbon {
+		return
+	}
+	switch m.kind[msg.From] {
+	case KindTree:
+		m.tree(msg.From).debit += amount
+	case KindFungus:
+		m.fungus(msg.From).debit += amount
+	}
+	if lost {
+		m.ledger.TransportLoss += amount
+	}
+}
+
+// MessageArrived credits the recipient; see sim.Model.
+func (m *Model) MessageArrived(e *sim.Engine, msg sim.Message) bool {
+	if msg.Kind != MsgCarbon {
+		return e.Alive(msg.To)
+	}
+	if !e.Alive(msg.To) {
+		m.ledger.TransportLoss += msg.Amount
+		return false
+	}
+	switch m.kind[msg.To] {
+	case KindTree:
+		m.tree(msg.To).Carbon += msg.Amount
+		if m.kind[msg.From] == KindFungus {
+			m.tally.carbonMoved += msg.Amount
+		}
+	case KindFungus:
+		m.fungus(msg.To).Carbon += msg.Amount
+	default:
+		m.ledger.TransportLoss += msg.Amount
+		return false
+	}
+	return true
+}
+
+// EndTick runs the environment processes in a fixed order.
+func (m *Model) EndTick(e *sim.Engine) error {
+	m.stepWater(e.Tick())
+	m.stepSoil()
+	m.stepPheromone()
+	m.stepFood()
+	m.stepFloorLight()
+	return nil
+}
+
+// BeginTick resets the per-tick ledger and tally; Indicators reads them.
+func (m *Model) BeginTick(e *sim.Engine) {
+	m.ledger = Ledger{}
+	m.tally = tally{}
+}
+
+// die removes agent id, emitting its death with a cause.
+func (m *Model) die(id int32, cause string, x, y int) {
+	m.e.Kill(id)
+	m.e.Emit(sim.Event{Type: "death", Agent: id, Kind: m.kind[id].String(), Cause: cause, X: x, Y: y})
+}

@@ -1,0 +1,192 @@
+package agents
+
+import (
+	"math"
+
+	"github.com/ecosim/ecosim/rules"
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Tree is a tree's public state, changed only in the apply phase.
+type Tree struct {
+	ID      int32
+	X, Y    int
+	Species int
+	Age     int     // [ticks]
+	Biomass float64 // structural carbon [kg C]
+	Carbon  float64 // reserve carbon [kg C]
+	Height  float64 // [m]
+	Leaf    float64 // leaf area [m²]
+
+	nx    treeNext
+	debit float64 // carbon sent this tick [kg C]
+}
+
+// treeNext is what a tree decided this tick, before its sends are debited.
+type treeNext struct {
+	carbon, biomass       float64
+	photo, resp, fruit    float64
+	waterUse, nutrientUse float64
+	die                   bool
+	cause                 string
+	seed                  bool
+	sx, sy                int
+}
+
+type treeAgent struct {
+	m   *Model
+	idx int32
+}
+
+func (a treeAgent) Kind() string         { return "tree" }
+func (a treeAgent) Decide(c *sim.Context) { a.m.decideTree(&a.m.trees[a.idx], c) }
+
+func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
+	idx := len(m.trees)
+	id := m.e.Spawn(treeAgent{m: m, idx: int32(idx)})
+	m.register(KindTree, idx)
+	t := Tree{ID: id, X: x, Y: y, Species: species, Biomass: biomass, Carbon: carbon}
+	t.Height, t.Leaf = rules.Height(biomass), rules.LeafArea(biomass)
+	m.trees = append(m.trees, t)
+	m.occ[m.grid.Index(x, y)] = id
+	m.e.Net.AddNode(id)
+	return id
+}
+
+// light is the usable light a tree gets under its taller neighbours.
+func (m *Model) light(t *Tree, tol float64) float64 {
+	var hs [8]float64
+	n := 0
+	for _, d := range rules.Directions {
+		x, y := t.X+d[0], t.Y+d[1]
+		if !m.grid.Inside(x, y) {
+			continue
+		}
+		if o := m.occ[m.grid.Index(x, y)]; o >= 0 {
+			hs[n] = m.tree(o).Height
+			n++
+		}
+	}
+	return rules.EffectiveLight(rules.LightCapture(t.Height, hs[:n], m.cfg.Trees.Shading), tol)
+}
+
+func (m *Model) decideTree(t *Tree, c *sim.Context) {
+	tc, sp := &m.cfg.Trees, &m.cfg.Trees.Species[t.Species]
+	cell := m.grid.Index(t.X, t.Y)
+	links := m.e.Net.LinksOf(t.ID)
+	bonus := rules.UptakeBonus(len(links), m.cfg.Fungi.UptakeBonus)
+	wl := rules.Saturating(float64(m.water[cell]*bonus), 5)
+	nl := rules.Saturating(float64(m.nutrients[cell]*bonus), 0.5)
+	nx := treeNext{biomass: t.Biomass}
+	nx.photo = rules.Photosynthesis(sp.Growth, t.Leaf, m.light(t, sp.ShadeTolerance), wl, nl)
+	nx.resp = rules.Respiration(tc.Respiration, t.Biomass)
+	nx.waterUse = float64(nx.photo * tc.WaterUse)
+	nx.nutrientUse = float64(nx.photo * tc.NutrientUse)
+	mature := t.Biomass >= tc.MatureBiomass
+	if mature {
+		nx.fruit = float64(tc.FruitFraction * math.Max(0, nx.photo-nx.resp))
+	}
+	carbon := t.Carbon + nx.photo - nx.resp - nx.fruit
+	if carbon < 0 {
+		// Starving: it burns what it has left and dies.
+		nx.resp += carbon
+		nx.carbon, nx.die, nx.cause = 0, true, "starvation"
+		t.nx = nx
+		return
+	}
+	grow := rules.Growth(carbon, t.Biomass, tc.ReserveFraction, tc.Allocation)
+	carbon -= grow
+	nx.biomass += grow
+	if mature && carbon > 2*tc.SeedCost && c.Rand.Bernoulli(sp.SeedRate) {
+		dx, dy := rules.DispersalOffset(c.Rand.Float64(), c.Rand.Float64(), tc.Dispersal)
+		nx.seed, nx.sx, nx.sy = true, t.X+dx, t.Y+dy
+	}
+	if c.Rand.Bernoulli(rules.AgeHazard(float64(t.Age+1), float64(sp.MaxAge))) {
+		nx.die, nx.cause = true, "age"
+	}
+	nx.carbon = carbon
+	if !nx.die {
+		m.treeSends(t, c, carbon, nx.photo, links)
+	}
+	t.nx = nx
+}
+
+// treeSends pays the fee to each fungal partner and offers surplus carbon
+// down the gradient; it never sends more than budget [kg C].
+func (m *Model) treeSends(t *Tree, c *sim.Context, budget, photo float64, links []int32) {
+	n := len(links)
+	if n == 0 {
+		return
+	}
+	fc := &m.cfg.Fungi
+	fee := float64(fc.Fee*photo) / float64(n)
+	budget -= m.cfg.Trees.SeedCost // keep enough to seed
+	for _, li := range links {
+		f := m.e.Net.Other(li, t.ID)
+		amount := fee + rules.ShareOut(t.Carbon, t.Biomass, m.fungus(f).PartnerMean, fc.ShareRate, n)
+		amount = math.Min(amount, budget)
+		if amount <= 1e-12 {
+			continue
+		}
+		budget -= amount
+		c.Send(f, MsgCarbon, amount)
+	}
+}
+
+func (m *Model) applyTree(id int32, c *sim.Context) {
+	t := m.tree(id)
+	nx := &t.nx
+	cell := m.grid.Index(t.X, t.Y)
+	t.Carbon = nx.carbon - t.debit
+	t.debit = 0
+	t.Biomass = nx.biomass
+	t.Height, t.Leaf = rules.Height(t.Biomass), rules.LeafArea(t.Biomass)
+	t.Age++
+	m.ledger.Photosynthesis += nx.photo
+	m.ledger.Respiration += nx.resp
+	m.ledger.Fruit += nx.fruit
+	m.food[cell] += nx.fruit
+	m.water[cell] = math.Max(0, m.water[cell]-nx.waterUse)
+	m.nutrients[cell] = math.Max(0, m.nutrients[cell]-nx.nutrientUse)
+	if nx.die {
+		m.killTree(id, nx.cause)
+		return
+	}
+	if nx.seed {
+		m.plantSeed(id, nx.sx, nx.sy)
+	}
+}
+
+// killTree turns a tree into litter where it stood.
+func (m *Model) killTree(id int32, cause string) {
+	t := m.tree(id)
+	cell := m.grid.Index(t.X, t.Y)
+	dead := t.Biomass + t.Carbon
+	m.litter[cell] += dead
+	m.ledger.Litter += dead
+	t.Biomass, t.Carbon, t.Height, t.Leaf = 0, 0, 0, 0
+	m.occ[cell] = -1
+	m.tally.deaths++
+	m.die(id, cause, t.X, t.Y)
+}
+
+// plantSeed establishes a seedling of parent's species at (x, y) when the
+// cell is free and light enough; the first parent (lowest ID) to claim a cell
+// in a tick wins it, since seeds are applied in ID order.
+func (m *Model) plantSeed(parent int32, x, y int) {
+	p := m.tree(parent)
+	tc := &m.cfg.Trees
+	if !m.grid.Inside(x, y) || p.Carbon < tc.SeedCost {
+		return
+	}
+	cell := m.grid.Index(x, y)
+	if m.occ[cell] >= 0 || !rules.Establishes(m.floor[cell], tc.Species[p.Species].ShadeTolerance) {
+		return
+	}
+	p.Carbon -= tc.SeedCost
+	sp := p.Species
+	half := tc.SeedCost / 2
+	id := m.addTree(x, y, sp, half, tc.SeedCost-half)
+	m.tally.births++
+	m.e.Emit(sim.Event{Type: "birth", Agent: id, Kind: "tree", Other: parent, X: x, Y: y, Value: float64(sp)})
+}

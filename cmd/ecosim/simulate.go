@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+	"golang.org/x/term"
+
+	"github.com/ecosim/ecosim/runner"
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+type simulateOptions struct {
+	scenario string
+	seed     uint64
+	ticks    int
+	sets     []string
+	out      string
+	mode     string
+	workers  int
+	force    bool
+}
+
+func newSimulateCmd() *cobra.Command {
+	o := &simulateOptions{}
+	c := &cobra.Command{
+		Use:   "simulate --scenario PATH|NAME [flags]",
+		Short: "Run one scenario and write its run directory",
+		Long: `Run one scenario and write its run directory: scenario.yaml (resolved, defaults
+filled in), metrics.csv (one row per tick), events.jsonl and summary.json.
+
+--scenario takes a file path, or the name of a built-in scenario (see
+'ecosim scenarios list'); "forest" and "forest.yaml" both name the built-in
+unless a file of that name exists. Ctrl-C stops at the next tick boundary and
+still writes a complete run directory, marked interrupted.`,
+		Example: `  ecosim simulate --scenario forest
+  ecosim simulate --scenario my/forest.yaml --seed 7 --ticks 2000 --set fungi.share_rate=0 --out results/no-sharing`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runSimulate(c, o) },
+	}
+	f := c.Flags()
+	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file or built-in name (required)")
+	f.Uint64Var(&o.seed, "seed", 0, "seed (default: the scenario's)")
+	f.IntVar(&o.ticks, "ticks", 0, "ticks to run (default: the scenario's)")
+	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field, path=value (repeatable), e.g. fungi.share_rate=0")
+	f.StringVarP(&o.out, "out", "o", "", "run directory (default: results/<scenario name>)")
+	f.StringVar(&o.mode, "mode", "actors", "scheduling: actors (a goroutine per agent) or shards (worker pool); results are identical")
+	f.IntVar(&o.workers, "workers", 0, "shards mode pool size (default: number of CPUs)")
+	f.BoolVar(&o.force, "force", false, "replace a non-empty output directory")
+	_ = c.MarkFlagRequired("scenario")
+	_ = c.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return scenarios.Builtins(), cobra.ShellCompDirectiveDefault
+	})
+	_ = c.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions([]string{"actors", "shards"}, cobra.ShellCompDirectiveNoFileComp))
+	return c
+}
+
+func runSimulate(c *cobra.Command, o *simulateOptions) error {
+	mode, ok := sim.ParseMode(o.mode)
+	if !ok {
+		return usagef("--mode must be actors or shards, got %q", o.mode)
+	}
+	sets := append([]string(nil), o.sets...)
+	if c.Flags().Changed("seed") {
+		sets = append(sets, fmt.Sprintf("seed=%d", o.seed))
+	}
+	if c.Flags().Changed("ticks") {
+		sets = append(sets, fmt.Sprintf("ticks=%d", o.ticks))
+	}
+	s, err := scenarios.Load(o.scenario, sets)
+	if err != nil {
+		return err
+	}
+	out := o.out
+	if out == "" {
+		out = filepath.Join("results", s.Name)
+	}
+	bar, done := progressBar(s.Ticks)
+	start := time.Now()
+	sum, err := runner.Run(c.Context(), runner.Options{
+		Scenario: s, Out: out, Force: o.force, Mode: mode, Workers: o.workers,
+		Version: versionString(), Progress: bar,
+	})
+	done()
+	if sum != nil {
+		c.Printf("%s: %s, %d/%d ticks, %d agents at end, %.1fs (%s, GOMAXPROCS=%d) -> %s\n",
+			s.Name, sum.Status, sum.TicksDone, sum.Ticks, sum.Agents.Final, time.Since(start).Seconds(),
+			sum.Mode, runtime.GOMAXPROCS(0), out)
+	}
+	return err
+}
+
+// progressBar shows a bar with ETA on a terminal and nothing otherwise; it
+// returns the per-tick callback and a function that ends the bar.
+func progressBar(total int) (func(int), func()) {
+	if !term.IsTerminal(int(os.Stderr.Fd())) {
+		return nil, func() {}
+	}
+	p := mpb.New(mpb.WithOutput(os.Stderr), mpb.WithWidth(60))
+	b := p.AddBar(int64(total),
+		mpb.PrependDecorators(decor.Name("ticks "), decor.CountersNoUnit("%d/%d")),
+		mpb.AppendDecorators(decor.Percentage(), decor.Name(" ETA "), decor.EwmaETA(decor.ET_STYLE_GO, 30)),
+	)
+	last := time.Now()
+	return func(tick int) {
+			now := time.Now()
+			b.EwmaSetCurrent(int64(tick), now.Sub(last))
+			last = now
+		}, func() {
+			b.Abort(false)
+			p.Wait()
+		}
+}

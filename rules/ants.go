@@ -1,0 +1,86 @@
+package rules
+
+// Directions lists the eight compass steps, clockwise from east; an ant's
+// heading is an index into it.
+var Directions = [8][2]int{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}
+
+// HeadingWeight is how attractive a candidate step is to a searching ant:
+// pheromone [units/cell] raises it with exponent 2 (the classic choice
+// function of Deneubourg et al. 1990), and going straight on is preferred.
+func HeadingWeight(pheromone float64, straight bool) float64 {
+	w := 1 + pheromone
+	w = float64(w * w)
+	if straight {
+		w *= 2
+	}
+	return w
+}
+
+// Toward returns the heading index that best approaches (dx, dy), or -1 at
+// the target.
+func Toward(dx, dy int) int {
+	sx, sy := sign(dx), sign(dy)
+	if sx == 0 && sy == 0 {
+		return -1
+	}
+	for i, d := range Directions {
+		if d[0] == sx && d[1] == sy {
+			return i
+		}
+	}
+	return -1
+}
+
+func sign(v int) int {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
+}
+
+// Diffuse spreads a layer over a w×h grid into dst: each cell keeps
+// 1-diffusion of its content and shares diffusion equally among its in-grid
+// neighbours (8-neighbourhood), then evaporation removes that fraction.
+// With evaporation 0 the layer's total is conserved, up to rounding.
+func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
+	clear(dst)
+	for y := range h {
+		for x := range w {
+			v := src[y*w+x]
+			if v == 0 {
+				continue
+			}
+			n := neighbourCount(x, y, w, h)
+			share := float64(v*diffusion) / float64(n)
+			dst[y*w+x] += v - float64(v*diffusion)
+			for _, d := range Directions {
+				nx, ny := x+d[0], y+d[1]
+				if nx >= 0 && ny >= 0 && nx < w && ny < h {
+					dst[ny*w+nx] += share
+				}
+			}
+		}
+	}
+	keep := 1 - evaporation
+	for i, v := range dst {
+		v = float64(v * keep)
+		if v < 1e-9 {
+			v = 0
+		}
+		dst[i] = v
+	}
+}
+
+func neighbourCount(x, y, w, h int) int {
+	n := 0
+	for _, d := range Directions {
+		nx, ny := x+d[0], y+d[1]
+		if nx >= 0 && ny >= 0 && nx < w && ny < h {
+			n++
+		}
+	}
+	return n
+}

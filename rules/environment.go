@@ -1,0 +1,19 @@
+package rules
+
+import "math"
+
+// WaterInput is the rain a cell receives at tick t [mm/tick]: a mean with a
+// sinusoidal season of relative amplitude seasonality and the given period
+// [ticks], scaled by factor (below 1 in a drought).
+func WaterInput(mean, seasonality float64, period int, t int, factor float64) float64 {
+	season := 1.0
+	if period > 0 {
+		season += seasonality * math.Sin(2*math.Pi*float64(t)/float64(period))
+	}
+	return math.Max(0, float64(float64(mean*season)*factor))
+}
+
+// Decay is the amount of a stock that turns over in one tick at rate [1/tick].
+func Decay(stock, rate float64) float64 {
+	return float64(math.Max(stock, 0) * rate)
+}

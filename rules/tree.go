@@ -1,0 +1,100 @@
+package rules
+
+import "math"
+
+// Height of a tree [m] from its structural biomass [kg C]: a cube-root
+// allometry, so height keeps rising but ever more slowly.
+func Height(biomass float64) float64 {
+	return 2 * math.Cbrt(math.Max(biomass, 0))
+}
+
+// LeafArea of a tree [m²] from its structural biomass [kg C]; leaves scale
+// with the surface of the crown, biomass with its volume.
+func LeafArea(biomass float64) float64 {
+	b := math.Max(biomass, 0)
+	return math.Cbrt(float64(b * b))
+}
+
+// LightCapture is the fraction of full light a tree of height h receives
+// when its neighbours have the given heights [m]. Only taller neighbours
+// shade, each in proportion to how much taller it is; k sets how dark a
+// closed canopy gets.
+func LightCapture(h float64, neighbours []float64, k float64) float64 {
+	shade := 0.0
+	for _, hn := range neighbours {
+		if hn > h && hn > 0 {
+			shade += (hn - h) / hn
+		}
+	}
+	return math.Exp(-float64(k * shade))
+}
+
+// EffectiveLight is how much of the light a species can use: shade-tolerant
+// species (tolerance near 1) work nearly as well in shade as in sun.
+func EffectiveLight(light, shadeTolerance float64) float64 {
+	return math.Pow(light, 1-0.8*shadeTolerance)
+}
+
+// Saturating is the Michaelis–Menten limitation x/(x+half) in [0, 1).
+func Saturating(x, half float64) float64 {
+	if x <= 0 {
+		return 0
+	}
+	return x / (x + half)
+}
+
+// Photosynthesis is the carbon a tree fixes in a tick [kg C/tick]: its rate
+// [kg C/m²/tick] times leaf area [m²] times usable light, limited by the
+// scarcer of water and nutrients (Liebig's law).
+func Photosynthesis(rate, leafArea, light, waterLimit, nutrientLimit float64) float64 {
+	limit := math.Min(waterLimit, nutrientLimit)
+	return float64(float64(float64(rate*leafArea)*light) * limit)
+}
+
+// Respiration is the maintenance cost of living tissue [kg C/tick].
+func Respiration(rate, biomass float64) float64 {
+	return float64(rate * math.Max(biomass, 0))
+}
+
+// Growth is the carbon moved from reserve into structure in a tick: a
+// fraction alloc of the reserve above the target reserveFrac×biomass.
+func Growth(reserve, biomass, reserveFrac, alloc float64) float64 {
+	surplus := reserve - float64(reserveFrac*biomass)
+	if surplus <= 0 {
+		return 0
+	}
+	return float64(alloc * surplus)
+}
+
+// AgeHazard is the probability of dying of age in one tick: negligible when
+// young, rising steeply (Weibull shape 4) to about 1/30 per tick at maxAge.
+func AgeHazard(age, maxAge float64) float64 {
+	if maxAge <= 0 {
+		return 1
+	}
+	r := age / maxAge
+	return math.Min(1, float64(r*r)*float64(r*r)/30)
+}
+
+// Establishes reports whether a seed can take root where the forest floor
+// receives floorLight: shade-intolerant species need open ground.
+func Establishes(floorLight, shadeTolerance float64) bool {
+	return floorLight >= 0.3+0.5*(1-shadeTolerance)
+}
+
+// FloorLight is the light reaching the ground under a canopy whose leaf
+// area [m²] over a cell's neighbourhood is leafArea (Beer–Lambert).
+func FloorLight(leafArea, k float64) float64 {
+	return math.Exp(-float64(k * leafArea))
+}
+
+// DispersalOffset turns two uniform draws into a seed's landing offset in
+// cells: a uniform direction and a distance uniform in [1, radius].
+func DispersalOffset(u1, u2 float64, radius int) (dx, dy int) {
+	if radius < 1 {
+		radius = 1
+	}
+	angle := 2 * math.Pi * u1
+	dist := 1 + u2*float64(radius-1)
+	return int(math.Round(dist * math.Cos(angle))), int(math.Round(dist * math.Sin(angle)))
+}

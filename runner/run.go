@@ -1,0 +1,197 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ecosim/ecosim/agents"
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+// ErrExists is returned when the output directory holds files and Force is
+// not set.
+var ErrExists = errors.New("runner: output directory is not empty")
+
+// Options says what to run and where.
+type Options struct {
+	Scenario *scenarios.Scenario
+	// Out is the run directory to create.
+	Out string
+	// Force replaces a non-empty Out.
+	Force   bool
+	Mode    sim.Mode
+	Workers int
+	// Version is recorded in summary.json.
+	Version string
+	// Progress, if set, is called after each recorded tick from the
+	// engine's goroutine; it must be quick.
+	Progress func(tick int)
+}
+
+// Status values of a run.
+const (
+	StatusComplete    = "complete"
+	StatusInterrupted = "interrupted"
+	StatusFailed      = "failed"
+)
+
+// Summary is summary.json.
+type Summary struct {
+	Version        string        `json:"version"`
+	Scenario       string        `json:"scenario"`
+	ScenarioDigest string        `json:"scenario_digest"`
+	Seed           uint64        `json:"seed"`
+	Mode           string        `json:"mode"`
+	Ticks          int           `json:"ticks"`
+	TicksDone      int           `json:"ticks_done"`
+	Status         string        `json:"status"`
+	Error          string        `json:"error,omitempty"`
+	Agents         AgentCounts   `json:"agents"`
+	WallSeconds    float64       `json:"wall_seconds"`
+	Digests        OutputDigests `json:"digests"`
+}
+
+// AgentCounts are the agents at the start and end of a run.
+type AgentCounts struct {
+	Initial int            `json:"initial"`
+	Final   int            `json:"final"`
+	Created int            `json:"created"`
+	ByKind  map[string]int `json:"final_by_kind"`
+}
+
+// OutputDigests are SHA-256 digests of the recorded outputs.
+type OutputDigests struct {
+	Metrics string `json:"metrics_csv"`
+	Events  string `json:"events_jsonl"`
+}
+
+// Run simulates opts.Scenario into opts.Out. When the run is interrupted or
+// an agent fails, the directory is still completed, marked with that status,
+// and the run's error is returned with the summary.
+func Run(ctx context.Context, opts Options) (*Summary, error) {
+	if err := checkOut(opts.Out, opts.Force); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(filepath.Clean(opts.Out))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(opts.Out)+".partial-")
+	if err != nil {
+		return nil, err
+	}
+	sum, runErr, err := runInto(ctx, tmp, opts)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	if err := replaceDir(tmp, opts.Out); err != nil {
+		os.RemoveAll(tmp)
+		return nil, err
+	}
+	return sum, runErr
+}
+
+// checkOut refuses a non-empty output directory unless force is set.
+func checkOut(out string, force bool) error {
+	entries, err := os.ReadDir(out)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("runner: output %s: %w", out, err)
+	}
+	if len(entries) > 0 && !force {
+		return fmt.Errorf("%w: %s (use --force to replace it)", ErrExists, out)
+	}
+	return nil
+}
+
+// replaceDir moves the finished tmp directory to out, removing an old out.
+func replaceDir(tmp, out string) error {
+	if err := os.RemoveAll(out); err != nil {
+		return err
+	}
+	return os.Rename(tmp, out)
+}
+
+// runInto runs the scenario writing into dir. runErr is the simulation's
+// own error (interrupted, agent failure); err is a failure to write.
+func runInto(ctx context.Context, dir string, opts Options) (sum *Summary, runErr, err error) {
+	s := opts.Scenario
+	model, eng, err := s.Build(opts.Mode, opts.Workers)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, err := openRecorder(dir, model.IndicatorNames(), opts.Progress)
+	if err != nil {
+		return nil, nil, err
+	}
+	eng.Observe(rec)
+	initial := len(eng.Live())
+	start := time.Now()
+	runErr = eng.Run(ctx)
+	wall := time.Since(start).Seconds()
+	if cerr := rec.metrics.close(); cerr != nil {
+		err = cerr
+	}
+	if cerr := rec.events.close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	sum = &Summary{
+		Version: opts.Version, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
+		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall,
+		Agents:  counts(model, eng, initial),
+		Digests: OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
+	}
+	if runErr != nil {
+		sum.Status, sum.Error = StatusFailed, runErr.Error()
+		if errors.Is(runErr, sim.ErrInterrupted) {
+			sum.Status = StatusInterrupted
+		}
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "scenario.yaml"), s.Resolved()); err != nil {
+		return nil, nil, err
+	}
+	js, _ := json.MarshalIndent(sum, "", "  ")
+	if err := writeFileAtomic(filepath.Join(dir, "summary.json"), append(js, '\n')); err != nil {
+		return nil, nil, err
+	}
+	return sum, runErr, nil
+}
+
+func openRecorder(dir string, names []string, progress func(int)) (*recorder, error) {
+	m, err := createHashed(filepath.Join(dir, "metrics.csv"))
+	if err != nil {
+		return nil, err
+	}
+	ev, err := createHashed(filepath.Join(dir, "events.jsonl"))
+	if err != nil {
+		m.close()
+		return nil, err
+	}
+	rec := &recorder{metrics: m, events: ev, progress: progress}
+	if err := rec.header(names); err != nil {
+		m.close()
+		ev.close()
+		return nil, err
+	}
+	return rec, nil
+}
+
+func counts(m *agents.Model, e *sim.Engine, initial int) AgentCounts {
+	c := AgentCounts{Initial: initial, Final: len(e.Live()), Created: e.NumAgents(), ByKind: map[string]int{}}
+	for _, id := range e.Live() {
+		c.ByKind[m.KindOf(id).String()]++
+	}
+	return c
+}

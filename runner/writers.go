@@ -1,0 +1,112 @@
+package runner
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"hash"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/ecosim/ecosim/sim"
+)
+
+// hashedFile writes through a buffer into a file while hashing what it
+// writes, so the digest in summary.json is of the exact bytes on disk.
+type hashedFile struct {
+	f *os.File
+	w *bufio.Writer
+	h hash.Hash
+}
+
+func createHashed(path string) (*hashedFile, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	return &hashedFile{f: f, w: bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16), h: h}, nil
+}
+
+func (hf *hashedFile) close() error {
+	err := hf.w.Flush()
+	if err == nil {
+		err = hf.f.Sync()
+	}
+	if cerr := hf.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (hf *hashedFile) digest() string { return hex.EncodeToString(hf.h.Sum(nil)) }
+
+// recorder is the sim.Observer that writes metrics.csv and events.jsonl.
+type recorder struct {
+	metrics, events *hashedFile
+	buf             []byte
+	lastTick        int
+	progress        func(tick int)
+}
+
+func (r *recorder) header(names []string) error {
+	r.buf = append(r.buf[:0], "tick"...)
+	for _, n := range names {
+		r.buf = append(r.buf, ',')
+		r.buf = append(r.buf, n...)
+	}
+	r.buf = append(r.buf, '\n')
+	_, err := r.metrics.w.Write(r.buf)
+	return err
+}
+
+// Tick writes one CSV row; floats use the shortest exact form, so equal
+// numbers always give equal bytes.
+func (r *recorder) Tick(tick int, row []float64) error {
+	r.buf = strconv.AppendInt(r.buf[:0], int64(tick), 10)
+	for _, v := range row {
+		r.buf = append(r.buf, ',')
+		r.buf = strconv.AppendFloat(r.buf, v, 'g', -1, 64)
+	}
+	r.buf = append(r.buf, '\n')
+	r.lastTick = tick
+	if r.progress != nil {
+		r.progress(tick)
+	}
+	_, err := r.metrics.w.Write(r.buf)
+	return err
+}
+
+// Event writes one JSON line.
+func (r *recorder) Event(ev sim.Event) error {
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = r.events.w.Write(b)
+	return err
+}
+
+// writeFileAtomic writes data to path through a temporary file and a rename.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,124 @@
+package scenarios
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed *.yaml
+var builtin embed.FS
+
+// MaxFileSize bounds a scenario file [bytes]; real scenarios are a few KiB.
+const MaxFileSize = 1 << 20
+
+// Builtins lists the names of the built-in scenarios, sorted.
+func Builtins() []string {
+	entries, _ := fs.ReadDir(builtin, ".")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// BuiltinSource returns the YAML text of built-in name (with or without
+// ".yaml"), comments included.
+func BuiltinSource(name string) ([]byte, bool) {
+	b, err := builtin.ReadFile(strings.TrimSuffix(name, ".yaml") + ".yaml")
+	return b, err == nil
+}
+
+// Load reads the scenario at path, or the built-in of that name when no such
+// file exists, applies the overrides, and validates it.
+func Load(path string, sets []string) (*Scenario, error) {
+	data, file, err := read(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, data, sets)
+}
+
+func read(path string) ([]byte, string, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return nil, "", &FieldError{File: path, Path: "scenario", Msg: "is a directory, not a scenario file"}
+	case err == nil && fi.Size() > MaxFileSize:
+		return nil, "", &FieldError{File: path, Path: "scenario", Msg: fmt.Sprintf("file is %d bytes; the limit is %d", fi.Size(), MaxFileSize)}
+	case err == nil:
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, "", &FieldError{File: path, Path: "scenario", Msg: err.Error()}
+		}
+		return data, path, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, "", &FieldError{File: path, Path: "scenario", Msg: err.Error()}
+	}
+	if b, ok := BuiltinSource(path); ok && !strings.ContainsAny(path, `/\`) {
+		return b, "builtin:" + strings.TrimSuffix(path, ".yaml"), nil
+	}
+	return nil, "", &FieldError{File: path, Path: "scenario", Msg: fmt.Sprintf("no such file, and no built-in scenario of that name (built-ins: %s)", strings.Join(Builtins(), ", "))}
+}
+
+// Parse decodes and validates a scenario from data; file names it in errors.
+func Parse(file string, data []byte, sets []string) (*Scenario, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlError(file, err)
+	}
+	if len(doc.Content) == 0 {
+		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
+	}
+	root := doc.Content[0]
+	d := newDecoder(file)
+	for _, s := range sets {
+		d.applySet(root, s)
+	}
+	s := Default()
+	d.decode(root, reflect.ValueOf(&s).Elem(), "")
+	d.validate(&s)
+	if len(d.errs) > 0 {
+		return nil, d.sorted()
+	}
+	return &s, nil
+}
+
+// yamlError turns a YAML syntax error into a FieldError with its line.
+func yamlError(file string, err error) error {
+	msg := err.Error()
+	line := 0
+	if _, e := fmt.Sscanf(strings.TrimPrefix(msg, "yaml: "), "line %d:", &line); e == nil {
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+	}
+	return &FieldError{File: file, Line: line, Col: 1, Path: "(syntax)", Msg: strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// Resolved returns the scenario as YAML with every default filled in.
+func (s *Scenario) Resolved() []byte {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	_ = enc.Encode(s)
+	_ = enc.Close()
+	return buf.Bytes()
+}
+
+// Digest is the SHA-256 of the resolved scenario: two runs with the same
+// digest ran the same experiment.
+func (s *Scenario) Digest() string {
+	h := sha256.Sum256(s.Resolved())
+	return hex.EncodeToString(h[:])
+}

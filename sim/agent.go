@@ -1,0 +1,60 @@
+package sim
+
+// Agent is anything that takes part in the decide phase. Decide may read the
+// world (grid, network, other agents' public state, which only the apply
+// phase changes) and may write only the agent's own state and c's outbox.
+type Agent interface {
+	Decide(c *Context)
+}
+
+// Kinded is implemented by agents that can name their kind in errors and
+// events ("tree", "ant").
+type Kinded interface {
+	Kind() string
+}
+
+// Context is an agent's slot: what the engine hands it in the decide phase
+// and where it leaves what it decided. Slots are indexed by agent ID, so
+// results never depend on which goroutine wrote them.
+type Context struct {
+	// ID is the agent's ID, unique for the run and never reused.
+	ID int32
+	// Tick is the tick being decided.
+	Tick int
+	// Rand is the agent's own stream, derived from (seed, ID).
+	Rand Stream
+	// Inbox holds the messages delivered to the agent for this tick.
+	Inbox []Message
+	// Out is the outbox: messages to route in the apply phase.
+	Out []Message
+	err error
+}
+
+// Send queues a message to another agent; the apply phase routes it.
+func (c *Context) Send(to int32, kind MsgKind, amount float64) {
+	c.Out = append(c.Out, Message{From: c.ID, To: to, Kind: kind, Amount: amount})
+}
+
+// Model is the serial half of a tick: it applies what agents decided and runs
+// the environment. The engine calls it from one goroutine only.
+type Model interface {
+	// BeginTick is called before the decide phase of every tick, from the
+	// engine's goroutine; it is where per-tick tallies are reset.
+	BeginTick(e *Engine)
+	// ApplyAgent applies what agent id decided; it is called in ascending ID
+	// order, after id's outbox has been routed.
+	ApplyAgent(e *Engine, id int32, c *Context) error
+	// EndTick runs environment processes and failures once all agents have
+	// been applied.
+	EndTick(e *Engine) error
+	// MessageSent tells the model that amount left m.From; lost reports that
+	// it was lost on the way out.
+	MessageSent(e *Engine, m Message, amount float64, lost bool)
+	// MessageArrived hands m to its recipient; it returns false when the
+	// recipient cannot take it, and the model books it as lost.
+	MessageArrived(e *Engine, m Message) bool
+	// IndicatorNames names the columns Indicators fills.
+	IndicatorNames() []string
+	// Indicators writes the current value of each indicator into row.
+	Indicators(e *Engine, row []float64)
+}

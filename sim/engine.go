@@ -1,0 +1,237 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+)
+
+// Config sets up an Engine.
+type Config struct {
+	// Seed keys every random stream of the run.
+	Seed uint64
+	// Ticks is how many ticks Run advances.
+	Ticks int
+	// Mode chooses how the decide phase is scheduled; it never changes results.
+	Mode Mode
+	// Workers is the size of the shards pool; zero means GOMAXPROCS.
+	Workers int
+	// Transport sets link latency, capacity and loss.
+	Transport TransportConfig
+}
+
+// Engine runs a Model with its agents tick by tick.
+type Engine struct {
+	cfg       Config
+	model     Model
+	Net       *Network
+	Transport *Transport
+	agents    []Agent
+	slots     []*Context
+	dead      []bool
+	live      []int32
+	killed    int
+	tick      int
+	observers []Observer
+	obsErr    error
+	row       []float64
+	sched     scheduler
+}
+
+// NewEngine returns an engine for model; agents are added with Spawn.
+func NewEngine(cfg Config, model Model) *Engine {
+	e := &Engine{cfg: cfg, model: model, Net: NewNetwork()}
+	e.Transport = NewTransport(e.Net, cfg.Seed, cfg.Transport)
+	e.row = make([]float64, len(model.IndicatorNames()))
+	return e
+}
+
+// Config returns the engine's configuration.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Tick returns the current tick: the one being decided or applied, or, after
+// Run, the last one completed.
+func (e *Engine) Tick() int { return e.tick }
+
+// Observe adds an observer.
+func (e *Engine) Observe(o Observer) { e.observers = append(e.observers, o) }
+
+// Spawn adds an agent and returns its ID. Called before Run or from the apply
+// phase; the agent first decides in the next tick.
+func (e *Engine) Spawn(a Agent) int32 {
+	id := int32(len(e.agents))
+	e.agents = append(e.agents, a)
+	e.slots = append(e.slots, &Context{ID: id, Rand: NewStream(e.cfg.Seed, int64(id))})
+	e.dead = append(e.dead, false)
+	e.live = append(e.live, id)
+	return id
+}
+
+// Kill removes agent id at the end of the current apply phase and takes it
+// out of the network; its goroutine, if any, exits.
+func (e *Engine) Kill(id int32) {
+	if e.dead[id] {
+		return
+	}
+	e.dead[id] = true
+	e.killed++
+	e.Net.RemoveNode(id)
+}
+
+// Alive reports whether id is a live agent.
+func (e *Engine) Alive(id int32) bool { return int(id) < len(e.dead) && id >= 0 && !e.dead[id] }
+
+// Agent returns agent id (live or dead).
+func (e *Engine) Agent(id int32) Agent { return e.agents[id] }
+
+// Live returns the live agent IDs in ascending order; read-only.
+func (e *Engine) Live() []int32 { return e.live }
+
+// NumAgents returns how many IDs have been handed out.
+func (e *Engine) NumAgents() int { return len(e.agents) }
+
+// Emit sends ev to every observer; call it from the apply phase only.
+func (e *Engine) Emit(ev Event) {
+	ev.Tick = e.tick
+	for _, o := range e.observers {
+		if err := o.Event(ev); err != nil && e.obsErr == nil {
+			e.obsErr = err
+		}
+	}
+}
+
+func kindOf(a Agent) string {
+	if k, ok := a.(Kinded); ok {
+		return k.Kind()
+	}
+	return fmt.Sprintf("%T", a)
+}
+
+// decideOne runs one agent's decide, turning a panic into an error in its slot.
+func (e *Engine) decideOne(id int32) {
+	c := e.slots[id]
+	defer func() {
+		if r := recover(); r != nil {
+			c.err = &AgentError{ID: id, Kind: kindOf(e.agents[id]), Tick: e.tick, Value: r, Stack: debug.Stack()}
+		}
+	}()
+	c.Tick = e.tick
+	e.agents[id].Decide(c)
+}
+
+// Record sends the current indicators to the observers as the row for the
+// current tick. Run calls it for tick 0 and after every tick.
+func (e *Engine) Record() error {
+	e.model.Indicators(e, e.row)
+	for _, o := range e.observers {
+		if err := o.Tick(e.tick, e.row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run records the initial state, then advances to cfg.Ticks. It returns
+// ErrInterrupted (wrapped) when ctx is cancelled, an *AgentError when an agent
+// panics, or the first observer error. In every case all agent goroutines
+// have exited when it returns.
+func (e *Engine) Run(ctx context.Context) error {
+	e.sched = newScheduler(e)
+	defer e.sched.close()
+	if e.tick == 0 {
+		if err := e.Record(); err != nil {
+			return err
+		}
+	}
+	for e.tick < e.cfg.Ticks {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("%w at tick %d: %w", ErrInterrupted, e.tick, err)
+		}
+		if err := e.step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step advances one tick: decide, apply, deliver, record.
+func (e *Engine) step() error {
+	e.tick++
+	e.model.BeginTick(e)
+	e.sched.decide(e.live)
+	for _, id := range e.live {
+		if c := e.slots[id]; c.err != nil {
+			return c.err
+		}
+	}
+	if err := e.apply(); err != nil {
+		return err
+	}
+	if e.obsErr != nil {
+		return e.obsErr
+	}
+	return e.Record()
+}
+
+func (e *Engine) apply() (err error) {
+	var cur int32 = -1
+	defer func() {
+		if r := recover(); r != nil {
+			err = &AgentError{ID: cur, Kind: "apply", Tick: e.tick, Value: r, Stack: debug.Stack()}
+			if cur >= 0 {
+				err.(*AgentError).Kind = kindOf(e.agents[cur])
+			}
+		}
+	}()
+	n := len(e.live)
+	for _, id := range e.live[:n] {
+		cur = id
+		c := e.slots[id]
+		for _, m := range c.Out {
+			outcome, amount := e.Transport.Send(e.tick, m)
+			if outcome != Rejected {
+				m.Amount = amount
+				e.model.MessageSent(e, m, amount, outcome == LostOnSend)
+			}
+		}
+		c.Out = c.Out[:0]
+		if !e.dead[id] {
+			if err := e.model.ApplyAgent(e, id, c); err != nil {
+				return err
+			}
+		}
+		c.Inbox = c.Inbox[:0]
+	}
+	cur = -1
+	if err := e.model.EndTick(e); err != nil {
+		return err
+	}
+	e.Transport.Deliver(e.tick+1, func(m Message) bool {
+		if e.dead[m.To] || !e.model.MessageArrived(e, m) {
+			return false
+		}
+		c := e.slots[m.To]
+		c.Inbox = append(c.Inbox, m)
+		return true
+	})
+	e.reap()
+	return nil
+}
+
+// reap drops killed agents from the live list and frees their slots.
+func (e *Engine) reap() {
+	if e.killed == 0 {
+		return
+	}
+	keep := e.live[:0]
+	for _, id := range e.live {
+		if e.dead[id] {
+			e.sched.retire(id)
+			e.slots[id].Inbox, e.slots[id].Out = nil, nil
+			continue
+		}
+		keep = append(keep, id)
+	}
+	e.live = keep
+	e.killed = 0
+}

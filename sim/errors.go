@@ -1,0 +1,29 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrInterrupted is returned by Run when its context is cancelled; the run
+// stopped at a tick boundary and everything up to that tick was recorded.
+var ErrInterrupted = errors.New("sim: run interrupted")
+
+// ErrAgentPanic marks errors caused by a panic inside an agent.
+var ErrAgentPanic = errors.New("sim: agent panicked")
+
+// AgentError is the error made from a panic in an agent's decide or apply.
+type AgentError struct {
+	ID    int32
+	Kind  string
+	Tick  int
+	Value any
+	Stack []byte
+}
+
+func (e *AgentError) Error() string {
+	return fmt.Sprintf("sim: agent %d (%s) panicked at tick %d: %v", e.ID, e.Kind, e.Tick, e.Value)
+}
+
+// Unwrap lets errors.Is match ErrAgentPanic.
+func (e *AgentError) Unwrap() error { return ErrAgentPanic }

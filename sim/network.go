@@ -1,0 +1,179 @@
+package sim
+
+// Link is an undirected edge of the Network between agents A < B.
+type Link struct {
+	A, B int32
+	// Down marks a link that exists but carries nothing (a partition).
+	Down bool
+	// Removed marks a link that no longer exists; its index is not reused,
+	// so link indices stay stable for the whole run.
+	Removed bool
+}
+
+// Network is the undirected graph over agent IDs that messages travel on.
+// It is mutated only in the apply phase; agents may read it while deciding.
+type Network struct {
+	links []Link
+	adj   [][]int32 // agent ID -> indices of live links
+	node  []bool    // agent ID -> is a node
+	live  int
+}
+
+// NewNetwork returns an empty network.
+func NewNetwork() *Network { return &Network{} }
+
+func (n *Network) grow(id int32) {
+	for int(id) >= len(n.adj) {
+		n.adj = append(n.adj, nil)
+		n.node = append(n.node, false)
+	}
+}
+
+// AddNode makes id a node of the network.
+func (n *Network) AddNode(id int32) {
+	n.grow(id)
+	n.node[id] = true
+}
+
+// IsNode reports whether id is a node.
+func (n *Network) IsNode(id int32) bool { return int(id) < len(n.node) && n.node[id] }
+
+// Degree returns the number of live links at id.
+func (n *Network) Degree(id int32) int {
+	if int(id) >= len(n.adj) {
+		return 0
+	}
+	return len(n.adj[id])
+}
+
+// Links returns every link ever made, removed ones flagged; read-only.
+func (n *Network) Links() []Link { return n.links }
+
+// LiveLinks returns the number of links not removed.
+func (n *Network) LiveLinks() int { return n.live }
+
+// LinksOf returns the indices of the live links at id, in the order they were
+// made; read-only.
+func (n *Network) LinksOf(id int32) []int32 {
+	if int(id) >= len(n.adj) {
+		return nil
+	}
+	return n.adj[id]
+}
+
+// Other returns the end of link li that is not id.
+func (n *Network) Other(li int32, id int32) int32 {
+	l := n.links[li]
+	if l.A == id {
+		return l.B
+	}
+	return l.A
+}
+
+// Neighbours appends the neighbours of id to buf and returns it, so callers
+// on hot paths can reuse one buffer.
+func (n *Network) Neighbours(id int32, buf []int32) []int32 {
+	for _, li := range n.LinksOf(id) {
+		buf = append(buf, n.Other(li, id))
+	}
+	return buf
+}
+
+// Between returns the index of the live link between a and b, or -1.
+func (n *Network) Between(a, b int32) int32 {
+	if n.Degree(b) < n.Degree(a) {
+		a, b = b, a
+	}
+	for _, li := range n.LinksOf(a) {
+		if n.Other(li, a) == b {
+			return li
+		}
+	}
+	return -1
+}
+
+// AddLink links a and b and returns the link index, or -1 when they are the
+// same agent, not both nodes, or already linked.
+func (n *Network) AddLink(a, b int32) int32 {
+	if a == b || !n.IsNode(a) || !n.IsNode(b) || n.Between(a, b) >= 0 {
+		return -1
+	}
+	if a > b {
+		a, b = b, a
+	}
+	li := int32(len(n.links))
+	n.links = append(n.links, Link{A: a, B: b})
+	n.adj[a] = append(n.adj[a], li)
+	n.adj[b] = append(n.adj[b], li)
+	n.live++
+	return li
+}
+
+func dropIndex(s []int32, v int32) []int32 {
+	for i, x := range s {
+		if x == v {
+			return append(s[:i], s[i+1:]...)
+		}
+	}
+	return s
+}
+
+// RemoveLink removes link li; removing a removed link does nothing.
+func (n *Network) RemoveLink(li int32) {
+	l := &n.links[li]
+	if l.Removed {
+		return
+	}
+	l.Removed = true
+	n.adj[l.A] = dropIndex(n.adj[l.A], li)
+	n.adj[l.B] = dropIndex(n.adj[l.B], li)
+	n.live--
+}
+
+// SetDown marks link li as down (true) or up again (false).
+func (n *Network) SetDown(li int32, down bool) { n.links[li].Down = down }
+
+// RemoveNode removes id and all its links.
+func (n *Network) RemoveNode(id int32) {
+	if !n.IsNode(id) {
+		return
+	}
+	for len(n.adj[id]) > 0 {
+		n.RemoveLink(n.adj[id][len(n.adj[id])-1])
+	}
+	n.node[id] = false
+}
+
+// Components returns the size of the largest connected component counting
+// only links that are up, and the number of components, over the current
+// nodes. It walks nodes in ID order, so ties resolve the same way every run.
+func (n *Network) Components() (giant, count int) {
+	seen := make([]bool, len(n.node))
+	var stack []int32
+	for id := range n.node {
+		if !n.node[id] || seen[id] {
+			continue
+		}
+		count++
+		size := 0
+		seen[id] = true
+		stack = append(stack[:0], int32(id))
+		for len(stack) > 0 {
+			v := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			size++
+			for _, li := range n.adj[v] {
+				if n.links[li].Down {
+					continue
+				}
+				w := n.Other(li, v)
+				if !seen[w] {
+					seen[w] = true
+					stack = append(stack, w)
+				}
+			}
+		}
+		giant = max(giant, size)
+	}
+	return giant, count
+}

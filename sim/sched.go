@@ -1,0 +1,152 @@
+package sim
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Mode is how the decide phase is scheduled.
+type Mode int
+
+const (
+	// ModeActors backs every live agent by its own goroutine.
+	ModeActors Mode = iota
+	// ModeShards runs agents in fixed blocks on a pool of workers.
+	ModeShards
+)
+
+// String returns the mode's name as used on the command line.
+func (m Mode) String() string {
+	if m == ModeShards {
+		return "shards"
+	}
+	return "actors"
+}
+
+// ParseMode reads "actors" or "shards".
+func ParseMode(s string) (Mode, bool) {
+	switch s {
+	case "actors":
+		return ModeActors, true
+	case "shards":
+		return ModeShards, true
+	}
+	return ModeActors, false
+}
+
+type scheduler interface {
+	decide(live []int32)
+	retire(id int32)
+	close()
+}
+
+func newScheduler(e *Engine) scheduler {
+	if e.cfg.Mode == ModeShards {
+		w := e.cfg.Workers
+		if w <= 0 {
+			w = runtime.GOMAXPROCS(0)
+		}
+		return newShards(e, w)
+	}
+	return &actors{e: e}
+}
+
+// actors wakes each agent's goroutine through its own channel; the goroutine
+// runs one decide per wake and exits when the channel is closed.
+type actors struct {
+	e      *Engine
+	wake   []chan struct{}
+	done   sync.WaitGroup
+	exited sync.WaitGroup
+}
+
+func (a *actors) start(id int32) chan struct{} {
+	for int(id) >= len(a.wake) {
+		a.wake = append(a.wake, nil)
+	}
+	ch := make(chan struct{}, 1)
+	a.wake[id] = ch
+	a.exited.Add(1)
+	go func() {
+		defer a.exited.Done()
+		for range ch {
+			a.e.decideOne(id)
+			a.done.Done()
+		}
+	}()
+	return ch
+}
+
+func (a *actors) decide(live []int32) {
+	a.done.Add(len(live))
+	for _, id := range live {
+		var ch chan struct{}
+		if int(id) < len(a.wake) {
+			ch = a.wake[id]
+		}
+		if ch == nil {
+			ch = a.start(id)
+		}
+		ch <- struct{}{}
+	}
+	a.done.Wait()
+}
+
+func (a *actors) retire(id int32) {
+	if int(id) < len(a.wake) && a.wake[id] != nil {
+		close(a.wake[id])
+		a.wake[id] = nil
+	}
+}
+
+func (a *actors) close() {
+	for id := range a.wake {
+		a.retire(int32(id))
+	}
+	a.exited.Wait()
+}
+
+// shards splits the live list into fixed blocks and hands them to a pool.
+type shards struct {
+	e      *Engine
+	jobs   chan []int32
+	done   sync.WaitGroup
+	exited sync.WaitGroup
+}
+
+// shardBlock is the number of agents per job: large enough that channel
+// traffic is negligible, small enough to balance two cores.
+const shardBlock = 256
+
+func newShards(e *Engine, workers int) *shards {
+	s := &shards{e: e, jobs: make(chan []int32, workers)}
+	s.exited.Add(workers)
+	for range workers {
+		go func() {
+			defer s.exited.Done()
+			for blk := range s.jobs {
+				for _, id := range blk {
+					s.e.decideOne(id)
+				}
+				s.done.Done()
+			}
+		}()
+	}
+	return s
+}
+
+func (s *shards) decide(live []int32) {
+	for lo := 0; lo < len(live); lo += shardBlock {
+		hi := min(lo+shardBlock, len(live))
+		s.done.Add(1)
+		s.jobs <- live[lo:hi]
+	}
+	s.done.Wait()
+}
+
+func (s *shards) retire(int32) {}
+
+func (s *shards) close() {
+	close(s.jobs)
+	s.exited.Wait()
+}
