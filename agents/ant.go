@@ -18,9 +18,9 @@ type Ant struct {
 }
 
 type antNext struct {
-	x, y, heading            int
-	take, unload, lay, die   bool
-	returning                bool
+	x, y, heading          int
+	take, unload, lay, die bool
+	returning              bool
 }
 
 type antAgent struct {
@@ -28,7 +28,7 @@ type antAgent struct {
 	idx int32
 }
 
-func (a antAgent) Kind() string         { return "ant" }
+func (a antAgent) Kind() string          { return "ant" }
 func (a antAgent) Decide(c *sim.Context) { a.m.decideAnt(&a.m.ants[a.idx], c) }
 
 func (m *Model) addAnt(colony int32, x, y, heading int) int32 {

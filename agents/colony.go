@@ -29,7 +29,7 @@ type colonyAgent struct {
 	idx int32
 }
 
-func (a colonyAgent) Kind() string         { return "colony" }
+func (a colonyAgent) Kind() string          { return "colony" }
 func (a colonyAgent) Decide(c *sim.Context) { a.m.decideColony(&a.m.colonies[a.idx], c) }
 
 func (m *Model) addColony(x, y int, food float64) int32 {

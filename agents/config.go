@@ -115,7 +115,7 @@ func DefaultConfig() Config {
 		Trees: TreesConfig{Count: 3000, Respiration: 0.005, Shading: 0.6, ReserveFraction: 0.2,
 			Allocation: 0.1, FruitFraction: 0.1, SeedCost: 0.5, Dispersal: 4, MatureBiomass: 5,
 			WaterUse: 2, NutrientUse: 0.05},
-		Fungi: FungiConfig{Count: 150, Reach: 6, ShareRate: 0.1, Fee: 0.15, Preference: 2, MaxLinks: 16,
+		Fungi: FungiConfig{Count: 150, Reach: 6, ShareRate: 0.1, Fee: 0.05, Preference: 2, MaxLinks: 16,
 			LinkCost: 0.5, LinkUpkeep: 0.002, LinkTurnover: 0.002, Respiration: 0.005, SpawnCarbon: 30,
 			MaxCount: 300, UptakeBonus: 0.5, InitialCarbon: 5},
 		Ants: AntsConfig{Load: 0.05, Upkeep: 0.0005, WorkerCost: 0.2, Lifespan: 400, MaxWorkers: 400,

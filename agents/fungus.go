@@ -34,7 +34,7 @@ type fungusAgent struct {
 	idx int32
 }
 
-func (a fungusAgent) Kind() string         { return "fungus" }
+func (a fungusAgent) Kind() string          { return "fungus" }
 func (a fungusAgent) Decide(c *sim.Context) { a.m.decideFungus(&a.m.fungi[a.idx], c) }
 
 func (m *Model) addFungus(x, y int, carbon float64) int32 {
@@ -79,11 +79,12 @@ func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 		nx.partnerMean = sumC / sumB
 	}
 	if fc.ShareRate > 0 {
-		carbon -= m.fungusGives(f, c, carbon-fungalReserve(len(links)), nx.partnerMean, links)
+		// What it gives is debited when the messages leave, in apply.
+		m.fungusGives(f, c, carbon-fungalReserve(len(links)), nx.partnerMean, links)
 	}
 	nx.carbon = carbon
 	if len(links) > 0 && c.Rand.Bernoulli(float64(fc.LinkTurnover*float64(len(links)))) {
-		nx.drop = links[c.Rand.Intn(len(links))]
+		nx.drop = m.poorestLink(f, links)
 	}
 	if len(links) < fc.MaxLinks && carbon > 2*fc.LinkCost && c.Rand.Bernoulli(0.2) {
 		nx.link = m.chooseTree(f, c)
@@ -123,14 +124,26 @@ func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links
 	return sent
 }
 
+// poorestLink is the link to the smallest partner: the host that pays the
+// least fee is the one a genet lets go when its hyphae turn over.
+func (m *Model) poorestLink(f *Fungus, links []int32) int32 {
+	best, bestB := links[0], math.Inf(1)
+	for _, li := range links {
+		if b := m.tree(m.e.Net.Other(li, f.ID)).Biomass; b < bestB {
+			best, bestB = li, b
+		}
+	}
+	return best
+}
+
 // chooseTree samples cells within reach and picks one unlinked tree among
 // them with probability rising steeply with its biomass, or -1.
 func (m *Model) chooseTree(f *Fungus, c *sim.Context) int32 {
 	r := m.cfg.Fungi.Reach
-	var cand [8]int32
-	var w [8]float64
+	var cand [16]int32
+	var w [16]float64
 	n := 0
-	for range 8 {
+	for range len(cand) {
 		x, y := f.X+c.Rand.Intn(2*r+1)-r, f.Y+c.Rand.Intn(2*r+1)-r
 		if !m.grid.Inside(x, y) || (x-f.X)*(x-f.X)+(y-f.Y)*(y-f.Y) > r*r {
 			continue

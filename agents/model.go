@@ -178,3 +178,12 @@ func (m *Model) die(id int32, cause string, x, y int) {
 	m.e.Kill(id)
 	m.e.Emit(sim.Event{Type: "death", Agent: id, Kind: m.kind[id].String(), Cause: cause, X: x, Y: y})
 }
+
+// TreeOf returns a copy of agent id's tree state; ok is false when id is not
+// a tree.
+func (m *Model) TreeOf(id int32) (t Tree, ok bool) {
+	if int(id) >= len(m.kind) || m.kind[id] != KindTree {
+		return Tree{}, false
+	}
+	return *m.tree(id), true
+}

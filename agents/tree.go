@@ -33,12 +33,20 @@ type treeNext struct {
 	sx, sy                int
 }
 
+// Half-saturation of photosynthesis in soil water [mm] and nutrients [nu]:
+// set where a typical cell is near half-limited, so that the extra access
+// fungal partners give is worth more than the fee they take.
+const (
+	waterHalf    = 15
+	nutrientHalf = 2
+)
+
 type treeAgent struct {
 	m   *Model
 	idx int32
 }
 
-func (a treeAgent) Kind() string         { return "tree" }
+func (a treeAgent) Kind() string          { return "tree" }
 func (a treeAgent) Decide(c *sim.Context) { a.m.decideTree(&a.m.trees[a.idx], c) }
 
 func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
@@ -75,8 +83,8 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	cell := m.grid.Index(t.X, t.Y)
 	links := m.e.Net.LinksOf(t.ID)
 	bonus := rules.UptakeBonus(len(links), m.cfg.Fungi.UptakeBonus)
-	wl := rules.Saturating(float64(m.water[cell]*bonus), 5)
-	nl := rules.Saturating(float64(m.nutrients[cell]*bonus), 0.5)
+	wl := rules.Saturating(float64(m.water[cell]*bonus), waterHalf)
+	nl := rules.Saturating(float64(m.nutrients[cell]*bonus), nutrientHalf)
 	nx := treeNext{biomass: t.Biomass}
 	nx.photo = rules.Photosynthesis(sp.Growth, t.Leaf, m.light(t, sp.ShadeTolerance), wl, nl)
 	nx.resp = rules.Respiration(tc.Respiration, t.Biomass)

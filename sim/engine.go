@@ -207,7 +207,9 @@ func (e *Engine) apply() (err error) {
 		return err
 	}
 	e.Transport.Deliver(e.tick+1, func(m Message) bool {
-		if e.dead[m.To] || !e.model.MessageArrived(e, m) {
+		// The model sees every arrival, even at a dead agent, so it can
+		// book what the message carried as lost.
+		if !e.model.MessageArrived(e, m) || e.dead[m.To] {
 			return false
 		}
 		c := e.slots[m.To]

@@ -1,0 +1,127 @@
+package agents
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+
+	"go.uber.org/goleak"
+	"pgregory.net/rapid"
+
+	"github.com/ecosim/ecosim/sim"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// randomConfig draws a small world with every process switched on in
+// random proportions.
+func randomConfig(t *rapid.T) Config {
+	c := DefaultConfig()
+	c.World.Width = rapid.IntRange(4, 20).Draw(t, "w")
+	c.World.Height = rapid.IntRange(4, 20).Draw(t, "h")
+	c.World.Water.Mean = rapid.Float64Range(0, 2).Draw(t, "rain")
+	c.Trees.Count = rapid.IntRange(0, c.World.Width*c.World.Height/2).Draw(t, "trees")
+	c.Trees.Species = []Species{
+		{Name: "a", Share: 1, Growth: rapid.Float64Range(0, 0.2).Draw(t, "ga"), ShadeTolerance: 0.2, SeedRate: 0.05, MaxAge: rapid.IntRange(5, 500).Draw(t, "age")},
+		{Name: "b", Share: 1, Growth: 0.04, ShadeTolerance: 0.9, SeedRate: 0.02, MaxAge: 800},
+	}
+	c.Trees.MatureBiomass = 2
+	c.Fungi.Count = rapid.IntRange(0, 8).Draw(t, "fungi")
+	c.Fungi.Reach = rapid.IntRange(1, 6).Draw(t, "reach")
+	c.Fungi.ShareRate = rapid.Float64Range(0, 1).Draw(t, "share")
+	c.Fungi.SpawnCarbon = rapid.Float64Range(1, 30).Draw(t, "spawn")
+	c.Fungi.MaxCount = c.Fungi.Count + 5
+	c.Network.Latency = rapid.IntRange(1, 4).Draw(t, "latency")
+	c.Network.Loss = rapid.Float64Range(0, 0.5).Draw(t, "loss")
+	c.Network.Capacity = rapid.SampledFrom([]float64{0, 0.05, 1, 5}).Draw(t, "capacity")
+	for i := range rapid.IntRange(0, 2).Draw(t, "colonies") {
+		c.Ants.Colonies = append(c.Ants.Colonies, ColonyConfig{Nest: []int{i % c.World.Width, 0}, Workers: rapid.IntRange(0, 20).Draw(t, "workers"), Food: 2})
+	}
+	return c
+}
+
+// invariants checks, after every tick, the carbon balance, the message
+// accounting, one tree per cell and that no stock is negative.
+type invariants struct {
+	m    *Model
+	prev float64
+	err  error
+}
+
+func (o *invariants) Event(sim.Event) error { return nil }
+
+func (o *invariants) Tick(tick int, _ []float64) error {
+	total := o.m.CarbonTotal()
+	if tick > 0 {
+		l := o.m.Ledger()
+		want := o.prev + l.Photosynthesis - l.Respiration - l.Fruit - l.Litter - l.TransportLoss - l.Removed
+		if math.Abs(total-want) > 1e-9*math.Max(1, math.Abs(total)) {
+			return fmt.Errorf("tick %d: carbon %v, ledger says %v (Δ %g; %+v)", tick, total, want, total-want, l)
+		}
+	}
+	o.prev = total
+	c := o.m.e.Transport.Counts()
+	if c.Sent != c.Delivered+c.Lost+c.InFlight {
+		return fmt.Errorf("tick %d: messages %+v do not add up", tick, c)
+	}
+	return o.checkStocks(tick)
+}
+
+func (o *invariants) checkStocks(tick int) error {
+	m := o.m
+	cells := map[int]int32{}
+	for _, id := range m.e.Live() {
+		switch m.kind[id] {
+		case KindTree:
+			t := m.tree(id)
+			cell := m.grid.Index(t.X, t.Y)
+			if other, ok := cells[cell]; ok {
+				return fmt.Errorf("tick %d: trees %d and %d share cell %d", tick, other, id, cell)
+			}
+			cells[cell] = id
+			if m.occ[cell] != id {
+				return fmt.Errorf("tick %d: occupancy of cell %d is %d, tree %d stands there", tick, cell, m.occ[cell], id)
+			}
+			if t.Carbon < 0 || t.Biomass < 0 {
+				return fmt.Errorf("tick %d: tree %d has carbon %v biomass %v", tick, id, t.Carbon, t.Biomass)
+			}
+		case KindFungus:
+			if f := m.fungus(id); f.Carbon < 0 {
+				return fmt.Errorf("tick %d: fungus %d has carbon %v", tick, id, f.Carbon)
+			}
+		case KindColony:
+			if col := m.colony(id); col.Store < 0 || col.Workers < 0 {
+				return fmt.Errorf("tick %d: colony %d store %v workers %d", tick, id, col.Store, col.Workers)
+			}
+		}
+	}
+	layers := map[string][]float64{"water": m.water, "nutrients": m.nutrients, "litter": m.litter, "food": m.food}
+	for i, p := range m.pher {
+		layers[fmt.Sprint("pheromone", i)] = p
+	}
+	for name, l := range layers {
+		for i, v := range l {
+			if v < 0 || math.IsNaN(v) {
+				return fmt.Errorf("tick %d: %s[%d] = %v", tick, name, i, v)
+			}
+		}
+	}
+	return nil
+}
+
+func TestInvariantsOnRandomWorlds(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		cfg := randomConfig(rt)
+		mode := rapid.SampledFrom([]sim.Mode{sim.ModeActors, sim.ModeShards}).Draw(rt, "mode")
+		m, e, err := Build(cfg, sim.Config{Seed: rapid.Uint64().Draw(rt, "seed"), Ticks: 40, Mode: mode})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		inv := &invariants{m: m}
+		e.Observe(inv)
+		if err := e.Run(context.Background()); err != nil {
+			rt.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,126 @@
+package agents_test
+
+import (
+	"context"
+	"math"
+	"sort"
+	"testing"
+
+	"github.com/ecosim/ecosim/agents"
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+type series struct {
+	names []string
+	rows  [][]float64
+}
+
+func (s *series) Tick(_ int, row []float64) error {
+	s.rows = append(s.rows, append([]float64(nil), row...))
+	return nil
+}
+func (s *series) Event(sim.Event) error { return nil }
+
+func (s *series) col(name string) []float64 {
+	for i, n := range s.names {
+		if n == name {
+			out := make([]float64, len(s.rows))
+			for t, r := range s.rows {
+				out[t] = r[i]
+			}
+			return out
+		}
+	}
+	panic("no indicator " + name)
+}
+
+func sum(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+// TestForestIsAlive runs the forest for 1,000 ticks and checks that the
+// model does what it claims: turnover of trees, an emergent fungal network
+// whose hubs are the largest trees, carbon moving over it, ant trails and
+// food deliveries, and no indicator NaN or stuck at zero.
+func TestForestIsAlive(t *testing.T) {
+	s, err := scenarios.Load("forest", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, e, err := s.Build(sim.ModeShards, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &series{names: m.IndicatorNames()}
+	e.Observe(rec)
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if b, d := sum(rec.col("tree_births")), sum(rec.col("tree_deaths")); b < 100 || d < 100 {
+		t.Errorf("trees born %v and died %v over 1000 ticks; expected turnover", b, d)
+	}
+	if moved := sum(rec.col("carbon_moved")); moved <= 0 {
+		t.Errorf("no carbon moved over the network")
+	}
+	if food := sum(rec.col("food_delivered")); food <= 0 {
+		t.Errorf("ants delivered no food")
+	}
+	alwaysZeroOK := map[string]bool{"messages_lost": true, "messages_in_flight": true, "carbon_in_flight": true}
+	for _, n := range rec.names {
+		c := rec.col(n)
+		nonzero := false
+		for tick, v := range c {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("%s is %v at tick %d", n, v, tick)
+			}
+			nonzero = nonzero || v != 0
+		}
+		if !nonzero && !alwaysZeroOK[n] {
+			t.Errorf("indicator %s is zero throughout", n)
+		}
+	}
+	if trail := rec.col("trail_strength"); trail[len(trail)-1] <= 0 {
+		t.Errorf("no pheromone trail at the end")
+	}
+	checkHubs(t, m, e)
+}
+
+// checkHubs asserts that degree follows size: the largest trees hold the
+// most fungal links, and the maximum tree degree is at least twice the mean.
+func checkHubs(t *testing.T, m *agents.Model, e *sim.Engine) {
+	type td struct {
+		biomass float64
+		degree  int
+	}
+	var trees []td
+	for _, id := range e.Live() {
+		if tr, ok := m.TreeOf(id); ok {
+			trees = append(trees, td{tr.Biomass, e.Net.Degree(id)})
+		}
+	}
+	sort.Slice(trees, func(i, j int) bool { return trees[i].biomass > trees[j].biomass })
+	meanDeg := func(ts []td) float64 {
+		s := 0
+		for _, x := range ts {
+			s += x.degree
+		}
+		return float64(s) / float64(len(ts))
+	}
+	all, top, bottom := meanDeg(trees), meanDeg(trees[:len(trees)/10]), meanDeg(trees[len(trees)/2:])
+	maxDeg := 0
+	for _, x := range trees {
+		maxDeg = max(maxDeg, x.degree)
+	}
+	t.Logf("trees %d: mean degree %.3f, largest 10%% %.3f, smallest half %.3f, max %d", len(trees), all, top, bottom, maxDeg)
+	if top < 2*bottom || top <= all {
+		t.Errorf("largest trees should hold the most links: top decile %.3f, bottom half %.3f, all %.3f", top, bottom, all)
+	}
+	if float64(maxDeg) < 2*all || maxDeg < 3 {
+		t.Errorf("max tree degree %d is not at least twice the mean %.3f", maxDeg, all)
+	}
+}

@@ -1,0 +1,172 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// walker is a toy agent: it draws from its stream, sends a unit message to a
+// neighbour, and panics at a chosen tick.
+type walker struct {
+	sum     float64
+	panicAt int
+}
+
+func (w *walker) Decide(c *Context) {
+	if c.Tick == w.panicAt {
+		panic("boom")
+	}
+	w.sum += c.Rand.Float64()
+	for _, m := range c.Inbox {
+		w.sum += m.Amount
+	}
+	c.Send((c.ID+1)%int32(toyAgents), 1, 1)
+}
+
+const toyAgents = 50
+
+// toy is a Model that records the sum of the walkers' state and kills and
+// spawns agents so the live set changes.
+type toy struct {
+	arrived, lostOnSend int
+}
+
+func (t *toy) BeginTick(*Engine) {}
+func (t *toy) ApplyAgent(e *Engine, id int32, c *Context) error {
+	if c.Tick%7 == 0 && id%5 == 0 {
+		e.Kill(id)
+	}
+	return nil
+}
+func (t *toy) EndTick(*Engine) error { return nil }
+func (t *toy) MessageSent(_ *Engine, _ Message, _ float64, lost bool) {
+	if lost {
+		t.lostOnSend++
+	}
+}
+func (t *toy) MessageArrived(*Engine, Message) bool { t.arrived++; return true }
+func (t *toy) IndicatorNames() []string             { return []string{"sum", "live"} }
+func (t *toy) Indicators(e *Engine, row []float64) {
+	s := 0.0
+	for _, id := range e.Live() {
+		s += e.Agent(id).(*walker).sum
+	}
+	row[0], row[1] = s, float64(len(e.Live()))
+}
+
+type rows struct{ got [][]float64 }
+
+func (r *rows) Tick(_ int, row []float64) error {
+	r.got = append(r.got, append([]float64(nil), row...))
+	return nil
+}
+func (r *rows) Event(Event) error { return nil }
+
+func runToy(t *testing.T, mode Mode, workers, panicAt int, ctx context.Context) ([][]float64, Counts, error) {
+	t.Helper()
+	m := &toy{}
+	e := NewEngine(Config{Seed: 9, Ticks: 40, Mode: mode, Workers: workers, Transport: TransportConfig{Latency: 2, Loss: 0.2}}, m)
+	for i := range toyAgents {
+		pa := -1
+		if i == 17 {
+			pa = panicAt
+		}
+		id := e.Spawn(&walker{panicAt: pa})
+		e.Net.AddNode(id)
+	}
+	for i := range toyAgents {
+		e.Net.AddLink(int32(i), int32((i+1)%toyAgents))
+	}
+	r := &rows{}
+	e.Observe(r)
+	err := e.Run(ctx)
+	return r.got, e.Transport.Counts(), err
+}
+
+func TestModesGiveIdenticalRows(t *testing.T) {
+	want, _, err := runToy(t, ModeActors, 0, -1, context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{1, 3, 8} {
+		got, _, err := runToy(t, ModeShards, w, -1, context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			for j := range want[i] {
+				if got[i][j] != want[i][j] {
+					t.Fatalf("shards/%d differs from actors at row %d col %d: %v vs %v", w, i, j, got[i][j], want[i][j])
+				}
+			}
+		}
+	}
+	if want[len(want)-1][1] >= toyAgents {
+		t.Fatalf("kills did not shrink the live set: %v", want[len(want)-1])
+	}
+}
+
+func TestMessageAccounting(t *testing.T) {
+	_, c, err := runToy(t, ModeShards, 2, -1, context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Sent != c.Delivered+c.Lost+c.InFlight {
+		t.Fatalf("sent %d != delivered %d + lost %d + in flight %d", c.Sent, c.Delivered, c.Lost, c.InFlight)
+	}
+	if c.Lost == 0 || c.InFlight == 0 {
+		t.Fatalf("loss 0.2 and latency 2 should leave losses and messages in flight: %+v", c)
+	}
+}
+
+func TestAgentPanicBecomesError(t *testing.T) {
+	for _, mode := range []Mode{ModeActors, ModeShards} {
+		_, _, err := runToy(t, mode, 2, 5, context.Background())
+		var ae *AgentError
+		if !errors.As(err, &ae) || ae.ID != 17 || ae.Tick != 5 || !errors.Is(err, ErrAgentPanic) {
+			t.Fatalf("%v: want panic of agent 17 at tick 5, got %v", mode, err)
+		}
+		if !strings.Contains(err.Error(), "agent 17") {
+			t.Fatalf("error does not name the agent: %v", err)
+		}
+	}
+}
+
+func TestCancelStopsAtTickBoundary(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	got, _, err := runToy(t, ModeActors, 0, -1, ctx)
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("want ErrInterrupted, got %v", err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("a run cancelled before its first tick records only tick 0, got %d rows", len(got))
+	}
+}
+
+func TestStreamsDependOnSeedAndID(t *testing.T) {
+	a, b, c := NewStream(1, 5), NewStream(1, 6), NewStream(2, 5)
+	x, y, z := a.Uint64(), b.Uint64(), c.Uint64()
+	if x == y || x == z {
+		t.Fatal("streams for different IDs or seeds coincide")
+	}
+	a2 := NewStream(1, 5)
+	if a2.Uint64() != x {
+		t.Fatal("same seed and ID must give the same stream")
+	}
+	s := NewStream(3, 3)
+	n := 100000
+	sum := 0.0
+	for range n {
+		sum += s.Float64()
+	}
+	if m := sum / float64(n); m < 0.49 || m > 0.51 {
+		t.Fatalf("uniform mean %v", m)
+	}
+}

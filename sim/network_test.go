@@ -1,0 +1,104 @@
+package sim
+
+import (
+	"testing"
+
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
+	"pgregory.net/rapid"
+)
+
+// TestComponentsMatchGonum checks the network's component count and giant
+// size against gonum's connected components on random graphs.
+func TestComponentsMatchGonum(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 60).Draw(t, "nodes")
+		net := NewNetwork()
+		g := simple.NewUndirectedGraph()
+		for i := range n {
+			net.AddNode(int32(i))
+			g.AddNode(simple.Node(i))
+		}
+		edges := rapid.IntRange(0, 2*n).Draw(t, "edges")
+		for range edges {
+			a := rapid.IntRange(0, n-1).Draw(t, "a")
+			b := rapid.IntRange(0, n-1).Draw(t, "b")
+			if a != b && net.AddLink(int32(a), int32(b)) >= 0 {
+				g.SetEdge(g.NewEdge(simple.Node(a), simple.Node(b)))
+			}
+		}
+		if rapid.Bool().Draw(t, "removeOne") && n > 1 {
+			v := rapid.IntRange(0, n-1).Draw(t, "victim")
+			net.RemoveNode(int32(v))
+			g.RemoveNode(int64(v))
+		}
+		giant, count := net.Components()
+		cc := topo.ConnectedComponents(g)
+		wantGiant := 0
+		for _, c := range cc {
+			wantGiant = max(wantGiant, len(c))
+		}
+		if count != len(cc) || giant != wantGiant {
+			t.Fatalf("components %d giant %d; gonum says %d and %d", count, giant, len(cc), wantGiant)
+		}
+		live := 0
+		for _, l := range net.Links() {
+			if !l.Removed {
+				live++
+			}
+		}
+		if live != net.LiveLinks() || live != g.Edges().Len() {
+			t.Fatalf("live links %d, counter %d, gonum %d", live, net.LiveLinks(), g.Edges().Len())
+		}
+	})
+}
+
+func TestTransportCapacityAndDownLinks(t *testing.T) {
+	net := NewNetwork()
+	net.AddNode(0)
+	net.AddNode(1)
+	net.AddNode(2)
+	li := net.AddLink(0, 1)
+	tr := NewTransport(net, 1, TransportConfig{Latency: 1, Capacity: 5})
+	if o, a := tr.Send(1, Message{From: 0, To: 1, Amount: 3}); o != Accepted || a != 3 {
+		t.Fatalf("first send: %d %v", o, a)
+	}
+	if o, a := tr.Send(1, Message{From: 0, To: 1, Amount: 3}); o != Accepted || a != 2 {
+		t.Fatalf("capacity should clip the second send to 2, got %d %v", o, a)
+	}
+	if o, _ := tr.Send(1, Message{From: 0, To: 1, Amount: 1}); o != Rejected {
+		t.Fatal("a full link must reject")
+	}
+	if o, _ := tr.Send(1, Message{From: 1, To: 0, Amount: 1}); o != Accepted {
+		t.Fatal("capacity is per direction")
+	}
+	if o, _ := tr.Send(1, Message{From: 0, To: 2, Amount: 1}); o != Rejected {
+		t.Fatal("no link, no message")
+	}
+	net.SetDown(li, true)
+	tr.Deliver(2, func(Message) bool { return true })
+	if o, _ := tr.Send(2, Message{From: 0, To: 1, Amount: 1}); o != LostOnSend {
+		t.Fatal("a down link loses what is sent on it")
+	}
+	c := tr.Counts()
+	if c.Sent != 4 || c.Delivered != 3 || c.Lost != 1 || c.InFlight != 0 {
+		t.Fatalf("counts %+v", c)
+	}
+}
+
+func TestLossRateIsBinomial(t *testing.T) {
+	net := NewNetwork()
+	net.AddNode(0)
+	net.AddNode(1)
+	net.AddLink(0, 1)
+	tr := NewTransport(net, 77, TransportConfig{Latency: 1, Loss: 0.3})
+	n := 20000
+	for i := range n {
+		tr.Send(i, Message{From: 0, To: 1})
+	}
+	lost := float64(tr.Counts().Lost)
+	// 0.3 ± 4 standard deviations of a binomial(20000, 0.3).
+	if sd := 64.8; lost < 0.3*float64(n)-4*sd || lost > 0.3*float64(n)+4*sd {
+		t.Fatalf("lost %v of %d at rate 0.3", lost, n)
+	}
+}
