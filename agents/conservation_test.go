@@ -46,7 +46,6 @@ func randomConfig(t *rapid.T) Config {
 type invariants struct {
 	m    *Model
 	prev float64
-	err  error
 }
 
 func (o *invariants) Event(sim.Event) error { return nil }

@@ -72,9 +72,9 @@ type Model struct {
 
 // tally counts what happened in the current tick for the indicators.
 type tally struct {
-	births, deaths, seedlings int
-	carbonMoved               float64
-	foodDelivered             float64
+	births, deaths int
+	carbonMoved    float64
+	foodDelivered  float64
 }
 
 // Engine returns the engine the model runs on.

@@ -79,7 +79,7 @@ func AgeHazard(age, maxAge float64) float64 {
 // Establishes reports whether a seed can take root where the forest floor
 // receives floorLight: shade-intolerant species need open ground.
 func Establishes(floorLight, shadeTolerance float64) bool {
-	return floorLight >= 0.3+0.5*(1-shadeTolerance)
+	return floorLight >= 0.4+0.5*(1-shadeTolerance)
 }
 
 // FloorLight is the light reaching the ground under a canopy whose leaf

@@ -61,7 +61,7 @@ func (d *decoder) applySet(root *yaml.Node, expr string) {
 	n := root
 	for i, s := range segs {
 		last := i == len(segs)-1
-		child := mappingChild(n, s.name, s.index < 0, !last)
+		child := d.mappingChild(n, s.name, label, s.index < 0, !last)
 		if child == nil {
 			d.errs = append(d.errs, &FieldError{File: label, Path: path, Msg: fmt.Sprintf("cannot set %q here: no such list, or its parent is not a mapping", s.name)})
 			return
@@ -82,7 +82,7 @@ func (d *decoder) applySet(root *yaml.Node, expr string) {
 // mappingChild returns the value node of key in mapping n, adding an empty
 // one (a mapping if nested, else a scalar) when absent and create is set;
 // nil if n is not a mapping or the key is absent and may not be made.
-func mappingChild(n *yaml.Node, key string, create, nested bool) *yaml.Node {
+func (d *decoder) mappingChild(n *yaml.Node, key, label string, create, nested bool) *yaml.Node {
 	if n.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -98,6 +98,8 @@ func mappingChild(n *yaml.Node, key string, create, nested bool) *yaml.Node {
 	if nested {
 		child = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
 	}
-	n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, child)
+	k := &yaml.Node{Kind: yaml.ScalarNode, Value: key}
+	d.origin[k], d.origin[child] = label, label
+	n.Content = append(n.Content, k, child)
 	return child
 }

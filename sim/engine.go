@@ -154,6 +154,13 @@ func (e *Engine) Run(ctx context.Context) error {
 	return nil
 }
 
+// Advance runs n more ticks beyond the current one, whatever cfg.Ticks says;
+// benchmarks and interactive drivers use it to step a run further.
+func (e *Engine) Advance(ctx context.Context, n int) error {
+	e.cfg.Ticks = e.tick + n
+	return e.Run(ctx)
+}
+
 // step advances one tick: decide, apply, deliver, record.
 func (e *Engine) step() error {
 	e.tick++

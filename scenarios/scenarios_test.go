@@ -1,0 +1,111 @@
+package scenarios
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBuiltinsLoadAndRoundTrip(t *testing.T) {
+	names := Builtins()
+	if len(names) < 2 {
+		t.Fatalf("built-ins %v", names)
+	}
+	for _, n := range names {
+		s, err := Load(n, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		// The resolved form must load back to the same scenario.
+		again, err := Parse("resolved", s.Resolved(), nil)
+		if err != nil {
+			t.Fatalf("%s resolved: %v", n, err)
+		}
+		if again.Digest() != s.Digest() {
+			t.Errorf("%s: resolved scenario does not round-trip", n)
+		}
+		if _, err := Load(n+".yaml", nil); err != nil {
+			t.Errorf("%s.yaml should name the built-in: %v", n, err)
+		}
+	}
+}
+
+// TestErrorsNameFileLineAndField checks each kind of bad input gives one
+// error naming the place and the field.
+func TestErrorsNameFileLineAndField(t *testing.T) {
+	cases := []struct {
+		name, yaml, want string
+	}{
+		{"unknown field", "name: x\nfungi:\n  share_rat: 0.1\n", "bad.yaml:3:3: fungi.share_rat: unknown field"},
+		{"wrong type", "name: x\nticks: lots\n", "bad.yaml:2:8: ticks: expected a whole number"},
+		{"negative rate", "name: x\nfungi: {share_rate: -0.5}\n", "bad.yaml:2:21: fungi.share_rate: must be between 0 and 1"},
+		{"zero grid", "name: x\nworld:\n  width: 0\n", "bad.yaml:3:10: world.width: must be between 1 and 4096"},
+		{"list element", "name: x\ntrees:\n  species:\n    - {name: a, seed_rate: 2}\n", "bad.yaml:4:28: trees.species[0].seed_rate: must be between 0 and 1"},
+		{"syntax", "name: [x\n", "bad.yaml:"},
+		{"nest outside", "name: x\nants:\n  colonies:\n    - {nest: [500, 1]}\n", "ants.colonies[0].nest: must be [x, y] inside"},
+		{"NaN", "name: x\nfungi: {fee: .nan}\n", "fungi.fee: expected a finite number"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("bad.yaml", []byte(c.yaml), nil)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("want %q, got %v", c.want, err)
+			}
+			if !errors.Is(err, ErrScenario) {
+				t.Fatalf("error is not a scenario error: %v", err)
+			}
+		})
+	}
+}
+
+func TestAllProblemsReportedAtOnce(t *testing.T) {
+	_, err := Parse("bad.yaml", []byte("name: x\nticks: -1\nworld: {width: 10, colour: red}\nfungi: {fee: 3}\ntrees: {count: 5}\n"), nil)
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 3 {
+		t.Fatalf("want 3 problems, got %v", err)
+	}
+	if es[0].Line != 2 || es[1].Line != 3 || es[2].Line != 4 {
+		t.Fatalf("problems not in file order: %v", err)
+	}
+}
+
+func TestSetOverrides(t *testing.T) {
+	s, err := Load("forest", []string{"fungi.share_rate=0", "trees.species[1].growth=0.05", "ants.colonies[0].workers=10", "seed=9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Fungi.ShareRate != 0 || s.Trees.Species[1].Growth != 0.05 || s.Ants.Colonies[0].Workers != 10 || s.Seed != 9 {
+		t.Fatalf("overrides not applied: %+v", s)
+	}
+	for _, bad := range []string{"fungi.share_rate=-1", "fungi.nope=1", "trees.species[5].growth=1", "noequals", "ants.colonies[x].workers=1"} {
+		_, err := Load("forest", []string{bad})
+		if err == nil || !strings.Contains(err.Error(), "--set") {
+			t.Errorf("%s: want an error naming the override, got %v", bad, err)
+		}
+	}
+}
+
+func TestMissingFilesAndDirectories(t *testing.T) {
+	dir := t.TempDir()
+	for _, p := range []string{filepath.Join(dir, "nope.yaml"), "nosuchbuiltin", dir} {
+		_, err := Load(p, nil)
+		if err == nil || !errors.Is(err, ErrScenario) || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: want a scenario error naming it, got %v", p, err)
+		}
+	}
+	empty := filepath.Join(dir, "empty.yaml")
+	os.WriteFile(empty, nil, 0o644)
+	if s, err := Load(empty, nil); err != nil || s.Ticks != Default().Ticks {
+		t.Errorf("an empty file is the default scenario: %v", err)
+	}
+}
+
+func TestAliasBombIsRefused(t *testing.T) {
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nname: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	_, err := Parse("bomb.yaml", []byte(bomb), nil)
+	if err == nil {
+		t.Fatal("alias bomb accepted")
+	}
+}
