@@ -13,6 +13,8 @@ type Ant struct {
 	Heading   int     // index into rules.Directions
 	Load      float64 // food carried [kg C]
 	Returning bool
+	// Out is how long it has been searching since it left the nest [ticks].
+	Out int
 
 	nx antNext
 }
@@ -50,9 +52,13 @@ func (m *Model) decideAnt(a *Ant, c *sim.Context) {
 		a.nx = nx
 		return
 	}
-	if a.Returning {
+	switch {
+	case a.Returning:
 		m.antReturn(a, col, &nx, c)
-	} else {
+	case a.Out >= m.cfg.Ants.Patience:
+		nx.returning = true // give up; no food, so no trail
+		m.antReturn(a, col, &nx, c)
+	default:
 		m.antSearch(a, col, &nx, c)
 	}
 	a.nx = nx
@@ -73,8 +79,8 @@ func (m *Model) antReturn(a *Ant, col *Colony, nx *antNext, c *sim.Context) {
 	if c.Rand.Bernoulli(0.2) {
 		h = (h + 7 + 2*c.Rand.Intn(2)) % 8
 	}
-	nx.lay = true
-	m.antStep(a, nx, h)
+	nx.lay = a.Load > 0
+	m.antStep(a, nx, h, c)
 }
 
 // antSearch takes food where it stands, else steps forward, choosing among
@@ -89,8 +95,9 @@ func (m *Model) antSearch(a *Ant, col *Colony, nx *antNext, c *sim.Context) {
 	for i := range 3 {
 		h := (a.Heading + 7 + i) % 8
 		x, y := a.X+rules.Directions[h][0], a.Y+rules.Directions[h][1]
-		if m.grid.Inside(x, y) {
-			w[i] = rules.HeadingWeight(pher[m.grid.Index(x, y)], i == 1)
+		if m.passable(x, y) {
+			out := dist2(x, y, col.X, col.Y) > dist2(a.X, a.Y, col.X, col.Y)
+			w[i] = rules.HeadingWeight(pher[m.grid.Index(x, y)], i == 1, out)
 		}
 	}
 	i := rules.PickWeighted(w[:], c.Rand.Float64())
@@ -101,17 +108,25 @@ func (m *Model) antSearch(a *Ant, col *Colony, nx *antNext, c *sim.Context) {
 	if c.Rand.Bernoulli(0.05) {
 		h = (h + 6 + 4*c.Rand.Intn(2)) % 8
 	}
-	m.antStep(a, nx, h)
+	m.antStep(a, nx, h, c)
 }
 
-// antStep moves one cell along heading h, staying inside the grid.
-func (m *Model) antStep(a *Ant, nx *antNext, h int) {
+func dist2(x, y, x0, y0 int) int { return (x-x0)*(x-x0) + (y-y0)*(y-y0) }
+
+// antStep moves one cell along heading h, staying inside the grid and out
+// of blocked cells; a blocked ant turns a random way and waits a tick.
+func (m *Model) antStep(a *Ant, nx *antNext, h int, c *sim.Context) {
 	x, y := a.X+rules.Directions[h][0], a.Y+rules.Directions[h][1]
-	if !m.grid.Inside(x, y) {
-		h = (h + 4) % 8
+	if !m.passable(x, y) {
+		h = (h + 2 + 4*c.Rand.Intn(2)) % 8
 		x, y = a.X, a.Y
 	}
 	nx.x, nx.y, nx.heading = x, y, h
+}
+
+// passable reports whether an ant may step onto (x, y).
+func (m *Model) passable(x, y int) bool {
+	return m.grid.Inside(x, y) && (m.blocked == nil || !m.blocked[m.grid.Index(x, y)])
 }
 
 func (m *Model) applyAnt(id int32, c *sim.Context) {
@@ -140,4 +155,8 @@ func (m *Model) applyAnt(id int32, c *sim.Context) {
 		m.pher[col.Index][cell] += m.cfg.Ants.Pheromone.Deposit
 	}
 	a.X, a.Y, a.Heading, a.Returning = nx.x, nx.y, nx.heading, nx.returning
+	a.Out++
+	if nx.unload {
+		a.Out = 0
+	}
 }

@@ -17,7 +17,7 @@ func Build(cfg Config, ecfg sim.Config) (*Model, *sim.Engine, error) {
 		return nil, nil, err
 	}
 	ecfg.Transport = sim.TransportConfig{Latency: cfg.Network.Latency, Capacity: cfg.Network.Capacity, Loss: cfg.Network.Loss}
-	m := &Model{cfg: cfg, seed: ecfg.Seed, grid: g, DroughtFactor: 1}
+	m := &Model{cfg: cfg, seed: ecfg.Seed, grid: g, DroughtFactor: 1, fstate: make([]failureState, len(cfg.Failures))}
 	m.e = sim.NewEngine(ecfg, m)
 	m.water = g.Layer(g.AddLayer("water", 20*cfg.World.Water.Mean))
 	m.nutrients = g.Layer(g.AddLayer("nutrients", cfg.World.Nutrients))
@@ -33,10 +33,25 @@ func Build(cfg Config, ecfg sim.Config) (*Model, *sim.Engine, error) {
 		m.pher = append(m.pher, g.Layer(g.AddLayer(fmt.Sprintf("pheromone_%d", i), 0)))
 	}
 	m.pherBuf = make([]float64, g.Cells())
+	for _, p := range cfg.World.FoodPiles {
+		r := Region{X: p.X, Y: p.Y, R: max(p.R, 0)}
+		for y := range g.H {
+			for x := range g.W {
+				if (p.R == 0 && x == p.X && y == p.Y) || (p.R > 0 && r.Contains(x, y)) {
+					m.food[g.Index(x, y)] += p.Amount
+				}
+			}
+		}
+	}
 	rng := sim.NewStream(ecfg.Seed, -1)
 	m.placeTrees(&rng)
 	for range cfg.Fungi.Count {
 		m.addFungus(rng.Intn(g.W), rng.Intn(g.H), cfg.Fungi.InitialCarbon)
+	}
+	if cfg.Network.Topology != "emergent" && cfg.Network.Nodes > 0 {
+		if err := m.buildTopology(&rng); err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, cc := range cfg.Ants.Colonies {
 		cid := m.addColony(cc.Nest[0], cc.Nest[1], cc.Food)
@@ -59,6 +74,9 @@ func (m *Model) placeTrees(rng *sim.Stream) {
 	tc := &m.cfg.Trees
 	cells := m.grid.Cells()
 	n := min(tc.Count, cells)
+	if tc.Density > 0 {
+		n = min(cells, int(tc.Density*float64(cells)+0.5))
+	}
 	// A partial Fisher–Yates shuffle picks n distinct cells.
 	perm := make([]int32, cells)
 	for i := range perm {

@@ -40,14 +40,19 @@ func (m *Model) addColony(x, y int, food float64) int32 {
 	return id
 }
 
-// decideColony pays the workers' upkeep and raises new workers from
-// surplus food, at most three a tick.
+// reserveTicks is how many ticks of upkeep a colony keeps in store before
+// it spends food on raising workers.
+const reserveTicks = 100
+
+// decideColony pays the workers' upkeep and raises new workers from food
+// beyond its reserve, at most three a tick.
 func (m *Model) decideColony(col *Colony, c *sim.Context) {
 	ac := &m.cfg.Ants
 	upkeep := float64(ac.Upkeep * float64(col.Workers))
 	nx := colonyNext{spend: min(upkeep, col.Store), starving: upkeep > col.Store}
 	left := col.Store - nx.spend
-	for nx.raise < 3 && col.Workers+nx.raise < ac.MaxWorkers && left > 5*ac.WorkerCost {
+	reserve := float64(upkeep*reserveTicks) + ac.WorkerCost
+	for nx.raise < 3 && col.Workers+nx.raise < ac.MaxWorkers && left-ac.WorkerCost > reserve {
 		nx.raise++
 		left -= ac.WorkerCost
 		nx.spend += ac.WorkerCost

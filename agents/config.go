@@ -3,11 +3,12 @@ package agents
 // Config is every parameter of the forest model. The scenario file decodes
 // into it; the doc and unit tags feed `ecosim scenarios schema`.
 type Config struct {
-	World   WorldConfig   `yaml:"world" doc:"the grid and its soil"`
-	Trees   TreesConfig   `yaml:"trees" doc:"tree population and physiology"`
-	Fungi   FungiConfig   `yaml:"fungi" doc:"mycorrhizal genets and carbon sharing"`
-	Ants    AntsConfig    `yaml:"ants" doc:"ant colonies and their trails"`
-	Network NetworkConfig `yaml:"network" doc:"how messages cross fungal links"`
+	World    WorldConfig   `yaml:"world" doc:"the grid and its soil"`
+	Trees    TreesConfig   `yaml:"trees" doc:"tree population and physiology"`
+	Fungi    FungiConfig   `yaml:"fungi" doc:"mycorrhizal genets and carbon sharing"`
+	Ants     AntsConfig    `yaml:"ants" doc:"ant colonies and their trails"`
+	Network  NetworkConfig `yaml:"network" doc:"the network messages cross: fungal links, or a prescribed topology of nodes"`
+	Failures []Failure     `yaml:"failures" doc:"faults injected during the run"`
 }
 
 // WorldConfig is the grid and its abiotic layers.
@@ -17,8 +18,18 @@ type WorldConfig struct {
 	Water     WaterConfig `yaml:"water" doc:"rain and soil water"`
 	Nutrients float64     `yaml:"nutrients" doc:"initial soil nutrients per cell" unit:"nu"`
 	// Deposition is nutrient input per cell [nu/tick].
-	Deposition  float64 `yaml:"deposition" doc:"nutrient deposition per cell" unit:"nu/tick"`
-	LitterDecay float64 `yaml:"litter_decay" doc:"fraction of litter mineralised per tick" unit:"1/tick"`
+	Deposition  float64    `yaml:"deposition" doc:"nutrient deposition per cell" unit:"nu/tick"`
+	LitterDecay float64    `yaml:"litter_decay" doc:"fraction of litter mineralised per tick" unit:"1/tick"`
+	FoodPiles   []FoodPile `yaml:"food_piles" doc:"piles of food for ants, laid at tick 0"`
+	FoodRot     float64    `yaml:"food_rot" doc:"fraction of uneaten food that rots per tick" unit:"1/tick"`
+}
+
+// FoodPile is a disc of cells each holding Amount food at tick 0.
+type FoodPile struct {
+	X      int     `yaml:"x" doc:"centre" unit:"cells"`
+	Y      int     `yaml:"y" doc:"centre" unit:"cells"`
+	R      int     `yaml:"r" doc:"radius" unit:"cells"`
+	Amount float64 `yaml:"amount" doc:"food per cell" unit:"kg C"`
 }
 
 // WaterConfig is the rain regime.
@@ -32,6 +43,7 @@ type WaterConfig struct {
 // TreesConfig is the tree population.
 type TreesConfig struct {
 	Count   int       `yaml:"count" doc:"trees planted at tick 0" unit:"trees"`
+	Density float64   `yaml:"density" doc:"share of cells planted at tick 0; when above 0 it sets count" unit:"0..1"`
 	Species []Species `yaml:"species" doc:"tree species; initial trees are split by their share"`
 	// Respiration is the maintenance rate [1/tick] of structural biomass.
 	Respiration     float64 `yaml:"respiration" doc:"maintenance respiration per unit biomass" unit:"1/tick"`
@@ -83,6 +95,7 @@ type AntsConfig struct {
 	WorkerCost float64         `yaml:"worker_cost" doc:"food to raise one worker" unit:"kg C"`
 	Lifespan   int             `yaml:"lifespan" doc:"mean worker lifespan" unit:"ticks"`
 	MaxWorkers int             `yaml:"max_workers" doc:"most workers one colony raises" unit:"ants"`
+	Patience   int             `yaml:"patience" doc:"ticks a forager searches before it gives up and heads home" unit:"ticks"`
 }
 
 // ColonyConfig is one colony.
@@ -99,18 +112,30 @@ type PheromoneConfig struct {
 	Evaporation float64 `yaml:"evaporation" doc:"fraction of pheromone lost per tick" unit:"0..1"`
 }
 
-// NetworkConfig is the transport over fungal links.
+// NetworkConfig is the network and its transport. With the emergent
+// topology the network is the fungal one; any other topology builds Nodes
+// node agents linked in that shape, a pure network experiment.
 type NetworkConfig struct {
-	Topology string  `yaml:"topology" doc:"network shape; emergent: links grow from the fungal linking rule"`
-	Latency  int     `yaml:"latency" doc:"delay of a message" unit:"ticks"`
-	Capacity float64 `yaml:"capacity" doc:"carbon one link carries per tick each way; 0 is unlimited" unit:"kg C/tick"`
-	Loss     float64 `yaml:"loss" doc:"probability a message is lost" unit:"0..1"`
+	Topology string `yaml:"topology" doc:"emergent (links grow from the fungal linking rule), star, ring, lattice, random, scale-free or small-world"`
+	Nodes    int    `yaml:"nodes" doc:"prescribed topologies: number of node agents, laid out row by row on the grid" unit:"nodes"`
+	// MeanDegree is the expected degree of the random (Erdős–Rényi) topology.
+	MeanDegree   float64 `yaml:"mean_degree" doc:"random: expected links per node" unit:"links"`
+	LinksPerNode int     `yaml:"links_per_node" doc:"scale-free: links each new node makes (Barabási–Albert m)" unit:"links"`
+	Neighbours   int     `yaml:"neighbours" doc:"small-world: ring neighbours on each side before rewiring (Watts–Strogatz k/2)" unit:"nodes"`
+	Rewire       float64 `yaml:"rewire" doc:"small-world: probability each ring link is rewired" unit:"0..1"`
+	Production   float64 `yaml:"production" doc:"nodes: mean carbon a producer node makes per tick" unit:"kg C/tick"`
+	Producers    float64 `yaml:"producers" doc:"nodes: share of nodes that produce" unit:"0..1"`
+	Demand       float64 `yaml:"demand" doc:"nodes: carbon every node consumes per tick; a node with none left dies" unit:"kg C/tick"`
+	ShareRate    float64 `yaml:"share_rate" doc:"nodes: fraction of the difference to a poorer neighbour sent per tick" unit:"1/tick"`
+	Latency      int     `yaml:"latency" doc:"delay of a message" unit:"ticks"`
+	Capacity     float64 `yaml:"capacity" doc:"carbon one link carries per tick each way; 0 is unlimited" unit:"kg C/tick"`
+	Loss         float64 `yaml:"loss" doc:"probability a message is lost" unit:"0..1"`
 }
 
 // DefaultConfig returns the defaults every scenario starts from.
 func DefaultConfig() Config {
 	return Config{
-		World: WorldConfig{Width: 128, Height: 128, Nutrients: 2, Deposition: 0.004, LitterDecay: 0.01,
+		World: WorldConfig{Width: 128, Height: 128, Nutrients: 2, Deposition: 0.004, LitterDecay: 0.01, FoodRot: 0.01,
 			Water: WaterConfig{Mean: 1, Seasonality: 0.3, Period: 365, Evaporation: 0.05}},
 		Trees: TreesConfig{Count: 3000, Respiration: 0.005, Shading: 0.6, ReserveFraction: 0.2,
 			Allocation: 0.1, FruitFraction: 0.1, SeedCost: 0.5, Dispersal: 4, MatureBiomass: 5,
@@ -118,9 +143,10 @@ func DefaultConfig() Config {
 		Fungi: FungiConfig{Count: 150, Reach: 6, ShareRate: 0.1, Fee: 0.05, Preference: 2, MaxLinks: 16,
 			LinkCost: 0.5, LinkUpkeep: 0.002, LinkTurnover: 0.002, Respiration: 0.005, SpawnCarbon: 30,
 			MaxCount: 300, UptakeBonus: 0.5, InitialCarbon: 5},
-		Ants: AntsConfig{Load: 0.05, Upkeep: 0.0005, WorkerCost: 0.2, Lifespan: 400, MaxWorkers: 400,
+		Ants: AntsConfig{Load: 0.05, Upkeep: 0.0005, WorkerCost: 0.2, Lifespan: 400, MaxWorkers: 400, Patience: 150,
 			Pheromone: PheromoneConfig{Deposit: 60, Diffusion: 0.5, Evaporation: 0.1}},
-		Network: NetworkConfig{Topology: "emergent", Latency: 1, Capacity: 5},
+		Network: NetworkConfig{Topology: "emergent", Latency: 1, Capacity: 5, MeanDegree: 4, LinksPerNode: 2,
+			Neighbours: 2, Rewire: 0.1, Production: 1, Producers: 0.2, Demand: 0.1, ShareRate: 0.2},
 	}
 }
 

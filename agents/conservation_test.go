@@ -38,7 +38,52 @@ func randomConfig(t *rapid.T) Config {
 	for i := range rapid.IntRange(0, 2).Draw(t, "colonies") {
 		c.Ants.Colonies = append(c.Ants.Colonies, ColonyConfig{Nest: []int{i % c.World.Width, 0}, Workers: rapid.IntRange(0, 20).Draw(t, "workers"), Food: 2})
 	}
+	if rapid.Bool().Draw(t, "nodes") {
+		c.Network.Topology = rapid.SampledFrom([]string{"star", "ring", "lattice", "random", "scale-free", "small-world"}).Draw(t, "topology")
+		c.Network.Nodes = rapid.IntRange(6, c.World.Width*c.World.Height).Draw(t, "nodecount")
+	}
+	for range rapid.IntRange(0, 4).Draw(t, "failures") {
+		c.Failures = append(c.Failures, randomFailure(t, c))
+	}
 	return c
+}
+
+// randomFailure draws one valid failure of any kind.
+func randomFailure(t *rapid.T, c Config) Failure {
+	f := DefaultFailure()
+	f.Kind = rapid.SampledFrom(FailureKinds).Draw(t, "kind")
+	f.At = rapid.IntRange(1, 30).Draw(t, "at")
+	f.Duration = rapid.IntRange(0, 15).Draw(t, "duration")
+	f.Fraction = rapid.Float64Range(0.05, 1).Draw(t, "fraction")
+	f.Region = Region{X: 0, Y: 0, W: c.World.Width / 2, H: c.World.Height}
+	switch f.Kind {
+	case FailKill:
+		f.Target = rapid.SampledFrom([]string{"trees", "fungi", "ants"}).Draw(t, "target")
+		if c.Network.Nodes > 0 && rapid.Bool().Draw(t, "killnodes") {
+			f.Target = "nodes"
+		}
+		f.Select = rapid.SampledFrom([]string{"random", "hubs", "central", "largest", "region"}).Draw(t, "select")
+		f.Adaptive = rapid.Bool().Draw(t, "adaptive")
+		f.Every = rapid.IntRange(0, 5).Draw(t, "every")
+	case FailCutLinks:
+		f.Select = rapid.SampledFrom([]string{"random", "central"}).Draw(t, "cutselect")
+	case FailPartition:
+		f.Line = Line{Axis: "x", At: c.World.Width / 2}
+	case FailMessageLoss:
+		f.Rate = rapid.Float64Range(0, 1).Draw(t, "rate")
+	case FailLatency:
+		f.Extra = rapid.IntRange(1, 4).Draw(t, "extra")
+	case FailDrought, FailBlight:
+		f.Severity = rapid.Float64Range(0.1, 1).Draw(t, "severity")
+	case FailFire:
+		f.Ignite = rapid.SampledFrom([]string{"west", "north", "random"}).Draw(t, "ignite")
+		f.Count = 3
+		f.Neighbourhood = rapid.SampledFrom([]int{4, 8}).Draw(t, "nbhd")
+	case FailPest:
+		f.Spread = rapid.Float64Range(0, 1).Draw(t, "spread")
+		f.Damage = rapid.Float64Range(0, 0.5).Draw(t, "damage")
+	}
+	return f
 }
 
 // invariants checks, after every tick, the carbon balance, the message

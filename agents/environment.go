@@ -41,14 +41,12 @@ func (m *Model) stepPheromone() {
 	}
 }
 
-// foodRot is the fraction of fallen fruit that rots per tick [1/tick].
-const foodRot = 0.01
-
-// stepFood rots uneaten fruit.
+// stepFood rots uneaten food.
 func (m *Model) stepFood() {
+	keep := 1 - m.cfg.World.FoodRot
 	for i, f := range m.food {
 		if f > 0 {
-			f = float64(f * (1 - foodRot))
+			f = float64(f * keep)
 			if f < 1e-9 {
 				f = 0
 			}

@@ -83,6 +83,7 @@ func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 		m.fungusGives(f, c, carbon-fungalReserve(len(links)), nx.partnerMean, links)
 	}
 	nx.carbon = carbon
+	relaySignals(f.ID, c, links, m.e.Net)
 	if len(links) > 0 && c.Rand.Bernoulli(float64(fc.LinkTurnover*float64(len(links)))) {
 		nx.drop = m.poorestLink(f, links)
 	}
@@ -122,6 +123,21 @@ func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links
 		}
 	}
 	return sent
+}
+
+// relaySignals passes every stress signal a genet received to its other
+// partners.
+func relaySignals(id int32, c *sim.Context, links []int32, net *sim.Network) {
+	for _, msg := range c.Inbox {
+		if msg.Kind != MsgSignal {
+			continue
+		}
+		for _, li := range links {
+			if to := net.Other(li, id); to != msg.From {
+				c.Send(to, MsgSignal, 0)
+			}
+		}
+	}
 }
 
 // poorestLink is the link to the smallest partner: the host that pays the

@@ -8,36 +8,59 @@ import (
 // them.
 var indicatorNames = []string{
 	"living_trees", "tree_births", "tree_deaths", "biomass", "carbon_total", "tree_carbon",
-	"fungal_carbon", "carbon_in_flight", "photosynthesis", "respiration", "litter_input",
-	"canopy_cover", "species_richness", "fungi", "links", "giant_component", "components",
-	"mean_degree", "max_degree", "max_tree_degree", "carbon_moved", "messages_sent",
-	"messages_delivered", "messages_lost", "messages_in_flight", "ants", "food_stored",
-	"food_delivered", "trail_strength", "soil_water", "soil_nutrients",
+	"fungal_carbon", "node_carbon", "carbon_in_flight", "photosynthesis", "respiration", "litter_input",
+	"carbon_removed", "canopy_cover", "species_richness", "fungi", "nodes", "links", "giant_component",
+	"components", "mean_degree", "max_degree", "max_tree_degree", "mean_path", "carbon_moved",
+	"messages_sent", "messages_delivered", "messages_lost", "messages_in_flight", "delivery_ratio",
+	"ants", "food_stored", "food_delivered", "food_rate", "trail_strength", "burned_fraction", "infested_trees",
+	"warned_trees", "soil_water", "soil_nutrients",
 }
+
+// pathSamples is how many BFS sources estimate the mean path each tick.
+const pathSamples = 16
 
 // IndicatorNames lists the indicator columns; see sim.Model.
 func (m *Model) IndicatorNames() []string { return indicatorNames }
 
-// stocks sums carbon held by live trees and fungi in ID order.
-func (m *Model) stocks() (trees, biomass, fungi float64, living, species int, maxTreeDeg int) {
+// IndicatorNames lists every indicator a run records, in column order.
+func IndicatorNames() []string { return append([]string(nil), indicatorNames...) }
+
+// stocks are the agent-held quantities summed in ID order.
+type stocks struct {
+	trees, biomass, fungi, nodes float64
+	living, species, maxTreeDeg  int
+	infested, warned             int
+}
+
+func (m *Model) stocks() stocks {
+	var s stocks
 	seen := make([]bool, len(m.cfg.Trees.Species))
+	tick := m.e.Tick()
 	for _, id := range m.e.Live() {
 		switch m.kind[id] {
 		case KindTree:
 			t := m.tree(id)
-			trees += t.Carbon + t.Biomass
-			biomass += t.Biomass
-			living++
+			s.trees += t.Carbon + t.Biomass
+			s.biomass += t.Biomass
+			s.living++
 			if !seen[t.Species] {
 				seen[t.Species] = true
-				species++
+				s.species++
 			}
-			maxTreeDeg = max(maxTreeDeg, m.e.Net.Degree(id))
+			s.maxTreeDeg = max(s.maxTreeDeg, m.e.Net.Degree(id))
+			if t.Infested {
+				s.infested++
+			}
+			if t.WarnedUntil >= tick {
+				s.warned++
+			}
 		case KindFungus:
-			fungi += m.fungus(id).Carbon
+			s.fungi += m.fungus(id).Carbon
+		case KindNode:
+			s.nodes += m.node(id).Carbon
 		}
 	}
-	return
+	return s
 }
 
 // CarbonInFlight is the carbon in messages on the way [kg C].
@@ -51,27 +74,55 @@ func (m *Model) CarbonInFlight() float64 {
 	return s
 }
 
-// CarbonTotal is the carbon in trees, fungi and messages [kg C]: the stock
-// whose change the Ledger explains.
+// CarbonTotal is the carbon in trees, fungi, nodes and messages [kg C]: the
+// stock whose change the Ledger explains.
 func (m *Model) CarbonTotal() float64 {
-	trees, _, fungi, _, _, _ := m.stocks()
-	return trees + fungi + m.CarbonInFlight()
+	s := m.stocks()
+	return s.trees + s.fungi + s.nodes + m.CarbonInFlight()
 }
 
-// Indicators fills one row; see sim.Model.
-func (m *Model) Indicators(e *sim.Engine, row []float64) {
-	trees, biomass, fungi, living, species, maxTreeDeg := m.stocks()
-	inflight := m.CarbonInFlight()
-	giant, comps := e.Net.Components()
-	nodes, degSum, maxDeg := 0, 0, 0
-	for _, id := range e.Live() {
-		if e.Net.IsNode(id) {
+// networkStats summarises the graph over live nodes.
+func (m *Model) networkStats() (nodes, degSum, maxDeg int) {
+	for _, id := range m.e.Live() {
+		if m.e.Net.IsNode(id) {
 			nodes++
-			d := e.Net.Degree(id)
+			d := m.e.Net.Degree(id)
 			degSum += d
 			maxDeg = max(maxDeg, d)
 		}
 	}
+	return
+}
+
+// deliveryRatio is the share of messages resolved this tick that arrived;
+// 1 when none were resolved, since nothing was lost.
+func (m *Model) deliveryRatio(c sim.Counts) float64 {
+	d := c.Delivered - m.prevCounts.Delivered
+	l := c.Lost - m.prevCounts.Lost
+	m.prevCounts = c
+	if d+l == 0 {
+		return 1
+	}
+	return float64(d) / float64(d+l)
+}
+
+// foodRateTicks is the time constant of food_rate, a moving average of
+// food_delivered smooth enough to compare with a control [ticks].
+const foodRateTicks = 50
+
+// foodRate updates and returns the exponential moving average of the food
+// delivered per tick.
+func (m *Model) foodRate() float64 {
+	m.foodEMA += (m.tally.foodDelivered - m.foodEMA) / foodRateTicks
+	return m.foodEMA
+}
+
+// Indicators fills one row; see sim.Model.
+func (m *Model) Indicators(e *sim.Engine, row []float64) {
+	s := m.stocks()
+	inflight := m.CarbonInFlight()
+	giant, comps := e.Net.Components()
+	nodes, degSum, maxDeg := m.networkStats()
 	cover := 0
 	for _, l := range m.floor {
 		if l < 0.5 {
@@ -81,8 +132,10 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	counts := e.Transport.Counts()
 	ants, stored := 0, 0.0
 	for i := range m.colonies {
-		ants += m.colonies[i].Workers
-		stored += m.colonies[i].Store
+		if e.Alive(m.colonies[i].ID) {
+			ants += m.colonies[i].Workers
+			stored += m.colonies[i].Store
+		}
 	}
 	trail := 0.0
 	for _, l := range m.pher {
@@ -91,16 +144,19 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 		}
 	}
 	cells := float64(m.grid.Cells())
-	v := []float64{
-		float64(living), float64(m.tally.births), float64(m.tally.deaths), biomass, trees + fungi + inflight, trees,
-		fungi, inflight, m.ledger.Photosynthesis, m.ledger.Respiration, m.ledger.Litter,
-		float64(cover) / cells, float64(species), float64(m.nFungi), float64(e.Net.LiveLinks()),
-		ratio(float64(giant), float64(m.nodes0)), float64(comps),
-		ratio(float64(degSum), float64(nodes)), float64(maxDeg), float64(maxTreeDeg), m.tally.carbonMoved,
+	v := [...]float64{
+		float64(s.living), float64(m.tally.births), float64(m.tally.deaths), s.biomass,
+		s.trees + s.fungi + s.nodes + inflight, s.trees, s.fungi, s.nodes, inflight,
+		m.ledger.Photosynthesis, m.ledger.Respiration, m.ledger.Litter, m.ledger.Removed,
+		float64(cover) / cells, float64(s.species), float64(m.nFungi), float64(m.nNodes),
+		float64(e.Net.LiveLinks()), ratio(float64(giant), float64(m.nodes0)), float64(comps),
+		ratio(float64(degSum), float64(nodes)), float64(maxDeg), float64(s.maxTreeDeg),
+		e.Net.MeanPath(pathSamples), m.tally.carbonMoved,
 		float64(counts.Sent), float64(counts.Delivered), float64(counts.Lost), float64(counts.InFlight),
-		float64(ants), stored, m.tally.foodDelivered, trail, mean(m.water), mean(m.nutrients),
+		m.deliveryRatio(counts), float64(ants), stored, m.tally.foodDelivered, m.foodRate(), trail,
+		m.BurnedFraction(), float64(s.infested), float64(s.warned), mean(m.water), mean(m.nutrients),
 	}
-	copy(row, v)
+	copy(row, v[:])
 }
 
 func ratio(a, b float64) float64 {

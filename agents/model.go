@@ -13,9 +13,10 @@ const (
 	KindFungus
 	KindAnt
 	KindColony
+	KindNode
 )
 
-var kindNames = [...]string{"tree", "fungus", "ant", "colony"}
+var kindNames = [...]string{"tree", "fungus", "ant", "colony", "node"}
 
 // String names the kind as events and errors do.
 func (k Kind) String() string { return kindNames[k] }
@@ -57,6 +58,7 @@ type Model struct {
 	fungi    []Fungus
 	ants     []Ant
 	colonies []Colony
+	nodes    []Node
 
 	// DroughtFactor scales rain; failures lower it.
 	DroughtFactor float64
@@ -64,10 +66,19 @@ type Model struct {
 	ledger Ledger
 	tally  tally
 	nFungi int
+	nNodes int
 	// nodes0 is the number of network nodes at tick 0, the denominator of
 	// the giant-component fraction.
 	nodes0 int
 	la     []float64 // leaf area per cell, scratch for floor light
+
+	fstate     []failureState
+	prevCounts sim.Counts
+	foodEMA    float64
+	fire       fireState
+	pest       pestState
+	// blocked marks cells ants cannot enter (a barrier failure).
+	blocked []bool
 }
 
 // tally counts what happened in the current tick for the indicators.
@@ -101,6 +112,7 @@ func (m *Model) tree(id int32) *Tree     { return &m.trees[m.index[id]] }
 func (m *Model) fungus(id int32) *Fungus { return &m.fungi[m.index[id]] }
 func (m *Model) ant(id int32) *Ant       { return &m.ants[m.index[id]] }
 func (m *Model) colony(id int32) *Colony { return &m.colonies[m.index[id]] }
+func (m *Model) node(id int32) *Node     { return &m.nodes[m.index[id]] }
 
 // ApplyAgent commits what agent id decided; see sim.Model.
 func (m *Model) ApplyAgent(e *sim.Engine, id int32, c *sim.Context) error {
@@ -113,6 +125,8 @@ func (m *Model) ApplyAgent(e *sim.Engine, id int32, c *sim.Context) error {
 		m.applyAnt(id, c)
 	case KindColony:
 		m.applyColony(id, c)
+	case KindNode:
+		m.applyNode(id, c)
 	}
 	return nil
 }
@@ -127,6 +141,8 @@ func (m *Model) MessageSent(e *sim.Engine, msg sim.Message, amount float64, lost
 		m.tree(msg.From).debit += amount
 	case KindFungus:
 		m.fungus(msg.From).debit += amount
+	case KindNode:
+		m.node(msg.From).debit += amount
 	}
 	if lost {
 		m.ledger.TransportLoss += amount
@@ -135,8 +151,14 @@ func (m *Model) MessageSent(e *sim.Engine, msg sim.Message, amount float64, lost
 
 // MessageArrived credits the recipient; see sim.Model.
 func (m *Model) MessageArrived(e *sim.Engine, msg sim.Message) bool {
-	if msg.Kind != MsgCarbon {
-		return e.Alive(msg.To)
+	if msg.Kind == MsgSignal {
+		if !e.Alive(msg.To) {
+			return false
+		}
+		if m.kind[msg.To] == KindTree {
+			m.tree(msg.To).WarnedUntil = e.Tick() + warnedFor
+		}
+		return true
 	}
 	if !e.Alive(msg.To) {
 		m.ledger.TransportLoss += msg.Amount
@@ -150,6 +172,9 @@ func (m *Model) MessageArrived(e *sim.Engine, msg sim.Message) bool {
 		}
 	case KindFungus:
 		m.fungus(msg.To).Carbon += msg.Amount
+	case KindNode:
+		m.node(msg.To).Carbon += msg.Amount
+		m.tally.carbonMoved += msg.Amount
 	default:
 		m.ledger.TransportLoss += msg.Amount
 		return false
@@ -164,6 +189,9 @@ func (m *Model) EndTick(e *sim.Engine) error {
 	m.stepPheromone()
 	m.stepFood()
 	m.stepFloorLight()
+	m.stepFire(e.Tick())
+	m.stepPest(e.Tick())
+	m.stepFailures(e.Tick())
 	return nil
 }
 

@@ -17,6 +17,11 @@ type Tree struct {
 	Carbon  float64 // reserve carbon [kg C]
 	Height  float64 // [m]
 	Leaf    float64 // leaf area [m²]
+	// Infested marks a tree under pest attack.
+	Infested bool
+	// WarnedUntil is the last tick its raised defences last [tick].
+	WarnedUntil int
+	signalled   bool
 
 	nx    treeNext
 	debit float64 // carbon sent this tick [kg C]
@@ -31,6 +36,7 @@ type treeNext struct {
 	cause                 string
 	seed                  bool
 	sx, sy                int
+	signalled             bool
 }
 
 // Half-saturation of photosynthesis in soil water [mm] and nutrients [nu]:
@@ -87,6 +93,9 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	nl := rules.Saturating(float64(m.nutrients[cell]*bonus), nutrientHalf)
 	nx := treeNext{biomass: t.Biomass}
 	nx.photo = rules.Photosynthesis(sp.Growth, t.Leaf, m.light(t, sp.ShadeTolerance), wl, nl)
+	if t.WarnedUntil >= c.Tick {
+		nx.photo = float64(nx.photo * (1 - defenceCost))
+	}
 	nx.resp = rules.Respiration(tc.Respiration, t.Biomass)
 	nx.waterUse = float64(nx.photo * tc.WaterUse)
 	nx.nutrientUse = float64(nx.photo * tc.NutrientUse)
@@ -115,6 +124,12 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	nx.carbon = carbon
 	if !nx.die {
 		m.treeSends(t, c, carbon, nx.photo, links)
+		if t.Infested && !t.signalled {
+			for _, li := range links {
+				c.Send(m.e.Net.Other(li, t.ID), MsgSignal, 0)
+			}
+			nx.signalled = true
+		}
 	}
 	t.nx = nx
 }
@@ -150,6 +165,7 @@ func (m *Model) applyTree(id int32, c *sim.Context) {
 	t.Biomass = nx.biomass
 	t.Height, t.Leaf = rules.Height(t.Biomass), rules.LeafArea(t.Biomass)
 	t.Age++
+	t.signalled = t.signalled || nx.signalled
 	m.ledger.Photosynthesis += nx.photo
 	m.ledger.Respiration += nx.resp
 	m.ledger.Fruit += nx.fruit

@@ -1,17 +1,28 @@
 package rules
 
+import "math"
+
 // Directions lists the eight compass steps, clockwise from east; an ant's
 // heading is an index into it.
 var Directions = [8][2]int{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}
 
 // HeadingWeight is how attractive a candidate step is to a searching ant:
-// pheromone [units/cell] raises it with exponent 2 (the classic choice
-// function of Deneubourg et al. 1990), and going straight on is preferred.
-func HeadingWeight(pheromone float64, straight bool) float64 {
-	w := 1 + pheromone
+// pheromone [units/cell] raises it with exponent 2, as in the choice
+// function of Deneubourg et al. (1990), so a forager keeps to the ridge of
+// a trail; going straight on is preferred.
+//
+// A forager on a trail also prefers steps that take it further from its
+// nest (outward), since it knows where home is and food lies at the far end
+// of a trail.
+func HeadingWeight(pheromone float64, straight, outward bool) float64 {
+	p := math.Max(pheromone, 0)
+	w := 1 + p
 	w = float64(w * w)
 	if straight {
 		w *= 2
+	}
+	if outward && p > 0 {
+		w *= 3
 	}
 	return w
 }

@@ -24,9 +24,11 @@ type Options struct {
 	// Out is the run directory to create.
 	Out string
 	// Force replaces a non-empty Out.
-	Force   bool
-	Mode    sim.Mode
-	Workers int
+	Force bool
+	// NoControl skips the paired control run of a scenario with failures.
+	NoControl bool
+	Mode      sim.Mode
+	Workers   int
 	// Version is recorded in summary.json.
 	Version string
 	// Progress, if set, is called after each recorded tick from the
@@ -55,6 +57,10 @@ type Summary struct {
 	Agents         AgentCounts   `json:"agents"`
 	WallSeconds    float64       `json:"wall_seconds"`
 	Digests        OutputDigests `json:"digests"`
+	// FirstFailure is the tick the first failure strikes (0: none).
+	FirstFailure int `json:"first_failure,omitempty"`
+	// Control summarises the paired control run, when there is one.
+	Control *Summary `json:"control,omitempty"`
 }
 
 // AgentCounts are the agents at the start and end of a run.
@@ -121,18 +127,72 @@ func replaceDir(tmp, out string) error {
 	return os.Rename(tmp, out)
 }
 
-// runInto runs the scenario writing into dir. runErr is the simulation's
-// own error (interrupted, agent failure); err is a failure to write.
-func runInto(ctx context.Context, dir string, opts Options) (sum *Summary, runErr, err error) {
+// runInto runs the scenario, and its paired control when it has failures,
+// writing into dir. runErr is the simulation's own error (interrupted, agent
+// failure); err is a failure to write.
+func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, error) {
 	s := opts.Scenario
-	model, eng, err := s.Build(opts.Mode, opts.Workers)
+	keep := s.Resilience.Indicators
+	if len(s.Failures) == 0 || opts.NoControl {
+		sum, _, runErr, err := runOne(ctx, dir, s, opts, nil)
+		return sum, runErr, err
+	}
+	// The control runs beside the failure run; both are deterministic, so
+	// running them at once changes nothing but the wall time.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cdir := filepath.Join(dir, "control")
+	if err := os.Mkdir(cdir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	var csum *Summary
+	var cseries map[string][]float64
+	var cRunErr, cErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		copts := opts
+		copts.Progress = nil
+		csum, cseries, cRunErr, cErr = runOne(ctx, cdir, s.Control(), copts, keep)
+	}()
+	sum, series, runErr, err := runOne(ctx, dir, s, opts, keep)
+	if runErr != nil || err != nil {
+		cancel()
+	}
+	<-done
+	if err == nil {
+		err = cErr
+	}
 	if err != nil {
 		return nil, nil, err
+	}
+	if runErr == nil {
+		runErr = cRunErr
+	}
+	sum.Control, sum.FirstFailure = csum, s.FirstFailure()
+	if runErr == nil {
+		if err := writeResilience(dir, s, series, cseries); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := writeSummary(dir, sum); err != nil {
+		return nil, nil, err
+	}
+	return sum, runErr, nil
+}
+
+// runOne runs scenario s into dir and returns its summary and the series of
+// the indicators named in keep.
+func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options, keep []string) (sum *Summary, series map[string][]float64, runErr, err error) {
+	model, eng, err := s.Build(opts.Mode, opts.Workers)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	rec, err := openRecorder(dir, model.IndicatorNames(), opts.Progress)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
+	rec.keep(model.IndicatorNames(), keep)
 	eng.Observe(rec)
 	initial := len(eng.Live())
 	start := time.Now()
@@ -145,7 +205,7 @@ func runInto(ctx context.Context, dir string, opts Options) (sum *Summary, runEr
 		err = cerr
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	sum = &Summary{
 		Version: opts.Version, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
@@ -160,13 +220,17 @@ func runInto(ctx context.Context, dir string, opts Options) (sum *Summary, runEr
 		}
 	}
 	if err := writeFileAtomic(filepath.Join(dir, "scenario.yaml"), s.Resolved()); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
+	if err := writeSummary(dir, sum); err != nil {
+		return nil, nil, nil, err
+	}
+	return sum, rec.kept, runErr, nil
+}
+
+func writeSummary(dir string, sum *Summary) error {
 	js, _ := json.MarshalIndent(sum, "", "  ")
-	if err := writeFileAtomic(filepath.Join(dir, "summary.json"), append(js, '\n')); err != nil {
-		return nil, nil, err
-	}
-	return sum, runErr, nil
+	return writeFileAtomic(filepath.Join(dir, "summary.json"), append(js, '\n'))
 }
 
 func openRecorder(dir string, names []string, progress func(int)) (*recorder, error) {

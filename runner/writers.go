@@ -49,6 +49,22 @@ type recorder struct {
 	buf             []byte
 	lastTick        int
 	progress        func(tick int)
+	keepCols        []int
+	keepNames       []string
+	kept            map[string][]float64
+}
+
+// keep makes the recorder retain the series of the named indicators.
+func (r *recorder) keep(all, names []string) {
+	r.kept = map[string][]float64{}
+	for _, n := range names {
+		for i, a := range all {
+			if a == n {
+				r.keepCols = append(r.keepCols, i)
+				r.keepNames = append(r.keepNames, n)
+			}
+		}
+	}
 }
 
 func (r *recorder) header(names []string) error {
@@ -72,6 +88,9 @@ func (r *recorder) Tick(tick int, row []float64) error {
 	}
 	r.buf = append(r.buf, '\n')
 	r.lastTick = tick
+	for i, c := range r.keepCols {
+		r.kept[r.keepNames[i]] = append(r.kept[r.keepNames[i]], row[c])
+	}
 	if r.progress != nil {
 		r.progress(tick)
 	}

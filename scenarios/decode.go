@@ -159,6 +159,10 @@ func setDefault(e reflect.Value) {
 		e.Set(reflect.ValueOf(agents.DefaultSpecies()))
 	case *agents.ColonyConfig:
 		e.Set(reflect.ValueOf(agents.DefaultColony()))
+	case *agents.FoodPile:
+		e.Set(reflect.ValueOf(agents.FoodPile{Amount: 1}))
+	case *agents.Failure:
+		e.Set(reflect.ValueOf(agents.DefaultFailure()))
 	}
 }
 

@@ -52,6 +52,13 @@ func Load(path string, sets []string) (*Scenario, error) {
 
 func read(path string) ([]byte, string, error) {
 	fi, err := os.Stat(path)
+	_, isBuiltin := BuiltinSource(path)
+	isBuiltin = isBuiltin && !strings.ContainsAny(path, `/\`)
+	if err == nil && fi.IsDir() && isBuiltin {
+		// A directory named like a built-in (often its results) is not a
+		// scenario; the built-in is meant.
+		err = fs.ErrNotExist
+	}
 	switch {
 	case err == nil && fi.IsDir():
 		return nil, "", &FieldError{File: path, Path: "scenario", Msg: "is a directory, not a scenario file"}
@@ -66,7 +73,7 @@ func read(path string) ([]byte, string, error) {
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, "", &FieldError{File: path, Path: "scenario", Msg: err.Error()}
 	}
-	if b, ok := BuiltinSource(path); ok && !strings.ContainsAny(path, `/\`) {
+	if b, ok := BuiltinSource(path); ok && isBuiltin {
 		return b, "builtin:" + strings.TrimSuffix(path, ".yaml"), nil
 	}
 	return nil, "", &FieldError{File: path, Path: "scenario", Msg: fmt.Sprintf("no such file, and no built-in scenario of that name (built-ins: %s)", strings.Join(Builtins(), ", "))}

@@ -109,3 +109,26 @@ func TestAliasBombIsRefused(t *testing.T) {
 		t.Fatal("alias bomb accepted")
 	}
 }
+
+func TestBadFailureSpecs(t *testing.T) {
+	cases := []struct{ set, want string }{
+		{"failures[0].at=5000", "failures[0].at: must be a tick of the run, 1 to 1000, got 5000"},
+		{"failures[0].fraction=1.5", "failures[0].fraction: must be between 0 and 1, got 1.5"},
+		{"failures[0].select=biggest", `failures[0].select: unknown selector "biggest"`},
+		{"failures[0].kind=flood", `failures[0].kind: unknown failure kind "flood"`},
+		{"failures[1].severity=0", "failures[1].severity: must be above 0"},
+		{"resilience.indicators[0]=happiness", `resilience.indicators[0]: unknown indicator "happiness"`},
+		{"network.topology=mesh", `network.topology: unknown topology "mesh"`},
+	}
+	for _, c := range cases {
+		_, err := Load("forest", []string{c.set})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: want %q, got %v", c.set, c.want, err)
+		}
+	}
+	region := "name: x\nfailures:\n  - {kind: kill, at: 5, target: trees, select: region, region: {x: 500, y: 3, r: 4}}\n"
+	_, err := Parse("r.yaml", []byte(region), nil)
+	if err == nil || !strings.Contains(err.Error(), "r.yaml:3:64: failures[0].region: region at (500, 3) is outside the 128x128 grid") {
+		t.Errorf("region outside the grid: %v", err)
+	}
+}

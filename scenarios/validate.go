@@ -81,19 +81,24 @@ func (d *decoder) validate(s *Scenario) {
 	d.nonNeg(w.Nutrients, "world.nutrients")
 	d.nonNeg(w.Deposition, "world.deposition")
 	d.unit(w.LitterDecay, "world.litter_decay")
+	d.unit(w.FoodRot, "world.food_rot")
 	d.nonNeg(w.Water.Mean, "world.water.mean")
 	d.unit(w.Water.Seasonality, "world.water.seasonality")
+	for i, p := range w.FoodPiles {
+		pp := fmt.Sprintf("world.food_piles[%d]", i)
+		d.check(p.X >= 0 && p.Y >= 0 && p.X < w.Width && p.Y < w.Height, pp, "centre (%d, %d) is outside the grid", p.X, p.Y)
+		d.check(p.R >= 0, pp+".r", "must not be negative, got %d", p.R)
+		d.nonNeg(p.Amount, pp+".amount")
+	}
 	d.check(w.Water.Period >= 0, "world.water.period", "must not be negative, got %d", w.Water.Period)
 	d.unit(w.Water.Evaporation, "world.water.evaporation")
 	d.validateTrees(s)
 	d.validateFungi(s)
 	d.validateAnts(s)
-	n := &s.Network
-	d.check(n.Topology == "emergent", "network.topology", "unknown topology %q (known: emergent)", n.Topology)
-	d.intRange(n.Latency, 1, 1000, "network.latency")
-	d.nonNeg(n.Capacity, "network.capacity")
-	d.unit(n.Loss, "network.loss")
-	agentsN := s.Trees.Count + s.Fungi.Count
+	d.validateNetwork(s)
+	d.validateFailures(s)
+	d.validateResilience(s)
+	agentsN := s.Trees.Count + s.Fungi.Count + s.Network.Nodes
 	for _, c := range s.Ants.Colonies {
 		agentsN += c.Workers + 1
 	}
@@ -103,6 +108,7 @@ func (d *decoder) validate(s *Scenario) {
 func (d *decoder) validateTrees(s *Scenario) {
 	t := &s.Trees
 	cells := s.World.Width * s.World.Height
+	d.unit(t.Density, "trees.density")
 	d.check(cells <= 0 || (t.Count >= 0 && t.Count <= cells), "trees.count", "must be between 0 and the %d cells of the grid, got %d", cells, t.Count)
 	d.check(len(t.Species) > 0, "trees.species", "at least one species is needed")
 	names := map[string]bool{}
@@ -165,5 +171,6 @@ func (d *decoder) validateAnts(s *Scenario) {
 	d.nonNeg(a.Upkeep, "ants.upkeep")
 	d.nonNeg(a.WorkerCost, "ants.worker_cost")
 	d.intRange(a.Lifespan, 1, MaxTicks, "ants.lifespan")
+	d.intRange(a.Patience, 1, MaxTicks, "ants.patience")
 	d.check(a.MaxWorkers >= 0, "ants.max_workers", "must not be negative, got %d", a.MaxWorkers)
 }

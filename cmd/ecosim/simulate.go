@@ -26,6 +26,7 @@ type simulateOptions struct {
 	mode     string
 	workers  int
 	force    bool
+	noCtl    bool
 }
 
 func newSimulateCmd() *cobra.Command {
@@ -38,7 +39,9 @@ filled in), metrics.csv (one row per tick), events.jsonl and summary.json.
 
 --scenario takes a file path, or the name of a built-in scenario (see
 'ecosim scenarios list'); "forest" and "forest.yaml" both name the built-in
-unless a file of that name exists. Ctrl-C stops at the next tick boundary and
+unless a file of that name exists. A scenario with failures is also run as
+its paired control (same seed, failures removed) into control/, and
+resilience.json compares the two. Ctrl-C stops at the next tick boundary and
 still writes a complete run directory, marked interrupted.`,
 		Example: `  ecosim simulate --scenario forest
   ecosim simulate --scenario my/forest.yaml --seed 7 --ticks 2000 --set fungi.share_rate=0 --out results/no-sharing`,
@@ -54,6 +57,7 @@ still writes a complete run directory, marked interrupted.`,
 	f.StringVar(&o.mode, "mode", "actors", "scheduling: actors (a goroutine per agent) or shards (worker pool); results are identical")
 	f.IntVar(&o.workers, "workers", 0, "shards mode pool size (default: number of CPUs)")
 	f.BoolVar(&o.force, "force", false, "replace a non-empty output directory")
+	f.BoolVar(&o.noCtl, "no-control", false, "skip the paired control run (and resilience.json) of a scenario with failures")
 	_ = c.MarkFlagRequired("scenario")
 	_ = c.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return scenarios.Builtins(), cobra.ShellCompDirectiveDefault
@@ -85,7 +89,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	bar, done := progressBar(s.Ticks)
 	start := time.Now()
 	sum, err := runner.Run(c.Context(), runner.Options{
-		Scenario: s, Out: out, Force: o.force, Mode: mode, Workers: o.workers,
+		Scenario: s, Out: out, Force: o.force, NoControl: o.noCtl, Mode: mode, Workers: o.workers,
 		Version: versionString(), Progress: bar,
 	})
 	done()

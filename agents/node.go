@@ -1,0 +1,104 @@
+package agents
+
+import (
+	"math"
+
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Node is a node agent of a prescribed topology: a pure network experiment
+// in which nodes make or need carbon and pass it to poorer neighbours.
+type Node struct {
+	ID         int32
+	X, Y       int     // layout position [cells]
+	Carbon     float64 // [kg C]
+	Production float64 // [kg C/tick]; zero for consumers
+
+	nx    nodeNext
+	debit float64
+}
+
+type nodeNext struct {
+	carbon, made, used float64
+	die                bool
+}
+
+type nodeAgent struct {
+	m   *Model
+	idx int32
+}
+
+func (a nodeAgent) Kind() string          { return "node" }
+func (a nodeAgent) Decide(c *sim.Context) { a.m.decideNode(&a.m.nodes[a.idx], c) }
+
+func (m *Model) addNode(x, y int, carbon, production float64) int32 {
+	idx := len(m.nodes)
+	id := m.e.Spawn(nodeAgent{m: m, idx: int32(idx)})
+	m.register(KindNode, idx)
+	m.nodes = append(m.nodes, Node{ID: id, X: x, Y: y, Carbon: carbon, Production: production})
+	m.e.Net.AddNode(id)
+	m.nNodes++
+	return id
+}
+
+// decideNode makes and uses carbon, dies when it runs out, and otherwise
+// sends a share of the difference to each poorer neighbour: carbon flows down
+// the gradient, so a consumer survives only while connected to producers.
+func (m *Model) decideNode(n *Node, c *sim.Context) {
+	nc := &m.cfg.Network
+	nx := nodeNext{made: n.Production, used: nc.Demand}
+	carbon := n.Carbon + nx.made - nx.used
+	if carbon < 0 {
+		nx.used += carbon
+		nx.carbon, nx.die = 0, true
+		n.nx = nx
+		return
+	}
+	nx.carbon = carbon
+	m.nodeShares(n, c, carbon/2)
+	n.nx = nx
+}
+
+// nodeShares offers each poorer neighbour rate × half the difference, all
+// scaled down together when they would exceed budget [kg C].
+func (m *Model) nodeShares(n *Node, c *sim.Context, budget float64) {
+	rate := m.cfg.Network.ShareRate
+	links := m.e.Net.LinksOf(n.ID)
+	want := 0.0
+	for _, li := range links {
+		if diff := n.Carbon - m.node(m.e.Net.Other(li, n.ID)).Carbon; diff > 0 {
+			want += float64(rate*diff) / 2
+		}
+	}
+	if want <= 0 {
+		return
+	}
+	scale := math.Min(1, budget/want)
+	for _, li := range links {
+		to := m.e.Net.Other(li, n.ID)
+		if diff := n.Carbon - m.node(to).Carbon; diff > 0 {
+			if amount := float64(float64(rate*diff)/2) * scale; amount > 1e-12 {
+				c.Send(to, MsgCarbon, amount)
+			}
+		}
+	}
+}
+
+func (m *Model) applyNode(id int32, c *sim.Context) {
+	n := m.node(id)
+	n.Carbon = n.nx.carbon - n.debit
+	n.debit = 0
+	m.ledger.Photosynthesis += n.nx.made
+	m.ledger.Respiration += n.nx.used
+	if n.nx.die {
+		m.killNode(id, "starvation")
+	}
+}
+
+func (m *Model) killNode(id int32, cause string) {
+	n := m.node(id)
+	m.ledger.Litter += n.Carbon
+	n.Carbon = 0
+	m.nNodes--
+	m.die(id, cause, n.X, n.Y)
+}

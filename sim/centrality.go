@@ -1,0 +1,156 @@
+package sim
+
+// Betweenness returns the betweenness centrality of every node (indexed by
+// agent ID; zero for non-nodes) and of every link (indexed by link index),
+// over links that are up, by Brandes' algorithm. It visits sources and
+// neighbours in ID and link order, so the sums are made in the same order on
+// every run; gonum's version iterates maps and may differ in the last bit,
+// which would let ties in a ranking fall differently. Undirected pairs are
+// counted once for nodes and once for links. Cost O(nodes × links); call it
+// when a failure needs it, not every tick.
+func (n *Network) Betweenness() (nodes, links []float64) {
+	size := len(n.node)
+	nodes = make([]float64, size)
+	links = make([]float64, len(n.links))
+	sigma := make([]float64, size)
+	delta := make([]float64, size)
+	dist := make([]int32, size)
+	var order, queue []int32
+	preds := make([][]int32, size) // predecessor link indices
+	for s := range size {
+		if !n.node[s] {
+			continue
+		}
+		for i := range dist {
+			dist[i], sigma[i], delta[i] = -1, 0, 0
+			preds[i] = preds[i][:0]
+		}
+		dist[s], sigma[s] = 0, 1
+		order = order[:0]
+		queue = append(queue[:0], int32(s))
+		for len(queue) > 0 {
+			v := queue[0]
+			queue = queue[1:]
+			order = append(order, v)
+			for _, li := range n.adj[v] {
+				if n.links[li].Down {
+					continue
+				}
+				w := n.Other(li, v)
+				if dist[w] < 0 {
+					dist[w] = dist[v] + 1
+					queue = append(queue, w)
+				}
+				if dist[w] == dist[v]+1 {
+					sigma[w] += sigma[v]
+					preds[w] = append(preds[w], li)
+				}
+			}
+		}
+		for i := len(order) - 1; i >= 0; i-- {
+			w := order[i]
+			for _, li := range preds[w] {
+				v := n.Other(li, w)
+				c := sigma[v] / sigma[w] * (1 + delta[w])
+				links[li] += c
+				delta[v] += c
+			}
+			if int(w) != s {
+				nodes[w] += delta[w]
+			}
+		}
+	}
+	for i := range nodes {
+		nodes[i] /= 2
+	}
+	for i := range links {
+		links[i] /= 2
+	}
+	return nodes, links
+}
+
+// MeanPath is the mean shortest-path length (in links that are up) between
+// nodes of the component of the lowest-ID node in the giant component,
+// estimated from up to samples BFS sources spread evenly over it. It is 0
+// when no two nodes are connected.
+func (n *Network) MeanPath(samples int) float64 {
+	comp := n.giantMembers()
+	if len(comp) < 2 || samples < 1 {
+		return 0
+	}
+	dist := make([]int32, len(n.node))
+	var queue []int32
+	step := max(1, len(comp)/samples)
+	total, pairs := 0.0, 0.0
+	for i := 0; i < len(comp); i += step {
+		for j := range dist {
+			dist[j] = -1
+		}
+		s := comp[i]
+		dist[s] = 0
+		queue = append(queue[:0], s)
+		for len(queue) > 0 {
+			v := queue[0]
+			queue = queue[1:]
+			for _, li := range n.adj[v] {
+				if n.links[li].Down {
+					continue
+				}
+				if w := n.Other(li, v); dist[w] < 0 {
+					dist[w] = dist[v] + 1
+					total += float64(dist[w])
+					pairs++
+					queue = append(queue, w)
+				}
+			}
+		}
+	}
+	if pairs == 0 {
+		return 0
+	}
+	return total / pairs
+}
+
+// giantMembers returns the IDs of the largest component (ties: the one with
+// the lowest ID), in ascending order.
+func (n *Network) giantMembers() []int32 {
+	comp := make([]int32, len(n.node))
+	for i := range comp {
+		comp[i] = -1
+	}
+	bestRoot, bestSize := int32(-1), 0
+	var stack []int32
+	for id := range n.node {
+		if !n.node[id] || comp[id] >= 0 {
+			continue
+		}
+		root := int32(id)
+		size := 0
+		comp[id] = root
+		stack = append(stack[:0], root)
+		for len(stack) > 0 {
+			v := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			size++
+			for _, li := range n.adj[v] {
+				if n.links[li].Down {
+					continue
+				}
+				if w := n.Other(li, v); comp[w] < 0 {
+					comp[w] = root
+					stack = append(stack, w)
+				}
+			}
+		}
+		if size > bestSize {
+			bestRoot, bestSize = root, size
+		}
+	}
+	var members []int32
+	for id, r := range comp {
+		if r == bestRoot && bestRoot >= 0 {
+			members = append(members, int32(id))
+		}
+	}
+	return members
+}
