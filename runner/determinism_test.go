@@ -87,7 +87,7 @@ func TestInterruptedRunIsCompleteAndMarked(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	out := filepath.Join(t.TempDir(), "r")
-	sum, err := Run(ctx, Options{Scenario: s, Out: out, Progress: func(tick int) {
+	sum, err := Run(ctx, Options{Scenario: s, Out: out, Progress: func(tick, _ int) {
 		if tick == 50 {
 			cancel()
 		}

@@ -103,7 +103,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 
 // progressBar shows a bar with ETA on a terminal and nothing otherwise; it
 // returns the per-tick callback and a function that ends the bar.
-func progressBar(total int) (func(int), func()) {
+func progressBar(total int) (func(done, total int), func()) {
 	if !term.IsTerminal(int(os.Stderr.Fd())) {
 		return nil, func() {}
 	}
@@ -113,9 +113,13 @@ func progressBar(total int) (func(int), func()) {
 		mpb.AppendDecorators(decor.Percentage(), decor.Name(" ETA "), decor.EwmaETA(decor.ET_STYLE_GO, 30)),
 	)
 	last := time.Now()
-	return func(tick int) {
+	return func(done, all int) {
 			now := time.Now()
-			b.EwmaSetCurrent(int64(tick), now.Sub(last))
+			if all != total {
+				total = all
+				b.SetTotal(int64(all), false)
+			}
+			b.EwmaSetCurrent(int64(done), now.Sub(last))
 			last = now
 		}, func() {
 			b.Abort(false)
