@@ -29,6 +29,9 @@ type Options struct {
 	NoControl bool
 	Mode      sim.Mode
 	Workers   int
+	// Snapshots are the ticks at which the world is saved for the map
+	// charts (failure run only).
+	Snapshots []int
 	// Version is recorded in summary.json.
 	Version string
 	// Progress, if set, is called after each recorded tick of the failure
@@ -155,7 +158,7 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	var cRunErr, cErr error
 	done := make(chan struct{})
 	copts := opts
-	copts.Progress = nil
+	copts.Progress, copts.Snapshots = nil, nil
 	control := func() {
 		defer close(done)
 		csum, cseries, cRunErr, cErr = runOne(ctx, cdir, s.Control(), copts, keep)
@@ -212,6 +215,13 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	}
 	rec.keep(model.IndicatorNames(), keep)
 	eng.Observe(rec)
+	snaps, err := newSnapshotter(model, dir, opts.Snapshots)
+	if err != nil {
+		rec.metrics.close()
+		rec.events.close()
+		return nil, nil, nil, err
+	}
+	eng.Observe(snaps)
 	initial := len(eng.Live())
 	start := time.Now()
 	runErr = eng.Run(ctx)

@@ -27,6 +27,8 @@ type simulateOptions struct {
 	workers  int
 	force    bool
 	noCtl    bool
+	noPlots  bool
+	chart    chartOptions
 }
 
 func newSimulateCmd() *cobra.Command {
@@ -58,6 +60,8 @@ still writes a complete run directory, marked interrupted.`,
 	f.IntVar(&o.workers, "workers", 0, "shards mode pool size (default: number of CPUs)")
 	f.BoolVar(&o.force, "force", false, "replace a non-empty output directory")
 	f.BoolVar(&o.noCtl, "no-control", false, "skip the paired control run (and resilience.json) of a scenario with failures")
+	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw charts into DIR/plots")
+	o.chart.addFlags(c)
 	_ = c.MarkFlagRequired("scenario")
 	_ = c.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return scenarios.Builtins(), cobra.ShellCompDirectiveDefault
@@ -82,6 +86,9 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := o.chart.check(); err != nil {
+		return err
+	}
 	out := o.out
 	if out == "" {
 		out = filepath.Join("results", s.Name)
@@ -90,13 +97,16 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	start := time.Now()
 	sum, err := runner.Run(c.Context(), runner.Options{
 		Scenario: s, Out: out, Force: o.force, NoControl: o.noCtl, Mode: mode, Workers: o.workers,
-		Version: versionString(), Progress: bar,
+		Version: versionString(), Progress: bar, Snapshots: o.chart.snapshotTicks(s.Ticks),
 	})
 	done()
 	if sum != nil {
 		c.Printf("%s: %s, %d/%d ticks, %d agents at end, %.1fs (%s, GOMAXPROCS=%d) -> %s\n",
 			s.Name, sum.Status, sum.TicksDone, sum.Ticks, sum.Agents.Final, time.Since(start).Seconds(),
 			sum.Mode, runtime.GOMAXPROCS(0), out)
+	}
+	if err == nil && !o.noPlots {
+		err = drawCharts(c, out, o.chart)
 	}
 	return err
 }

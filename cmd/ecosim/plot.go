@@ -1,0 +1,129 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecosim/ecosim/plots"
+	"github.com/ecosim/ecosim/runner"
+)
+
+// chartOptions are the chart flags shared by simulate and plot.
+type chartOptions struct {
+	formats   []string
+	dpi       int
+	width     float64
+	snapshots []int
+	animate   bool
+}
+
+func (o *chartOptions) addFlags(c *cobra.Command) {
+	f := c.Flags()
+	f.StringSliceVar(&o.formats, "format", []string{"png", "svg"}, "chart formats: png, svg, pdf")
+	f.IntVar(&o.dpi, "dpi", 150, "resolution of PNG charts [dots per inch]")
+	f.Float64Var(&o.width, "width", 18, "chart width [cm]")
+	f.IntSliceVar(&o.snapshots, "snapshots", nil, "ticks at which to draw the world map (default: five evenly spaced)")
+	f.BoolVar(&o.animate, "animate", false, "also write an animated map, plots/map.gif")
+}
+
+func (o *chartOptions) check() error {
+	po := plots.Options{Formats: o.formats, DPI: o.dpi, Width: o.width}
+	if err := po.Validate(); err != nil {
+		return usageError{err}
+	}
+	if o.dpi <= 0 || o.width <= 0 {
+		return usagef("--dpi and --width must be positive")
+	}
+	return nil
+}
+
+// animationFrames is how many map frames --animate records.
+const animationFrames = 60
+
+// snapshotTicks are the ticks simulate records the world at.
+func (o *chartOptions) snapshotTicks(ticks int) []int {
+	if o.animate {
+		frames := runner.SnapshotTicks(nil, animationFrames+1, ticks)
+		return runner.SnapshotTicks(append(frames, o.snapshots...), 0, ticks)
+	}
+	return runner.SnapshotTicks(o.snapshots, 5, ticks)
+}
+
+func (o *chartOptions) drawOptions() plots.DrawOptions {
+	return plots.DrawOptions{Options: plots.Options{Formats: o.formats, DPI: o.dpi, Width: o.width},
+		MapTicks: o.snapshots, Animate: o.animate}
+}
+
+func drawCharts(c *cobra.Command, dir string, o chartOptions) error {
+	start := time.Now()
+	files, err := plots.DrawRun(dir, o.drawOptions())
+	if err != nil {
+		return err
+	}
+	c.Printf("%d chart files in %s/plots (%.1fs)\n", len(files), dir, time.Since(start).Seconds())
+	return nil
+}
+
+func newPlotCmd() *cobra.Command {
+	o := chartOptions{}
+	c := &cobra.Command{
+		Use:   "plot DIR",
+		Short: "Draw (or redraw) the charts of a run directory from its recorded data",
+		Long: `Draw the charts of a run directory into DIR/plots from the files the run
+recorded: metrics.csv, control/metrics.csv, resilience.json, events.jsonl and
+snapshots/. The old plots/ is replaced only once every chart is drawn.
+
+Charts: time series of the main indicators (failure windows shaded),
+resilience of each analysed indicator against the control (lost area, resistance
+point, recovery tick), the giant component over time and against nodes lost,
+the degree distribution on log-log axes, and world maps at the recorded
+snapshots (--animate: map.gif from all of them).`,
+		Example: `  ecosim plot results/forest
+  ecosim plot results/forest --format png,svg,pdf --dpi 300 --width 16`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := o.check(); err != nil {
+				return err
+			}
+			if len(o.snapshots) > 0 && o.animate {
+				return usagef("--snapshots picks maps among recorded snapshots; use it or --animate, not both")
+			}
+			err := drawCharts(c, args[0], o)
+			if err != nil && strings.Contains(err.Error(), "plots: bad run data") {
+				return fmt.Errorf("%w (is %s a run directory?)", err, args[0])
+			}
+			return err
+		},
+	}
+	o.addFlags(c)
+	c.Flags().Lookup("snapshots").Usage = "ticks whose recorded snapshots to draw as maps (nearest recorded tick)"
+	return c
+}
+
+func newReportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "report DIR",
+		Short: "Write DIR/report.html: one self-contained page with the run's figures and charts",
+		Long: `Write DIR/report.html, one self-contained HTML page: the scenario as run, seed,
+version and digests, the resilience table, and the charts inline as SVG. It
+needs no network access to open.`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			start := time.Now()
+			p, err := plots.Report(args[0])
+			if err != nil {
+				return err
+			}
+			fi, err := os.Stat(p)
+			if err != nil {
+				return err
+			}
+			c.Printf("%s (%.1f MB, %.1fs)\n", p, float64(fi.Size())/1e6, time.Since(start).Seconds())
+			return nil
+		},
+	}
+}

@@ -1,0 +1,261 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Font sizes [pt], chosen to read at 100% zoom on an 18 cm wide chart.
+const (
+	titleSize  = 13
+	labelSize  = 11
+	tickSize   = 9.5
+	legendSize = 9.5
+)
+
+// newPlot makes a plot with ecosim's title, axis labels and font sizes.
+func newPlot(title, xlabel, ylabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = titleSize
+	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
+	p.X.Label.TextStyle.Font.Size = labelSize
+	p.Y.Label.TextStyle.Font.Size = labelSize
+	p.X.Tick.Label.Font.Size = tickSize
+	p.Y.Tick.Label.Font.Size = tickSize
+	p.Legend.TextStyle.Font.Size = legendSize
+	p.Legend.Top = true
+	return p
+}
+
+func lineColour(label string) color.Color {
+	if label == "control" {
+		return controlColour
+	}
+	return runColour
+}
+
+func axisLabel(name, unit string) string {
+	if unit == "" {
+		return name
+	}
+	return fmt.Sprintf("%s [%s]", name, unit)
+}
+
+func xys(x, y []float64) plotter.XYs {
+	pts := make(plotter.XYs, len(x))
+	for i := range x {
+		pts[i].X, pts[i].Y = x[i], y[i]
+	}
+	return pts
+}
+
+func line(l Line, c color.Color, width vg.Length, dashed bool) *plotter.Line {
+	ln, err := plotter.NewLine(xys(l.X, l.Y))
+	if err != nil {
+		// Data was checked finite when loaded; an empty line draws nothing.
+		ln = &plotter.Line{}
+	}
+	ln.Color, ln.Width = c, width
+	if dashed {
+		ln.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
+	}
+	return ln
+}
+
+// windows shades failure windows and marks strikes on a plot.
+type windows struct {
+	ws     []Window
+	labels bool
+	colour color.Color // of strike lines and labels; grey when nil
+}
+
+// Plot implements plot.Plotter.
+func (w windows) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, _ := plt.Transforms(&c)
+	col := w.colour
+	if col == nil {
+		col = grey
+	}
+	sty := plt.X.Tick.Label
+	sty.Font.Size = 8
+	sty.Color = col
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YBottom
+	for _, win := range w.ws {
+		x0 := trX(float64(win.Start))
+		if win.End > win.Start {
+			x1 := trX(float64(win.End))
+			c.FillPolygon(withAlpha(grey, 45), []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+		} else {
+			c.StrokeLine2(draw.LineStyle{Color: col, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}, x0, c.Min.Y, x0, c.Max.Y)
+		}
+		if w.labels {
+			c.FillText(sty, vg.Point{X: x0 + vg.Points(2), Y: c.Min.Y + vg.Points(2)}, win.Label)
+		}
+	}
+}
+
+// drawTimeSeries lays out the panels three to a row with a shared tick
+// range.
+func drawTimeSeries(d TimeSeriesData) (chart, float64) {
+	cols := 3
+	rows := (len(d.Panels) + cols - 1) / cols
+	plots := make([][]*plot.Plot, rows)
+	for i := range plots {
+		plots[i] = make([]*plot.Plot, cols)
+	}
+	for i, pn := range d.Panels {
+		p := newPlot(pn.Indicator, "tick", axisLabel("", pn.Unit))
+		p.Title.TextStyle.Font.Size = labelSize
+		p.X.Min, p.X.Max = 0, d.MaxTick
+		p.Add(windows{ws: d.Windows})
+		for _, l := range pn.Lines {
+			p.Add(line(l, lineColour(l.Label), vg.Points(1.2), l.Label == "control"))
+		}
+		plots[i/cols][i%cols] = p
+	}
+	ch := func(dc draw.Canvas) {
+		dc = header(dc, d.Title, timeSeriesKey(d))
+		t := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
+			PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
+		canvases := plot.Align(plots, t, dc)
+		for r := range plots {
+			for c := range plots[r] {
+				if plots[r][c] != nil {
+					plots[r][c].Draw(canvases[r][c])
+				}
+			}
+		}
+	}
+	return ch, 0.27*float64(max(rows, 1)) + 0.06
+}
+
+// timeSeriesKey explains the lines and windows in one line, in place of a
+// legend in every panel.
+func timeSeriesKey(d TimeSeriesData) string {
+	key := "solid red: run"
+	if len(d.Panels) > 0 && len(d.Panels[0].Lines) > 1 {
+		key = "solid red: run with failures; dashed blue: paired control"
+	}
+	for _, w := range d.Windows {
+		if w.End > w.Start {
+			key += fmt.Sprintf("; shaded: %s, ticks %d–%d", w.Label, w.Start, w.End)
+		} else {
+			key += fmt.Sprintf("; dashed grey: %s at tick %d", w.Label, w.Start)
+		}
+	}
+	return key
+}
+
+// header writes a title and a key line at the top of dc and returns the
+// canvas below them.
+func header(dc draw.Canvas, title, key string) draw.Canvas {
+	sty := plot.New().Title.TextStyle // a fully set-up style to adjust
+	sty.Color, sty.XAlign, sty.YAlign = black, draw.XCenter, draw.YTop
+	sty.Font.Size = titleSize
+	mid := (dc.Min.X + dc.Max.X) / 2
+	dc.FillText(sty, vg.Point{X: mid, Y: dc.Max.Y - vg.Points(4)}, title)
+	sty.Font.Size = 8.5
+	sty.Color = grey
+	dc.FillText(sty, vg.Point{X: mid, Y: dc.Max.Y - vg.Points(4+titleSize+4)}, key)
+	return draw.Crop(dc, 0, 0, 0, -vg.Points(4+titleSize+4+14))
+}
+
+// drawResilience shows one indicator: run against control, the lost area
+// filled, the resistance point and the recovery tick.
+func drawResilience(d ResilienceData) (chart, float64) {
+	p := newPlot("Resilience of "+d.Indicator, "tick", axisLabel(d.Indicator, d.Unit))
+	f := d.Figures
+	if len(d.BandX) > 1 {
+		ring := append(xys(d.BandX, d.BandUpper), reversed(xys(d.BandX, d.BandLower))...)
+		if poly, err := plotter.NewPolygon(ring); err == nil {
+			poly.Color = withAlpha(vermilion, 70)
+			poly.LineStyle.Width = 0
+			p.Add(poly)
+			p.Legend.Add(fmt.Sprintf("lost area: %.3g ratio·ticks", f.Loss), poly)
+		}
+	}
+	ctl := line(d.Control, controlColour, vg.Points(1.4), true)
+	run := line(d.Run, runColour, vg.Points(1.4), false)
+	p.Add(ctl, run)
+	p.Legend.Add("control", ctl)
+	p.Legend.Add("with failures", run)
+	if pt, err := plotter.NewScatter(plotter.XYs{{X: d.ResistanceTick, Y: d.ResistanceY}}); err == nil {
+		pt.GlyphStyle = draw.GlyphStyle{Color: black, Radius: vg.Points(4), Shape: draw.RingGlyph{}}
+		p.Add(pt)
+		p.Legend.Add(fmt.Sprintf("resistance %.3g at tick %.0f", f.Resistance, d.ResistanceTick), pt)
+	}
+	rec := "not recovered"
+	if d.RecoveryTick != nil {
+		rec = fmt.Sprintf("recovered at tick %.0f (%d ticks)", *d.RecoveryTick, *f.RecoveryTime)
+		p.Add(windows{ws: []Window{{Start: int(*d.RecoveryTick), End: int(*d.RecoveryTick), Label: "recovered"}}, labels: true, colour: green})
+	}
+	p.Legend.Add(fmt.Sprintf("%s; final ratio %.3g", rec, f.FinalRatio))
+	p.Add(windows{ws: d.Windows, labels: true})
+	// Leave the top quarter of the plot to the legend.
+	lo, hi := p.Y.Min, p.Y.Max
+	p.Y.Max = hi + 0.45*(hi-lo)
+	return func(dc draw.Canvas) { p.Draw(dc) }, 0.55
+}
+
+func reversed(pts plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, len(pts))
+	for i, pt := range pts {
+		out[len(pts)-1-i] = pt
+	}
+	return out
+}
+
+// drawDegrees plots P(k) on log-log axes.
+func drawDegrees(d DegreeData) (chart, float64) {
+	p := newPlot(fmt.Sprintf("Degree distribution at tick %d", d.Tick), "degree k [links]", "P(k) [fraction of nodes of the kind]")
+	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.BoxGlyph{}}
+	for i, s := range d.Series {
+		pts, err := plotter.NewScatter(xys(s.Degree, s.Fraction))
+		if err != nil {
+			continue
+		}
+		pts.GlyphStyle = draw.GlyphStyle{Color: seriesColours[i], Radius: vg.Points(3.5), Shape: shapes[i%len(shapes)]}
+		p.Add(pts)
+		p.Legend.Add(fmt.Sprintf("%s (%.0f%% have no link)", s.Kind, 100*s.Isolated), pts)
+	}
+	p.Legend.Top, p.Legend.Left = true, false
+	return func(dc draw.Canvas) { p.Draw(dc) }, 0.6
+}
+
+// drawGiant plots the giant component over time.
+func drawGiant(d GiantData) (chart, float64) {
+	p := newPlot("Giant component over time", "tick", "giant component [fraction of nodes at tick 0]")
+	p.Add(windows{ws: d.Windows, labels: true})
+	for _, l := range d.OverTime {
+		ln := line(l, lineColour(l.Label), vg.Points(1.4), l.Label == "control")
+		p.Add(ln)
+		p.Legend.Add(l.Label, ln)
+	}
+	p.Y.Min = 0
+	return func(dc draw.Canvas) { p.Draw(dc) }, 0.5
+}
+
+// drawRemoved plots the giant component against the fraction of nodes
+// removed.
+func drawRemoved(l Line) (chart, float64) {
+	p := newPlot("Giant component against nodes lost", "nodes lost [fraction of nodes at tick 0]", "giant component [fraction of nodes at tick 0]")
+	pts, err := plotter.NewScatter(xys(l.X, l.Y))
+	if err == nil {
+		pts.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+		p.Add(pts)
+		p.Legend.Add("one point per tick", pts)
+	}
+	p.X.Min, p.Y.Min = 0, 0
+	p.X.Max = math.Max(p.X.Max, 0.1)
+	p.Y.Max = math.Max(p.Y.Max, 1)
+	return func(dc draw.Canvas) { p.Draw(dc) }, 0.6
+}

@@ -1,0 +1,132 @@
+package plots
+
+import (
+	"bytes"
+	"errors"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestChartsEncodeInEveryFormat draws every chart of the fixture as PNG,
+// SVG and PDF and checks each file is a valid, plausibly sized document.
+func TestChartsEncodeInEveryFormat(t *testing.T) {
+	dir := writeFixture(t)
+	files, err := DrawRun(dir, DrawOptions{Options: Options{Formats: Formats, DPI: 100, Width: 12}, Animate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"timeseries", "resilience-living_trees", "giant", "giant-vs-removed", "degree", "map-tick-0000100"}
+	for _, w := range want {
+		for _, f := range Formats {
+			p := filepath.Join(dir, "plots", w+"."+f)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatalf("missing %s", p)
+			}
+			if len(b) < 2000 {
+				t.Errorf("%s is only %d bytes", p, len(b))
+			}
+			checkFormat(t, p, f, b)
+		}
+	}
+	if len(files) != len(want)*len(Formats) {
+		t.Errorf("%d files written, want %d (no gif from one snapshot)", len(files), len(want)*len(Formats))
+	}
+}
+
+func checkFormat(t *testing.T, p, f string, b []byte) {
+	t.Helper()
+	switch f {
+	case "png":
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if w := img.Bounds().Dx(); w < 400 {
+			t.Errorf("%s is %d px wide; 12 cm at 100 dpi is 472", p, w)
+		}
+	case "svg":
+		if !bytes.Contains(b, []byte("<svg")) || !bytes.HasSuffix(bytes.TrimSpace(b), []byte("</svg>")) {
+			t.Errorf("%s is not a complete SVG", p)
+		}
+	case "pdf":
+		if !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b[len(b)-64:], []byte("%%EOF")) {
+			t.Errorf("%s is not a complete PDF", p)
+		}
+	}
+}
+
+// TestBadRunDataNamesTheFile checks that missing or corrupt files give an
+// error naming the file and what is wrong, and leave the old charts alone.
+func TestBadRunDataNamesTheFile(t *testing.T) {
+	cases := []struct {
+		file, body, want string
+	}{
+		{"metrics.csv", "", "metrics.csv: line 1: expected a header"},
+		{"metrics.csv", "tick,a\n0,1\n1,zz\n", "metrics.csv: line 3, column 2: \"zz\" is not a finite number"},
+		{"metrics.csv", "tick,a\n0,1\n1\n", "metrics.csv: line 3"},
+		{"metrics.csv", "tick,a\n0,NaN\n", "is not a finite number"},
+		{"resilience.json", "{not json", "resilience.json: not valid JSON"},
+		{"control/metrics.csv", "tick\n", "control/metrics.csv: line 1"},
+		{"snapshots/tick-0000100.json", "[]", "tick-0000100.json: not valid JSON"},
+		{"events.jsonl", "{\"type\":\"failure\",\"tick\":\"x\"}\n", "events.jsonl: line 1"},
+	}
+	for _, c := range cases {
+		dir := writeFixture(t)
+		if _, err := DrawRun(dir, DrawOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := os.ReadDir(filepath.Join(dir, "plots"))
+		if err := os.WriteFile(filepath.Join(dir, c.file), []byte(c.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := DrawRun(dir, DrawOptions{})
+		if err == nil || !errors.Is(err, ErrData) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %q: want error with %q, got %v", c.file, c.body, c.want, err)
+		}
+		after, _ := os.ReadDir(filepath.Join(dir, "plots"))
+		if len(after) != len(before) {
+			t.Errorf("%s: plots/ changed after a failed redraw", c.file)
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, ".plots.partial-*")); len(left) > 0 {
+			t.Errorf("%s: partial charts left behind", c.file)
+		}
+	}
+	if _, err := DrawRun(filepath.Join(t.TempDir(), "nothing"), DrawOptions{}); err == nil || !strings.Contains(err.Error(), "metrics.csv") {
+		t.Errorf("a missing run directory must name metrics.csv: %v", err)
+	}
+}
+
+func TestOptionsAreChecked(t *testing.T) {
+	for _, o := range []Options{{Formats: []string{"jpeg"}}, {DPI: 5000}, {Width: -1}} {
+		if err := o.Validate(); err == nil {
+			t.Errorf("%+v accepted", o)
+		}
+	}
+}
+
+func TestReportIsSelfContained(t *testing.T) {
+	dir := writeFixture(t)
+	p, err := Report(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p)
+	html := string(b)
+	if n := strings.Count(html, "<svg"); n != 5 {
+		t.Errorf("report has %d inline SVG charts, want 5", n)
+	}
+	for _, bad := range []string{"<script", "src=\"http", "href=\"http", "@import", "<?xml"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("report contains %q", bad)
+		}
+	}
+	for _, want := range []string{"living_trees", "resistance", "name: fixture", "0.600 (tick 50)"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

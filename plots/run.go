@@ -1,0 +1,153 @@
+package plots
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/ecosim/ecosim/agents"
+)
+
+// DrawOptions say which charts to draw for a run, and how.
+type DrawOptions struct {
+	Options
+	// MapTicks picks the snapshots drawn as maps (the nearest recorded
+	// tick to each); default: up to five spread over those recorded.
+	MapTicks []int
+	// Animate also writes map.gif from every recorded snapshot.
+	Animate bool
+}
+
+// DrawRun draws every chart the run's data allows into dir/plots, replacing
+// what was there only once all are drawn, and returns the files written.
+func DrawRun(dir string, o DrawOptions) ([]string, error) {
+	o.Options = o.Options.withDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(dir, ".plots.partial-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	files, err := drawAll(r, tmp, o)
+	if err != nil {
+		return nil, err
+	}
+	final := filepath.Join(dir, "plots")
+	if err := os.RemoveAll(final); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return nil, err
+	}
+	for i, f := range files {
+		files[i] = filepath.Join(final, filepath.Base(f))
+	}
+	return files, nil
+}
+
+func drawAll(r *Run, out string, o DrawOptions) ([]string, error) {
+	var files []string
+	add := func(ch chart, aspect float64, name string) error {
+		fs, err := save(ch, filepath.Join(out, name), aspect, o.Options)
+		files = append(files, fs...)
+		return err
+	}
+	if d := TimeSeries(r); len(d.Panels) > 0 {
+		ch, a := drawTimeSeries(d)
+		if err := add(ch, a, "timeseries"); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range Resilience(r) {
+		ch, a := drawResilience(d)
+		if err := add(ch, a, "resilience-"+d.Indicator); err != nil {
+			return nil, err
+		}
+	}
+	if d := Giant(r); d != nil {
+		ch, a := drawGiant(*d)
+		if err := add(ch, a, "giant"); err != nil {
+			return nil, err
+		}
+		if d.Removed != nil {
+			ch, a := drawRemoved(*d.Removed)
+			if err := add(ch, a, "giant-vs-removed"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if d := Degrees(r); d != nil {
+		ch, a := drawDegrees(*d)
+		if err := add(ch, a, "degree"); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range PickSnapshots(r.Snapshots, o.MapTicks) {
+		ch, a := drawMap(s)
+		if err := add(ch, a, fmt.Sprintf("map-tick-%07d", s.Tick)); err != nil {
+			return nil, err
+		}
+	}
+	if o.Animate && len(r.Snapshots) > 1 {
+		p := filepath.Join(out, "map.gif")
+		if err := writeGIF(r.Snapshots, p); err != nil {
+			return nil, err
+		}
+		files = append(files, p)
+	}
+	return files, nil
+}
+
+// defaultMaps is how many maps are drawn when no ticks are chosen.
+const defaultMaps = 5
+
+// PickSnapshots returns the snapshot nearest to each wanted tick (no
+// repeats), or up to five spread evenly over those recorded.
+func PickSnapshots(snaps []agents.Snapshot, ticks []int) []agents.Snapshot {
+	if len(snaps) == 0 {
+		return nil
+	}
+	var idx []int
+	if len(ticks) == 0 {
+		n := min(defaultMaps, len(snaps))
+		for i := range n {
+			if n == 1 {
+				idx = append(idx, len(snaps)-1)
+				break
+			}
+			idx = append(idx, i*(len(snaps)-1)/(n-1))
+		}
+	} else {
+		for _, t := range ticks {
+			best := 0
+			for i, s := range snaps {
+				if abs(s.Tick-t) < abs(snaps[best].Tick-t) {
+					best = i
+				}
+			}
+			idx = append(idx, best)
+		}
+	}
+	sort.Ints(idx)
+	var out []agents.Snapshot
+	for i, k := range idx {
+		if i == 0 || k != idx[i-1] {
+			out = append(out, snaps[k])
+		}
+	}
+	return out
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

@@ -1,0 +1,145 @@
+package plots
+
+import (
+	"bufio"
+	"fmt"
+	"image/color"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Formats are the encodings a chart can be saved in.
+var Formats = []string{"png", "svg", "pdf"}
+
+// Options set how charts are saved.
+type Options struct {
+	// Formats to write, from Formats; default png and svg.
+	Formats []string
+	// DPI of PNG output; default 150.
+	DPI int
+	// Width of a chart [cm]; default 18 (a page width).
+	Width float64
+}
+
+func (o Options) withDefaults() Options {
+	if len(o.Formats) == 0 {
+		o.Formats = []string{"png", "svg"}
+	}
+	if o.DPI <= 0 {
+		o.DPI = 150
+	}
+	if o.Width <= 0 {
+		o.Width = 18
+	}
+	return o
+}
+
+// Validate reports an unknown format or an absurd size.
+func (o Options) Validate() error {
+	for _, f := range o.Formats {
+		if !contains(Formats, f) {
+			return fmt.Errorf("plots: unknown format %q (known: %s)", f, strings.Join(Formats, ", "))
+		}
+	}
+	if o.DPI < 0 || o.DPI > 1200 {
+		return fmt.Errorf("plots: dpi %d out of range 1..1200", o.DPI)
+	}
+	if o.Width < 0 || o.Width > 200 {
+		return fmt.Errorf("plots: width %g cm out of range 1..200", o.Width)
+	}
+	return nil
+}
+
+func contains(set []string, v string) bool {
+	for _, s := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// chart draws itself onto a canvas of the size it is given.
+type chart func(dc draw.Canvas)
+
+// canvasFor makes a canvas of the format, and returns it with its writer.
+func canvasFor(format string, w, h vg.Length, dpi int) (vg.CanvasSizer, io.WriterTo) {
+	switch format {
+	case "svg":
+		c := vgsvg.New(w, h)
+		return c, c
+	case "pdf":
+		c := vgpdf.New(w, h)
+		return c, c
+	default:
+		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+		return c, vgimg.PngCanvas{Canvas: c}
+	}
+}
+
+// save writes ch as base.<format> for every format and returns the paths.
+// Each file is written to a temporary name and renamed, so a chart is never
+// left half-written.
+func save(ch chart, base string, aspect float64, o Options) ([]string, error) {
+	w := vg.Length(o.Width) * vg.Centimeter
+	h := vg.Length(float64(w) * aspect)
+	var paths []string
+	for _, f := range o.Formats {
+		c, wt := canvasFor(f, w, h, o.DPI)
+		if f != "png" {
+			// Vector formats start transparent; fill with white so they
+			// read the same as the PNG on a dark page.
+			c.SetColor(color.White)
+			c.Fill(rectPath(w, h))
+		}
+		ch(draw.New(c))
+		p := base + "." + f
+		if err := writeAtomic(p, wt); err != nil {
+			return paths, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}
+
+func rectPath(w, h vg.Length) vg.Path {
+	var p vg.Path
+	p.Move(vg.Point{})
+	p.Line(vg.Point{X: w})
+	p.Line(vg.Point{X: w, Y: h})
+	p.Line(vg.Point{Y: h})
+	p.Close()
+	return p
+}
+
+func writeAtomic(path string, wt io.WriterTo) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	_, err = wt.WriteTo(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,221 @@
+package plots
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/color/palette"
+	"image/gif"
+	stddraw "image/draw"
+	"math"
+	"os"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/ecosim/ecosim/agents"
+)
+
+// speciesColours colour trees by species, distinct from the link grey and
+// the fire colours.
+var speciesColours = []color.NRGBA{green, orange, skyBlue, yellow, purple, blue}
+
+// worldMap draws a snapshot: burnt and burning cells, network links, trees
+// coloured by species and shaded by carbon (sized by degree, so hubs stand
+// out), fungi, nodes, ants and nests.
+type worldMap struct {
+	s agents.Snapshot
+}
+
+// Plot implements plot.Plotter.
+func (w worldMap) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	cell := math.Abs(float64(trX(1) - trX(0)))
+	pt := func(x, y float64) vg.Point { return vg.Point{X: trX(x + 0.5), Y: trY(y + 0.5)} }
+	square := func(xy [2]float64, col color.Color) {
+		p0, p1 := vg.Point{X: trX(xy[0]), Y: trY(xy[1])}, vg.Point{X: trX(xy[0] + 1), Y: trY(xy[1] + 1)}
+		c.FillPolygon(col, []vg.Point{p0, {X: p1.X, Y: p0.Y}, p1, {X: p0.X, Y: p1.Y}})
+	}
+	for _, xy := range w.s.Burnt {
+		square(xy, color.NRGBA{70, 70, 70, 255})
+	}
+	for _, xy := range w.s.Burning {
+		square(xy, vermilion)
+	}
+	linkUp := draw.LineStyle{Color: withAlpha(grey, 110), Width: vg.Points(0.4)}
+	linkDown := draw.LineStyle{Color: vermilion, Width: vg.Points(0.5), Dashes: []vg.Length{vg.Points(1.5), vg.Points(1.5)}}
+	for _, l := range w.s.Links {
+		sty := linkUp
+		if l[4] != 0 {
+			sty = linkDown
+		}
+		a, b := pt(l[0], l[1]), pt(l[2], l[3])
+		c.StrokeLine2(sty, a.X, a.Y, b.X, b.Y)
+	}
+	maxC := 0.0
+	for _, t := range w.s.Trees {
+		maxC = math.Max(maxC, t[3])
+	}
+	for _, t := range w.s.Trees {
+		col := speciesColours[int(t[2])%len(speciesColours)]
+		r := vg.Length(cell * math.Min(0.42*(1+0.3*t[4]), 1.6))
+		c.DrawGlyph(draw.GlyphStyle{Color: shade(col, 0.65*(1-t[3]/math.Max(maxC, 1e-9))), Radius: r, Shape: draw.CircleGlyph{}}, pt(t[0], t[1]))
+	}
+	for _, xy := range w.s.Infested {
+		c.DrawGlyph(draw.GlyphStyle{Color: purple, Radius: vg.Length(cell * 0.55), Shape: draw.RingGlyph{}}, pt(xy[0], xy[1]))
+	}
+	for _, f := range w.s.Fungi {
+		c.DrawGlyph(draw.GlyphStyle{Color: purple, Radius: vg.Length(cell * 0.5), Shape: draw.TriangleGlyph{}}, pt(f[0], f[1]))
+	}
+	maxN := 0.0
+	for _, n := range w.s.Nodes {
+		maxN = math.Max(maxN, n[2])
+	}
+	for _, n := range w.s.Nodes {
+		r := vg.Length(cell * math.Min(0.3*(1+0.15*n[3]), 1.5))
+		c.DrawGlyph(draw.GlyphStyle{Color: shade(blue, 0.7*(1-n[2]/math.Max(maxN, 1e-9))), Radius: r, Shape: draw.CircleGlyph{}}, pt(n[0], n[1]))
+	}
+	for _, a := range w.s.Ants {
+		col := color.Color(black)
+		if a[2] != 0 {
+			col = vermilion
+		}
+		c.DrawGlyph(draw.GlyphStyle{Color: col, Radius: vg.Length(math.Max(cell*0.18, 0.6)), Shape: draw.CircleGlyph{}}, pt(a[0], a[1]))
+	}
+	for _, n := range w.s.Nests {
+		c.DrawGlyph(draw.GlyphStyle{Color: black, Radius: vg.Length(math.Max(cell*1.2, 3)), Shape: draw.BoxGlyph{}}, pt(n[0], n[1]))
+	}
+}
+
+// keyItem is one entry of a map's key.
+type keyItem struct {
+	glyph draw.GlyphStyle
+	label string
+}
+
+// mapKey lists what the map shows, for the key row under the title.
+func mapKey(s agents.Snapshot) []keyItem {
+	r := vg.Points(4)
+	var items []keyItem
+	if len(s.Trees) > 0 {
+		for i, name := range s.Species {
+			items = append(items, keyItem{draw.GlyphStyle{Color: speciesColours[i%len(speciesColours)], Radius: r, Shape: draw.CircleGlyph{}}, name})
+		}
+	}
+	if len(s.Fungi) > 0 {
+		items = append(items, keyItem{draw.GlyphStyle{Color: purple, Radius: r, Shape: draw.TriangleGlyph{}}, "fungus"})
+	}
+	if len(s.Nodes) > 0 {
+		items = append(items, keyItem{draw.GlyphStyle{Color: blue, Radius: r, Shape: draw.CircleGlyph{}}, "node"})
+	}
+	if len(s.Ants) > 0 {
+		items = append(items, keyItem{draw.GlyphStyle{Color: black, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}, "ant"},
+			keyItem{draw.GlyphStyle{Color: vermilion, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}, "carrying"})
+	}
+	if len(s.Nests) > 0 {
+		items = append(items, keyItem{draw.GlyphStyle{Color: black, Radius: r, Shape: draw.BoxGlyph{}}, "nest"})
+	}
+	if len(s.Burnt)+len(s.Burning) > 0 {
+		items = append(items, keyItem{draw.GlyphStyle{Color: color.NRGBA{70, 70, 70, 255}, Radius: r, Shape: draw.BoxGlyph{}}, "burnt"},
+			keyItem{draw.GlyphStyle{Color: vermilion, Radius: r, Shape: draw.BoxGlyph{}}, "burning"})
+	}
+	if len(s.Infested) > 0 {
+		items = append(items, keyItem{draw.GlyphStyle{Color: purple, Radius: r, Shape: draw.RingGlyph{}}, "infested"})
+	}
+	return items
+}
+
+// keyRow draws the key items side by side, centred at height y.
+func keyRow(dc draw.Canvas, y vg.Length, items []keyItem, note string) {
+	sty := plot.New().Legend.TextStyle
+	sty.Font.Size = legendSize
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
+	gap := vg.Points(10)
+	total := vg.Length(0)
+	for _, it := range items {
+		total += vg.Points(12) + sty.Width(it.label) + gap
+	}
+	x := (dc.Min.X+dc.Max.X)/2 - total/2
+	for _, it := range items {
+		dc.DrawGlyphNoClip(it.glyph, vg.Point{X: x + vg.Points(5), Y: y})
+		dc.FillText(sty, vg.Point{X: x + vg.Points(12), Y: y}, it.label)
+		x += vg.Points(12) + sty.Width(it.label) + gap
+	}
+	if note != "" {
+		sty.XAlign, sty.Color = draw.XCenter, grey
+		sty.Font.Size = 8.5
+		dc.FillText(sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: y - vg.Points(13)}, note)
+	}
+}
+
+// mapPlot builds the map of one snapshot; its title and key are drawn
+// above it by drawMapOn.
+func mapPlot(s agents.Snapshot) *plot.Plot {
+	p := newPlot("", "x [cells]", "y [cells]")
+	p.X.Min, p.X.Max = 0, float64(s.Width)
+	p.Y.Min, p.Y.Max = 0, float64(s.Height)
+	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}} // north up
+	p.Add(worldMap{s: s})
+	return p
+}
+
+// drawMapOn draws title, key and map onto dc.
+func drawMapOn(dc draw.Canvas, s agents.Snapshot) {
+	sty := plot.New().Title.TextStyle
+	sty.Font.Size = titleSize
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+	dc.FillText(sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y - vg.Points(3)}, mapTitle(s))
+	note := ""
+	switch {
+	case len(s.Trees) > 0 && len(s.Links) > 0:
+		note = "bigger: more fungal links (hubs); paler: less carbon; grey lines: links (red dashes: down)"
+	case len(s.Nodes) > 0:
+		note = "bigger: more links; paler: less carbon; grey lines: links (red dashes: down)"
+	case len(s.Trees) > 0:
+		note = "paler: less carbon"
+	}
+	keyRow(dc, dc.Max.Y-vg.Points(titleSize+12), mapKey(s), note)
+	mapPlot(s).Draw(draw.Crop(dc, 0, 0, 0, -vg.Points(titleSize+40)))
+}
+
+func mapTitle(s agents.Snapshot) string {
+	return fmt.Sprintf("World at tick %d: %d trees, %d links, %d ants", s.Tick, len(s.Trees), len(s.Links), len(s.Ants))
+}
+
+// drawMap is the chart of one snapshot; its aspect follows the grid.
+func drawMap(s agents.Snapshot) (chart, float64) {
+	aspect := float64(s.Height)/float64(s.Width)*0.9 + 0.15
+	return func(dc draw.Canvas) { drawMapOn(dc, s) }, aspect
+}
+
+// writeGIF animates the snapshots as a GIF of about 480 pixels across.
+func writeGIF(snaps []agents.Snapshot, path string) error {
+	anim := &gif.GIF{}
+	w := vg.Length(480) * vg.Inch / 96
+	for _, s := range snaps {
+		_, aspect := drawMap(s)
+		c := vgimg.NewWith(vgimg.UseWH(w, vg.Length(float64(w)*aspect)), vgimg.UseDPI(96), vgimg.UseBackgroundColor(color.White))
+		drawMapOn(draw.New(c), s)
+		img := c.Image()
+		pal := image.NewPaletted(img.Bounds(), palette.Plan9)
+		stddraw.Draw(pal, img.Bounds(), img, image.Point{}, stddraw.Src)
+		anim.Image = append(anim.Image, pal)
+		anim.Delay = append(anim.Delay, 12)
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	err = gif.EncodeAll(f, anim)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
