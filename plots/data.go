@@ -98,10 +98,10 @@ func TimeSeries(r *Run) TimeSeriesData {
 // ResilienceData is one analysed indicator: the run against its control,
 // the lost area, the resistance point and the recovery tick.
 type ResilienceData struct {
-	Indicator string  `json:"indicator"`
-	Unit      string  `json:"unit"`
-	Run       Line    `json:"run"`
-	Control   Line    `json:"control"`
+	Indicator string `json:"indicator"`
+	Unit      string `json:"unit"`
+	Run       Line   `json:"run"`
+	Control   Line   `json:"control"`
 	// Band is the lost area from the first failure on: X with the
 	// control's value (upper) and the run's (lower).
 	BandX          []float64          `json:"band_x"`

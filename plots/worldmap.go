@@ -5,8 +5,8 @@ import (
 	"image"
 	"image/color"
 	"image/color/palette"
-	"image/gif"
 	stddraw "image/draw"
+	"image/gif"
 	"math"
 	"os"
 
