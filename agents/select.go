@@ -74,15 +74,17 @@ func (m *Model) liveOfKind(k Kind, r Region) []int32 {
 	return ids
 }
 
-// howMany is the number of the n candidates a failure hits.
+// howMany is the number of the n candidates a failure hits: its count, or
+// its fraction of them (0 hits none), or, for a region given with neither,
+// all of them.
 func howMany(f *Failure, n int) int {
 	switch {
 	case f.Count > 0:
 		return min(f.Count, n)
-	case f.Fraction > 0:
-		return min(n, int(math.Round(f.Fraction*float64(n))))
+	case f.Fraction == 0 && f.Region.Set():
+		return n
 	}
-	return n // a region with no amount: everything in it
+	return min(n, int(math.Round(f.Fraction*float64(n))))
 }
 
 // shuffled returns k of ids chosen uniformly (partial Fisher–Yates).

@@ -217,6 +217,17 @@ func drawDegrees(d DegreeData) (chart, float64) {
 	p := newPlot(fmt.Sprintf("Degree distribution at tick %d", d.Tick), "degree k [links]", "P(k) [fraction of nodes of the kind]")
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
+	// Explicit ranges: a log axis over a single value would collapse to
+	// zero width.
+	xlo, xhi, ylo, yhi := math.Inf(1), 0.0, math.Inf(1), 0.0
+	for _, s := range d.Series {
+		for i := range s.Degree {
+			xlo, xhi = math.Min(xlo, s.Degree[i]), math.Max(xhi, s.Degree[i])
+			ylo, yhi = math.Min(ylo, s.Fraction[i]), math.Max(yhi, s.Fraction[i])
+		}
+	}
+	p.X.Min, p.X.Max = xlo/1.5, xhi*1.5
+	p.Y.Min, p.Y.Max = ylo/2, yhi*3
 	shapes := []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.BoxGlyph{}}
 	for i, s := range d.Series {
 		pts, err := plotter.NewScatter(xys(s.Degree, s.Fraction))

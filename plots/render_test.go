@@ -130,3 +130,18 @@ func TestReportIsSelfContained(t *testing.T) {
 		}
 	}
 }
+
+// TestDegenerateDataDoesNotPanic draws charts whose data would collapse an
+// axis: every node of one degree, a single tick, constant series.
+func TestDegenerateDataDoesNotPanic(t *testing.T) {
+	d := DegreeData{Tick: 5, Series: []DegreeSeries{{Kind: "trees", Degree: []float64{1}, Fraction: []float64{1}}}}
+	ch, a := drawDegrees(d)
+	if _, err := save(ch, filepath.Join(t.TempDir(), "degree"), a, Options{}.withDefaults()); err != nil {
+		t.Fatal(err)
+	}
+	ts := TimeSeriesData{Panels: []Panel{{Indicator: "x", Lines: []Line{{Label: "run", X: []float64{0}, Y: []float64{3}}}}}}
+	ch, a = drawTimeSeries(ts)
+	if _, err := save(ch, filepath.Join(t.TempDir(), "ts"), a, Options{}.withDefaults()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -39,7 +39,12 @@ type resilienceRow struct {
 var xmlHeader = regexp.MustCompile(`(?s)^<\?xml.*?\?>\s*(<!DOCTYPE.*?>\s*)?`)
 
 // svgOf renders a chart as SVG markup fit to inline in HTML.
-func svgOf(ch chart, aspect float64) (template.HTML, error) {
+func svgOf(ch chart, aspect float64) (out template.HTML, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plots: drawing a chart: %v", r)
+		}
+	}()
 	w := vg.Length(reportWidth) * vg.Centimeter
 	c := vgsvg.New(w, vg.Length(float64(w)*aspect))
 	ch(draw.New(c))

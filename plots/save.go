@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"image/color"
 	"io"
@@ -15,6 +16,9 @@ import (
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
+
+// ErrOptions marks chart options out of range.
+var ErrOptions = errors.New("plots: bad chart options")
 
 // Formats are the encodings a chart can be saved in.
 var Formats = []string{"png", "svg", "pdf"}
@@ -46,14 +50,14 @@ func (o Options) withDefaults() Options {
 func (o Options) Validate() error {
 	for _, f := range o.Formats {
 		if !contains(Formats, f) {
-			return fmt.Errorf("plots: unknown format %q (known: %s)", f, strings.Join(Formats, ", "))
+			return fmt.Errorf("%w: unknown format %q (known: %s)", ErrOptions, f, strings.Join(Formats, ", "))
 		}
 	}
 	if o.DPI < 0 || o.DPI > 1200 {
-		return fmt.Errorf("plots: dpi %d out of range 1..1200", o.DPI)
+		return fmt.Errorf("%w: dpi %d out of range 1..1200", ErrOptions, o.DPI)
 	}
 	if o.Width < 0 || o.Width > 200 {
-		return fmt.Errorf("plots: width %g cm out of range 1..200", o.Width)
+		return fmt.Errorf("%w: width %g cm out of range 1..200", ErrOptions, o.Width)
 	}
 	return nil
 }
@@ -87,11 +91,16 @@ func canvasFor(format string, w, h vg.Length, dpi int) (vg.CanvasSizer, io.Write
 
 // save writes ch as base.<format> for every format and returns the paths.
 // Each file is written to a temporary name and renamed, so a chart is never
-// left half-written.
-func save(ch chart, base string, aspect float64, o Options) ([]string, error) {
+// left half-written. A panic inside gonum/plot (it panics on some degenerate
+// axes) becomes an error naming the chart.
+func save(ch chart, base string, aspect float64, o Options) (paths []string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plots: drawing %s: %v", filepath.Base(base), r)
+		}
+	}()
 	w := vg.Length(o.Width) * vg.Centimeter
 	h := vg.Length(float64(w) * aspect)
-	var paths []string
 	for _, f := range o.Formats {
 		c, wt := canvasFor(f, w, h, o.DPI)
 		if f != "png" {

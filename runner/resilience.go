@@ -3,7 +3,6 @@ package runner
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 
 	"github.com/ecosim/ecosim/resilience"
 	"github.com/ecosim/ecosim/scenarios"
@@ -41,14 +40,10 @@ func Analyze(s *scenarios.Scenario, failure, control map[string][]float64) (*Res
 	return r, nil
 }
 
-func writeResilience(dir string, s *scenarios.Scenario, failure, control map[string][]float64) error {
-	r, err := Analyze(s, failure, control)
-	if err != nil {
-		return err
-	}
+func writeResilience(dir string, r *Resilience) error {
 	js, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, "resilience.json"), append(js, '\n'))
+	return writeOut(dir, "resilience.json", append(js, '\n'))
 }

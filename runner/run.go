@@ -66,6 +66,10 @@ type Summary struct {
 	FirstFailure int `json:"first_failure,omitempty"`
 	// Control summarises the paired control run, when there is one.
 	Control *Summary `json:"control,omitempty"`
+	// Final is every indicator's value at the last tick recorded.
+	Final map[string]float64 `json:"-"`
+	// Resilience is what resilience.json holds, when there was a control.
+	Resilience *Resilience `json:"-"`
 }
 
 // AgentCounts are the agents at the start and end of a run.
@@ -104,6 +108,19 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	if err := replaceDir(tmp, opts.Out); err != nil {
 		os.RemoveAll(tmp)
+		return nil, err
+	}
+	return sum, runErr
+}
+
+// Measure runs opts.Scenario, and its control when it has failures,
+// keeping everything in memory: the summary carries the final indicator
+// values and the resilience figures. Sweeps use it for runs whose
+// directories are not kept. opts.Out is ignored.
+func Measure(ctx context.Context, opts Options) (*Summary, error) {
+	opts.Snapshots = nil
+	sum, runErr, err := runInto(ctx, "", opts)
+	if err != nil {
 		return nil, err
 	}
 	return sum, runErr
@@ -149,9 +166,12 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	// deterministic, so the order changes nothing but the wall time.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cdir := filepath.Join(dir, "control")
-	if err := os.Mkdir(cdir, 0o755); err != nil {
-		return nil, nil, err
+	cdir := ""
+	if dir != "" {
+		cdir = filepath.Join(dir, "control")
+		if err := os.Mkdir(cdir, 0o755); err != nil {
+			return nil, nil, err
+		}
 	}
 	var csum *Summary
 	var cseries map[string][]float64
@@ -188,7 +208,12 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	}
 	sum.Control, sum.FirstFailure = csum, s.FirstFailure()
 	if runErr == nil {
-		if err := writeResilience(dir, s, series, cseries); err != nil {
+		res, err := Analyze(s, series, cseries)
+		if err != nil {
+			return nil, nil, err
+		}
+		sum.Resilience = res
+		if err := writeResilience(dir, res); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -240,6 +265,12 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall,
 		Agents:  counts(model, eng, initial),
 		Digests: OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
+		Final:   map[string]float64{},
+	}
+	for i, n := range model.IndicatorNames() {
+		if i < len(rec.last) {
+			sum.Final[n] = rec.last[i]
+		}
 	}
 	if runErr != nil {
 		sum.Status, sum.Error = StatusFailed, runErr.Error()
@@ -247,7 +278,7 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 			sum.Status = StatusInterrupted
 		}
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "scenario.yaml"), s.Resolved()); err != nil {
+	if err := writeOut(dir, "scenario.yaml", s.Resolved()); err != nil {
 		return nil, nil, nil, err
 	}
 	if err := writeSummary(dir, sum); err != nil {
@@ -258,15 +289,15 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 
 func writeSummary(dir string, sum *Summary) error {
 	js, _ := json.MarshalIndent(sum, "", "  ")
-	return writeFileAtomic(filepath.Join(dir, "summary.json"), append(js, '\n'))
+	return writeOut(dir, "summary.json", append(js, '\n'))
 }
 
 func openRecorder(dir string, names []string, progress func(int)) (*recorder, error) {
-	m, err := createHashed(filepath.Join(dir, "metrics.csv"))
+	m, err := createHashed(dir, "metrics.csv")
 	if err != nil {
 		return nil, err
 	}
-	ev, err := createHashed(filepath.Join(dir, "events.jsonl"))
+	ev, err := createHashed(dir, "events.jsonl")
 	if err != nil {
 		m.close()
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/ecosim/ecosim/sim"
@@ -21,17 +22,25 @@ type hashedFile struct {
 	h hash.Hash
 }
 
-func createHashed(path string) (*hashedFile, error) {
-	f, err := os.Create(path)
+// createHashed creates dir/name; with dir "" (a run kept in memory) it only
+// hashes.
+func createHashed(dir, name string) (*hashedFile, error) {
+	h := sha256.New()
+	if dir == "" {
+		return &hashedFile{w: bufio.NewWriterSize(h, 1<<16), h: h}, nil
+	}
+	f, err := os.Create(filepath.Join(dir, name))
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
 	return &hashedFile{f: f, w: bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16), h: h}, nil
 }
 
 func (hf *hashedFile) close() error {
 	err := hf.w.Flush()
+	if hf.f == nil {
+		return err
+	}
 	if err == nil {
 		err = hf.f.Sync()
 	}
@@ -52,6 +61,7 @@ type recorder struct {
 	keepCols        []int
 	keepNames       []string
 	kept            map[string][]float64
+	last            []float64
 }
 
 // keep makes the recorder retain the series of the named indicators.
@@ -88,6 +98,7 @@ func (r *recorder) Tick(tick int, row []float64) error {
 	}
 	r.buf = append(r.buf, '\n')
 	r.lastTick = tick
+	r.last = append(r.last[:0], row...)
 	for i, c := range r.keepCols {
 		r.kept[r.keepNames[i]] = append(r.kept[r.keepNames[i]], row[c])
 	}
@@ -107,6 +118,15 @@ func (r *recorder) Event(ev sim.Event) error {
 	b = append(b, '\n')
 	_, err = r.events.w.Write(b)
 	return err
+}
+
+// writeOut writes dir/name atomically; a run kept in memory (dir "")
+// writes nothing.
+func writeOut(dir, name string, data []byte) error {
+	if dir == "" {
+		return nil
+	}
+	return writeFileAtomic(filepath.Join(dir, name), data)
 }
 
 // writeFileAtomic writes data to path through a temporary file and a rename.

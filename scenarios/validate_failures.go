@@ -70,8 +70,12 @@ func (d *decoder) validateFailure(s *Scenario, f *agents.Failure, p string) {
 	d.unit(f.Fraction, p+".fraction")
 	d.check(f.Count >= 0, p+".count", "must not be negative, got %d", f.Count)
 	if oneOf(f.Kind, fractionsKinds) && f.Kind != agents.FailPest {
+		// A fraction written as 0 is a deliberate no-op (the first point of
+		// a degradation sweep); one never written is a mistake.
+		_, wrote := d.places[p+".fraction"]
+		_, wroteCount := d.places[p+".count"]
 		needAmount := !(f.Kind == agents.FailKill && f.Select == "region")
-		d.check(!needAmount || f.Fraction > 0 || f.Count > 0, p+".fraction", "give a fraction or a count of targets to hit")
+		d.check(!needAmount || wrote || wroteCount, p+".fraction", "give a fraction or a count of targets to hit")
 	}
 	d.check(f.Every == 0 || oneOf(f.Kind, []string{agents.FailKill, agents.FailCutLinks, agents.FailBlight}), p+".every", "only kill, cut_links and blight repeat")
 	if f.Region.Set() {

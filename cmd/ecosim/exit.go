@@ -9,9 +9,11 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/ecosim/ecosim/plots"
 	"github.com/ecosim/ecosim/runner"
 	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sim"
+	"github.com/ecosim/ecosim/sweep"
 )
 
 // Exit codes, in one place.
@@ -38,7 +40,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue), errors.Is(err, scenarios.ErrScenario), errors.Is(err, runner.ErrExists):
+	case errors.As(err, &ue), errors.Is(err, scenarios.ErrScenario), errors.Is(err, runner.ErrExists),
+		errors.Is(err, sweep.ErrPlan), errors.Is(err, plots.ErrOptions):
 		return exitUsage
 	case errors.Is(err, sim.ErrInterrupted):
 		return exitInterrupted

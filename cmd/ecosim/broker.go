@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecosim/ecosim/broker"
+	"github.com/ecosim/ecosim/sweep"
+)
+
+// runBroker runs a prepared sweep through NATS JetStream workers.
+func runBroker(c *cobra.Command, prep *sweep.Prepared, o sweep.Options, url string) (sweep.Progress, error) {
+	return sweep.RunBroker(c.Context(), prep, o, url)
+}
+
+func newWorkerCmd() *cobra.Command {
+	var url string
+	var conc int
+	c := &cobra.Command{
+		Use:   "worker --broker nats://HOST:4222 [--concurrency N]",
+		Short: "Run sweep runs pulled from a NATS JetStream work queue until stopped",
+		Long: `Pull run specs published by 'ecosim sweep --broker', run them, publish each
+result and only then acknowledge it. Start as many workers, on as many machines,
+as you like; a worker that dies leaves its run to be redelivered to another.
+Ctrl-C hands the runs in flight back and exits.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if url == "" {
+				return usagef("worker needs --broker")
+			}
+			c.Printf("worker: pulling runs from %s, %d at a time\n", url, max(conc, 1))
+			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(),
+				Log: func(s string) { fmt.Fprintln(c.ErrOrStderr(), "worker:", s) }})
+			if c.Context().Err() != nil {
+				return nil
+			}
+			return err
+		},
+	}
+	c.Flags().StringVar(&url, "broker", "", "NATS URL, e.g. nats://10.0.0.5:4222")
+	c.Flags().IntVar(&conc, "concurrency", 1, "runs at once")
+	return c
+}
+
+func newBrokerCmd() *cobra.Command {
+	var listen, store string
+	c := &cobra.Command{
+		Use:   "broker [--listen HOST:PORT] [--store DIR]",
+		Short: "Run an embedded NATS server with JetStream for distributed sweeps",
+		Long: `Run a NATS server with JetStream inside ecosim, so a small cluster needs nothing
+else installed. Point 'ecosim sweep --broker' and 'ecosim worker --broker' at it.
+Any existing NATS deployment with JetStream works the same way.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if store == "" {
+				d, err := os.MkdirTemp("", "ecosim-broker-")
+				if err != nil {
+					return err
+				}
+				store = d
+			}
+			s, err := broker.Start(broker.Options{Listen: listen, Store: store})
+			if err != nil {
+				return err
+			}
+			c.Printf("broker: listening on %s, JetStream store %s; Ctrl-C to stop\n", s.URL(), store)
+			<-c.Context().Done()
+			s.Shutdown()
+			return nil
+		},
+	}
+	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "address to listen on (use 0.0.0.0:4222 to serve other machines)")
+	c.Flags().StringVar(&store, "store", "", "JetStream storage directory (default: a new temporary directory)")
+	return c
+}

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/term"
+
+	"github.com/ecosim/ecosim/plots"
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sweep"
+)
+
+type sweepOptions struct {
+	scenario string
+	sets     []string
+	vary     []string
+	plan     string
+	reps     int
+	design   string
+	samples  int
+	workers  int
+	out      string
+	keepRuns bool
+	shard    string
+	broker   string
+	noPlots  bool
+}
+
+func newSweepCmd() *cobra.Command {
+	o := &sweepOptions{}
+	c := &cobra.Command{
+		Use:   "sweep --scenario S --vary path=SPEC ... [flags]",
+		Short: "Run a batch parameter sweep with replicates",
+		Long: `Run a parameter sweep: every point of the design, each with --reps replicates.
+
+SPEC is a list (0,0.1,0.5), an inclusive range (0:1:0.1), or, for --design
+random or lhs, a distribution (uniform(0,1)). Paths are those of --set. A plan
+can also come from a file (--plan sweep.yaml) with a sweep: section:
+
+  sweep:
+    vary:
+      - {path: failures[0].fraction, values: "0:0.5:0.05"}
+      - {path: fungi.share_rate, values: "0,0.1"}
+    reps: 10
+    design: grid
+
+Replicate r uses the same seed at every point (common random numbers), so
+differences between points are not drowned in noise. Each run with failures is
+paired with its control, as in simulate. The output directory holds
+sweep.json, runs.csv (one row per run), aggregate.csv (mean, sd and 95%
+confidence interval per point and figure) and plots/. Rerunning into the same
+directory skips the runs already recorded; Ctrl-C loses only the runs in
+flight. --shard i/N runs one static slice for batch schedulers; join the
+slices with 'ecosim sweep merge'. With --broker the runs go to NATS JetStream
+workers ('ecosim worker').`,
+		Example: `  ecosim sweep --scenario forest --vary failures[0].fraction=0:0.5:0.1 --reps 10
+  ecosim sweep --scenario topology --vary network.topology=star,random,scale-free --vary failures[0].fraction=0:0.3:0.05 --reps 5
+  ecosim sweep --scenario fire --vary trees.density=0.5:0.7:0.02 --reps 10 --set ticks=400`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runSweep(c, o) },
+	}
+	f := c.Flags()
+	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file or built-in name (required)")
+	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field for every run, path=value (repeatable)")
+	f.StringArrayVar(&o.vary, "vary", nil, "a varied field, path=SPEC (repeatable)")
+	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples)")
+	f.IntVar(&o.reps, "reps", 0, "replicates per point (default 1)")
+	f.StringVar(&o.design, "design", "", "grid (default), random or lhs")
+	f.IntVar(&o.samples, "samples", 0, "points of a random or lhs design")
+	f.IntVar(&o.workers, "workers", 0, "runs at once (default: number of CPUs)")
+	f.StringVarP(&o.out, "out", "o", "", "sweep directory (default: results/<scenario>-sweep)")
+	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/")
+	f.StringVar(&o.shard, "shard", "", "run only static shard i of N, as i/N")
+	f.StringVar(&o.broker, "broker", "", "NATS URL: publish the runs to JetStream workers instead of running them here")
+	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw the sweep charts")
+	c.AddCommand(newMergeCmd())
+	return c
+}
+
+// planFile is the shape of a --plan file.
+type planFile struct {
+	Sweep sweep.Plan `yaml:"sweep"`
+}
+
+func (o *sweepOptions) buildPlan() (*sweep.Plan, error) {
+	plan := &sweep.Plan{}
+	if o.plan != "" {
+		b, err := os.ReadFile(o.plan)
+		if err != nil {
+			return nil, usagef("--plan: %v", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		var pf planFile
+		if err := dec.Decode(&pf); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", sweep.ErrPlan, o.plan, err)
+		}
+		plan = &pf.Sweep
+	}
+	for _, v := range o.vary {
+		path, spec, ok := strings.Cut(v, "=")
+		if !ok {
+			return nil, fmt.Errorf("%w: --vary %q: want path=SPEC", sweep.ErrPlan, v)
+		}
+		plan.Vary = append(plan.Vary, sweep.Vary{Path: path, Values: spec})
+	}
+	if o.reps != 0 {
+		plan.Reps = o.reps
+	}
+	if o.design != "" {
+		plan.Design = o.design
+	}
+	if o.samples != 0 {
+		plan.Samples = o.samples
+	}
+	return plan, plan.Check()
+}
+
+func runSweep(c *cobra.Command, o *sweepOptions) error {
+	if o.scenario == "" {
+		return usagef("sweep needs --scenario")
+	}
+	plan, err := o.buildPlan()
+	if err != nil {
+		return err
+	}
+	base, err := scenarios.Load(o.scenario, o.sets)
+	if err != nil {
+		return err
+	}
+	opts := sweep.Options{Out: o.out, Workers: o.workers, KeepRuns: o.keepRuns, Version: versionString()}
+	if opts.Out == "" {
+		opts.Out = filepath.Join("results", base.Name+"-sweep")
+	}
+	if o.shard != "" {
+		if opts.Shard, opts.Shards, err = sweep.ParseShard(o.shard); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	prep, err := sweep.Prepare(plan, base, opts)
+	if err != nil {
+		return err
+	}
+	pending := len(prep.Pending())
+	c.Printf("%s: %d runs (%d points x %d replicates%s), %d already recorded, into %s\n", base.Name,
+		len(prep.Runs), len(prep.Runs)/plan.Reps, plan.Reps, shardNote(o.shard), len(prep.Runs)-pending, opts.Out)
+	bar, done := sweepBar(len(prep.Runs), len(prep.Runs)-pending)
+	opts.Progress = bar
+	var prog sweep.Progress
+	if o.broker != "" {
+		prog, err = runBroker(c, prep, opts, o.broker)
+	} else {
+		prog, err = sweep.RunLocal(c.Context(), prep, opts)
+	}
+	done()
+	if ferr := prep.Finish(opts.Out); err == nil {
+		err = ferr
+	}
+	c.Printf("%s: %d runs done now (%d failed), %d recorded in all, %.1fs -> %s\n", base.Name, prog.Done, prog.Failed,
+		prog.Skipped+prog.Done, time.Since(start).Seconds(), opts.Out)
+	if err == nil && !o.noPlots {
+		files, perr := plots.DrawSweep(opts.Out, plots.Options{})
+		if perr != nil {
+			return perr
+		}
+		c.Printf("%d chart files in %s/plots\n", len(files), opts.Out)
+	}
+	return err
+}
+
+func shardNote(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ", shard " + s
+}
+
+// sweepBar shows runs done, failed and the ETA on a terminal.
+func sweepBar(total, already int) (func(sweep.Progress), func()) {
+	if !term.IsTerminal(int(os.Stderr.Fd())) {
+		return nil, func() {}
+	}
+	p := mpb.New(mpb.WithOutput(os.Stderr), mpb.WithWidth(50))
+	failed := 0
+	b := p.AddBar(int64(total),
+		mpb.PrependDecorators(decor.Name("runs "), decor.CountersNoUnit("%d/%d"),
+			decor.Any(func(decor.Statistics) string { return fmt.Sprintf(" (%d failed)", failed) })),
+		mpb.AppendDecorators(decor.Percentage(), decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)),
+	)
+	b.SetCurrent(int64(already))
+	b.DecoratorAverageAdjust(time.Now())
+	return func(pr sweep.Progress) {
+			failed = pr.Failed
+			b.SetCurrent(int64(pr.Skipped + pr.Done))
+		}, func() {
+			b.Abort(false)
+			p.Wait()
+		}
+}
+
+func newMergeCmd() *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "merge --out DIR SHARD_DIR...",
+		Short: "Join the outputs of --shard runs into one sweep",
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 || out == "" {
+				return usagef("merge needs --out and at least one shard directory")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			n, err := sweep.Merge(out, args)
+			if err != nil {
+				return err
+			}
+			c.Printf("%d runs merged into %s\n", n, out)
+			files, err := plots.DrawSweep(out, plots.Options{})
+			if err == nil {
+				c.Printf("%d chart files in %s/plots\n", len(files), out)
+			}
+			return err
+		},
+	}
+	c.Flags().StringVarP(&out, "out", "o", "", "merged sweep directory")
+	return c
+}

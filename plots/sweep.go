@@ -1,0 +1,323 @@
+package plots
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/ecosim/ecosim/sweep"
+)
+
+// AggPoint is one point's summary of one figure, from aggregate.csv.
+type AggPoint struct {
+	Values []string // one per varied path
+	Mean   float64
+	Low    float64
+	High   float64
+	N      int
+}
+
+// SweepData is aggregate.csv grouped by figure.
+type SweepData struct {
+	Paths   []string
+	Figures []string
+	ByFig   map[string][]AggPoint
+}
+
+// LoadSweep reads a sweep directory's sweep.json and aggregate.csv.
+func LoadSweep(dir string) (*SweepData, error) {
+	m, err := sweep.ReadManifest(dir)
+	if err != nil {
+		return nil, dataErr(filepath.Join(dir, "sweep.json"), "%v", err)
+	}
+	p := filepath.Join(dir, "aggregate.csv")
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, dataErr(p, "%v", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return nil, dataErr(p, "not a CSV table: %v", err)
+	}
+	d := &SweepData{ByFig: map[string][]AggPoint{}, Figures: m.Figures}
+	for _, v := range m.Plan.Vary {
+		d.Paths = append(d.Paths, v.Path)
+	}
+	np := len(d.Paths)
+	if len(recs[0]) != np+7 {
+		return nil, dataErr(p, "line 1: %d columns, want %d", len(recs[0]), np+7)
+	}
+	for i, r := range recs[1:] {
+		fig := r[np+1]
+		n, _ := strconv.Atoi(r[np+2])
+		mean, e1 := strconv.ParseFloat(r[np+3], 64)
+		lo, e2 := strconv.ParseFloat(r[np+5], 64)
+		hi, e3 := strconv.ParseFloat(r[np+6], 64)
+		if r[np+3] == "" {
+			continue // no value for this figure at this point
+		}
+		if e1 != nil || e2 != nil || e3 != nil {
+			return nil, dataErr(p, "line %d: mean or interval is not a number", i+2)
+		}
+		d.ByFig[fig] = append(d.ByFig[fig], AggPoint{Values: r[1 : 1+np], Mean: mean, Low: lo, High: hi, N: n})
+	}
+	return d, nil
+}
+
+func numeric(vals []string) ([]float64, bool) {
+	out := make([]float64, len(vals))
+	for i, v := range vals {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return nil, false
+		}
+		out[i] = f
+	}
+	return out, true
+}
+
+// SweepLine is one mean line with its confidence band.
+type SweepLine struct {
+	Label           string
+	X, Mean, Lo, Hi []float64
+}
+
+// sweepLines groups a figure's points into lines over the numeric path
+// xi, one line per value of the other path (if any).
+func sweepLines(pts []AggPoint, xi int) []SweepLine {
+	groups := map[string]*SweepLine{}
+	var order []string
+	for _, p := range pts {
+		label := ""
+		if len(p.Values) == 2 {
+			label = p.Values[1-xi]
+		}
+		x, err := strconv.ParseFloat(p.Values[xi], 64)
+		if err != nil {
+			continue
+		}
+		l := groups[label]
+		if l == nil {
+			l = &SweepLine{Label: label}
+			groups[label] = l
+			order = append(order, label)
+		}
+		l.X, l.Mean, l.Lo, l.Hi = append(l.X, x), append(l.Mean, p.Mean), append(l.Lo, p.Low), append(l.Hi, p.High)
+	}
+	out := make([]SweepLine, 0, len(order))
+	for _, k := range order {
+		l := *groups[k]
+		idx := make([]int, len(l.X))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool { return l.X[idx[a]] < l.X[idx[b]] })
+		var s SweepLine
+		s.Label = l.Label
+		for _, i := range idx {
+			s.X, s.Mean, s.Lo, s.Hi = append(s.X, l.X[i]), append(s.Mean, l.Mean[i]), append(s.Lo, l.Lo[i]), append(s.Hi, l.Hi[i])
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// DrawSweep draws a sweep's charts into dir/plots: with one numeric varied
+// path, each figure against it with its 95% confidence band (a degradation
+// curve when the path is a failure's intensity); with one numeric and one
+// other path, one line per value of the other; with two numeric paths, a
+// heatmap per figure. Other designs get no charts.
+func DrawSweep(dir string, o Options) ([]string, error) {
+	o = o.withDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	d, err := LoadSweep(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, "plots")
+	numIdx := -1
+	allNum := true
+	for i := range d.Paths {
+		var vals []string
+		for _, pts := range d.ByFig {
+			for _, p := range pts {
+				vals = append(vals, p.Values[i])
+			}
+			break
+		}
+		if _, ok := numeric(vals); ok {
+			if numIdx < 0 {
+				numIdx = i
+			}
+		} else {
+			allNum = false
+		}
+	}
+	switch {
+	case len(d.Paths) == 2 && allNum:
+		return drawHeatmaps(d, out, o)
+	case len(d.Paths) <= 2 && numIdx >= 0:
+		ch, aspect := drawSweepLines(d, numIdx)
+		return save(ch, filepath.Join(out, "sweep"), aspect, o)
+	}
+	return nil, nil
+}
+
+// maxSweepPanels bounds the small multiples of a sweep chart.
+const maxSweepPanels = 12
+
+func drawSweepLines(d *SweepData, xi int) (chart, float64) {
+	path := d.Paths[xi]
+	var plots []*plot.Plot
+	var labels []string
+	for _, fig := range d.Figures {
+		lines := sweepLines(d.ByFig[fig], xi)
+		if longest(lines) < 2 || len(plots) == maxSweepPanels {
+			continue // a figure defined at one point at most says nothing here
+		}
+		p := newPlot(fig, path, "")
+		p.Title.TextStyle.Font.Size = labelSize
+		for i, l := range lines {
+			col := seriesColours[i%len(seriesColours)]
+			if len(l.X) > 1 {
+				ring := append(xys(l.X, l.Hi), reversed(xys(l.X, l.Lo))...)
+				if poly, err := plotter.NewPolygon(ring); err == nil {
+					poly.Color, poly.LineStyle.Width = withAlpha(col, 50), 0
+					p.Add(poly)
+				}
+			}
+			ln := line(Line{X: l.X, Y: l.Mean}, col, vg.Points(1.3), false)
+			p.Add(ln)
+			if pts, err := plotter.NewScatter(xys(l.X, l.Mean)); err == nil {
+				pts.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
+				p.Add(pts)
+			}
+		}
+		if len(plots) == 0 {
+			for i, l := range lines {
+				if l.Label != "" {
+					labels = append(labels, fmt.Sprintf("%s: %s", colourNames[i%len(colourNames)], l.Label))
+				}
+			}
+		}
+		plots = append(plots, p)
+	}
+	cols := 3
+	rows := (len(plots) + cols - 1) / cols
+	grid := make([][]*plot.Plot, rows)
+	for i := range grid {
+		grid[i] = make([]*plot.Plot, cols)
+	}
+	for i, p := range plots {
+		grid[i/cols][i%cols] = p
+	}
+	title := "Sweep: figures against " + path
+	if strings.Contains(path, "failures[") {
+		title = "Degradation: figures against failure intensity " + path
+	}
+	key := "lines: mean over replicates; bands: 95% confidence interval of the mean"
+	if len(labels) > 0 {
+		key = fmt.Sprintf("%s by %s; %s", strings.Join(labels, ", "), d.Paths[1-xi], key)
+	}
+	ch := func(dc draw.Canvas) {
+		dc = header(dc, title, key)
+		t := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
+			PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
+		cs := plot.Align(grid, t, dc)
+		for r := range grid {
+			for c := range grid[r] {
+				if grid[r][c] != nil {
+					grid[r][c].Draw(cs[r][c])
+				}
+			}
+		}
+	}
+	return ch, 0.27*float64(max(rows, 1)) + 0.06
+}
+
+func longest(lines []SweepLine) int {
+	n := 0
+	for _, l := range lines {
+		n = max(n, len(l.X))
+	}
+	return n
+}
+
+// colourNames name seriesColours in keys.
+var colourNames = []string{"blue", "red", "green", "orange", "pink", "sky blue", "yellow", "black"}
+
+// heatGrid is a figure's means on a grid of two numeric paths.
+type heatGrid struct {
+	xs, ys []float64
+	z      map[[2]float64]float64
+}
+
+func (g heatGrid) Dims() (c, r int) { return len(g.xs), len(g.ys) }
+func (g heatGrid) X(c int) float64  { return g.xs[c] }
+func (g heatGrid) Y(r int) float64  { return g.ys[r] }
+func (g heatGrid) Z(c, r int) float64 {
+	if v, ok := g.z[[2]float64{g.xs[c], g.ys[r]}]; ok {
+		return v
+	}
+	return math.NaN()
+}
+
+func uniqSorted(v []float64) []float64 {
+	sort.Float64s(v)
+	out := v[:0]
+	for i, x := range v {
+		if i == 0 || x != v[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func drawHeatmaps(d *SweepData, out string, o Options) ([]string, error) {
+	var files []string
+	for _, fig := range d.Figures {
+		pts := d.ByFig[fig]
+		if len(pts) < 4 {
+			continue
+		}
+		g := heatGrid{z: map[[2]float64]float64{}}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, p := range pts {
+			x, _ := strconv.ParseFloat(p.Values[0], 64)
+			y, _ := strconv.ParseFloat(p.Values[1], 64)
+			g.xs, g.ys = append(g.xs, x), append(g.ys, y)
+			g.z[[2]float64{x, y}] = p.Mean
+			lo, hi = math.Min(lo, p.Mean), math.Max(hi, p.Mean)
+		}
+		g.xs, g.ys = uniqSorted(g.xs), uniqSorted(g.ys)
+		if len(g.xs) < 2 || len(g.ys) < 2 {
+			continue
+		}
+		pal := moreland.SmoothBlueRed()
+		pal.SetMin(lo)
+		pal.SetMax(math.Max(hi, lo+1e-12))
+		hm := plotter.NewHeatMap(g, pal.Palette(64))
+		p := newPlot(fmt.Sprintf("%s (mean over replicates; blue %.3g to red %.3g)", fig, lo, hi), d.Paths[0], d.Paths[1])
+		p.Add(hm)
+		fs, err := save(func(dc draw.Canvas) { p.Draw(dc) }, filepath.Join(out, "heatmap-"+fig), 0.7, o)
+		files = append(files, fs...)
+		if err != nil {
+			return files, err
+		}
+	}
+	return files, nil
+}

@@ -1,0 +1,91 @@
+package sweep
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/ecosim/ecosim/resilience"
+)
+
+// AggregateHeader is the header of aggregate.csv after the varied paths.
+var AggregateHeader = []string{"figure", "n", "mean", "sd", "ci_low", "ci_high"}
+
+// Aggregate summarises the successful runs of each point: for every figure,
+// n, mean, standard deviation and the 95% confidence interval of the mean.
+// Rows are ordered by point, then figure. paths are the varied paths.
+func Aggregate(rows [][]string, header []string, paths, figures []string) [][]string {
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	type group struct {
+		values []string
+		figs   map[string][]float64
+	}
+	groups := map[int]*group{}
+	for _, r := range rows {
+		if r[col["status"]] != StatusOK {
+			continue
+		}
+		pt, _ := strconv.Atoi(r[col["point"]])
+		g := groups[pt]
+		if g == nil {
+			g = &group{figs: map[string][]float64{}}
+			for _, p := range paths {
+				g.values = append(g.values, r[col[p]])
+			}
+			groups[pt] = g
+		}
+		for _, f := range figures {
+			v := math.NaN()
+			if s := r[col[f]]; s != "" {
+				v, _ = strconv.ParseFloat(s, 64)
+			}
+			g.figs[f] = append(g.figs[f], v)
+		}
+	}
+	points := make([]int, 0, len(groups))
+	for p := range groups {
+		points = append(points, p)
+	}
+	sort.Ints(points)
+	var out [][]string
+	for _, p := range points {
+		g := groups[p]
+		for _, f := range figures {
+			s := resilience.Summarize(g.figs[f])
+			rec := append([]string{strconv.Itoa(p)}, g.values...)
+			rec = append(rec, f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh))
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+func num(v float64) string {
+	if math.IsNaN(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// WriteAggregate writes dir/aggregate.csv through a temporary file.
+func WriteAggregate(dir string, paths []string, rows [][]string) error {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	head := append(append([]string{"point"}, paths...), AggregateHeader...)
+	_ = w.Write(head)
+	_ = w.WriteAll(rows)
+	w.Flush()
+	p := filepath.Join(dir, "aggregate.csv")
+	tmp := p + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, p)
+}

@@ -1,0 +1,100 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/ecosim/ecosim/runner"
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Run statuses in runs.csv.
+const (
+	StatusOK     = "ok"
+	StatusFailed = "failed"
+)
+
+// Row is one run's record: fixed columns, then figures by name.
+type Row struct {
+	Spec    RunSpec
+	Status  string
+	Error   string
+	Wall    float64
+	Figures map[string]float64 // absent: not defined for this run (NA)
+}
+
+// Figures lists the figure columns a sweep of base records: the final value
+// of each analysed indicator and, when base has failures, each one's
+// resistance, recovery time, loss and final ratio.
+func Figures(base *scenarios.Scenario) []string {
+	var cols []string
+	for _, ind := range base.Resilience.Indicators {
+		cols = append(cols, "final_"+ind)
+	}
+	if len(base.Failures) > 0 {
+		for _, ind := range base.Resilience.Indicators {
+			cols = append(cols, ind+"_resistance", ind+"_recovery_time", ind+"_loss", ind+"_final_ratio")
+		}
+	}
+	return cols
+}
+
+// Execute runs one spec, with its control when it has failures. keepDir,
+// when set, keeps the run directory as keepDir/runs/<key>. A failed run is a
+// Row with StatusFailed; ctx being cancelled returns sim.ErrInterrupted and
+// no row, since an abandoned run is not a result.
+func Execute(ctx context.Context, spec RunSpec, keepDir, version string) (Row, error) {
+	start := time.Now()
+	row := Row{Spec: spec, Status: StatusOK, Figures: map[string]float64{}}
+	s, err := scenarios.Parse("sweep:"+spec.Name, []byte(spec.Scenario), append(spec.Sets, fmt.Sprintf("seed=%d", spec.Seed)))
+	if err != nil {
+		return failed(row, err, start), nil
+	}
+	opts := runner.Options{Scenario: s, Mode: sim.ModeShards, Workers: 1, Version: version}
+	var sum *runner.Summary
+	if keepDir != "" {
+		opts.Out, opts.Force = filepath.Join(keepDir, "runs", spec.Key), true
+		sum, err = runner.Run(ctx, opts)
+	} else {
+		sum, err = runner.Measure(ctx, opts)
+	}
+	if errors.Is(err, sim.ErrInterrupted) || ctx.Err() != nil {
+		return Row{}, sim.ErrInterrupted
+	}
+	if err != nil {
+		return failed(row, err, start), nil
+	}
+	for _, ind := range s.Resilience.Indicators {
+		row.Figures["final_"+ind] = sum.Final[ind]
+	}
+	if r := sum.Resilience; r != nil {
+		for _, f := range r.Indicators {
+			row.Figures[f.Name+"_resistance"] = f.Resistance
+			if f.RecoveryTime != nil {
+				row.Figures[f.Name+"_recovery_time"] = float64(*f.RecoveryTime)
+			}
+			row.Figures[f.Name+"_loss"] = f.Loss
+			row.Figures[f.Name+"_final_ratio"] = f.FinalRatio
+		}
+	}
+	row.Wall = time.Since(start).Seconds()
+	return row, nil
+}
+
+func failed(row Row, err error, start time.Time) Row {
+	row.Status, row.Error, row.Wall = StatusFailed, err.Error(), time.Since(start).Seconds()
+	return row
+}
+
+// formatFigure prints a figure exactly, or "" for NA.
+func formatFigure(v float64, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}

@@ -1,0 +1,189 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Options say how and where a sweep runs.
+type Options struct {
+	Out      string
+	Workers  int
+	KeepRuns bool
+	// Shard and Shards select a static slice of the runs (run i belongs to
+	// shard i mod Shards); Shards 0 runs everything.
+	Shard, Shards int
+	Version       string
+	// Progress is called after every recorded run, from one goroutine.
+	Progress func(Progress)
+}
+
+// Progress counts a sweep's runs.
+type Progress struct {
+	Total, Done, Failed, Skipped int
+}
+
+// ParseShard reads "i/N" with 0 <= i < N.
+func ParseShard(s string) (int, int, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("%w: --shard %q: want i/N with 0 <= i < N", ErrPlan, s)
+	}
+	return i, n, nil
+}
+
+// Prepared is a sweep ready to run: its runs, the store and the manifest.
+type Prepared struct {
+	Runs     []RunSpec
+	Store    *Store
+	Manifest *Manifest
+	Paths    []string
+	Header   []string
+}
+
+// Prepare expands the plan, checks every point, and opens (or resumes) the
+// output directory. Nothing runs yet.
+func Prepare(plan *Plan, base *scenarios.Scenario, o Options) (*Prepared, error) {
+	runs, err := plan.Runs(base)
+	if err != nil {
+		return nil, err
+	}
+	if o.Shards > 0 {
+		var mine []RunSpec
+		for i, r := range runs {
+			if i%o.Shards == o.Shard {
+				mine = append(mine, r)
+			}
+		}
+		runs = mine
+	}
+	figures := Figures(base)
+	m := &Manifest{Version: o.Version, Scenario: base.Name, ScenarioDigest: base.Digest(), Seed: base.Seed,
+		Plan: *plan, Figures: figures, Runs: len(runs)}
+	if o.Shards > 0 {
+		m.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, err
+	}
+	if err := writeManifest(o.Out, m); err != nil {
+		return nil, err
+	}
+	p := &Prepared{Runs: runs, Manifest: m}
+	for _, v := range plan.Vary {
+		p.Paths = append(p.Paths, v.Path)
+	}
+	p.Header = Header(plan, figures)
+	if p.Store, err = OpenStore(o.Out, p.Header, figures); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Pending returns the runs not yet recorded.
+func (p *Prepared) Pending() []RunSpec {
+	var out []RunSpec
+	for _, r := range p.Runs {
+		if !p.Store.Has(r.Key) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Finish writes aggregate.csv from every recorded run and closes the store.
+func (p *Prepared) Finish(dir string) error {
+	agg := Aggregate(p.Store.Rows(), p.Header, p.Paths, p.Manifest.Figures)
+	if err := WriteAggregate(dir, p.Paths, agg); err != nil {
+		p.Store.Close()
+		return err
+	}
+	return p.Store.Close()
+}
+
+// RunLocal runs the pending runs on a pool of o.Workers goroutines (default:
+// the number of CPUs). A failing run is recorded as failed; cancelling ctx
+// abandons the runs in flight and returns sim.ErrInterrupted with
+// everything finished so far recorded.
+func RunLocal(ctx context.Context, p *Prepared, o Options) (Progress, error) {
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	pending := p.Pending()
+	prog := Progress{Total: len(p.Runs), Skipped: len(p.Runs) - len(pending)}
+	jobs := make(chan RunSpec)
+	results := make(chan Row)
+	keep := ""
+	if o.KeepRuns {
+		keep = o.Out
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for spec := range jobs {
+				row, err := Execute(ctx, spec, keep, o.Version)
+				if err != nil {
+					continue // abandoned: interrupted
+				}
+				results <- row
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, r := range pending {
+			select {
+			case jobs <- r:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+	var storeErr error
+	for row := range results {
+		if storeErr != nil {
+			continue
+		}
+		if _, err := p.Store.Add(row); err != nil {
+			storeErr = err
+			continue
+		}
+		prog.Done++
+		if row.Status != StatusOK {
+			prog.Failed++
+		}
+		if o.Progress != nil {
+			o.Progress(prog)
+		}
+	}
+	if storeErr != nil {
+		return prog, storeErr
+	}
+	if ctx.Err() != nil {
+		return prog, fmt.Errorf("%w: sweep stopped with %d of %d runs recorded", sim.ErrInterrupted, p.Store.Len(), len(p.Runs))
+	}
+	return prog, nil
+}
+
+// IsPlanError reports whether err is a problem of the plan or scenario.
+func IsPlanError(err error) bool {
+	return errors.Is(err, ErrPlan) || errors.Is(err, scenarios.ErrScenario)
+}

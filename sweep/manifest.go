@@ -1,0 +1,60 @@
+package sweep
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// Manifest is sweep.json: what a sweep directory holds, so a rerun can
+// check it continues the same sweep and charts know what varied.
+type Manifest struct {
+	Version        string   `json:"version"`
+	Scenario       string   `json:"scenario"`
+	ScenarioDigest string   `json:"scenario_digest"`
+	Seed           uint64   `json:"seed"`
+	Plan           Plan     `json:"plan"`
+	Figures        []string `json:"figures"`
+	Runs           int      `json:"runs"`
+	// Shard is "i/N" when this directory holds one static shard.
+	Shard string `json:"shard,omitempty"`
+}
+
+// ReadManifest reads dir/sweep.json.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "sweep.json"))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("sweep: %s: %w", filepath.Join(dir, "sweep.json"), err)
+	}
+	return &m, nil
+}
+
+// same reports whether two manifests describe the same sweep.
+func (m *Manifest) same(o *Manifest) bool {
+	return m.ScenarioDigest == o.ScenarioDigest && m.Seed == o.Seed && m.Plan.Reps == o.Plan.Reps &&
+		m.Plan.Design == o.Plan.Design && m.Plan.Samples == o.Plan.Samples &&
+		slices.Equal(m.Plan.Vary, o.Plan.Vary) && slices.Equal(m.Figures, o.Figures)
+}
+
+// writeManifest writes dir/sweep.json, or checks that the one there
+// describes the same sweep.
+func writeManifest(dir string, m *Manifest) error {
+	if old, err := ReadManifest(dir); err == nil {
+		if !old.same(m) {
+			return fmt.Errorf("%w: %s holds a different sweep (scenario, seed or plan differ); use another --out", ErrPlan, dir)
+		}
+		return nil
+	}
+	b, _ := json.MarshalIndent(m, "", "  ")
+	p := filepath.Join(dir, "sweep.json")
+	if err := os.WriteFile(p+".tmp", append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(p+".tmp", p)
+}

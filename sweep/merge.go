@@ -1,0 +1,75 @@
+package sweep
+
+import (
+	"fmt"
+	"os"
+)
+
+// Merge joins the runs of shard directories into out, each run once, and
+// writes its aggregate. Every shard must come from the same sweep.
+func Merge(out string, shards []string) (int, error) {
+	if len(shards) == 0 {
+		return 0, fmt.Errorf("%w: merge needs shard directories", ErrPlan)
+	}
+	var first *Manifest
+	total := 0
+	for _, d := range shards {
+		m, err := ReadManifest(d)
+		if err != nil {
+			return 0, fmt.Errorf("sweep: %s is not a sweep directory: %w", d, err)
+		}
+		if first == nil {
+			first = m
+		} else if !first.same(m) {
+			return 0, fmt.Errorf("%w: %s comes from a different sweep than %s", ErrPlan, d, shards[0])
+		}
+		total += m.Runs
+	}
+	merged := *first
+	merged.Shard, merged.Runs = "", total
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return 0, err
+	}
+	if err := writeManifest(out, &merged); err != nil {
+		return 0, err
+	}
+	var paths []string
+	for _, v := range first.Plan.Vary {
+		paths = append(paths, v.Path)
+	}
+	header := Header(&first.Plan, first.Figures)
+	st, err := OpenStore(out, header, first.Figures)
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range shards {
+		src, err := OpenStore(d, header, first.Figures)
+		if err != nil {
+			st.Close()
+			return 0, err
+		}
+		for _, rec := range src.Rows() {
+			if !st.Has(rec[0]) {
+				if err := st.addRecord(rec); err != nil {
+					src.Close()
+					st.Close()
+					return 0, err
+				}
+			}
+		}
+		src.Close()
+	}
+	p := &Prepared{Store: st, Manifest: &merged, Paths: paths, Header: header}
+	n := st.Len()
+	return n, p.Finish(out)
+}
+
+// addRecord appends an already formatted record.
+func (s *Store) addRecord(rec []string) error {
+	if err := s.writeLine(rec); err != nil {
+		return err
+	}
+	s.done[rec[0]] = rec
+	s.order = append(s.order, rec[0])
+	return nil
+}

@@ -1,0 +1,298 @@
+package sweep
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ecosim/ecosim/sim"
+)
+
+// JetStream names. The work queue holds run specs; the results stream
+// holds one result per run (duplicates within the window are dropped by
+// message ID, and the store keeps a key once anyway).
+const (
+	RunsStream     = "ECOSIM_RUNS"
+	ResultsStream  = "ECOSIM_RESULTS"
+	WorkerConsumer = "ecosim-workers"
+	runsSubject    = "ecosim.runs."
+	resultsSubject = "ecosim.results."
+	// MalformedSubject is where workers report messages they cannot read.
+	MalformedSubject = "ecosim.malformed"
+)
+
+// BrokerConfig tunes the JetStream objects; tests shorten AckWait.
+type BrokerConfig struct {
+	// AckWait is how long a run may go without a heartbeat before the
+	// server hands it to another worker.
+	AckWait time.Duration
+}
+
+func (c BrokerConfig) withDefaults() BrokerConfig {
+	if c.AckWait <= 0 {
+		c.AckWait = 30 * time.Second
+	}
+	return c
+}
+
+// job is a run spec on the queue, with the sweep it belongs to.
+type job struct {
+	Sweep string  `json:"sweep"`
+	Spec  RunSpec `json:"spec"`
+}
+
+// result is a finished run on the results stream: only ids and summary
+// figures, never per-tick series.
+type result struct {
+	Sweep   string             `json:"sweep"`
+	Spec    RunSpec            `json:"spec"`
+	Status  string             `json:"status"`
+	Error   string             `json:"error,omitempty"`
+	Wall    float64            `json:"wall"`
+	Figures map[string]float64 `json:"figures"`
+}
+
+// SweepID names a sweep on the broker: the same sweep restarted reuses its
+// subjects and so finds the results already there.
+func SweepID(m *Manifest) string {
+	b, _ := json.Marshal([]any{m.ScenarioDigest, m.Seed, m.Plan, m.Figures})
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:6])
+}
+
+// ensureStreams creates or updates the streams and the workers' consumer.
+func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig) (jetstream.Consumer, error) {
+	cfg = cfg.withDefaults()
+	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: RunsStream, Subjects: []string{runsSubject + ">"},
+		Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage, Duplicates: 2 * time.Hour})
+	if err != nil {
+		return nil, fmt.Errorf("sweep: stream %s: %w", RunsStream, err)
+	}
+	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: ResultsStream, Subjects: []string{resultsSubject + ">"},
+		Storage: jetstream.FileStorage, MaxAge: 7 * 24 * time.Hour, Duplicates: 2 * time.Hour})
+	if err != nil {
+		return nil, fmt.Errorf("sweep: stream %s: %w", ResultsStream, err)
+	}
+	cons, err := js.CreateOrUpdateConsumer(ctx, RunsStream, jetstream.ConsumerConfig{Durable: WorkerConsumer,
+		AckPolicy: jetstream.AckExplicitPolicy, AckWait: cfg.AckWait, MaxDeliver: -1})
+	if err != nil {
+		return nil, fmt.Errorf("sweep: consumer %s: %w", WorkerConsumer, err)
+	}
+	return cons, nil
+}
+
+func connect(url, name string) (*nats.Conn, jetstream.JetStream, error) {
+	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(500*time.Millisecond))
+	if err != nil {
+		return nil, nil, fmt.Errorf("sweep: broker %s: %w", url, err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	return nc, js, nil
+}
+
+// RunBroker publishes the pending runs to the work queue and records the
+// results as workers publish them, until every run is recorded. Runs are
+// published with their key as message ID, so a restarted coordinator does
+// not queue them twice; results already on the results stream (from before
+// a restart) are collected first.
+func RunBroker(ctx context.Context, p *Prepared, o Options, url string) (Progress, error) {
+	return RunBrokerWith(ctx, p, o, url, BrokerConfig{})
+}
+
+// RunBrokerWith is RunBroker with explicit JetStream settings.
+func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg BrokerConfig) (Progress, error) {
+	nc, js, err := connect(url, "ecosim sweep")
+	if err != nil {
+		return Progress{}, err
+	}
+	defer nc.Close()
+	if _, err := ensureStreams(ctx, js, cfg); err != nil {
+		return Progress{}, err
+	}
+	id := SweepID(p.Manifest)
+	pending := p.Pending()
+	prog := Progress{Total: len(p.Runs), Skipped: len(p.Runs) - len(pending)}
+	for _, spec := range pending {
+		b, _ := json.Marshal(job{Sweep: id, Spec: spec})
+		if _, err := js.Publish(ctx, runsSubject+id, b, jetstream.WithMsgID(id+"."+spec.Key)); err != nil {
+			return prog, fmt.Errorf("sweep: queue run %s: %w", spec.Key, err)
+		}
+	}
+	want := map[string]bool{}
+	for _, r := range pending {
+		want[r.Key] = true
+	}
+	return collect(ctx, js, p, o, id, want, prog)
+}
+
+// collect reads the sweep's results stream from the start until every
+// wanted key is recorded.
+func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options, id string, want map[string]bool, prog Progress) (Progress, error) {
+	cons, err := js.OrderedConsumer(ctx, ResultsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{resultsSubject + id}})
+	if err != nil {
+		return prog, fmt.Errorf("sweep: results consumer: %w", err)
+	}
+	for len(want) > 0 {
+		if ctx.Err() != nil {
+			return prog, fmt.Errorf("%w: %d runs still queued on the broker; rerun the sweep to collect them", sim.ErrInterrupted, len(want))
+		}
+		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
+		if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoHeartbeat) {
+			continue
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				continue
+			}
+			return prog, fmt.Errorf("sweep: reading results: %w", err)
+		}
+		var res result
+		if err := json.Unmarshal(msg.Data(), &res); err != nil || res.Spec.Key == "" {
+			continue // not ours to judge; the worker that sent it logged it
+		}
+		if !want[res.Spec.Key] {
+			continue // a duplicate, or a run recorded before
+		}
+		row := Row{Spec: res.Spec, Status: res.Status, Error: res.Error, Wall: res.Wall, Figures: res.Figures}
+		if row.Figures == nil {
+			row.Figures = map[string]float64{}
+		}
+		if _, err := p.Store.Add(row); err != nil {
+			return prog, err
+		}
+		delete(want, res.Spec.Key)
+		prog.Done++
+		if row.Status != StatusOK {
+			prog.Failed++
+		}
+		if o.Progress != nil {
+			o.Progress(prog)
+		}
+	}
+	return prog, nil
+}
+
+// WorkerOptions configure a worker process.
+type WorkerOptions struct {
+	Concurrency int
+	Version     string
+	Config      BrokerConfig
+	// Log receives one line per run taken, finished or rejected.
+	Log func(string)
+}
+
+// Work pulls runs from the shared durable consumer with o.Concurrency
+// runs at once, executes each, publishes its result and only then
+// acknowledges it. While a run goes on it sends InProgress heartbeats, so
+// long runs are not redelivered; a worker that dies leaves its run
+// unacknowledged and the server redelivers it. A message that cannot be
+// read is terminated (never redelivered) and reported on MalformedSubject.
+// Work returns when ctx is cancelled; runs in flight are handed back.
+func Work(ctx context.Context, url string, o WorkerOptions) error {
+	nc, js, err := connect(url, "ecosim worker")
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	cons, err := ensureStreams(ctx, js, o.Config)
+	if err != nil {
+		return err
+	}
+	n := max(o.Concurrency, 1)
+	errc := make(chan error, n)
+	for range n {
+		go func() { errc <- workLoop(ctx, nc, js, cons, o) }()
+	}
+	var first error
+	for range n {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func workLoop(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, cons jetstream.Consumer, o WorkerOptions) error {
+	for ctx.Err() == nil {
+		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoHeartbeat) || ctx.Err() != nil {
+				continue
+			}
+			if errors.Is(err, nats.ErrConnectionClosed) {
+				return err
+			}
+			time.Sleep(200 * time.Millisecond) // broker restarting: retry
+			continue
+		}
+		handle(ctx, nc, js, msg, o)
+	}
+	return nil
+}
+
+func logf(o WorkerOptions, format string, args ...any) {
+	if o.Log != nil {
+		o.Log(fmt.Sprintf(format, args...))
+	}
+}
+
+// handle runs one message to its end: result published, then ack.
+func handle(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg jetstream.Msg, o WorkerOptions) {
+	var j job
+	if err := json.Unmarshal(msg.Data(), &j); err != nil || j.Spec.Key == "" || j.Sweep == "" {
+		reason := "not a run spec"
+		if err != nil {
+			reason = err.Error()
+		}
+		_ = msg.TermWithReason("malformed run spec")
+		_ = nc.Publish(MalformedSubject, []byte(fmt.Sprintf("subject %s: %s", msg.Subject(), reason)))
+		logf(o, "rejected a malformed message on %s: %s", msg.Subject(), reason)
+		return
+	}
+	logf(o, "run %s (point %d, replicate %d)", j.Spec.Key, j.Spec.Point, j.Spec.Replicate)
+	stop := heartbeat(msg, o.Config.withDefaults().AckWait/3)
+	row, err := Execute(ctx, j.Spec, "", o.Version)
+	stop()
+	if err != nil {
+		_ = msg.Nak() // interrupted: hand it back at once
+		return
+	}
+	b, _ := json.Marshal(result{Sweep: j.Sweep, Spec: row.Spec, Status: row.Status, Error: row.Error, Wall: row.Wall, Figures: row.Figures})
+	if _, err := js.Publish(ctx, resultsSubject+j.Sweep, b, jetstream.WithMsgID(j.Sweep+"."+j.Spec.Key)); err != nil {
+		_ = msg.Nak()
+		logf(o, "run %s: publishing the result failed (%v); handed back", j.Spec.Key, err)
+		return
+	}
+	_ = msg.DoubleAck(ctx)
+	logf(o, "run %s %s in %.1fs", j.Spec.Key, row.Status, row.Wall)
+}
+
+// heartbeat tells the server every interval that msg is still being worked
+// on, until the returned function is called.
+func heartbeat(msg jetstream.Msg, every time.Duration) func() {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				_ = msg.InProgress()
+			}
+		}
+	}()
+	return func() { close(done) }
+}

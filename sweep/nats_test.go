@@ -1,0 +1,215 @@
+package sweep
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ecosim/ecosim/broker"
+)
+
+// startBroker runs an embedded NATS server with JetStream on 127.0.0.1,
+// on a free port, storing in a temp directory.
+func startBroker(t *testing.T) *broker.Server {
+	t.Helper()
+	s, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Shutdown)
+	return s
+}
+
+// testConfig shortens the ack wait so redelivery happens within a test.
+var testConfig = BrokerConfig{AckWait: 2 * time.Second}
+
+// startWorkers runs n workers until the test ends.
+func startWorkers(t *testing.T, url string, n int, logs *logBook) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = Work(ctx, url, WorkerOptions{Concurrency: 2, Config: testConfig, Log: logs.add})
+		}()
+	}
+	t.Cleanup(func() { cancel(); wg.Wait() })
+}
+
+type logBook struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logBook) add(s string) { l.mu.Lock(); l.lines = append(l.lines, s); l.mu.Unlock() }
+func (l *logBook) has(sub string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, s := range l.lines {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func brokerSweep(t *testing.T, url, dir string) Progress {
+	t.Helper()
+	p, err := Prepare(smallPlan(), topologyBase(t), Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	prog, err := RunBrokerWith(ctx, p, Options{Out: dir}, url, testConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Finish(dir); err != nil {
+		t.Fatal(err)
+	}
+	return prog
+}
+
+// TestBrokerSweepMatchesLocal runs the same sweep through two NATS workers
+// and locally: the rows, sorted by key, are byte for byte the same apart
+// from wall time.
+func TestBrokerSweepMatchesLocal(t *testing.T) {
+	s := startBroker(t)
+	startWorkers(t, s.URL(), 2, &logBook{})
+	remote, local := t.TempDir(), t.TempDir()
+	brokerSweep(t, s.URL(), remote)
+	if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: local, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if r, l := rowsByKey(t, remote), rowsByKey(t, local); len(r) != 8 || !slices.Equal(r, l) {
+		t.Fatalf("broker rows:\n%s\nlocal rows:\n%s", strings.Join(r, "\n"), strings.Join(l, "\n"))
+	}
+}
+
+// TestDeadWorkerRunIsRedelivered takes one run off the queue with a worker
+// that then dies without acknowledging it; another worker must get it.
+// Restarting the coordinator into a new directory then collects every
+// result from the stream, with a duplicated result and a malformed message
+// on the queue, and still records each run once.
+func TestDeadWorkerRunIsRedelivered(t *testing.T) {
+	s := startBroker(t)
+	dir := t.TempDir()
+	p, err := Prepare(smallPlan(), topologyBase(t), Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		_, err := RunBrokerWith(ctx, p, Options{Out: dir}, s.URL(), testConfig)
+		done <- err
+	}()
+	held := dieHoldingARun(t, s.URL())
+	logs := &logBook{}
+	startWorkers(t, s.URL(), 1, logs)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	p.Finish(dir)
+	rows := rowsByKey(t, dir)
+	if len(rows) != 8 || !strings.Contains(strings.Join(rows, "\n"), held) {
+		t.Fatalf("%d rows; the held run %s must be among them", len(rows), held)
+	}
+	if !logs.has("run " + held) {
+		t.Fatalf("run %s was not redelivered to the live worker", held)
+	}
+
+	// Duplicate one result and put garbage on the queue, then collect the
+	// same sweep again from the stream into a fresh directory.
+	nc, js := jsConn(t, s.URL())
+	dup := firstResult(t, js)
+	if _, err := js.Publish(context.Background(), dup.Subject(), dup.Data(), jetstream.WithMsgID("another-id")); err != nil {
+		t.Fatal(err)
+	}
+	malformed := make(chan *nats.Msg, 1)
+	sub, _ := nc.ChanSubscribe(MalformedSubject, malformed)
+	defer sub.Unsubscribe()
+	if _, err := js.Publish(context.Background(), runsSubject+"garbage", []byte("{not json")); err != nil {
+		t.Fatal(err)
+	}
+	again := t.TempDir()
+	prog := brokerSweep(t, s.URL(), again)
+	if got := rowsByKey(t, again); !slices.Equal(got, rows) || prog.Done != 8 {
+		t.Fatalf("collecting again recorded %d runs (%d rows)", prog.Done, len(got))
+	}
+	select {
+	case m := <-malformed:
+		if !strings.Contains(string(m.Data), "garbage") {
+			t.Fatalf("malformed report %q", m.Data)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the malformed message was not reported")
+	}
+}
+
+func jsConn(t *testing.T, url string) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nc, js
+}
+
+// dieHoldingARun pulls one run as a worker would, then drops the
+// connection without acknowledging it, like a killed process.
+func dieHoldingARun(t *testing.T, url string) string {
+	t.Helper()
+	nc, js := jsConn(t, url)
+	ctx := context.Background()
+	var cons jetstream.Consumer
+	var err error
+	for range 100 {
+		if cons, err = js.Consumer(ctx, RunsStream, WorkerConsumer); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := cons.Next(jetstream.FetchMaxWait(10 * time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j job
+	if err := json.Unmarshal(msg.Data(), &j); err != nil {
+		t.Fatal(err)
+	}
+	nc.Close()
+	return j.Spec.Key
+}
+
+func firstResult(t *testing.T, js jetstream.JetStream) jetstream.Msg {
+	t.Helper()
+	cons, err := js.OrderedConsumer(context.Background(), ResultsStream, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg
+}

@@ -1,0 +1,227 @@
+package sweep
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Designs a plan may use.
+const (
+	DesignGrid   = "grid"
+	DesignRandom = "random"
+	DesignLHS    = "lhs"
+)
+
+// Vary is one varied field: a scenario path, as --set takes it, and its
+// spec.
+type Vary struct {
+	Path   string `yaml:"path" json:"path"`
+	Values string `yaml:"values" json:"values"`
+}
+
+// Plan is a sweep: what varies, how points are drawn, and how many
+// replicates each point gets.
+type Plan struct {
+	Vary   []Vary `yaml:"vary" json:"vary"`
+	Reps   int    `yaml:"reps" json:"reps"`
+	Design string `yaml:"design" json:"design"`
+	// Samples is the number of points of random and lhs designs.
+	Samples int `yaml:"samples" json:"samples"`
+}
+
+// Point is one combination of values, as path=value overrides.
+type Point struct {
+	Index  int
+	Values []string // one per Vary, in plan order
+}
+
+// Sets returns the point's overrides for scenarios.Load.
+func (p Point) Sets(plan *Plan) []string {
+	sets := make([]string, len(p.Values))
+	for i, v := range p.Values {
+		sets[i] = plan.Vary[i].Path + "=" + v
+	}
+	return sets
+}
+
+// RunSpec is one run of a sweep: everything a worker anywhere needs.
+type RunSpec struct {
+	// Key identifies the run: the digest of its resolved scenario (seed
+	// included) and replicate; a result arriving twice is kept once.
+	Key       string   `json:"key"`
+	Point     int      `json:"point"`
+	Replicate int      `json:"replicate"`
+	Seed      uint64   `json:"seed"`
+	Values    []string `json:"values"`
+	Sets      []string `json:"sets"`
+	// Name and Scenario are the base scenario's name and resolved YAML.
+	Name     string `json:"name"`
+	Scenario string `json:"scenario"`
+}
+
+// ReplicateSeed is the seed of replicate r of every point (common random
+// numbers): derived from the base seed and r only.
+func ReplicateSeed(base uint64, r int) uint64 {
+	return sim.Hash(base, uint64(r), 0x5eed5)
+}
+
+func (p *Plan) specs() ([]Spec, error) {
+	specs := make([]Spec, len(p.Vary))
+	for i, v := range p.Vary {
+		s, err := ParseSpec(v.Values)
+		if err != nil {
+			return nil, fmt.Errorf("vary %s: %w", v.Path, err)
+		}
+		if s.Dist() && p.Design == DesignGrid {
+			return nil, fmt.Errorf("%w: vary %s: %s needs --design random or lhs", ErrPlan, v.Path, v.Values)
+		}
+		specs[i] = s
+	}
+	return specs, nil
+}
+
+// Check fills defaults and reports what is wrong with the plan itself.
+func (p *Plan) Check() error {
+	if p.Design == "" {
+		p.Design = DesignGrid
+	}
+	if p.Reps == 0 {
+		p.Reps = 1
+	}
+	switch {
+	case len(p.Vary) == 0:
+		return fmt.Errorf("%w: nothing varies; give --vary path=spec", ErrPlan)
+	case p.Reps < 1 || p.Reps > 100_000:
+		return fmt.Errorf("%w: reps must be between 1 and 100000, got %d", ErrPlan, p.Reps)
+	case p.Design != DesignGrid && p.Design != DesignRandom && p.Design != DesignLHS:
+		return fmt.Errorf("%w: unknown design %q (grid, random or lhs)", ErrPlan, p.Design)
+	case p.Design != DesignGrid && (p.Samples < 1 || p.Samples > 1_000_000):
+		return fmt.Errorf("%w: %s design needs --samples between 1 and 1000000", ErrPlan, p.Design)
+	}
+	seen := map[string]bool{}
+	for _, v := range p.Vary {
+		if v.Path == "" || seen[v.Path] {
+			return fmt.Errorf("%w: vary path %q is empty or given twice", ErrPlan, v.Path)
+		}
+		seen[v.Path] = true
+	}
+	_, err := p.specs()
+	return err
+}
+
+// Points expands the plan's design into points, deterministically from
+// the base seed.
+func (p *Plan) Points(seed uint64) ([]Point, error) {
+	specs, err := p.specs()
+	if err != nil {
+		return nil, err
+	}
+	switch p.Design {
+	case DesignRandom:
+		return randomPoints(specs, p.Samples, seed), nil
+	case DesignLHS:
+		return lhsPoints(specs, p.Samples, seed), nil
+	}
+	n := 1
+	for _, s := range specs {
+		n *= len(s.Values)
+		if n > 10_000_000 {
+			return nil, fmt.Errorf("%w: the grid has over 10,000,000 points", ErrPlan)
+		}
+	}
+	pts := make([]Point, n)
+	for i := range pts {
+		pts[i].Index = i
+		rest := i
+		pts[i].Values = make([]string, len(specs))
+		for j := len(specs) - 1; j >= 0; j-- {
+			k := len(specs[j].Values)
+			pts[i].Values[j] = specs[j].Values[rest%k]
+			rest /= k
+		}
+	}
+	return pts, nil
+}
+
+func randomPoints(specs []Spec, k int, seed uint64) []Point {
+	pts := make([]Point, k)
+	for i := range pts {
+		pts[i] = Point{Index: i, Values: make([]string, len(specs))}
+		for j, s := range specs {
+			r := sim.Stream{State: sim.Hash(seed, 0xd351, uint64(i), uint64(j))}
+			pts[i].Values[j] = draw(s, r.Float64())
+		}
+	}
+	return pts
+}
+
+// lhsPoints stratifies each field into k equal slices and uses each slice
+// once, in an order shuffled per field (a Latin hypercube).
+func lhsPoints(specs []Spec, k int, seed uint64) []Point {
+	pts := make([]Point, k)
+	for i := range pts {
+		pts[i] = Point{Index: i, Values: make([]string, len(specs))}
+	}
+	for j, s := range specs {
+		r := sim.Stream{State: sim.Hash(seed, 0x1a5, uint64(j))}
+		perm := make([]int, k)
+		for i := range perm {
+			perm[i] = i
+		}
+		for i := k - 1; i > 0; i-- {
+			m := r.Intn(i + 1)
+			perm[i], perm[m] = perm[m], perm[i]
+		}
+		for i := range pts {
+			u := (float64(perm[i]) + r.Float64()) / float64(k)
+			pts[i].Values[j] = draw(s, u)
+		}
+	}
+	return pts
+}
+
+// draw maps u in [0,1) to a value of the spec.
+func draw(s Spec, u float64) string {
+	if s.Dist() {
+		return formatValue(s.Lo + u*(s.Hi-s.Lo))
+	}
+	return s.Values[min(int(u*float64(len(s.Values))), len(s.Values)-1)]
+}
+
+// Runs expands the plan over base into run specs, point by point and
+// replicate by replicate, checking every point's scenario first: an invalid
+// point stops the sweep before any run starts.
+func (p *Plan) Runs(base *scenarios.Scenario) ([]RunSpec, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	pts, err := p.Points(base.Seed)
+	if err != nil {
+		return nil, err
+	}
+	yaml := string(base.Resolved())
+	var runs []RunSpec
+	for _, pt := range pts {
+		sets := pt.Sets(p)
+		s, err := scenarios.Parse("sweep point", []byte(yaml), sets)
+		if err != nil {
+			return nil, fmt.Errorf("%w: point %d (%s): %w", ErrPlan, pt.Index, strings.Join(sets, " "), err)
+		}
+		digest := s.Digest()
+		for r := range p.Reps {
+			runs = append(runs, RunSpec{Key: runKey(digest, r), Point: pt.Index, Replicate: r,
+				Seed: ReplicateSeed(base.Seed, r), Values: pt.Values, Sets: sets, Name: base.Name, Scenario: yaml})
+		}
+	}
+	return runs, nil
+}
+
+func runKey(digest string, rep int) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", digest, rep)))
+	return hex.EncodeToString(h[:8])
+}

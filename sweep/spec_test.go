@@ -1,0 +1,127 @@
+package sweep
+
+import (
+	"errors"
+	"math"
+	"reflect"
+	"strconv"
+	"testing"
+)
+
+func TestParseSpec(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"0,0.1,0.5", []string{"0", "0.1", "0.5"}},
+		{"0:1:0.25", []string{"0", "0.25", "0.5", "0.75", "1"}},
+		{"0:0.3:0.1", []string{"0", "0.1", "0.2", "0.3"}}, // end included despite rounding
+		{"2:10:4", []string{"2", "6", "10"}},
+		{"star, ring", []string{"star", "ring"}},
+	}
+	for _, c := range cases {
+		s, err := ParseSpec(c.in)
+		if err != nil || !reflect.DeepEqual(s.Values, c.want) {
+			t.Errorf("%q: got %v, %v; want %v", c.in, s.Values, err, c.want)
+		}
+	}
+	u, err := ParseSpec("uniform(0.2, 0.8)")
+	if err != nil || !u.Dist() || u.Lo != 0.2 || u.Hi != 0.8 {
+		t.Errorf("uniform: %+v %v", u, err)
+	}
+	for _, bad := range []string{"", "1:0:0.1", "0:1:0", "0:1:-1", "uniform(1)", "uniform(2,1)", "a,,b", "0:1e9:1e-9", "uniform(x,1)"} {
+		if _, err := ParseSpec(bad); !errors.Is(err, ErrPlan) {
+			t.Errorf("%q accepted: %v", bad, err)
+		}
+	}
+}
+
+func TestGridPointsAreTheCartesianProduct(t *testing.T) {
+	p := &Plan{Vary: []Vary{{"a", "1,2"}, {"b", "x,y,z"}}, Reps: 2}
+	if err := p.Check(); err != nil {
+		t.Fatal(err)
+	}
+	pts, err := p.Points(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, pt := range pts {
+		got = append(got, pt.Values[0]+pt.Values[1])
+	}
+	want := []string{"1x", "1y", "1z", "2x", "2y", "2z"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("grid %v, want %v", got, want)
+	}
+}
+
+// TestLatinHypercubeUsesEveryStratumOnce checks each field's k values fall
+// one in each of k equal slices of its range.
+func TestLatinHypercubeUsesEveryStratumOnce(t *testing.T) {
+	k := 50
+	p := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}, {"b", "uniform(10,20)"}}, Design: DesignLHS, Samples: k}
+	if err := p.Check(); err != nil {
+		t.Fatal(err)
+	}
+	pts, _ := p.Points(7)
+	for j, lo := range []float64{0, 10} {
+		hit := make([]bool, k)
+		width := []float64{1, 10}[j]
+		for _, pt := range pts {
+			v, _ := strconv.ParseFloat(pt.Values[j], 64)
+			s := int(math.Floor((v - lo) / width * float64(k)))
+			if s < 0 || s >= k || hit[s] {
+				t.Fatalf("field %d: value %v in stratum %d twice or outside", j, v, s)
+			}
+			hit[s] = true
+		}
+	}
+	again, _ := p.Points(7)
+	if !reflect.DeepEqual(pts, again) {
+		t.Fatal("the design must depend on the seed only")
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	for _, p := range []Plan{
+		{},
+		{Vary: []Vary{{"a", "uniform(0,1)"}}},
+		{Vary: []Vary{{"a", "1"}}, Design: "sobol"},
+		{Vary: []Vary{{"a", "1"}}, Design: DesignRandom},
+		{Vary: []Vary{{"a", "1"}, {"a", "2"}}},
+		{Vary: []Vary{{"a", "1"}}, Reps: -2},
+	} {
+		if err := p.Check(); !errors.Is(err, ErrPlan) {
+			t.Errorf("%+v accepted: %v", p, err)
+		}
+	}
+}
+
+func TestReplicateSeedsAreCommonRandomNumbers(t *testing.T) {
+	a, b := ReplicateSeed(42, 3), ReplicateSeed(42, 3)
+	if a != b || a == ReplicateSeed(42, 4) || a == ReplicateSeed(43, 3) {
+		t.Fatal("replicate seeds must depend on base seed and replicate only")
+	}
+}
+
+// TestAggregateHandComputed checks the confidence interval of a point with
+// the values 2, 4, 4, 4, 5, 5, 7, 9 (mean 5, sd sqrt(32/7), t(0.975,7)
+// = 2.364624).
+func TestAggregateHandComputed(t *testing.T) {
+	header := []string{"key", "point", "replicate", "seed", "p", "f", "status", "error", "wall_seconds"}
+	var rows [][]string
+	for i, v := range []string{"2", "4", "4", "4", "5", "5", "7", "9"} {
+		rows = append(rows, []string{strconv.Itoa(i), "0", strconv.Itoa(i), "1", "0.5", v, StatusOK, "", "0.1"})
+	}
+	rows = append(rows, []string{"x", "0", "9", "1", "0.5", "", StatusFailed, "boom", "0.1"})
+	agg := Aggregate(rows, header, []string{"p"}, []string{"f"})
+	if len(agg) != 1 {
+		t.Fatalf("%v", agg)
+	}
+	r := agg[0]
+	half := 2.364624251592785 * math.Sqrt(32.0/7) / math.Sqrt(8)
+	num := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+	if r[3] != "8" || num(r[4]) != 5 || math.Abs(num(r[6])-(5-half)) > 1e-9 || math.Abs(num(r[7])-(5+half)) > 1e-9 {
+		t.Fatalf("aggregate row %v; want n 8, mean 5, CI 5 ± %v", r, half)
+	}
+}

@@ -1,0 +1,200 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("github.com/nats-io/nats-server/v2/server.(*Server).Start.func1"))
+}
+
+// topologyBase is the topology scenario cut to 120 ticks: hubs die at 100.
+func topologyBase(t *testing.T) *scenarios.Scenario {
+	t.Helper()
+	s, err := scenarios.Load("topology", []string{"ticks=120", "network.nodes=120", "world.width=12", "world.height=10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func smallPlan() *Plan {
+	return &Plan{Vary: []Vary{{"network.topology", "star,random"}, {"failures[0].fraction", "0,0.1"}}, Reps: 2}
+}
+
+func runSweep(t *testing.T, ctx context.Context, plan *Plan, o Options) (Progress, error) {
+	t.Helper()
+	p, err := Prepare(plan, topologyBase(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := RunLocal(ctx, p, o)
+	if ferr := p.Finish(o.Out); ferr != nil {
+		t.Fatal(ferr)
+	}
+	return prog, err
+}
+
+// rowsByKey reads runs.csv, drops the wall-time column and sorts by key.
+func rowsByKey(t *testing.T, dir string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "runs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	out := make([]string, 0, len(lines)-1)
+	for _, l := range lines[1:] {
+		out = append(out, l[:strings.LastIndexByte(l, ',')])
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestLocalSweepIsTheSameWithOneOrFourWorkers(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: a, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: b, Workers: 4}); err != nil {
+		t.Fatal(err)
+	}
+	ra, rb := rowsByKey(t, a), rowsByKey(t, b)
+	if len(ra) != 8 || !slices.Equal(ra, rb) {
+		t.Fatalf("1 worker:\n%s\n4 workers:\n%s", strings.Join(ra, "\n"), strings.Join(rb, "\n"))
+	}
+	for _, f := range []string{"aggregate.csv", "sweep.json"} {
+		if _, err := os.Stat(filepath.Join(a, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+}
+
+// TestCommonRandomNumbersAreVisible varies a field the topology scenario
+// does not use (it has no ants): both points' rows must be identical apart
+// from key, point and the varied value.
+func TestCommonRandomNumbersAreVisible(t *testing.T) {
+	dir := t.TempDir()
+	plan := &Plan{Vary: []Vary{{"ants.upkeep", "0.001,0.002"}}, Reps: 2}
+	if _, err := runSweep(t, context.Background(), plan, Options{Out: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenStore(dir, Header(plan, Figures(topologyBase(t))), Figures(topologyBase(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	byRep := map[string][][]string{}
+	for _, r := range st.Rows() {
+		byRep[r[2]] = append(byRep[r[2]], r)
+	}
+	for rep, rs := range byRep {
+		if len(rs) != 2 {
+			t.Fatalf("replicate %s has %d rows", rep, len(rs))
+		}
+		a, b := rs[0][5:len(rs[0])-1], rs[1][5:len(rs[1])-1]
+		if !slices.Equal(a, b) || rs[0][3] != rs[1][3] {
+			t.Errorf("replicate %s differs between points:\n%v\n%v", rep, rs[0], rs[1])
+		}
+	}
+	if byRep["0"][0][3] == byRep["1"][0][3] {
+		t.Error("replicates 0 and 1 share a seed")
+	}
+}
+
+// TestInterruptedSweepResumesWithEveryRunOnce stops a sweep after three
+// runs, then reruns it into the same directory.
+func TestInterruptedSweepResumesWithEveryRunOnce(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	o := Options{Out: dir, Workers: 2, Progress: func(p Progress) {
+		if p.Done == 3 {
+			cancel()
+		}
+	}}
+	_, err := runSweep(t, ctx, smallPlan(), o)
+	if !errors.Is(err, sim.ErrInterrupted) {
+		t.Fatalf("want interrupted, got %v", err)
+	}
+	first := rowsByKey(t, dir)
+	if len(first) < 3 || len(first) >= 8 {
+		t.Fatalf("%d runs recorded before the stop", len(first))
+	}
+	// A torn last line, as a crash mid-write would leave, is cut off.
+	f, _ := os.OpenFile(filepath.Join(dir, "runs.csv"), os.O_APPEND|os.O_WRONLY, 0o644)
+	f.WriteString("deadbeef,0,0,1,star")
+	f.Close()
+	prog, err := runSweep(t, context.Background(), smallPlan(), Options{Out: dir, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prog.Skipped != len(first) || prog.Done != 8-len(first) {
+		t.Fatalf("resume ran %d and skipped %d", prog.Done, prog.Skipped)
+	}
+	all := rowsByKey(t, dir)
+	keys := map[string]bool{}
+	for _, r := range all {
+		keys[r[:strings.IndexByte(r, ',')]] = true
+	}
+	if len(all) != 8 || len(keys) != 8 {
+		t.Fatalf("%d rows, %d distinct keys; want 8 and 8", len(all), len(keys))
+	}
+}
+
+func TestShardsMergeIntoTheWholeSweep(t *testing.T) {
+	whole, s0, s1, merged := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: whole, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range []string{s0, s1} {
+		if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: d, Workers: 2, Shard: i, Shards: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(rowsByKey(t, s0)); n != 4 {
+		t.Fatalf("shard 0/2 ran %d of 8", n)
+	}
+	n, err := Merge(merged, []string{s0, s1})
+	if err != nil || n != 8 {
+		t.Fatalf("merge: %d, %v", n, err)
+	}
+	if !slices.Equal(rowsByKey(t, whole), rowsByKey(t, merged)) {
+		t.Fatal("merged shards differ from the whole sweep")
+	}
+	agg := func(d string) string { b, _ := os.ReadFile(filepath.Join(d, "aggregate.csv")); return string(b) }
+	if agg(whole) != agg(merged) {
+		t.Fatal("aggregates differ")
+	}
+}
+
+func TestInvalidPlansFailBeforeAnyRun(t *testing.T) {
+	dir := t.TempDir()
+	plan := &Plan{Vary: []Vary{{"failures[0].fraction", "0,0.5,1.5"}}}
+	_, err := Prepare(plan, topologyBase(t), Options{Out: dir})
+	if !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "point 2 (failures[0].fraction=1.5)") {
+		t.Fatalf("want the bad point named, got %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "runs.csv")); !os.IsNotExist(err) {
+		t.Fatal("runs.csv written for an invalid plan")
+	}
+	other := &Plan{Vary: []Vary{{"failures[0].fraction", "0,0.5"}}}
+	if _, err := runSweep(t, context.Background(), other, Options{Out: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Prepare(smallPlan(), topologyBase(t), Options{Out: dir})
+	if !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "different sweep") {
+		t.Fatalf("a different sweep into the same directory must be refused: %v", err)
+	}
+}
