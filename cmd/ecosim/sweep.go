@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,7 +49,7 @@ can also come from a file (--plan sweep.yaml) with a sweep: section:
 
   sweep:
     vary:
-      - {path: failures[0].fraction, values: "0:0.5:0.05"}
+      - {path: "failures[0].fraction", values: "0:0.5:0.05"}
       - {path: fungi.share_rate, values: "0,0.1"}
     reps: 10
     design: grid
@@ -102,7 +103,12 @@ func (o *sweepOptions) buildPlan() (*sweep.Plan, error) {
 		dec.KnownFields(true)
 		var pf planFile
 		if err := dec.Decode(&pf); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", sweep.ErrPlan, o.plan, err)
+			msg := err.Error()
+			var te *yaml.TypeError
+			if errors.As(err, &te) {
+				msg = strings.Join(te.Errors, "; ")
+			}
+			return nil, fmt.Errorf("%w: %s: %s", sweep.ErrPlan, o.plan, strings.TrimPrefix(msg, "yaml: "))
 		}
 		plan = &pf.Sweep
 	}
