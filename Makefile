@@ -6,7 +6,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X main.version=$(VERSION)
 BIN      := bin/ecosim
 
-.PHONY: all build run test vet staticcheck fmt-check bench clean
+.PHONY: all build run test vet staticcheck fmt-check bench fuzz clean
 
 all: build
 
@@ -30,6 +30,11 @@ staticcheck:
 # goroutines: race-tested runs stay below that.
 test: fmt-check vet staticcheck
 	$(GO) test -race -count=1 ./...
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 15s ./scenarios
+
+# A longer hunt for scenario inputs that crash or slip through validation.
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 5m ./scenarios
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -58,7 +58,7 @@ func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 	fc := &m.cfg.Fungi
 	links := m.e.Net.LinksOf(f.ID)
 	nx := fungusNext{link: -1, drop: -1}
-	nx.resp = float64(fc.Respiration*f.Carbon) + float64(fc.LinkUpkeep*float64(len(links)))
+	nx.resp = finite("fungal respiration", float64(fc.Respiration*f.Carbon)+float64(fc.LinkUpkeep*float64(len(links))))
 	carbon := f.Carbon - nx.resp
 	if carbon < minFungalCarbon {
 		if carbon < 0 {
@@ -116,7 +116,7 @@ func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links
 	for _, li := range links {
 		to := m.e.Net.Other(li, f.ID)
 		t := m.tree(to)
-		amount := float64(give*rules.Deficit(t.Carbon, t.Biomass, mean)) / total
+		amount := finite("rules.Deficit", float64(give*rules.Deficit(t.Carbon, t.Biomass, mean))/total)
 		if amount > 1e-12 {
 			c.Send(to, MsgCarbon, amount)
 			sent += amount

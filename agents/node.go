@@ -47,7 +47,7 @@ func (m *Model) addNode(x, y int, carbon, production float64) int32 {
 func (m *Model) decideNode(n *Node, c *sim.Context) {
 	nc := &m.cfg.Network
 	nx := nodeNext{made: n.Production, used: nc.Demand}
-	carbon := n.Carbon + nx.made - nx.used
+	carbon := finite("node balance", n.Carbon+nx.made-nx.used)
 	if carbon < 0 {
 		nx.used += carbon
 		nx.carbon, nx.die = 0, true

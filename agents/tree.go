@@ -92,11 +92,11 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	wl := rules.Saturating(float64(m.water[cell]*bonus), waterHalf)
 	nl := rules.Saturating(float64(m.nutrients[cell]*bonus), nutrientHalf)
 	nx := treeNext{biomass: t.Biomass}
-	nx.photo = rules.Photosynthesis(sp.Growth, t.Leaf, m.light(t, sp.ShadeTolerance), wl, nl)
+	nx.photo = finite("rules.Photosynthesis", rules.Photosynthesis(sp.Growth, t.Leaf, m.light(t, sp.ShadeTolerance), wl, nl))
 	if t.WarnedUntil >= c.Tick {
 		nx.photo = float64(nx.photo * (1 - defenceCost))
 	}
-	nx.resp = rules.Respiration(tc.Respiration, t.Biomass)
+	nx.resp = finite("rules.Respiration", rules.Respiration(tc.Respiration, t.Biomass))
 	nx.waterUse = float64(nx.photo * tc.WaterUse)
 	nx.nutrientUse = float64(nx.photo * tc.NutrientUse)
 	mature := t.Biomass >= tc.MatureBiomass
@@ -111,7 +111,7 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 		t.nx = nx
 		return
 	}
-	grow := rules.Growth(carbon, t.Biomass, tc.ReserveFraction, tc.Allocation)
+	grow := finite("rules.Growth", rules.Growth(carbon, t.Biomass, tc.ReserveFraction, tc.Allocation))
 	carbon -= grow
 	nx.biomass += grow
 	if mature && carbon > 2*tc.SeedCost && c.Rand.Bernoulli(sp.SeedRate) {
@@ -146,7 +146,7 @@ func (m *Model) treeSends(t *Tree, c *sim.Context, budget, photo float64, links 
 	budget -= m.cfg.Trees.SeedCost // keep enough to seed
 	for _, li := range links {
 		f := m.e.Net.Other(li, t.ID)
-		amount := fee + rules.ShareOut(t.Carbon, t.Biomass, m.fungus(f).PartnerMean, fc.ShareRate, n)
+		amount := fee + finite("rules.ShareOut", rules.ShareOut(t.Carbon, t.Biomass, m.fungus(f).PartnerMean, fc.ShareRate, n))
 		amount = math.Min(amount, budget)
 		if amount <= 1e-12 {
 			continue

@@ -251,6 +251,14 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	start := time.Now()
 	runErr = eng.Run(ctx)
 	wall := time.Since(start).Seconds()
+	if runErr != nil && !errors.Is(runErr, sim.ErrInterrupted) && !errors.Is(runErr, sim.ErrAgentPanic) &&
+		!errors.Is(runErr, sim.ErrNumerical) {
+		// An observer failed: the outputs could not be written, so there
+		// is no result to keep.
+		rec.metrics.close()
+		rec.events.close()
+		return nil, nil, nil, fmt.Errorf("runner: writing the run: %w", runErr)
+	}
 	if cerr := rec.metrics.close(); cerr != nil {
 		err = cerr
 	}

@@ -14,10 +14,14 @@ import (
 	"github.com/ecosim/ecosim/sim"
 )
 
+// createFile opens an output file; tests replace it to simulate a disk
+// that fills up.
+var createFile = func(p string) (io.WriteCloser, error) { return os.Create(p) }
+
 // hashedFile writes through a buffer into a file while hashing what it
 // writes, so the digest in summary.json is of the exact bytes on disk.
 type hashedFile struct {
-	f *os.File
+	f io.WriteCloser
 	w *bufio.Writer
 	h hash.Hash
 }
@@ -29,7 +33,7 @@ func createHashed(dir, name string) (*hashedFile, error) {
 	if dir == "" {
 		return &hashedFile{w: bufio.NewWriterSize(h, 1<<16), h: h}, nil
 	}
-	f, err := os.Create(filepath.Join(dir, name))
+	f, err := createFile(filepath.Join(dir, name))
 	if err != nil {
 		return nil, err
 	}
@@ -41,8 +45,8 @@ func (hf *hashedFile) close() error {
 	if hf.f == nil {
 		return err
 	}
-	if err == nil {
-		err = hf.f.Sync()
+	if s, ok := hf.f.(interface{ Sync() error }); ok && err == nil {
+		err = s.Sync()
 	}
 	if cerr := hf.f.Close(); err == nil {
 		err = cerr

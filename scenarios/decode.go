@@ -46,6 +46,9 @@ func (d *decoder) placeOf(n *yaml.Node) place {
 }
 
 func (d *decoder) failAt(p place, path, format string, args ...any) {
+	if path == "" {
+		path = "(document)"
+	}
 	d.errs = append(d.errs, &FieldError{File: p.file, Line: p.line, Col: p.col, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 

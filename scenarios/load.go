@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -81,6 +82,13 @@ func read(path string) ([]byte, string, error) {
 
 // Parse decodes and validates a scenario from data; file names it in errors.
 func Parse(file string, data []byte, sets []string) (*Scenario, error) {
+	if len(data) > MaxFileSize {
+		return nil, &FieldError{File: file, Path: "scenario", Msg: fmt.Sprintf("%d bytes; the limit is %d", len(data), MaxFileSize)}
+	}
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:invalidAt(data)], []byte("\n"))
+		return nil, &FieldError{File: file, Line: line, Col: 1, Path: "(encoding)", Msg: "the file is not valid UTF-8"}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlError(file, err)
@@ -100,6 +108,18 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 		return nil, d.sorted()
 	}
 	return &s, nil
+}
+
+// invalidAt is the offset of the first byte that is not valid UTF-8.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 // yamlError turns a YAML syntax error into a FieldError with its line.

@@ -45,6 +45,10 @@ func parsePath(p string) ([]segment, error) {
 func (d *decoder) applySet(root *yaml.Node, expr string) {
 	label := "--set " + expr
 	path, value, ok := strings.Cut(expr, "=")
+	if path == "" {
+		d.errs = append(d.errs, &FieldError{File: label, Path: "(path)", Msg: "expected path=value with a field path"})
+		return
+	}
 	if !ok {
 		d.errs = append(d.errs, &FieldError{File: label, Path: path, Msg: "expected path=value"})
 		return

@@ -2,7 +2,9 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"runtime/debug"
 )
 
@@ -119,10 +121,20 @@ func (e *Engine) decideOne(id int32) {
 	e.agents[id].Decide(c)
 }
 
+// ErrNumerical marks an indicator that came out NaN or infinite.
+var ErrNumerical = errors.New("sim: indicator is not a finite number")
+
 // Record sends the current indicators to the observers as the row for the
-// current tick. Run calls it for tick 0 and after every tick.
+// current tick. Run calls it for tick 0 and after every tick. A row with a
+// NaN or an infinity is not recorded: the run stops with everything up to
+// the previous tick recorded.
 func (e *Engine) Record() error {
 	e.model.Indicators(e, e.row)
+	for i, v := range e.row {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: %s = %v at tick %d", ErrNumerical, e.model.IndicatorNames()[i], v, e.tick)
+		}
+	}
 	for _, o := range e.observers {
 		if err := o.Tick(e.tick, e.row); err != nil {
 			return err
