@@ -113,43 +113,8 @@ func (o *invariants) Tick(tick int, _ []float64) error {
 }
 
 func (o *invariants) checkStocks(tick int) error {
-	m := o.m
-	cells := map[int]int32{}
-	for _, id := range m.e.Live() {
-		switch m.kind[id] {
-		case KindTree:
-			t := m.tree(id)
-			cell := m.grid.Index(t.X, t.Y)
-			if other, ok := cells[cell]; ok {
-				return fmt.Errorf("tick %d: trees %d and %d share cell %d", tick, other, id, cell)
-			}
-			cells[cell] = id
-			if m.occ[cell] != id {
-				return fmt.Errorf("tick %d: occupancy of cell %d is %d, tree %d stands there", tick, cell, m.occ[cell], id)
-			}
-			if t.Carbon < 0 || t.Biomass < 0 {
-				return fmt.Errorf("tick %d: tree %d has carbon %v biomass %v", tick, id, t.Carbon, t.Biomass)
-			}
-		case KindFungus:
-			if f := m.fungus(id); f.Carbon < 0 {
-				return fmt.Errorf("tick %d: fungus %d has carbon %v", tick, id, f.Carbon)
-			}
-		case KindColony:
-			if col := m.colony(id); col.Store < 0 || col.Workers < 0 {
-				return fmt.Errorf("tick %d: colony %d store %v workers %d", tick, id, col.Store, col.Workers)
-			}
-		}
-	}
-	layers := map[string][]float64{"water": m.water, "nutrients": m.nutrients, "litter": m.litter, "food": m.food}
-	for i, p := range m.pher {
-		layers[fmt.Sprint("pheromone", i)] = p
-	}
-	for name, l := range layers {
-		for i, v := range l {
-			if v < 0 || math.IsNaN(v) {
-				return fmt.Errorf("tick %d: %s[%d] = %v", tick, name, i, v)
-			}
-		}
+	if err := o.m.Audit(); err != nil {
+		return fmt.Errorf("tick %d: %w", tick, err)
 	}
 	return nil
 }

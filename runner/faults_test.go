@@ -103,3 +103,27 @@ func TestUnwritableOutput(t *testing.T) {
 		t.Fatalf("an output under a file must fail naming it, got %v", err)
 	}
 }
+
+// TestOversizedScenarioIsRefusedUpFront checks the memory guard: a
+// scenario whose estimate exceeds what is available is refused with both
+// figures before anything is allocated; the forest fits.
+func TestOversizedScenarioIsRefusedUpFront(t *testing.T) {
+	defer func(old func() uint64) { availableMemory = old }(availableMemory)
+	availableMemory = func() uint64 { return 1 << 30 }
+	big, err := scenarios.Load("forest", []string{"world.width=4096", "world.height=4096", "trees.count=1900000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "r")
+	_, err = Run(context.Background(), Options{Scenario: big, Out: out})
+	if !errors.Is(err, ErrTooBig) || !strings.Contains(err.Error(), "GiB in actors mode") || !strings.Contains(err.Error(), "1.0 GiB is available") {
+		t.Fatalf("want a refusal naming estimate and limit, got %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatal("output written for a refused scenario")
+	}
+	forest, _ := scenarios.Load("forest", nil)
+	if need := forest.MemoryEstimate(true); need > 1<<30 {
+		t.Fatalf("the forest is estimated at %d bytes", need)
+	}
+}

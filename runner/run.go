@@ -90,6 +90,9 @@ type OutputDigests struct {
 // an agent fails, the directory is still completed, marked with that status,
 // and the run's error is returned with the summary.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
+	if err := checkMemory(opts.Scenario, opts.Mode); err != nil {
+		return nil, err
+	}
 	if err := checkOut(opts.Out, opts.Force); err != nil {
 		return nil, err
 	}
@@ -118,6 +121,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 // values and the resilience figures. Sweeps use it for runs whose
 // directories are not kept. opts.Out is ignored.
 func Measure(ctx context.Context, opts Options) (*Summary, error) {
+	if err := checkMemory(opts.Scenario, opts.Mode); err != nil {
+		return nil, err
+	}
 	opts.Snapshots = nil
 	sum, runErr, err := runInto(ctx, "", opts)
 	if err != nil {

@@ -137,25 +137,31 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 }
 
 // collect reads the sweep's results stream from the start until every
-// wanted key is recorded.
+// wanted key is recorded. When the broker goes away it waits for it to come
+// back and reads the stream again from the start: results already recorded
+// are skipped by key, so nothing is lost or counted twice.
 func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options, id string, want map[string]bool, prog Progress) (Progress, error) {
-	cons, err := js.OrderedConsumer(ctx, ResultsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{resultsSubject + id}})
-	if err != nil {
-		return prog, fmt.Errorf("sweep: results consumer: %w", err)
-	}
+	var cons jetstream.Consumer
 	for len(want) > 0 {
 		if ctx.Err() != nil {
 			return prog, fmt.Errorf("%w: %d runs still queued on the broker; rerun the sweep to collect them", sim.ErrInterrupted, len(want))
+		}
+		if cons == nil {
+			c, err := js.OrderedConsumer(ctx, ResultsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{resultsSubject + id}})
+			if err != nil {
+				time.Sleep(250 * time.Millisecond) // the broker is away; try again
+				continue
+			}
+			cons = c
 		}
 		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
 		if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoHeartbeat) {
 			continue
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				continue
-			}
-			return prog, fmt.Errorf("sweep: reading results: %w", err)
+			cons = nil
+			time.Sleep(250 * time.Millisecond)
+			continue
 		}
 		var res result
 		if err := json.Unmarshal(msg.Data(), &res); err != nil || res.Spec.Key == "" {

@@ -3,6 +3,8 @@ package sweep
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ecosim/ecosim/broker"
+	"github.com/ecosim/ecosim/scenarios"
 )
 
 // startBroker runs an embedded NATS server with JetStream on 127.0.0.1,
@@ -212,4 +215,73 @@ func firstResult(t *testing.T, js jetstream.JetStream) jetstream.Msg {
 		t.Fatal(err)
 	}
 	return msg
+}
+
+// TestBrokerRestartMidSweep stops the broker while a sweep is under way and
+// starts it again on the same port and file store: the coordinator and the
+// worker reconnect, and the sweep ends with every run exactly once.
+func TestBrokerRestartMidSweep(t *testing.T) {
+	store := t.TempDir()
+	first, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := first.URL()
+	dir := t.TempDir()
+	plan := &Plan{Vary: []Vary{{"failures[0].fraction", "0,0.05,0.1,0.15"}}, Reps: 5}
+	base, err := scenarios.Load("topology", []string{"ticks=130"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Prepare(plan, base, Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		_, err := RunBrokerWith(ctx, p, Options{Out: dir}, url, testConfig)
+		done <- err
+	}()
+	ctx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		_ = Work(ctx, url, WorkerOptions{Concurrency: 1, Config: testConfig})
+	}()
+	defer func() { stopWorker(); <-workerDone }()
+	deadline := time.Now().Add(30 * time.Second)
+	for recorded(dir) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("no results before the restart")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	first.Shutdown()
+	atRestart := recorded(dir)
+	time.Sleep(300 * time.Millisecond)
+	second, err := broker.Start(broker.Options{Listen: strings.TrimPrefix(url, "nats://"), Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Shutdown()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	p.Finish(dir)
+	rows := rowsByKey(t, dir)
+	keys := map[string]bool{}
+	for _, r := range rows {
+		keys[r[:strings.IndexByte(r, ',')]] = true
+	}
+	if len(rows) != 20 || len(keys) != 20 {
+		t.Fatalf("%d rows, %d distinct runs after the restart (%d recorded when the broker went down)", len(rows), len(keys), atRestart)
+	}
+	t.Logf("%d of 20 runs were recorded when the broker stopped", atRestart)
+}
+
+func recorded(dir string) int {
+	b, _ := os.ReadFile(filepath.Join(dir, "runs.csv"))
+	return max(strings.Count(string(b), "\n")-1, 0)
 }

@@ -198,3 +198,37 @@ func TestInvalidPlansFailBeforeAnyRun(t *testing.T) {
 		t.Fatalf("a different sweep into the same directory must be refused: %v", err)
 	}
 }
+
+// TestFailingRunDoesNotStopTheSweep makes one point's photosynthesis
+// overflow: its runs are recorded as failed with the agent, tick and rule,
+// and the other point's runs complete.
+func TestFailingRunDoesNotStopTheSweep(t *testing.T) {
+	dir := t.TempDir()
+	base, err := scenarios.Load("tiny", []string{"ticks=30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := &Plan{Vary: []Vary{{"trees.species[0].growth", "0.05,1e308"}}, Reps: 2}
+	p, err := Prepare(plan, base, Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := RunLocal(context.Background(), p, Options{Out: dir, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Finish(dir)
+	if prog.Done != 4 || prog.Failed != 2 {
+		t.Fatalf("progress %+v; want 4 done, 2 failed", prog)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "runs.csv"))
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+		failed := strings.Contains(l, ",failed,")
+		if failed != strings.Contains(l, ",1e308,") {
+			t.Errorf("row %s", l)
+		}
+		if failed && !strings.Contains(l, "rules.Photosynthesis returned +Inf") {
+			t.Errorf("failed row does not say why: %s", l)
+		}
+	}
+}

@@ -12,10 +12,17 @@ import (
 	"time"
 )
 
-// TestSIGINTLeavesCompleteInterruptedRun sends SIGINT to a real child
-// process in the middle of a long run: it must exit 130 and leave a complete
-// run directory marked interrupted, with every tick it finished recorded.
-func TestSIGINTLeavesCompleteInterruptedRun(t *testing.T) {
+// TestSignalLeavesCompleteInterruptedRun sends SIGINT, then SIGTERM, to a
+// real child process in the middle of a long run: it must exit 130 and
+// leave a complete run directory marked interrupted, with every tick it
+// finished recorded.
+func TestSignalLeavesCompleteInterruptedRun(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) { interruptRun(t, sig) })
+	}
+}
+
+func interruptRun(t *testing.T, sig syscall.Signal) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "run")
 	cmd := exec.Command(os.Args[0], "simulate", "--scenario", "tiny", "--ticks", "10000000", "--out", out)
@@ -38,7 +45,7 @@ func TestSIGINTLeavesCompleteInterruptedRun(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	err := cmd.Wait()
@@ -66,5 +73,58 @@ func TestSIGINTLeavesCompleteInterruptedRun(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".run.partial-*")); len(left) != 0 {
 		t.Fatalf("partial directory left behind: %v", left)
+	}
+}
+
+// TestInterruptedSweepCompletesOnRerun interrupts a real sweep process
+// once some runs are recorded, then reruns it: the sweep completes with
+// every run exactly once.
+func TestInterruptedSweepCompletesOnRerun(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sw")
+	args := []string{"sweep", "--scenario", "topology", "--set", "ticks=110", "--set", "network.nodes=100",
+		"--set", "world.width=10", "--set", "world.height=10", "--vary", "failures[0].fraction=0:0.5:0.05",
+		"--reps", "6", "--workers", "2", "--no-plots", "--out", out}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "ECOSIM_TEST_AS_CLI=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		b, _ := os.ReadFile(filepath.Join(out, "runs.csv"))
+		if strings.Count(string(b), "\n") > 10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("sweep never got going")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("want exit %d, got %v", exitInterrupted, err)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "runs.csv"))
+	before := strings.Count(string(b), "\n") - 1
+	if before >= 66 {
+		t.Skipf("the sweep finished (%d runs) before the signal arrived", before)
+	}
+	again := exec.Command(os.Args[0], args...)
+	again.Env = cmd.Env
+	if outb, err := again.CombinedOutput(); err != nil {
+		t.Fatalf("rerun: %v\n%s", err, outb)
+	}
+	b, _ = os.ReadFile(filepath.Join(out, "runs.csv"))
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")[1:]
+	keys := map[string]bool{}
+	for _, l := range lines {
+		keys[l[:strings.IndexByte(l, ',')]] = true
+	}
+	if len(lines) != 66 || len(keys) != 66 {
+		t.Fatalf("after the rerun: %d rows, %d distinct runs; want 66 and 66 (%d before the signal)", len(lines), len(keys), before)
 	}
 }

@@ -1,0 +1,63 @@
+package agents
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Audit checks the model's structural invariants: one tree per cell and the
+// occupancy grid agreeing with the trees, no negative or non-finite stock in
+// any agent or layer, colonies with non-negative stores. Tests run it every
+// tick; it is cheap enough to run on a user's scenario when in doubt.
+func (m *Model) Audit() error {
+	seen := make(map[int]int32)
+	for _, id := range m.e.Live() {
+		if !m.e.Alive(id) {
+			continue
+		}
+		switch m.kind[id] {
+		case KindTree:
+			t := m.tree(id)
+			cell := m.grid.Index(t.X, t.Y)
+			if other, ok := seen[cell]; ok {
+				return fmt.Errorf("agents: trees %d and %d share cell %d", other, id, cell)
+			}
+			seen[cell] = id
+			if m.occ[cell] != id {
+				return fmt.Errorf("agents: occupancy of cell %d is %d, but tree %d stands there", cell, m.occ[cell], id)
+			}
+			if bad(t.Carbon) || bad(t.Biomass) {
+				return fmt.Errorf("agents: tree %d has carbon %v, biomass %v", id, t.Carbon, t.Biomass)
+			}
+		case KindFungus:
+			if f := m.fungus(id); bad(f.Carbon) {
+				return fmt.Errorf("agents: fungus %d has carbon %v", id, f.Carbon)
+			}
+		case KindNode:
+			if n := m.node(id); bad(n.Carbon) {
+				return fmt.Errorf("agents: node %d has carbon %v", id, n.Carbon)
+			}
+		case KindColony:
+			if c := m.colony(id); bad(c.Store) || c.Workers < 0 {
+				return fmt.Errorf("agents: colony %d has store %v and %d workers", id, c.Store, c.Workers)
+			}
+		}
+	}
+	for cell, id := range m.occ {
+		if id >= 0 && seen[cell] != id {
+			return fmt.Errorf("agents: cell %d is marked taken by %d, which is not a live tree there", cell, id)
+		}
+	}
+	for i, name := range m.grid.LayerNames() {
+		for c, v := range m.grid.Layer(sim.LayerID(i)) {
+			if bad(v) {
+				return fmt.Errorf("agents: layer %s, cell %d is %v", name, c, v)
+			}
+		}
+	}
+	return nil
+}
+
+func bad(v float64) bool { return v < 0 || math.IsNaN(v) || math.IsInf(v, 0) }
