@@ -23,8 +23,9 @@ func Build(cfg Config, ecfg sim.Config) (*Model, *sim.Engine, error) {
 	m.nutrients = g.Layer(g.AddLayer("nutrients", cfg.World.Nutrients))
 	m.litter = g.Layer(g.AddLayer("litter", 0))
 	m.food = g.Layer(g.AddLayer("food", 0))
-	m.floor = g.Layer(g.AddLayer("floor_light", 1))
 	m.la = make([]float64, g.Cells())
+	m.height = make([]float64, g.Cells())
+	m.rowSum = make([]float64, g.Cells())
 	m.occ = make([]int32, g.Cells())
 	for i := range m.occ {
 		m.occ[i] = -1
@@ -64,7 +65,7 @@ func Build(cfg Config, ecfg sim.Config) (*Model, *sim.Engine, error) {
 			m.nodes0++
 		}
 	}
-	m.stepFloorLight()
+	m.stepCanopy()
 	return m, m.e, nil
 }
 

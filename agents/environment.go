@@ -1,6 +1,8 @@
 package agents
 
 import (
+	"math"
+
 	"github.com/ecosim/ecosim/rules"
 )
 
@@ -59,25 +61,57 @@ func (m *Model) stepFood() {
 // floor through the leaf area above a 3×3 neighbourhood [1/m²].
 const canopyExtinction = 0.08
 
-// stepFloorLight recomputes the light at the forest floor from the leaf area
-// of trees on and around each cell.
-func (m *Model) stepFloorLight() {
-	clear(m.la)
-	for i, id := range m.occ {
-		if id >= 0 {
-			m.la[i] = m.tree(id).Leaf
+// closedCanopy is the leaf area over a 3×3 neighbourhood above which less
+// than half the light reaches the floor: ln 2 / canopyExtinction [m²]. The
+// canopy cover is counted against it, so no exponential is needed per cell.
+var closedCanopy = math.Ln2 / canopyExtinction
+
+// floorLight is the light at the floor of cell (x, y) under the leaves of
+// the trees on and around it. Seeds need it for a handful of cells a tick,
+// so it is computed where asked rather than for the whole grid.
+func (m *Model) floorLight(x, y int) float64 {
+	s := 0.0
+	for yy := max(y-1, 0); yy <= min(y+1, m.grid.H-1); yy++ {
+		for xx := max(x-1, 0); xx <= min(x+1, m.grid.W-1); xx++ {
+			s += m.la[yy*m.grid.W+xx]
 		}
 	}
+	return rules.FloorLight(s, canopyExtinction)
+}
+
+// stepCanopy counts the cells under a closed canopy: the 3×3 leaf-area sums
+// are made as a row pass then a column pass (6 additions a cell, not 9).
+func (m *Model) stepCanopy() {
 	w, h := m.grid.W, m.grid.H
+	rows := m.rowSum
+	for y := range h {
+		r := m.la[y*w : (y+1)*w]
+		o := rows[y*w : (y+1)*w]
+		for x := range w {
+			s := r[x]
+			if x > 0 {
+				s += r[x-1]
+			}
+			if x+1 < w {
+				s += r[x+1]
+			}
+			o[x] = s
+		}
+	}
+	cover := 0
 	for y := range h {
 		for x := range w {
-			s := 0.0
-			for yy := max(y-1, 0); yy <= min(y+1, h-1); yy++ {
-				for xx := max(x-1, 0); xx <= min(x+1, w-1); xx++ {
-					s += m.la[yy*w+xx]
-				}
+			s := rows[y*w+x]
+			if y > 0 {
+				s += rows[(y-1)*w+x]
 			}
-			m.floor[y*w+x] = rules.FloorLight(s, canopyExtinction)
+			if y+1 < h {
+				s += rows[(y+1)*w+x]
+			}
+			if s > closedCanopy {
+				cover++
+			}
 		}
 	}
+	m.cover = cover
 }

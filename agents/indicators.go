@@ -123,12 +123,7 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	inflight := m.CarbonInFlight()
 	giant, comps := e.Net.Components()
 	nodes, degSum, maxDeg := m.networkStats()
-	cover := 0
-	for _, l := range m.floor {
-		if l < 0.5 {
-			cover++
-		}
-	}
+	cover := m.cover
 	counts := e.Transport.Counts()
 	ants, stored := 0, 0.0
 	for i := range m.colonies {

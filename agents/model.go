@@ -47,7 +47,7 @@ type Model struct {
 	e    *sim.Engine
 	grid *sim.Grid
 
-	water, nutrients, litter, food, floor []float64
+	water, nutrients, litter, food []float64
 	pher                                  [][]float64
 	pherBuf                               []float64
 	occ                                   []int32 // cell -> tree ID, -1 when free
@@ -70,7 +70,10 @@ type Model struct {
 	// nodes0 is the number of network nodes at tick 0, the denominator of
 	// the giant-component fraction.
 	nodes0 int
-	la     []float64 // leaf area per cell, scratch for floor light
+	height []float64 // tree height per cell [m], 0 where none
+	la     []float64 // leaf area of the tree on each cell [m²]
+	rowSum []float64 // scratch for the canopy's row pass
+	cover  int       // cells under a closed canopy
 
 	fstate     []failureState
 	prevCounts sim.Counts
@@ -188,7 +191,7 @@ func (m *Model) EndTick(e *sim.Engine) error {
 	m.stepSoil()
 	m.stepPheromone()
 	m.stepFood()
-	m.stepFloorLight()
+	m.stepCanopy()
 	m.stepFire(e.Tick())
 	m.stepPest(e.Tick())
 	m.stepFailures(e.Tick())

@@ -62,26 +62,31 @@ func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
 	t := Tree{ID: id, X: x, Y: y, Species: species, Biomass: biomass, Carbon: carbon}
 	t.Height, t.Leaf = rules.Height(biomass), rules.LeafArea(biomass)
 	m.trees = append(m.trees, t)
-	m.occ[m.grid.Index(x, y)] = id
+	cell := m.grid.Index(x, y)
+	m.occ[cell] = id
+	m.height[cell], m.la[cell] = t.Height, t.Leaf
 	m.e.Net.AddNode(id)
 	return id
 }
 
-// light is the usable light a tree gets under its taller neighbours.
+// light is the usable light a tree gets under its taller neighbours. It
+// reads their heights from the height layer, which sits next to the tree's
+// own cell in memory, rather than from the neighbours' records.
 func (m *Model) light(t *Tree, tol float64) float64 {
 	var hs [8]float64
 	n := 0
+	w := m.grid.W
 	for _, d := range rules.Directions {
 		x, y := t.X+d[0], t.Y+d[1]
-		if !m.grid.Inside(x, y) {
+		if x < 0 || y < 0 || x >= w || y >= m.grid.H {
 			continue
 		}
-		if o := m.occ[m.grid.Index(x, y)]; o >= 0 {
-			hs[n] = m.tree(o).Height
+		if h := m.height[y*w+x]; h > 0 {
+			hs[n] = h
 			n++
 		}
 	}
-	return rules.EffectiveLight(rules.LightCapture(t.Height, hs[:n], m.cfg.Trees.Shading), tol)
+	return rules.ShadedLight(t.Height, hs[:n], m.cfg.Trees.Shading, tol)
 }
 
 func (m *Model) decideTree(t *Tree, c *sim.Context) {
@@ -164,6 +169,7 @@ func (m *Model) applyTree(id int32, c *sim.Context) {
 	t.debit = 0
 	t.Biomass = nx.biomass
 	t.Height, t.Leaf = rules.Height(t.Biomass), rules.LeafArea(t.Biomass)
+	m.height[cell], m.la[cell] = t.Height, t.Leaf
 	t.Age++
 	t.signalled = t.signalled || nx.signalled
 	m.ledger.Photosynthesis += nx.photo
@@ -190,6 +196,7 @@ func (m *Model) killTree(id int32, cause string) {
 	m.ledger.Litter += dead
 	t.Biomass, t.Carbon, t.Height, t.Leaf = 0, 0, 0, 0
 	m.occ[cell] = -1
+	m.height[cell], m.la[cell] = 0, 0
 	m.tally.deaths++
 	m.die(id, cause, t.X, t.Y)
 }
@@ -204,7 +211,7 @@ func (m *Model) plantSeed(parent int32, x, y int) {
 		return
 	}
 	cell := m.grid.Index(x, y)
-	if m.occ[cell] >= 0 || !rules.Establishes(m.floor[cell], tc.Species[p.Species].ShadeTolerance) {
+	if m.occ[cell] >= 0 || !rules.Establishes(m.floorLight(x, y), tc.Species[p.Species].ShadeTolerance) {
 		return
 	}
 	p.Carbon -= tc.SeedCost

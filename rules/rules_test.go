@@ -133,3 +133,15 @@ func TestWaterInputSeasonAndDrought(t *testing.T) {
 		t.Error("drought scales the input")
 	}
 }
+
+func TestShadedLightEqualsCaptureThenEffective(t *testing.T) {
+	for _, tol := range []float64{0, 0.2, 0.8, 1} {
+		for _, nb := range [][]float64{nil, {3, 9}, {10, 10, 12, 2}} {
+			a := ShadedLight(4, nb, 0.6, tol)
+			b := EffectiveLight(LightCapture(4, nb, 0.6), tol)
+			if math.Abs(a-b) > 1e-12 {
+				t.Errorf("tol %v neighbours %v: %v vs %v", tol, nb, a, b)
+			}
+		}
+	}
+}

@@ -29,6 +29,18 @@ func LightCapture(h float64, neighbours []float64, k float64) float64 {
 	return math.Exp(-float64(k * shade))
 }
 
+// ShadedLight is EffectiveLight(LightCapture(h, neighbours, k), tolerance)
+// computed with one exponential: light^(1-0.8·tol) = exp(−k·shade·(1−0.8·tol)).
+func ShadedLight(h float64, neighbours []float64, k, shadeTolerance float64) float64 {
+	shade := 0.0
+	for _, hn := range neighbours {
+		if hn > h && hn > 0 {
+			shade += (hn - h) / hn
+		}
+	}
+	return math.Exp(-float64(float64(k*shade) * (1 - 0.8*shadeTolerance)))
+}
+
 // EffectiveLight is how much of the light a species can use: shade-tolerant
 // species (tolerance near 1) work nearly as well in shade as in sun.
 func EffectiveLight(light, shadeTolerance float64) float64 {

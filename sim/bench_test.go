@@ -12,7 +12,7 @@ import (
 
 // scaled is the forest without failures, its grid and populations scaled so
 // the world holds about n agents at the start at the forest's densities.
-func scaled(b *testing.B, n int) *scenarios.Scenario {
+func scaled(b testing.TB, n int) *scenarios.Scenario {
 	base, err := scenarios.Load("forest", nil)
 	if err != nil {
 		b.Fatal(err)

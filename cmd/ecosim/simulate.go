@@ -56,7 +56,7 @@ still writes a complete run directory, marked interrupted.`,
 	f.IntVar(&o.ticks, "ticks", 0, "ticks to run (default: the scenario's)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field, path=value (repeatable), e.g. fungi.share_rate=0")
 	f.StringVarP(&o.out, "out", "o", "", "run directory (default: results/<scenario name>)")
-	f.StringVar(&o.mode, "mode", "actors", "scheduling: actors (a goroutine per agent) or shards (worker pool); results are identical")
+	f.StringVar(&o.mode, "mode", "auto", "scheduling: auto (the fastest: shards), shards (worker pool) or actors (a goroutine per agent); results are identical")
 	f.IntVar(&o.workers, "workers", 0, "shards mode pool size (default: number of CPUs)")
 	f.BoolVar(&o.force, "force", false, "replace a non-empty output directory")
 	f.BoolVar(&o.noCtl, "no-control", false, "skip the paired control run (and resilience.json) of a scenario with failures")
@@ -66,14 +66,14 @@ still writes a complete run directory, marked interrupted.`,
 	_ = c.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return scenarios.Builtins(), cobra.ShellCompDirectiveDefault
 	})
-	_ = c.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions([]string{"actors", "shards"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = c.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions([]string{"auto", "shards", "actors"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
 
 func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	mode, ok := sim.ParseMode(o.mode)
 	if !ok {
-		return usagef("--mode must be actors or shards, got %q", o.mode)
+		return usagef("--mode must be auto, shards or actors, got %q", o.mode)
 	}
 	sets := append([]string(nil), o.sets...)
 	if c.Flags().Changed("seed") {

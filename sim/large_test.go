@@ -1,0 +1,63 @@
+package sim_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"math"
+	"runtime"
+	"testing"
+
+	"github.com/ecosim/ecosim/sim"
+)
+
+// digestRows hashes every indicator row bit for bit.
+type digestRows struct{ h [32]byte }
+
+func (d *digestRows) Tick(tick int, row []float64) error {
+	buf := make([]byte, 8*(len(row)+1)+32)
+	copy(buf, d.h[:])
+	binary.LittleEndian.PutUint64(buf[32:], uint64(tick))
+	for i, v := range row {
+		binary.LittleEndian.PutUint64(buf[40+8*i:], math.Float64bits(v))
+	}
+	d.h = sha256.Sum256(buf)
+	return nil
+}
+func (d *digestRows) Event(sim.Event) error { return nil }
+
+// TestLargeWorldIsDeterministic runs a forest of 100,000 agents for a few
+// ticks under GOMAXPROCS 1 and 2, in shards mode and (without the race
+// detector, whose goroutine limit it would exceed) in actors mode: the
+// indicator rows must be bit-identical.
+func TestLargeWorldIsDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large world")
+	}
+	run := func(mode sim.Mode, procs int) [32]byte {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		s := scaled(t, 100_000)
+		s.Ticks = 4
+		_, e, err := s.Build(mode, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := &digestRows{}
+		e.Observe(d)
+		if err := e.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return d.h
+	}
+	ref := run(sim.ModeShards, 2)
+	if got := run(sim.ModeShards, 1); got != ref {
+		t.Fatal("shards with GOMAXPROCS=1 differs from GOMAXPROCS=2")
+	}
+	if raceEnabled {
+		t.Log("actors mode skipped: 100,000 goroutines exceed the race detector's limit")
+		return
+	}
+	if got := run(sim.ModeActors, 2); got != ref {
+		t.Fatal("actors differs from shards")
+	}
+}
