@@ -48,9 +48,9 @@ type Model struct {
 	grid *sim.Grid
 
 	water, nutrients, litter, food []float64
-	pher                                  [][]float64
-	pherBuf                               []float64
-	occ                                   []int32 // cell -> tree ID, -1 when free
+	pher                           [][]float64
+	pherBuf                        []float64
+	occ                            []int32 // cell -> tree ID, -1 when free
 
 	kind     []Kind
 	index    []int32 // ID -> index into the kind's slice
