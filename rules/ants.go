@@ -59,9 +59,26 @@ func sign(v int) int {
 func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
 	clear(dst)
 	for y := range h {
+		interiorRow := y > 0 && y < h-1
 		for x := range w {
 			v := src[y*w+x]
 			if v == 0 {
+				continue
+			}
+			if interiorRow && x > 0 && x < w-1 {
+				// Interior cells have all eight neighbours: no bounds checks.
+				i := y*w + x
+				share := float64(v*diffusion) / 8
+				dst[i] += v - float64(v*diffusion)
+				row := dst[i-w-1 : i+w+2]
+				row[0] += share
+				row[1] += share
+				row[2] += share
+				row[w] += share
+				row[w+2] += share
+				row[2*w] += share
+				row[2*w+1] += share
+				row[2*w+2] += share
 				continue
 			}
 			n := neighbourCount(x, y, w, h)
