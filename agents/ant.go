@@ -134,10 +134,7 @@ func (m *Model) applyAnt(id int32, c *sim.Context) {
 	nx := &a.nx
 	cell := m.grid.Index(a.X, a.Y)
 	if nx.die {
-		m.food[cell] += a.Load
-		a.Load = 0
-		m.colony(a.Colony).Workers--
-		m.die(id, "mortality", a.X, a.Y)
+		m.killAnt(id, "mortality")
 		return
 	}
 	col := m.colony(a.Colony)
@@ -159,4 +156,13 @@ func (m *Model) applyAnt(id int32, c *sim.Context) {
 	if nx.unload {
 		a.Out = 0
 	}
+}
+
+// killAnt removes a worker; the food it carried drops where it stood.
+func (m *Model) killAnt(id int32, cause string) {
+	a := m.ant(id)
+	m.food[m.grid.Index(a.X, a.Y)] += a.Load
+	a.Load = 0
+	m.colony(a.Colony).Workers--
+	m.die(id, cause, a.X, a.Y)
 }

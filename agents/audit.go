@@ -61,3 +61,36 @@ func (m *Model) Audit() error {
 }
 
 func bad(v float64) bool { return v < 0 || math.IsNaN(v) || math.IsInf(v, 0) }
+
+// Checker is a sim.Observer that verifies, after every tick, the carbon
+// balance (the change in CarbonTotal equals what the Ledger names, to 1e-9
+// relative), the message accounting sent = delivered + lost + in flight, and
+// Audit; the run stops at the first violation.
+type Checker struct {
+	M    *Model
+	prev float64
+}
+
+// Event implements sim.Observer.
+func (c *Checker) Event(sim.Event) error { return nil }
+
+// Tick implements sim.Observer.
+func (c *Checker) Tick(tick int, _ []float64) error {
+	total := c.M.CarbonTotal()
+	if tick > 0 {
+		l := c.M.Ledger()
+		want := c.prev + l.Photosynthesis - l.Respiration - l.Fruit - l.Litter - l.TransportLoss - l.Removed
+		if math.Abs(total-want) > 1e-9*math.Max(1, math.Abs(total)) {
+			return fmt.Errorf("agents: tick %d: carbon %v, ledger says %v (Δ %g; %+v)", tick, total, want, total-want, l)
+		}
+	}
+	c.prev = total
+	n := c.M.e.Transport.Counts()
+	if n.Sent != n.Delivered+n.Lost+n.InFlight {
+		return fmt.Errorf("agents: tick %d: messages %+v do not add up", tick, n)
+	}
+	if err := c.M.Audit(); err != nil {
+		return fmt.Errorf("tick %d: %w", tick, err)
+	}
+	return nil
+}

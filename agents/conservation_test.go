@@ -2,8 +2,6 @@ package agents
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -86,39 +84,6 @@ func randomFailure(t *rapid.T, c Config) Failure {
 	return f
 }
 
-// invariants checks, after every tick, the carbon balance, the message
-// accounting, one tree per cell and that no stock is negative.
-type invariants struct {
-	m    *Model
-	prev float64
-}
-
-func (o *invariants) Event(sim.Event) error { return nil }
-
-func (o *invariants) Tick(tick int, _ []float64) error {
-	total := o.m.CarbonTotal()
-	if tick > 0 {
-		l := o.m.Ledger()
-		want := o.prev + l.Photosynthesis - l.Respiration - l.Fruit - l.Litter - l.TransportLoss - l.Removed
-		if math.Abs(total-want) > 1e-9*math.Max(1, math.Abs(total)) {
-			return fmt.Errorf("tick %d: carbon %v, ledger says %v (Δ %g; %+v)", tick, total, want, total-want, l)
-		}
-	}
-	o.prev = total
-	c := o.m.e.Transport.Counts()
-	if c.Sent != c.Delivered+c.Lost+c.InFlight {
-		return fmt.Errorf("tick %d: messages %+v do not add up", tick, c)
-	}
-	return o.checkStocks(tick)
-}
-
-func (o *invariants) checkStocks(tick int) error {
-	if err := o.m.Audit(); err != nil {
-		return fmt.Errorf("tick %d: %w", tick, err)
-	}
-	return nil
-}
-
 func TestInvariantsOnRandomWorlds(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		cfg := randomConfig(rt)
@@ -127,8 +92,7 @@ func TestInvariantsOnRandomWorlds(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		inv := &invariants{m: m}
-		e.Observe(inv)
+		e.Observe(&Checker{M: m})
 		if err := e.Run(context.Background()); err != nil {
 			rt.Fatal(err)
 		}

@@ -206,11 +206,7 @@ func (m *Model) killAgent(id int32, cause string) {
 	case KindNode:
 		m.killNode(id, cause)
 	case KindAnt:
-		a := m.ant(id)
-		m.food[m.grid.Index(a.X, a.Y)] += a.Load
-		a.Load = 0
-		m.colony(a.Colony).Workers--
-		m.die(id, cause, a.X, a.Y)
+		m.killAnt(id, cause)
 	case KindColony:
 		c := m.colony(id)
 		m.die(id, cause, c.X, c.Y)

@@ -120,20 +120,25 @@ func drawTimeSeries(d TimeSeriesData) (chart, float64) {
 		}
 		plots[i/cols][i%cols] = p
 	}
-	ch := func(dc draw.Canvas) {
-		dc = header(dc, d.Title, timeSeriesKey(d))
-		t := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
-			PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
-		canvases := plot.Align(plots, t, dc)
-		for r := range plots {
-			for c := range plots[r] {
-				if plots[r][c] != nil {
-					plots[r][c].Draw(canvases[r][c])
-				}
+	ch := func(dc draw.Canvas) { drawTiles(header(dc, d.Title, timeSeriesKey(d)), plots) }
+	return ch, 0.27*float64(max(rows, 1)) + 0.06
+}
+
+// drawTiles lays out small multiples, aligned, with a little padding.
+func drawTiles(dc draw.Canvas, grid [][]*plot.Plot) {
+	if len(grid) == 0 {
+		return
+	}
+	t := draw.Tiles{Rows: len(grid), Cols: len(grid[0]), PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
+		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
+	cs := plot.Align(grid, t, dc)
+	for r := range grid {
+		for c := range grid[r] {
+			if grid[r][c] != nil {
+				grid[r][c].Draw(cs[r][c])
 			}
 		}
 	}
-	return ch, 0.27*float64(max(rows, 1)) + 0.06
 }
 
 // timeSeriesKey explains the lines and windows in one line, in place of a

@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"image/color"
@@ -15,6 +14,8 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/ecosim/ecosim/internal/atomicfile"
 )
 
 // ErrOptions marks chart options out of range.
@@ -133,22 +134,8 @@ func writeAtomic(path string, wt io.WriterTo) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		_, err := wt.WriteTo(w)
 		return err
-	}
-	bw := bufio.NewWriter(f)
-	_, err = wt.WriteTo(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	})
 }

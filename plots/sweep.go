@@ -233,19 +233,7 @@ func drawSweepLines(d *SweepData, xi int) (chart, float64) {
 	if len(labels) > 0 {
 		key = fmt.Sprintf("%s by %s; %s", strings.Join(labels, ", "), d.Paths[1-xi], key)
 	}
-	ch := func(dc draw.Canvas) {
-		dc = header(dc, title, key)
-		t := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
-			PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
-		cs := plot.Align(grid, t, dc)
-		for r := range grid {
-			for c := range grid[r] {
-				if grid[r][c] != nil {
-					grid[r][c].Draw(cs[r][c])
-				}
-			}
-		}
-	}
+	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(rows, 1)) + 0.06
 }
 

@@ -7,8 +7,8 @@ import (
 	"image/color/palette"
 	stddraw "image/draw"
 	"image/gif"
+	"io"
 	"math"
-	"os"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/ecosim/ecosim/agents"
+	"github.com/ecosim/ecosim/internal/atomicfile"
 )
 
 // speciesColours colour trees by species, distinct from the link grey and
@@ -204,18 +205,5 @@ func writeGIF(snaps []agents.Snapshot, path string) error {
 		anim.Image = append(anim.Image, pal)
 		anim.Delay = append(anim.Delay, 12)
 	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	err = gif.EncodeAll(f, anim)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, func(w io.Writer) error { return gif.EncodeAll(w, anim) })
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/ecosim/ecosim/internal/atomicfile"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -134,22 +135,4 @@ func writeOut(dir, name string, data []byte) error {
 }
 
 // writeFileAtomic writes data to path through a temporary file and a rename.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
-}
+func writeFileAtomic(path string, data []byte) error { return atomicfile.Bytes(path, data) }

@@ -114,41 +114,10 @@ func (n *Network) MeanPath(samples int) float64 {
 // giantMembers returns the IDs of the largest component (ties: the one with
 // the lowest ID), in ascending order.
 func (n *Network) giantMembers() []int32 {
-	comp := make([]int32, len(n.node))
-	for i := range comp {
-		comp[i] = -1
-	}
-	bestRoot, bestSize := int32(-1), 0
-	var stack []int32
-	for id := range n.node {
-		if !n.node[id] || comp[id] >= 0 {
-			continue
-		}
-		root := int32(id)
-		size := 0
-		comp[id] = root
-		stack = append(stack[:0], root)
-		for len(stack) > 0 {
-			v := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			size++
-			for _, li := range n.adj[v] {
-				if n.links[li].Down {
-					continue
-				}
-				if w := n.Other(li, v); comp[w] < 0 {
-					comp[w] = root
-					stack = append(stack, w)
-				}
-			}
-		}
-		if size > bestSize {
-			bestRoot, bestSize = root, size
-		}
-	}
+	root, giantRoot, _, _ := n.label()
 	var members []int32
-	for id, r := range comp {
-		if r == bestRoot && bestRoot >= 0 {
+	for id, r := range root {
+		if r == giantRoot && giantRoot >= 0 {
 			members = append(members, int32(id))
 		}
 	}

@@ -148,16 +148,29 @@ func (n *Network) RemoveNode(id int32) {
 // only links that are up, and the number of components, over the current
 // nodes. It walks nodes in ID order, so ties resolve the same way every run.
 func (n *Network) Components() (giant, count int) {
-	seen := make([]bool, len(n.node))
+	_, _, giant, count = n.label()
+	return giant, count
+}
+
+// label gives every node the lowest ID of its component (links that are
+// up), -1 for non-nodes, and returns the root and size of the largest
+// component (ties: the lowest root) and the number of components.
+func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
+	root = make([]int32, len(n.node))
+	for i := range root {
+		root[i] = -1
+	}
+	giantRoot = -1
 	var stack []int32
 	for id := range n.node {
-		if !n.node[id] || seen[id] {
+		if !n.node[id] || root[id] >= 0 {
 			continue
 		}
 		count++
 		size := 0
-		seen[id] = true
-		stack = append(stack[:0], int32(id))
+		r := int32(id)
+		root[id] = r
+		stack = append(stack[:0], r)
 		for len(stack) > 0 {
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
@@ -166,14 +179,15 @@ func (n *Network) Components() (giant, count int) {
 				if n.links[li].Down {
 					continue
 				}
-				w := n.Other(li, v)
-				if !seen[w] {
-					seen[w] = true
+				if w := n.Other(li, v); root[w] < 0 {
+					root[w] = r
 					stack = append(stack, w)
 				}
 			}
 		}
-		giant = max(giant, size)
+		if size > giant {
+			giant, giantRoot = size, r
+		}
 	}
-	return giant, count
+	return root, giantRoot, giant, count
 }

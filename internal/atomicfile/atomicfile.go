@@ -1,0 +1,47 @@
+// Package atomicfile writes a file through a temporary name and a rename,
+// so a reader never sees it half-written: either the old file or the new.
+package atomicfile
+
+import (
+	"bufio"
+	"io"
+	"os"
+)
+
+// WriteFunc is a function that writes a whole file's content to w.
+type WriteFunc func(w io.Writer) error
+
+// Write writes path by calling write on a buffered temporary file beside it,
+// syncing, and renaming it into place; on any error the temporary file is
+// removed and path is untouched.
+func Write(path string, write WriteFunc) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Bytes writes data to path atomically.
+func Bytes(path string, data []byte) error {
+	return Write(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
