@@ -85,6 +85,9 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 	if len(data) > MaxFileSize {
 		return nil, &FieldError{File: file, Path: "scenario", Msg: fmt.Sprintf("%d bytes; the limit is %d", len(data), MaxFileSize)}
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &FieldError{File: file, Path: "scenario", Msg: "the file is empty; start from a built-in: ecosim scenarios show forest"}
+	}
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:invalidAt(data)], []byte("\n"))
 		return nil, &FieldError{File: file, Line: line, Col: 1, Path: "(encoding)", Msg: "the file is not valid UTF-8"}

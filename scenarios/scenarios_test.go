@@ -97,8 +97,15 @@ func TestMissingFilesAndDirectories(t *testing.T) {
 	}
 	empty := filepath.Join(dir, "empty.yaml")
 	os.WriteFile(empty, nil, 0o644)
-	if s, err := Load(empty, nil); err != nil || s.Ticks != Default().Ticks {
-		t.Errorf("an empty file is the default scenario: %v", err)
+	if _, err := Load(empty, nil); err == nil || !strings.Contains(err.Error(), "empty.yaml: scenario: the file is empty") {
+		t.Errorf("an empty file must be refused naming it: %v", err)
+	}
+	unreadable := filepath.Join(dir, "secret.yaml")
+	os.WriteFile(unreadable, []byte("name: x\n"), 0o000)
+	if os.Geteuid() != 0 { // root reads any file, so the case cannot arise
+		if _, err := Load(unreadable, nil); err == nil || !errors.Is(err, ErrScenario) || !strings.Contains(err.Error(), "secret.yaml") {
+			t.Errorf("an unreadable file must be a scenario error naming it: %v", err)
+		}
 	}
 }
 

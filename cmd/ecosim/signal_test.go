@@ -128,3 +128,68 @@ func TestInterruptedSweepCompletesOnRerun(t *testing.T) {
 		t.Fatalf("after the rerun: %d rows, %d distinct runs; want 66 and 66 (%d before the signal)", len(lines), len(keys), before)
 	}
 }
+
+// TestSecondSignalExitsAtOnce interrupts a forest run, then signals again
+// while it is still finishing (writing its files and drawing its charts):
+// the second signal ends the process at once, and the finished run
+// directory, already renamed into place, is intact.
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "run")
+	cmd := exec.Command(os.Args[0], "simulate", "--scenario", "forest", "--ticks", "100000", "--no-control",
+		"--set", "failures[0].at=50000", "--set", "failures[1].at=60000", "--format", "png,svg,pdf", "--dpi", "600", "--width", "120", "--out", out)
+	cmd.Env = append(os.Environ(), "ECOSIM_TEST_AS_CLI=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		parts, _ := filepath.Glob(filepath.Join(dir, ".run.partial-*", "metrics.csv"))
+		if len(parts) == 1 {
+			if fi, err := os.Stat(parts[0]); err == nil && fi.Size() > 50_000 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("run never got going")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	// Wait for the run directory: the simulation has stopped and the charts
+	// (very large ones here, seconds of work) are being drawn.
+	for !exists(filepath.Join(out, "summary.json")) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the first signal did not stop the run")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("want the process ended by the second signal, got %v", err)
+	}
+	ws := ee.Sys().(syscall.WaitStatus)
+	if !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+		if ee.ExitCode() == exitInterrupted {
+			t.Skip("the charts were drawn before the second signal arrived")
+		}
+		t.Fatalf("want death by SIGINT, got %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("the second signal took %v", d)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
+	if err != nil || !strings.Contains(string(b), `"status": "interrupted"`) {
+		t.Fatalf("run directory damaged: %v %s", err, b)
+	}
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

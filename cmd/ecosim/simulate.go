@@ -105,8 +105,12 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 			s.Name, sum.Status, sum.TicksDone, sum.Ticks, sum.Agents.Final, time.Since(start).Seconds(),
 			sum.Mode, runtime.GOMAXPROCS(0), out)
 	}
-	if err == nil && !o.noPlots {
-		err = drawCharts(c, out, o.chart)
+	// An interrupted or failed run still has its ticks to show; a second
+	// Ctrl-C while its charts are drawn ends the process at once.
+	if sum != nil && !o.noPlots {
+		if perr := drawCharts(c, out, o.chart); err == nil {
+			err = perr
+		}
 	}
 	return err
 }
