@@ -2,6 +2,7 @@ package agents
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ecosim/ecosim/sim"
 )
@@ -90,7 +91,13 @@ func (m *Model) placeTrees(rng *sim.Stream) {
 	for i := range n {
 		j := i + rng.Intn(cells-i)
 		perm[i], perm[j] = perm[j], perm[i]
-		cell := int(perm[i])
+	}
+	// Trees get IDs in grid order, so the decide and apply phases, which
+	// walk IDs in order, also walk the grid layers in order.
+	chosen := perm[:n]
+	slices.Sort(chosen)
+	for _, c := range chosen {
+		cell := int(c)
 		sp := pickSpecies(tc.Species, totalShare, rng.Float64())
 		b := 1 + 14*rng.Float64()
 		id := m.addTree(cell%m.grid.W, cell/m.grid.W, sp, b, tc.ReserveFraction*b)

@@ -118,7 +118,7 @@ func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links
 		t := m.tree(to)
 		amount := finite("rules.Deficit", float64(give*rules.Deficit(t.Carbon, t.Biomass, mean))/total)
 		if amount > 1e-12 {
-			c.Send(to, MsgCarbon, amount)
+			c.SendVia(li, to, MsgCarbon, amount)
 			sent += amount
 		}
 	}

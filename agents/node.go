@@ -78,7 +78,7 @@ func (m *Model) nodeShares(n *Node, c *sim.Context, budget float64) {
 		to := m.e.Net.Other(li, n.ID)
 		if diff := n.Carbon - m.node(to).Carbon; diff > 0 {
 			if amount := float64(float64(rate*diff)/2) * scale; amount > 1e-12 {
-				c.Send(to, MsgCarbon, amount)
+				c.SendVia(li, to, MsgCarbon, amount)
 			}
 		}
 	}

@@ -131,7 +131,7 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 		m.treeSends(t, c, carbon, nx.photo, links)
 		if t.Infested && !t.signalled {
 			for _, li := range links {
-				c.Send(m.e.Net.Other(li, t.ID), MsgSignal, 0)
+				c.SendVia(li, m.e.Net.Other(li, t.ID), MsgSignal, 0)
 			}
 			nx.signalled = true
 		}
@@ -157,7 +157,7 @@ func (m *Model) treeSends(t *Tree, c *sim.Context, budget, photo float64, links 
 			continue
 		}
 		budget -= amount
-		c.Send(f, MsgCarbon, amount)
+		c.SendVia(li, f, MsgCarbon, amount)
 	}
 }
 

@@ -32,7 +32,13 @@ type Context struct {
 
 // Send queues a message to another agent; the apply phase routes it.
 func (c *Context) Send(to int32, kind MsgKind, amount float64) {
-	c.Out = append(c.Out, Message{From: c.ID, To: to, Kind: kind, Amount: amount})
+	c.Out = append(c.Out, Message{From: c.ID, To: to, Kind: kind, Amount: amount, Link: -1})
+}
+
+// SendVia is Send over a link the agent already holds (from
+// Network.LinksOf), which spares the transport looking it up.
+func (c *Context) SendVia(link, to int32, kind MsgKind, amount float64) {
+	c.Out = append(c.Out, Message{From: c.ID, To: to, Kind: kind, Amount: amount, Link: link})
 }
 
 // Model is the serial half of a tick: it applies what agents decided and runs

@@ -79,6 +79,12 @@ func (n *Network) Neighbours(id int32, buf []int32) []int32 {
 	return buf
 }
 
+// joins reports whether live link li connects a and b.
+func (n *Network) joins(li, a, b int32) bool {
+	l := &n.links[li]
+	return !l.Removed && ((l.A == a && l.B == b) || (l.A == b && l.B == a))
+}
+
 // Between returns the index of the live link between a and b, or -1.
 func (n *Network) Between(a, b int32) int32 {
 	if n.Degree(b) < n.Degree(a) {

@@ -14,6 +14,8 @@ type Message struct {
 	// Sent is the tick it was sent; Due the tick at whose decide phase the
 	// recipient sees it.
 	Sent, Due int32
+	// Link is the link the sender named, or -1 to have it looked up.
+	Link int32
 }
 
 // TransportConfig sets how links carry messages.
@@ -51,7 +53,8 @@ type Transport struct {
 	net      *Network
 	seed     uint64
 	inflight []Message
-	used     map[int64]float64
+	used     []float64 // capacity used this tick, by link×2 + direction
+	touched  []int32   // entries of used to reset
 	seq      []uint32
 	counts   Counts
 }
@@ -61,7 +64,7 @@ func NewTransport(net *Network, seed uint64, cfg TransportConfig) *Transport {
 	if cfg.Latency < 1 {
 		cfg.Latency = 1
 	}
-	return &Transport{Config: cfg, net: net, seed: seed, used: map[int64]float64{}}
+	return &Transport{Config: cfg, net: net, seed: seed}
 }
 
 // Counts returns the cumulative accounting.
@@ -78,12 +81,21 @@ func (t *Transport) InFlight() []Message { return t.inflight }
 // sender (which may be less than m.Amount when capacity runs short). The
 // caller debits the sender by that amount for Accepted and LostOnSend.
 func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
-	li := t.net.Between(m.From, m.To)
+	li := m.Link
+	if li < 0 || int(li) >= len(t.net.links) || !t.net.joins(li, m.From, m.To) {
+		li = t.net.Between(m.From, m.To)
+	}
 	if li < 0 {
 		return Rejected, 0
 	}
 	if c := t.Config.Capacity; c > 0 && m.Amount > 0 {
-		key := int64(li)<<1 | boolBit(m.From > m.To)
+		key := int(li)<<1 | int(boolBit(m.From > m.To))
+		for key >= len(t.used) {
+			t.used = append(t.used, 0)
+		}
+		if t.used[key] == 0 {
+			t.touched = append(t.touched, int32(key))
+		}
 		left := c - t.used[key]
 		if left <= 0 {
 			return Rejected, 0
@@ -127,7 +139,10 @@ func (t *Transport) drawLoss(tick int, m Message) bool {
 // it, and the message is then counted lost. Capacity use resets, since next
 // starts a new tick.
 func (t *Transport) Deliver(next int, deliver func(Message) bool) {
-	clear(t.used)
+	for _, k := range t.touched {
+		t.used[k] = 0
+	}
+	t.touched = t.touched[:0]
 	keep := t.inflight[:0]
 	for _, m := range t.inflight {
 		if int(m.Due) > next {
