@@ -114,8 +114,12 @@ func fmtPtr(p *int) string {
 
 // Report writes dir/report.html: one self-contained page (charts inline as
 // SVG, no scripts, nothing fetched) with the run's scenario, seed, version,
-// digests, resilience table and charts. It returns the file's path.
+// digests, resilience table and charts — or, for a sweep directory, the
+// plan, the sweep charts and the aggregate table. It returns the file's path.
 func Report(dir string) (string, error) {
+	if IsSweep(dir) {
+		return sweepReport(dir)
+	}
 	r, err := Load(dir)
 	if err != nil {
 		return "", err

@@ -134,21 +134,19 @@ func sweepLines(pts []AggPoint, xi int) []SweepLine {
 	return out
 }
 
-// DrawSweep draws a sweep's charts into dir/plots: with one numeric varied
-// path, each figure against it with its 95% confidence band (a degradation
-// curve when the path is a failure's intensity); with one numeric and one
-// other path, one line per value of the other; with two numeric paths, a
-// heatmap per figure. Other designs get no charts.
-func DrawSweep(dir string, o Options) ([]string, error) {
-	o = o.withDefaults()
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	d, err := LoadSweep(dir)
-	if err != nil {
-		return nil, err
-	}
-	out := filepath.Join(dir, "plots")
+// namedChart is a chart with the base name of its files.
+type namedChart struct {
+	name   string
+	ch     chart
+	aspect float64
+}
+
+// sweepCharts picks the charts a sweep's design allows: with one numeric
+// varied path, each figure against it with its 95% confidence band (a
+// degradation curve when the path is a failure's intensity); with one
+// numeric and one other path, one line per value of the other; with two
+// numeric paths, a heatmap per figure. Other designs get no charts.
+func sweepCharts(d *SweepData) []namedChart {
 	numIdx := -1
 	allNum := true
 	for i := range d.Paths {
@@ -169,12 +167,33 @@ func DrawSweep(dir string, o Options) ([]string, error) {
 	}
 	switch {
 	case len(d.Paths) == 2 && allNum:
-		return drawHeatmaps(d, out, o)
+		return heatmaps(d)
 	case len(d.Paths) <= 2 && numIdx >= 0:
 		ch, aspect := drawSweepLines(d, numIdx)
-		return save(ch, filepath.Join(out, "sweep"), aspect, o)
+		return []namedChart{{"sweep", ch, aspect}}
 	}
-	return nil, nil
+	return nil
+}
+
+// DrawSweep draws a sweep's charts (see sweepCharts) into dir/plots.
+func DrawSweep(dir string, o Options) ([]string, error) {
+	o = o.withDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	d, err := LoadSweep(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, c := range sweepCharts(d) {
+		fs, err := save(c.ch, filepath.Join(dir, "plots", c.name), c.aspect, o)
+		files = append(files, fs...)
+		if err != nil {
+			return files, err
+		}
+	}
+	return files, nil
 }
 
 // maxSweepPanels bounds the small multiples of a sweep chart.
@@ -275,8 +294,8 @@ func uniqSorted(v []float64) []float64 {
 	return out
 }
 
-func drawHeatmaps(d *SweepData, out string, o Options) ([]string, error) {
-	var files []string
+func heatmaps(d *SweepData) []namedChart {
+	var out []namedChart
 	for _, fig := range d.Figures {
 		pts := d.ByFig[fig]
 		if len(pts) < 4 {
@@ -301,11 +320,7 @@ func drawHeatmaps(d *SweepData, out string, o Options) ([]string, error) {
 		hm := plotter.NewHeatMap(g, pal.Palette(64))
 		p := newPlot(fmt.Sprintf("%s (mean over replicates; blue %.3g to red %.3g)", fig, lo, hi), d.Paths[0], d.Paths[1])
 		p.Add(hm)
-		fs, err := save(func(dc draw.Canvas) { p.Draw(dc) }, filepath.Join(out, "heatmap-"+fig), 0.7, o)
-		files = append(files, fs...)
-		if err != nil {
-			return files, err
-		}
+		out = append(out, namedChart{"heatmap-" + fig, func(dc draw.Canvas) { p.Draw(dc) }, 0.7})
 	}
-	return files, nil
+	return out
 }

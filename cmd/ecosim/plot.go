@@ -60,7 +60,13 @@ func (o *chartOptions) drawOptions() plots.DrawOptions {
 
 func drawCharts(c *cobra.Command, dir string, o chartOptions) error {
 	start := time.Now()
-	files, err := plots.DrawRun(dir, o.drawOptions())
+	var files []string
+	var err error
+	if plots.IsSweep(dir) {
+		files, err = plots.DrawSweep(dir, o.drawOptions().Options)
+	} else {
+		files, err = plots.DrawRun(dir, o.drawOptions())
+	}
 	if err != nil {
 		return err
 	}
@@ -72,7 +78,7 @@ func newPlotCmd() *cobra.Command {
 	o := chartOptions{}
 	c := &cobra.Command{
 		Use:   "plot DIR",
-		Short: "Draw (or redraw) the charts of a run directory from its recorded data",
+		Short: "Draw (or redraw) the charts of a run or sweep directory from its recorded data",
 		Long: `Draw the charts of a run directory into DIR/plots from the files the run
 recorded: metrics.csv, control/metrics.csv, resilience.json, events.jsonl and
 snapshots/. The old plots/ is replaced only once every chart is drawn.
@@ -81,7 +87,8 @@ Charts: time series of the main indicators (failure windows shaded),
 resilience of each analysed indicator against the control (lost area, resistance
 point, recovery tick), the giant component over time and against nodes lost,
 the degree distribution on log-log axes, and world maps at the recorded
-snapshots (--animate: map.gif from all of them).`,
+snapshots (--animate: map.gif from all of them). For a sweep directory: each
+figure against the varied values with confidence bands, or heatmaps.`,
 		Example: `  ecosim plot results/forest
   ecosim plot results/forest --format png,svg,pdf --dpi 300 --width 16`,
 		Args: exactArgs(1),
@@ -107,7 +114,7 @@ snapshots (--animate: map.gif from all of them).`,
 func newReportCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "report DIR",
-		Short: "Write DIR/report.html: one self-contained page with the run's figures and charts",
+		Short: "Write DIR/report.html: one self-contained page with a run's or a sweep's figures and charts",
 		Long: `Write DIR/report.html, one self-contained HTML page: the scenario as run, seed,
 version and digests, the resilience table, and the charts inline as SVG. It
 needs no network access to open.`,

@@ -1,0 +1,108 @@
+package plots
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+
+	"github.com/ecosim/ecosim/sweep"
+)
+
+// IsSweep reports whether dir is a sweep directory (it has sweep.json).
+func IsSweep(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "sweep.json"))
+	return err == nil
+}
+
+// sweepReportData fills the sweep report template.
+type sweepReportData struct {
+	Title    string
+	Manifest *sweep.Manifest
+	Header   []string
+	Rows     [][]string
+	Figures  []figure
+}
+
+// sweepReport writes dir/report.html for a sweep: what was swept, the
+// aggregate table and the sweep charts inline.
+func sweepReport(dir string) (string, error) {
+	m, err := sweep.ReadManifest(dir)
+	if err != nil {
+		return "", dataErr(filepath.Join(dir, "sweep.json"), "%v", err)
+	}
+	d, err := LoadSweep(dir)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(dir, "aggregate.csv")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "", dataErr(p, "%v", err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return "", dataErr(p, "not a CSV table: %v", err)
+	}
+	rd := sweepReportData{Title: fmt.Sprintf("ecosim sweep: %s, seed %d", m.Scenario, m.Seed), Manifest: m,
+		Header: recs[0], Rows: recs[1:]}
+	for _, c := range sweepCharts(d) {
+		s, err := svgOf(c.ch, c.aspect)
+		if err != nil {
+			return "", err
+		}
+		rd.Figures = append(rd.Figures, figure{Title: c.name, SVG: s})
+	}
+	var buf bytes.Buffer
+	if err := sweepReportTemplate.Execute(&buf, rd); err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, "report.html")
+	return out, writeAtomic(out, &buf)
+}
+
+var sweepReportTemplate = template.Must(template.New("sweep").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: #111; line-height: 1.45; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.85rem; }
+th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+figure { margin: 1.5rem 0; } figure svg { width: 100%; height: auto; display: block; }
+figcaption { color: #555; font-size: 0.9rem; }
+</style>
+</head>
+<body>
+<h1>{{.Title}}</h1>
+{{with .Manifest}}
+<table class="summary">
+<tr><th>scenario</th><td>{{.Scenario}}</td></tr>
+<tr><th>scenario digest</th><td><code>{{.ScenarioDigest}}</code></td></tr>
+<tr><th>base seed</th><td>{{.Seed}}</td></tr>
+<tr><th>design</th><td>{{.Plan.Design}}{{if .Plan.Samples}}, {{.Plan.Samples}} samples{{end}}, {{.Plan.Reps}} replicates per point</td></tr>
+<tr><th>varied</th><td>{{range .Plan.Vary}}{{.Path}} = {{.Values}}<br>{{end}}</td></tr>
+<tr><th>runs</th><td>{{.Runs}}</td></tr>
+<tr><th>ecosim version</th><td>{{.Version}}</td></tr>
+</table>
+{{end}}
+<h2>Charts</h2>
+{{range .Figures}}<figure class="chart">
+{{.SVG}}
+<figcaption>{{.Title}}</figcaption>
+</figure>
+{{end}}
+<h2>Aggregate: mean, standard deviation and 95% confidence interval per point</h2>
+<table class="aggregate">
+<tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+</body>
+</html>
+`))
