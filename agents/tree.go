@@ -37,6 +37,8 @@ type treeNext struct {
 	seed                  bool
 	sx, sy                int
 	signalled             bool
+	grew                  bool
+	height, leaf          float64
 }
 
 // Half-saturation of photosynthesis in soil water [mm] and nutrients [nu]:
@@ -60,7 +62,7 @@ func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
 	id := m.e.Spawn(treeAgent{m: m, idx: int32(idx)})
 	m.register(KindTree, idx)
 	t := Tree{ID: id, X: x, Y: y, Species: species, Biomass: biomass, Carbon: carbon}
-	t.Height, t.Leaf = rules.Height(biomass), rules.LeafArea(biomass)
+	t.Height, t.Leaf = rules.Crown(biomass)
 	m.trees = append(m.trees, t)
 	cell := m.grid.Index(x, y)
 	m.occ[cell] = id
@@ -119,6 +121,12 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	grow := finite("rules.Growth", rules.Growth(carbon, t.Biomass, tc.ReserveFraction, tc.Allocation))
 	carbon -= grow
 	nx.biomass += grow
+	if grow > 0 {
+		// The crown is worked out here, in the parallel decide phase, so
+		// the serial apply only copies it.
+		nx.grew = true
+		nx.height, nx.leaf = rules.Crown(nx.biomass)
+	}
 	if mature && carbon > 2*tc.SeedCost && c.Rand.Bernoulli(sp.SeedRate) {
 		dx, dy := rules.DispersalOffset(c.Rand.Float64(), c.Rand.Float64(), tc.Dispersal)
 		nx.seed, nx.sx, nx.sy = true, t.X+dx, t.Y+dy
@@ -168,8 +176,10 @@ func (m *Model) applyTree(id int32, c *sim.Context) {
 	t.Carbon = nx.carbon - t.debit
 	t.debit = 0
 	t.Biomass = nx.biomass
-	t.Height, t.Leaf = rules.Height(t.Biomass), rules.LeafArea(t.Biomass)
-	m.height[cell], m.la[cell] = t.Height, t.Leaf
+	if nx.grew {
+		t.Height, t.Leaf = nx.height, nx.leaf
+		m.height[cell], m.la[cell] = t.Height, t.Leaf
+	}
 	t.Age++
 	t.signalled = t.signalled || nx.signalled
 	m.ledger.Photosynthesis += nx.photo

@@ -145,3 +145,12 @@ func TestShadedLightEqualsCaptureThenEffective(t *testing.T) {
 		}
 	}
 }
+
+func TestCrownMatchesHeightAndLeafArea(t *testing.T) {
+	for _, b := range []float64{0, 0.5, 1, 8, 27.3, 1000} {
+		h, l := Crown(b)
+		if math.Abs(h-Height(b)) > 1e-12*math.Max(1, h) || math.Abs(l-LeafArea(b)) > 1e-12*math.Max(1, l) {
+			t.Errorf("Crown(%v) = %v, %v; want %v, %v", b, h, l, Height(b), LeafArea(b))
+		}
+	}
+}

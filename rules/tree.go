@@ -8,6 +8,12 @@ func Height(biomass float64) float64 {
 	return 2 * math.Cbrt(math.Max(biomass, 0))
 }
 
+// Crown returns Height and LeafArea of a biomass with one cube root.
+func Crown(biomass float64) (height, leaf float64) {
+	c := math.Cbrt(math.Max(biomass, 0))
+	return 2 * c, float64(c * c)
+}
+
 // LeafArea of a tree [m²] from its structural biomass [kg C]; leaves scale
 // with the surface of the crown, biomass with its volume.
 func LeafArea(biomass float64) float64 {
