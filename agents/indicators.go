@@ -34,7 +34,11 @@ type stocks struct {
 
 func (m *Model) stocks() stocks {
 	var s stocks
-	seen := make([]bool, len(m.cfg.Trees.Species))
+	seen := m.speciesSeen[:0]
+	for range m.cfg.Trees.Species {
+		seen = append(seen, false)
+	}
+	m.speciesSeen = seen
 	tick := m.e.Tick()
 	for _, id := range m.e.Live() {
 		switch m.kind[id] {

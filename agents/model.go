@@ -77,9 +77,11 @@ type Model struct {
 
 	fstate     []failureState
 	prevCounts sim.Counts
-	foodEMA    float64
-	fire       fireState
-	pest       pestState
+	// speciesSeen is scratch for counting species each tick.
+	speciesSeen []bool
+	foodEMA     float64
+	fire        fireState
+	pest        pestState
 	// blocked marks cells ants cannot enter (a barrier failure).
 	blocked []bool
 }

@@ -78,8 +78,10 @@ func (n *Network) MeanPath(samples int) float64 {
 	if len(comp) < 2 || samples < 1 {
 		return 0
 	}
-	dist := make([]int32, len(n.node))
-	var queue []int32
+	dist := grow32(n.dist, len(n.node))
+	n.dist = dist
+	queue := grow32(n.queue, len(n.node))
+	n.queue = queue
 	step := max(1, len(comp)/samples)
 	total, pairs := 0.0, 0.0
 	for i := 0; i < len(comp); i += step {
@@ -88,10 +90,13 @@ func (n *Network) MeanPath(samples int) float64 {
 		}
 		s := comp[i]
 		dist[s] = 0
-		queue = append(queue[:0], s)
-		for len(queue) > 0 {
-			v := queue[0]
-			queue = queue[1:]
+		// A breadth-first walk with the queue as a fixed array and two
+		// indices: each node enters it at most once.
+		head, tail := 0, 1
+		queue[0] = s
+		for head < tail {
+			v := queue[head]
+			head++
 			for _, li := range n.adj[v] {
 				if n.links[li].Down {
 					continue
@@ -100,7 +105,8 @@ func (n *Network) MeanPath(samples int) float64 {
 					dist[w] = dist[v] + 1
 					total += float64(dist[w])
 					pairs++
-					queue = append(queue, w)
+					queue[tail] = w
+					tail++
 				}
 			}
 		}
@@ -115,11 +121,12 @@ func (n *Network) MeanPath(samples int) float64 {
 // the lowest ID), in ascending order.
 func (n *Network) giantMembers() []int32 {
 	root, giantRoot, _, _ := n.label()
-	var members []int32
+	members := n.members[:0]
 	for id, r := range root {
 		if r == giantRoot && giantRoot >= 0 {
 			members = append(members, int32(id))
 		}
 	}
+	n.members = members
 	return members
 }

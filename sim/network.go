@@ -17,6 +17,10 @@ type Network struct {
 	adj   [][]int32 // agent ID -> indices of live links
 	node  []bool    // agent ID -> is a node
 	live  int
+
+	// Scratch for the serial graph walks (components, paths), reused so
+	// that recording indicators every tick allocates nothing.
+	root, stack, dist, queue, members []int32
 }
 
 // NewNetwork returns an empty network.
@@ -83,6 +87,14 @@ func (n *Network) Neighbours(id int32, buf []int32) []int32 {
 func (n *Network) joins(li, a, b int32) bool {
 	l := &n.links[li]
 	return !l.Removed && ((l.A == a && l.B == b) || (l.A == b && l.B == a))
+}
+
+// grow32 returns s resized to n, reusing its storage when it can.
+func grow32(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	return s[:n]
 }
 
 // Between returns the index of the live link between a and b, or -1.
@@ -162,12 +174,13 @@ func (n *Network) Components() (giant, count int) {
 // up), -1 for non-nodes, and returns the root and size of the largest
 // component (ties: the lowest root) and the number of components.
 func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
-	root = make([]int32, len(n.node))
+	root = grow32(n.root, len(n.node))
+	n.root = root
 	for i := range root {
 		root[i] = -1
 	}
 	giantRoot = -1
-	var stack []int32
+	stack := n.stack[:0]
 	for id := range n.node {
 		if !n.node[id] || root[id] >= 0 {
 			continue
@@ -195,5 +208,6 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 			giant, giantRoot = size, r
 		}
 	}
+	n.stack = stack
 	return root, giantRoot, giant, count
 }
