@@ -28,6 +28,7 @@ type simulateOptions struct {
 	force    bool
 	noCtl    bool
 	noPlots  bool
+	profile  string
 	chart    chartOptions
 }
 
@@ -61,6 +62,7 @@ still writes a complete run directory, marked interrupted.`,
 	f.BoolVar(&o.force, "force", false, "replace a non-empty output directory")
 	f.BoolVar(&o.noCtl, "no-control", false, "skip the paired control run (and resilience.json) of a scenario with failures")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw charts into DIR/plots")
+	f.StringVar(&o.profile, "profile", "", "profile the run: cpu or mem; writes DIR/profile.cpu.pprof or DIR/profile.mem.pprof for 'go tool pprof'")
 	o.chart.addFlags(c)
 	_ = c.MarkFlagRequired("scenario")
 	_ = c.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -93,6 +95,10 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if out == "" {
 		out = filepath.Join("results", s.Name)
 	}
+	stopProfile, err := startProfile(o.profile)
+	if err != nil {
+		return err
+	}
 	bar, done := progressBar(s.Ticks)
 	start := time.Now()
 	sum, err := runner.Run(c.Context(), runner.Options{
@@ -100,6 +106,9 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 		Version: versionString(), Progress: bar, Snapshots: o.chart.snapshotTicks(s.Ticks),
 	})
 	done()
+	if perr := stopProfile(out); err == nil && sum != nil {
+		err = perr
+	}
 	if sum != nil {
 		c.Printf("%s: %s, %d/%d ticks, %d agents at end, %.1fs (%s, GOMAXPROCS=%d) -> %s\n",
 			s.Name, sum.Status, sum.TicksDone, sum.Ticks, sum.Agents.Final, time.Since(start).Seconds(),
