@@ -2,16 +2,16 @@ package plots
 
 import "html/template"
 
-// reportTemplate is the whole report page: styles inline, no scripts and no
-// external resources, so it opens anywhere, offline.
-var reportTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// reportHead is the page head both reports share: styles inline, no
+// scripts and no external resources, so a report opens anywhere, offline.
+const reportHead = `{{define "head"}}<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <style>
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #111; line-height: 1.45; }
+body { font-family: system-ui, sans-serif; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: #111; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: 0.5rem 0; }
@@ -23,7 +23,10 @@ figcaption { color: #555; font-size: 0.9rem; }
 pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; font-size: 0.85rem; }
 code { font-size: 0.85rem; }
 </style>
-</head>
+</head>{{end}}`
+
+// reportTemplate is the whole report page of a run.
+var reportTemplate = template.Must(template.New("report").Parse(reportHead + `{{template "head" .}}
 <body>
 <h1>{{.Title}}</h1>
 {{with .Run.Summary}}

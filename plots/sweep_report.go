@@ -63,22 +63,8 @@ func sweepReport(dir string) (string, error) {
 	return out, writeAtomic(out, &buf)
 }
 
-var sweepReportTemplate = template.Must(template.New("sweep").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
-body { font-family: system-ui, sans-serif; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: #111; line-height: 1.45; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
-table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.85rem; }
-th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-figure { margin: 1.5rem 0; } figure svg { width: 100%; height: auto; display: block; }
-figcaption { color: #555; font-size: 0.9rem; }
-</style>
-</head>
+// sweepReportTemplate is the whole report page of a sweep.
+var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead + `{{template "head" .}}
 <body>
 <h1>{{.Title}}</h1>
 {{with .Manifest}}
