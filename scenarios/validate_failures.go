@@ -64,7 +64,7 @@ func (d *decoder) validateFailure(s *Scenario, f *agents.Failure, p string) {
 		d.check(false, p+".kind", "unknown failure kind %q (known: %s)", f.Kind, strings.Join(agents.FailureKinds, ", "))
 		return
 	}
-	d.check(f.At >= 1 && f.At <= s.Ticks, p+".at", "must be a tick of the run, 1 to %d, got %d", s.Ticks, f.At)
+	d.check(f.At >= 1 && f.At <= s.Ticks, p+".at", "must be a tick of the run, 1 to %d, got %d (move it with --set %s.at=N, or run longer)", s.Ticks, f.At, p)
 	d.check(f.Duration >= 0, p+".duration", "must not be negative, got %d", f.Duration)
 	d.check(f.Every >= 0, p+".every", "must not be negative, got %d", f.Every)
 	d.unit(f.Fraction, p+".fraction")
