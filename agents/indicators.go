@@ -123,10 +123,20 @@ func (m *Model) foodRate() float64 {
 
 // Indicators fills one row; see sim.Model.
 func (m *Model) Indicators(e *sim.Engine, row []float64) {
-	s := m.stocks()
+	// The graph walks and the sums over agents and layers read disjoint
+	// state and run side by side.
+	var giant, comps int
+	var meanPath float64
+	var s stocks
+	var nodes, degSum, maxDeg int
+	both(func() {
+		giant, comps = e.Net.Components()
+		meanPath = e.Net.MeanPath(pathSamples)
+	}, func() {
+		s = m.stocks()
+		nodes, degSum, maxDeg = m.networkStats()
+	})
 	inflight := m.CarbonInFlight()
-	giant, comps := e.Net.Components()
-	nodes, degSum, maxDeg := m.networkStats()
 	cover := m.cover
 	counts := e.Transport.Counts()
 	ants, stored := 0, 0.0
@@ -150,7 +160,7 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 		float64(cover) / cells, float64(s.species), float64(m.nFungi), float64(m.nNodes),
 		float64(e.Net.LiveLinks()), ratio(float64(giant), float64(m.nodes0)), float64(comps),
 		ratio(float64(degSum), float64(nodes)), float64(maxDeg), float64(s.maxTreeDeg),
-		e.Net.MeanPath(pathSamples), m.tally.carbonMoved,
+		meanPath, m.tally.carbonMoved,
 		float64(counts.Sent), float64(counts.Delivered), float64(counts.Lost), float64(counts.InFlight),
 		m.deliveryRatio(counts), float64(ants), stored, m.tally.foodDelivered, m.foodRate(), trail,
 		m.BurnedFraction(), float64(s.infested), float64(s.warned), mean(m.water), mean(m.nutrients),

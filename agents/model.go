@@ -189,15 +189,32 @@ func (m *Model) MessageArrived(e *sim.Engine, msg sim.Message) bool {
 
 // EndTick runs the environment processes in a fixed order.
 func (m *Model) EndTick(e *sim.Engine) error {
-	m.stepWater(e.Tick())
-	m.stepSoil()
-	m.stepPheromone()
-	m.stepFood()
-	m.stepCanopy()
+	// Water, food and the canopy touch other layers than soil and
+	// pheromone, so the two groups run side by side; each is sequential
+	// inside, so the results do not depend on which finishes first.
+	both(func() {
+		m.stepWater(e.Tick())
+		m.stepFood()
+		m.stepCanopy()
+	}, func() {
+		m.stepSoil()
+		m.stepPheromone()
+	})
 	m.stepFire(e.Tick())
 	m.stepPest(e.Tick())
 	m.stepFailures(e.Tick())
 	return nil
+}
+
+// both runs a and b at once and returns when both are done.
+func both(a, b func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b()
+	}()
+	a()
+	<-done
 }
 
 // BeginTick resets the per-tick ledger and tally; Indicators reads them.
