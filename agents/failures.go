@@ -37,10 +37,10 @@ func (m *Model) stepFailures(t int) {
 		case FailPartition, FailMessageLoss, FailLatency, FailDrought, FailBarrier:
 			m.stepWindow(i, f, t)
 		case FailKill, FailCutLinks, FailBlight, FailFire, FailPest:
-			if f.Kind != FailFire && f.Kind != FailPest || t == f.At {
-				if strikes(f, t) {
-					m.strike(i, f, t)
-				}
+			// Fire and pest have no `every` (the validator refuses it), so
+			// they strike once, at At; after that they spread by themselves.
+			if strikes(f, t) {
+				m.strike(i, f, t)
 			}
 		}
 	}

@@ -98,10 +98,10 @@ func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 }
 
 // fungusGives sends a quarter of its pool to partners below the mean density, in
-// proportion to how far below they are, and returns what it offered.
-func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links []int32) float64 {
+// proportion to how far below they are; what leaves is debited in apply.
+func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links []int32) {
 	if pool <= 0 {
-		return 0
+		return
 	}
 	total := 0.0
 	for _, li := range links {
@@ -109,20 +109,17 @@ func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links
 		total += rules.Deficit(t.Carbon, t.Biomass, mean)
 	}
 	if total <= 0 {
-		return 0
+		return
 	}
 	give := math.Min(pool/4, total)
-	sent := 0.0
 	for _, li := range links {
 		to := m.e.Net.Other(li, f.ID)
 		t := m.tree(to)
 		amount := finite("rules.Deficit", float64(give*rules.Deficit(t.Carbon, t.Biomass, mean))/total)
 		if amount > 1e-12 {
 			c.SendVia(li, to, MsgCarbon, amount)
-			sent += amount
 		}
 	}
-	return sent
 }
 
 // relaySignals passes every stress signal a genet received to its other

@@ -30,6 +30,8 @@ type stocks struct {
 	trees, biomass, fungi, nodes float64
 	living, species, maxTreeDeg  int
 	infested, warned             int
+	// Network nodes, their degree sum and the largest degree.
+	netNodes, degSum, maxDeg int
 }
 
 func (m *Model) stocks() stocks {
@@ -41,6 +43,12 @@ func (m *Model) stocks() stocks {
 	m.speciesSeen = seen
 	tick := m.e.Tick()
 	for _, id := range m.e.Live() {
+		if m.e.Net.IsNode(id) {
+			d := m.e.Net.Degree(id)
+			s.netNodes++
+			s.degSum += d
+			s.maxDeg = max(s.maxDeg, d)
+		}
 		switch m.kind[id] {
 		case KindTree:
 			t := m.tree(id)
@@ -85,19 +93,6 @@ func (m *Model) CarbonTotal() float64 {
 	return s.trees + s.fungi + s.nodes + m.CarbonInFlight()
 }
 
-// networkStats summarises the graph over live nodes.
-func (m *Model) networkStats() (nodes, degSum, maxDeg int) {
-	for _, id := range m.e.Live() {
-		if m.e.Net.IsNode(id) {
-			nodes++
-			d := m.e.Net.Degree(id)
-			degSum += d
-			maxDeg = max(maxDeg, d)
-		}
-	}
-	return
-}
-
 // deliveryRatio is the share of messages resolved this tick that arrived;
 // 1 when none were resolved, since nothing was lost.
 func (m *Model) deliveryRatio(c sim.Counts) float64 {
@@ -128,14 +123,10 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	var giant, comps int
 	var meanPath float64
 	var s stocks
-	var nodes, degSum, maxDeg int
 	both(func() {
 		giant, comps = e.Net.Components()
 		meanPath = e.Net.MeanPath(pathSamples)
-	}, func() {
-		s = m.stocks()
-		nodes, degSum, maxDeg = m.networkStats()
-	})
+	}, func() { s = m.stocks() })
 	inflight := m.CarbonInFlight()
 	cover := m.cover
 	counts := e.Transport.Counts()
@@ -159,7 +150,7 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 		m.ledger.Photosynthesis, m.ledger.Respiration, m.ledger.Litter, m.ledger.Removed,
 		float64(cover) / cells, float64(s.species), float64(m.nFungi), float64(m.nNodes),
 		float64(e.Net.LiveLinks()), ratio(float64(giant), float64(m.nodes0)), float64(comps),
-		ratio(float64(degSum), float64(nodes)), float64(maxDeg), float64(s.maxTreeDeg),
+		ratio(float64(s.degSum), float64(s.netNodes)), float64(s.maxDeg), float64(s.maxTreeDeg),
 		meanPath, m.tally.carbonMoved,
 		float64(counts.Sent), float64(counts.Delivered), float64(counts.Lost), float64(counts.InFlight),
 		m.deliveryRatio(counts), float64(ants), stored, m.tally.foodDelivered, m.foodRate(), trail,

@@ -2,8 +2,9 @@ package plots
 
 import "html/template"
 
-// reportHead is the page head both reports share: styles inline, no
-// scripts and no external resources, so a report opens anywhere, offline.
+// reportHead holds what both reports share — the page head (styles inline,
+// no scripts and no external resources, so a report opens anywhere,
+// offline) and the inline charts.
 const reportHead = `{{define "head"}}<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -23,7 +24,11 @@ figcaption { color: #555; font-size: 0.9rem; }
 pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; font-size: 0.85rem; }
 code { font-size: 0.85rem; }
 </style>
-</head>{{end}}`
+</head>{{end}}{{define "figures"}}{{range .Figures}}<figure class="chart">
+{{.SVG}}
+<figcaption>{{.Title}}</figcaption>
+</figure>
+{{end}}{{end}}`
 
 // reportTemplate is the whole report page of a run.
 var reportTemplate = template.Must(template.New("report").Parse(reportHead + `{{template "head" .}}
@@ -55,11 +60,7 @@ from the first failure to the end, in ratio × ticks.</p>
 {{end}}</table>
 {{end}}
 <h2>Charts</h2>
-{{range .Figures}}<figure class="chart">
-{{.SVG}}
-<figcaption>{{.Title}}</figcaption>
-</figure>
-{{end}}
+{{template "figures" .}}
 <h2>Scenario as run</h2>
 <pre>{{.Scenario}}</pre>
 </body>

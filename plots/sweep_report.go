@@ -79,11 +79,7 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 </table>
 {{end}}
 <h2>Charts</h2>
-{{range .Figures}}<figure class="chart">
-{{.SVG}}
-<figcaption>{{.Title}}</figcaption>
-</figure>
-{{end}}
+{{template "figures" .}}
 <h2>Aggregate: mean, standard deviation and 95% confidence interval per point</h2>
 <table class="aggregate">
 <tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>

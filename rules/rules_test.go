@@ -146,11 +146,17 @@ func TestShadedLightEqualsCaptureThenEffective(t *testing.T) {
 	}
 }
 
-func TestCrownMatchesHeightAndLeafArea(t *testing.T) {
+// TestCrownFollowsTheAllometry checks Crown against the allometry written
+// out with powers: height 2·b^(1/3), leaf area b^(2/3).
+func TestCrownFollowsTheAllometry(t *testing.T) {
 	for _, b := range []float64{0, 0.5, 1, 8, 27.3, 1000} {
 		h, l := Crown(b)
-		if math.Abs(h-Height(b)) > 1e-12*math.Max(1, h) || math.Abs(l-LeafArea(b)) > 1e-12*math.Max(1, l) {
-			t.Errorf("Crown(%v) = %v, %v; want %v, %v", b, h, l, Height(b), LeafArea(b))
+		wantH, wantL := 2*math.Pow(b, 1.0/3), math.Pow(b, 2.0/3)
+		if math.Abs(h-wantH) > 1e-12*math.Max(1, h) || math.Abs(l-wantL) > 1e-12*math.Max(1, l) {
+			t.Errorf("Crown(%v) = %v, %v; want %v, %v", b, h, l, wantH, wantL)
 		}
+	}
+	if h, l := Crown(-3); h != 0 || l != 0 {
+		t.Errorf("negative biomass gives a crown %v, %v", h, l)
 	}
 }

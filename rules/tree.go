@@ -2,23 +2,13 @@ package rules
 
 import "math"
 
-// Height of a tree [m] from its structural biomass [kg C]: a cube-root
-// allometry, so height keeps rising but ever more slowly.
-func Height(biomass float64) float64 {
-	return 2 * math.Cbrt(math.Max(biomass, 0))
-}
-
-// Crown returns Height and LeafArea of a biomass with one cube root.
+// Crown returns a tree's height [m] and leaf area [m²] from its structural
+// biomass [kg C], with one cube root: height 2·b^(1/3) keeps rising ever
+// more slowly; leaves scale with the surface of the crown, b^(2/3), biomass
+// with its volume.
 func Crown(biomass float64) (height, leaf float64) {
 	c := math.Cbrt(math.Max(biomass, 0))
 	return 2 * c, float64(c * c)
-}
-
-// LeafArea of a tree [m²] from its structural biomass [kg C]; leaves scale
-// with the surface of the crown, biomass with its volume.
-func LeafArea(biomass float64) float64 {
-	b := math.Max(biomass, 0)
-	return math.Cbrt(float64(b * b))
 }
 
 // LightCapture is the fraction of full light a tree of height h receives
@@ -26,25 +16,26 @@ func LeafArea(biomass float64) float64 {
 // shade, each in proportion to how much taller it is; k sets how dark a
 // closed canopy gets.
 func LightCapture(h float64, neighbours []float64, k float64) float64 {
-	shade := 0.0
+	return math.Exp(-float64(k * shade(h, neighbours)))
+}
+
+// shade sums how much taller than h each taller neighbour is, relative to
+// its own height.
+func shade(h float64, neighbours []float64) float64 {
+	s := 0.0
 	for _, hn := range neighbours {
 		if hn > h && hn > 0 {
-			shade += (hn - h) / hn
+			s += (hn - h) / hn
 		}
 	}
-	return math.Exp(-float64(k * shade))
+	return s
 }
 
 // ShadedLight is EffectiveLight(LightCapture(h, neighbours, k), tolerance)
 // computed with one exponential: light^(1-0.8·tol) = exp(−k·shade·(1−0.8·tol)).
+// The model uses it; the two-step form documents what it means.
 func ShadedLight(h float64, neighbours []float64, k, shadeTolerance float64) float64 {
-	shade := 0.0
-	for _, hn := range neighbours {
-		if hn > h && hn > 0 {
-			shade += (hn - h) / hn
-		}
-	}
-	return math.Exp(-float64(float64(k*shade) * (1 - 0.8*shadeTolerance)))
+	return math.Exp(-float64(float64(k*shade(h, neighbours)) * (1 - 0.8*shadeTolerance)))
 }
 
 // EffectiveLight is how much of the light a species can use: shade-tolerant

@@ -47,13 +47,3 @@ func (g *Grid) Index(x, y int) int { return y*g.W + x }
 
 // Inside reports whether (x, y) is a cell of the grid.
 func (g *Grid) Inside(x, y int) bool { return x >= 0 && y >= 0 && x < g.W && y < g.H }
-
-// Sum adds a layer's cells in index order, so the result is the same on every
-// run whatever the number of cores.
-func (g *Grid) Sum(id LayerID) float64 {
-	s := 0.0
-	for _, v := range g.layers[id] {
-		s += v
-	}
-	return s
-}

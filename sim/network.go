@@ -74,15 +74,6 @@ func (n *Network) Other(li int32, id int32) int32 {
 	return l.A
 }
 
-// Neighbours appends the neighbours of id to buf and returns it, so callers
-// on hot paths can reuse one buffer.
-func (n *Network) Neighbours(id int32, buf []int32) []int32 {
-	for _, li := range n.LinksOf(id) {
-		buf = append(buf, n.Other(li, id))
-	}
-	return buf
-}
-
 // joins reports whether live link li connects a and b.
 func (n *Network) joins(li, a, b int32) bool {
 	l := &n.links[li]

@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"math"
-	"math/bits"
-)
+import "math/bits"
 
 // Stream is a deterministic random stream (SplitMix64). It is plain data, so
 // an agent's stream is checkpointed with the rest of its state, and each agent
@@ -58,17 +55,6 @@ func (s *Stream) Intn(n int) int {
 // Bernoulli reports true with probability p.
 func (s *Stream) Bernoulli(p float64) bool {
 	return s.Float64() < p
-}
-
-// Normal returns a standard normal draw (Box–Muller, one value per call so
-// the stream stays stateless beyond its counter).
-func (s *Stream) Normal() float64 {
-	u1 := s.Float64()
-	for u1 == 0 {
-		u1 = s.Float64()
-	}
-	u2 := s.Float64()
-	return math.Sqrt(-2*math.Log(u1)) * math.Cos(2*math.Pi*u2)
 }
 
 // UnitFloat maps a hash to a uniform number in [0, 1).

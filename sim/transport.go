@@ -89,7 +89,10 @@ func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
 		return Rejected, 0
 	}
 	if c := t.Config.Capacity; c > 0 && m.Amount > 0 {
-		key := int(li)<<1 | int(boolBit(m.From > m.To))
+		key := int(li) << 1 // one capacity per direction
+		if m.From > m.To {
+			key++
+		}
 		for key >= len(t.used) {
 			t.used = append(t.used, 0)
 		}
@@ -117,13 +120,6 @@ func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
 	}
 	t.inflight = append(t.inflight, m)
 	return Accepted, m.Amount
-}
-
-func boolBit(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (t *Transport) drawLoss(tick int, m Message) bool {
