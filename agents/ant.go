@@ -129,7 +129,21 @@ func (m *Model) passable(x, y int) bool {
 	return m.grid.Inside(x, y) && (m.blocked == nil || !m.blocked[m.grid.Index(x, y)])
 }
 
-func (m *Model) applyAnt(id int32, c *sim.Context) {
+// applyAntLocal moves an ant that only walks; one that takes, unloads or
+// lays pheromone shares its cell's food or trail with other ants, and one
+// that dies touches its colony, so those wait for applyAnt.
+func (m *Model) applyAntLocal(a *Ant) bool {
+	nx := &a.nx
+	if nx.die || nx.take || nx.unload || nx.lay {
+		return true
+	}
+	a.X, a.Y, a.Heading, a.Returning = nx.x, nx.y, nx.heading, nx.returning
+	a.Out++
+	return false
+}
+
+// applyAnt is the serial part of an ant's apply.
+func (m *Model) applyAnt(id int32) {
 	a := m.ant(id)
 	nx := &a.nx
 	cell := m.grid.Index(a.X, a.Y)

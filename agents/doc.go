@@ -8,8 +8,10 @@
 //     grid layers, the cell→tree occupancy, and one slice per agent kind
 //     (Tree, Fungus, Ant, Colony) with an ID→index table.
 //   - Each kind has a small adapter implementing sim.Agent; its Decide reads
-//     only public state and writes only its own "next" fields and outbox, and
-//     Model.ApplyAgent commits those in ascending ID order.
+//     only public state and writes only its own "next" fields and outbox.
+//     Model.ApplyLocal commits what touches only the agent and its own cell,
+//     over fixed blocks at once; Model.ApplyAgent then commits births,
+//     deaths, links and shared cells serially in ascending ID order.
 //   - Ledger names every carbon source and sink, so the balance
 //     Δ(carbon in trees, fungi and messages) = photosynthesis − sinks
 //     can be checked every tick.

@@ -174,14 +174,22 @@ func (m *Model) chooseTree(f *Fungus, c *sim.Context) int32 {
 	return -1
 }
 
-func (m *Model) applyFungus(id int32, c *sim.Context) {
-	f := m.fungus(id)
+// applyFungusLocal commits the genet's own carbon; it reports whether it
+// dies, drops or makes a link, or spawns, which applyFungus does serially.
+func (m *Model) applyFungusLocal(f *Fungus, l *Ledger) bool {
 	nx := &f.nx
-	fc := &m.cfg.Fungi
 	f.Carbon = nx.carbon - f.debit
 	f.debit = 0
 	f.PartnerMean = nx.partnerMean
-	m.ledger.Respiration += nx.resp
+	l.Respiration += nx.resp
+	return nx.die || nx.drop >= 0 || nx.link >= 0 || nx.spawn
+}
+
+// applyFungus is the serial part: death, link turnover and spawning.
+func (m *Model) applyFungus(id int32) {
+	f := m.fungus(id)
+	nx := &f.nx
+	fc := &m.cfg.Fungi
 	if nx.die {
 		m.killFungus(id, "starvation")
 		return

@@ -64,6 +64,7 @@ type Model struct {
 	DroughtFactor float64
 
 	ledger Ledger
+	parts  []blockLedger // the apply blocks' partial ledgers
 	tally  tally
 	nFungi int
 	nNodes int
@@ -119,25 +120,82 @@ func (m *Model) ant(id int32) *Ant       { return &m.ants[m.index[id]] }
 func (m *Model) colony(id int32) *Colony { return &m.colonies[m.index[id]] }
 func (m *Model) node(id int32) *Node     { return &m.nodes[m.index[id]] }
 
-// ApplyAgent commits what agent id decided; see sim.Model.
+// ApplyAgent commits the serial part of what agent id decided, after
+// ApplyLocal asked for it; see sim.LocalApplier.
 func (m *Model) ApplyAgent(e *sim.Engine, id int32, c *sim.Context) error {
 	switch m.kind[id] {
 	case KindTree:
-		m.applyTree(id, c)
+		m.applyTree(id)
 	case KindFungus:
-		m.applyFungus(id, c)
+		m.applyFungus(id)
 	case KindAnt:
-		m.applyAnt(id, c)
+		m.applyAnt(id)
 	case KindColony:
 		m.applyColony(id, c)
 	case KindNode:
-		m.applyNode(id, c)
+		m.killNode(id, "starvation")
 	}
 	return nil
 }
 
+// blockLedger is one apply block's share of the tick's ledger, padded so
+// that two blocks' partials never share a cache line.
+type blockLedger struct {
+	Ledger
+	_ [64]byte
+}
+
+// PrepareBlocks clears one ledger partial per block; see sim.LocalApplier.
+func (m *Model) PrepareBlocks(n int) {
+	for len(m.parts) < n {
+		m.parts = append(m.parts, blockLedger{})
+	}
+	clear(m.parts[:n])
+}
+
+// ApplyLocal commits the part of agent id's decision that touches only its
+// own record and cell; see sim.LocalApplier.
+func (m *Model) ApplyLocal(e *sim.Engine, id int32, c *sim.Context, block int) bool {
+	l := &m.parts[block].Ledger
+	switch m.kind[id] {
+	case KindTree:
+		return m.applyTreeLocal(m.tree(id), l)
+	case KindFungus:
+		return m.applyFungusLocal(m.fungus(id), l)
+	case KindAnt:
+		return m.applyAntLocal(m.ant(id))
+	case KindNode:
+		return m.applyNodeLocal(m.node(id), l)
+	}
+	return true
+}
+
+// MergeBlocks adds the blocks' ledgers to the tick's, in block order; see
+// sim.LocalApplier.
+func (m *Model) MergeBlocks(n int) {
+	for i := range m.parts[:n] {
+		p := &m.parts[i].Ledger
+		m.ledger.Photosynthesis += p.Photosynthesis
+		m.ledger.Respiration += p.Respiration
+		m.ledger.Fruit += p.Fruit
+		m.ledger.Litter += p.Litter
+		m.ledger.TransportLoss += p.TransportLoss
+		m.ledger.Removed += p.Removed
+	}
+}
+
 // MessageSent debits the sender; see sim.Model.
 func (m *Model) MessageSent(e *sim.Engine, msg sim.Message, amount float64, lost bool) {
+	m.sent(msg, amount, lost, &m.ledger)
+}
+
+// SentLocal debits the sender from the local apply of block; see
+// sim.LocalApplier.
+func (m *Model) SentLocal(e *sim.Engine, msg sim.Message, amount float64, lost bool, block int) {
+	m.sent(msg, amount, lost, &m.parts[block].Ledger)
+}
+
+func (m *Model) sent(msg sim.Message, amount float64, lost bool, l *Ledger) {
 	if msg.Kind != MsgCarbon {
 		return
 	}
@@ -150,7 +208,7 @@ func (m *Model) MessageSent(e *sim.Engine, msg sim.Message, amount float64, lost
 		m.node(msg.From).debit += amount
 	}
 	if lost {
-		m.ledger.TransportLoss += amount
+		l.TransportLoss += amount
 	}
 }
 

@@ -84,15 +84,13 @@ func (m *Model) nodeShares(n *Node, c *sim.Context, budget float64) {
 	}
 }
 
-func (m *Model) applyNode(id int32, c *sim.Context) {
-	n := m.node(id)
+// applyNodeLocal commits the node's own carbon; it reports whether it dies.
+func (m *Model) applyNodeLocal(n *Node, l *Ledger) bool {
 	n.Carbon = n.nx.carbon - n.debit
 	n.debit = 0
-	m.ledger.Photosynthesis += n.nx.made
-	m.ledger.Respiration += n.nx.used
-	if n.nx.die {
-		m.killNode(id, "starvation")
-	}
+	l.Photosynthesis += n.nx.made
+	l.Respiration += n.nx.used
+	return n.nx.die
 }
 
 func (m *Model) killNode(id int32, cause string) {

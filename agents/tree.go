@@ -169,8 +169,10 @@ func (m *Model) treeSends(t *Tree, c *sim.Context, budget, photo float64, links 
 	}
 }
 
-func (m *Model) applyTree(id int32, c *sim.Context) {
-	t := m.tree(id)
+// applyTreeLocal commits what touches only the tree and its own cell (one
+// tree per cell), booking its flows in the block's ledger; it reports whether
+// the tree dies or seeds, which applyTree does serially.
+func (m *Model) applyTreeLocal(t *Tree, l *Ledger) bool {
 	nx := &t.nx
 	cell := m.grid.Index(t.X, t.Y)
 	t.Carbon = nx.carbon - t.debit
@@ -182,12 +184,18 @@ func (m *Model) applyTree(id int32, c *sim.Context) {
 	}
 	t.Age++
 	t.signalled = t.signalled || nx.signalled
-	m.ledger.Photosynthesis += nx.photo
-	m.ledger.Respiration += nx.resp
-	m.ledger.Fruit += nx.fruit
+	l.Photosynthesis += nx.photo
+	l.Respiration += nx.resp
+	l.Fruit += nx.fruit
 	m.food[cell] += nx.fruit
 	m.water[cell] = math.Max(0, m.water[cell]-nx.waterUse)
 	m.nutrients[cell] = math.Max(0, m.nutrients[cell]-nx.nutrientUse)
+	return nx.die || nx.seed
+}
+
+// applyTree is the serial part: a death or a seed.
+func (m *Model) applyTree(id int32) {
+	nx := &m.tree(id).nx
 	if nx.die {
 		m.killTree(id, nx.cause)
 		return

@@ -42,13 +42,15 @@ func (c *Context) SendVia(link, to int32, kind MsgKind, amount float64) {
 }
 
 // Model is the serial half of a tick: it applies what agents decided and runs
-// the environment. The engine calls it from one goroutine only.
+// the environment. The engine calls it from one goroutine at a time, except
+// for the LocalApplier methods of a model that has them.
 type Model interface {
 	// BeginTick is called before the decide phase of every tick, from the
 	// engine's goroutine; it is where per-tick tallies are reset.
 	BeginTick(e *Engine)
 	// ApplyAgent applies what agent id decided; it is called in ascending ID
-	// order, after id's outbox has been routed.
+	// order, after id's outbox has been routed. For a LocalApplier it is
+	// called only for the agents whose ApplyLocal asked for it.
 	ApplyAgent(e *Engine, id int32, c *Context) error
 	// EndTick runs environment processes and failures once all agents have
 	// been applied.

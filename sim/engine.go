@@ -38,6 +38,8 @@ type Engine struct {
 	obsErr    error
 	row       []float64
 	sched     scheduler
+	blocks    []*blockState // the local apply's per-block state, reused
+	serial    []int32       // agents left for the serial apply, reused
 }
 
 // NewEngine returns an engine for model; agents are added with Spawn.
@@ -202,8 +204,13 @@ func (e *Engine) apply() (err error) {
 			}
 		}
 	}()
-	n := len(e.live)
-	for _, id := range e.live[:n] {
+	order := e.live
+	if lm, ok := e.model.(LocalApplier); ok {
+		if order, err = e.applyLocal(lm); err != nil {
+			return err
+		}
+	}
+	for _, id := range order {
 		cur = id
 		c := e.slots[id]
 		for _, m := range c.Out {

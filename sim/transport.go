@@ -81,6 +81,54 @@ func (t *Transport) InFlight() []Message { return t.inflight }
 // sender (which may be less than m.Amount when capacity runs short). The
 // caller debits the sender by that amount for Accepted and LostOnSend.
 func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
+	t.prepare(t.net, int(m.From)+1)
+	b := sendBuf{msgs: t.inflight, touched: t.touched}
+	outcome, amount = t.send(tick, m, &b)
+	t.inflight, t.touched = b.msgs, b.touched
+	t.counts.Sent += b.sent
+	t.counts.Lost += b.lost
+	return outcome, amount
+}
+
+// sendBuf gathers what one block of senders routed, so that blocks can route
+// at once and be merged in order.
+type sendBuf struct {
+	msgs       []Message
+	touched    []int32
+	sent, lost int64
+}
+
+func (b *sendBuf) reset() {
+	b.msgs, b.touched = b.msgs[:0], b.touched[:0]
+	b.sent, b.lost = 0, 0
+}
+
+// prepare sizes the per-link and per-sender tables for the current network
+// and agents, so that send never grows them: senders in different blocks
+// write different entries of the same slices.
+func (t *Transport) prepare(net *Network, agents int) {
+	if n := 2 * len(net.links); len(t.used) < n {
+		t.used = append(t.used, make([]float64, n-len(t.used))...)
+	}
+	if len(t.seq) < agents {
+		t.seq = append(t.seq, make([]uint32, agents-len(t.seq))...)
+	}
+}
+
+// merge appends what a block routed; blocks are merged in live-list order,
+// which keeps the in-flight list in send order.
+func (t *Transport) merge(b *sendBuf) {
+	t.inflight = append(t.inflight, b.msgs...)
+	t.touched = append(t.touched, b.touched...)
+	t.counts.Sent += b.sent
+	t.counts.Lost += b.lost
+}
+
+// send routes m into b. It writes only the sender's own entries of the
+// shared tables (its message count, the capacity of its direction of the
+// link), so senders may route at once as long as each sender is in one
+// block.
+func (t *Transport) send(tick int, m Message, b *sendBuf) (outcome int, amount float64) {
 	li := m.Link
 	if li < 0 || int(li) >= len(t.net.links) || !t.net.joins(li, m.From, m.To) {
 		li = t.net.Between(m.From, m.To)
@@ -89,15 +137,12 @@ func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
 		return Rejected, 0
 	}
 	if c := t.Config.Capacity; c > 0 && m.Amount > 0 {
-		key := int(li) << 1 // one capacity per direction
+		key := int(li) << 1 // one capacity per direction, used by its sender only
 		if m.From > m.To {
 			key++
 		}
-		for key >= len(t.used) {
-			t.used = append(t.used, 0)
-		}
 		if t.used[key] == 0 {
-			t.touched = append(t.touched, int32(key))
+			b.touched = append(b.touched, int32(key))
 		}
 		left := c - t.used[key]
 		if left <= 0 {
@@ -106,19 +151,16 @@ func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
 		m.Amount = min(m.Amount, left)
 		t.used[key] += m.Amount
 	}
-	for int(m.From) >= len(t.seq) {
-		t.seq = append(t.seq, 0)
-	}
 	t.seq[m.From]++
 	m.Seq = t.seq[m.From]
 	m.Sent = int32(tick)
 	m.Due = int32(tick + t.Config.Latency)
-	t.counts.Sent++
+	b.sent++
 	if t.net.links[li].Down || t.drawLoss(tick, m) {
-		t.counts.Lost++
+		b.lost++
 		return LostOnSend, m.Amount
 	}
-	t.inflight = append(t.inflight, m)
+	b.msgs = append(b.msgs, m)
 	return Accepted, m.Amount
 }
 

@@ -1,0 +1,127 @@
+package sim
+
+import (
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+)
+
+// LocalApplier is a Model whose apply phase splits in two. The local part of
+// every agent runs over fixed blocks of the live list at once: it commits
+// what touches only the agent's own record, its own cell and its block's
+// partial sums. What reaches further (births, deaths, links, cells others
+// share) is left for ApplyAgent, called serially in ID order afterwards. The
+// blocks are cut by position in the live list, never by worker count, and
+// each block's partials are folded in block order, so the result does not
+// depend on how many cores ran the blocks or in which order they finished.
+type LocalApplier interface {
+	Model
+	// PrepareBlocks is called serially before the local part with the
+	// number of blocks, so the model can size and clear its partials.
+	PrepareBlocks(n int)
+	// SentLocal is MessageSent for a message routed in the local part of
+	// block; it may touch only the sender's record and the block's partials.
+	SentLocal(e *Engine, m Message, amount float64, lost bool, block int)
+	// ApplyLocal commits the local part of agent id's decision after its
+	// outbox has been routed; it reports whether ApplyAgent must follow.
+	ApplyLocal(e *Engine, id int32, c *Context, block int) (serial bool)
+	// MergeBlocks folds the n blocks' partials into the totals, in block
+	// order, serially.
+	MergeBlocks(n int)
+}
+
+// applyBlock is the number of live agents per block of the local apply:
+// large enough that per-block bookkeeping is negligible, small enough that
+// two cores share the work evenly. It is fixed, since partial sums depend on
+// where blocks are cut.
+const applyBlock = 512
+
+// blockState is what one block of the local apply gathers.
+type blockState struct {
+	send   sendBuf
+	serial []int32 // agents that still need ApplyAgent, ascending
+	err    error
+}
+
+// applyLocal runs the local part of the apply phase over blocks in parallel,
+// then folds the blocks in order; it returns the agents left for the serial
+// part, in ID order.
+func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
+	live := e.live
+	nb := (len(live) + applyBlock - 1) / applyBlock
+	for len(e.blocks) < nb {
+		e.blocks = append(e.blocks, &blockState{})
+	}
+	e.Transport.prepare(e.Net, len(e.agents))
+	lm.PrepareBlocks(nb)
+	run := func(b int) {
+		bs := e.blocks[b]
+		bs.serial, bs.err = bs.serial[:0], nil
+		bs.send.reset()
+		lo, hi := b*applyBlock, min((b+1)*applyBlock, len(live))
+		var cur int32 = -1
+		defer func() {
+			if r := recover(); r != nil {
+				bs.err = &AgentError{ID: cur, Kind: kindOf(e.agents[cur]), Tick: e.tick, Value: r, Stack: debug.Stack()}
+			}
+		}()
+		for _, id := range live[lo:hi] {
+			cur = id
+			c := e.slots[id]
+			for _, m := range c.Out {
+				outcome, amount := e.Transport.send(e.tick, m, &bs.send)
+				if outcome != Rejected {
+					m.Amount = amount
+					lm.SentLocal(e, m, amount, outcome == LostOnSend, b)
+				}
+			}
+			c.Out = c.Out[:0]
+			if lm.ApplyLocal(e, id, c, b) {
+				bs.serial = append(bs.serial, id)
+			} else {
+				c.Inbox = c.Inbox[:0]
+			}
+		}
+	}
+	parallelFor(nb, run)
+	e.serial = e.serial[:0]
+	for _, bs := range e.blocks[:nb] {
+		if bs.err != nil {
+			return nil, bs.err
+		}
+		e.Transport.merge(&bs.send)
+		e.serial = append(e.serial, bs.serial...)
+	}
+	lm.MergeBlocks(nb)
+	return e.serial, nil
+}
+
+// parallelFor calls fn(0..n-1) on up to GOMAXPROCS goroutines. Which
+// goroutine runs which index is left to chance, so fn(i) must write only
+// what belongs to i.
+func parallelFor(n int, fn func(int)) {
+	w := min(runtime.GOMAXPROCS(0), n)
+	if w <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(w)
+	for range w {
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,155 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"math"
+	"runtime"
+	"slices"
+	"testing"
+)
+
+// spender is an agent of ledgerToy: it decides a value spread over many
+// orders of magnitude (so the order of a float sum shows in its last bits)
+// and offers some of it to the next agent.
+type spender struct {
+	next, value float64
+	serial      bool
+}
+
+func (s *spender) Decide(c *Context) {
+	s.next = math.Ldexp(c.Rand.Float64(), c.Rand.Intn(60)-30)
+	s.serial = c.Rand.Bernoulli(0.05)
+	for _, m := range c.Inbox {
+		s.next += m.Amount
+	}
+	c.Send((c.ID+1)%int32(spenders), 1, s.next/2)
+}
+
+const spenders = 3000 // several apply blocks
+
+// ledgerToy is a LocalApplier: each block sums the values its agents commit;
+// agents that drew "serial" come back to ApplyAgent, which logs the order.
+type ledgerToy struct {
+	parts       []float64
+	total, sent float64
+	serialLog   []int32
+	flagged     []int32
+	panicID     int32
+}
+
+func (t *ledgerToy) BeginTick(*Engine)                           { t.total, t.sent = 0, 0 }
+func (t *ledgerToy) EndTick(*Engine) error                       { return nil }
+func (t *ledgerToy) MessageArrived(*Engine, Message) bool        { return true }
+func (t *ledgerToy) MessageSent(*Engine, Message, float64, bool) {}
+func (t *ledgerToy) IndicatorNames() []string                    { return []string{"total", "sent", "serial"} }
+func (t *ledgerToy) Indicators(e *Engine, row []float64) {
+	row[0], row[1], row[2] = t.total, t.sent, float64(len(t.serialLog))
+}
+func (t *ledgerToy) PrepareBlocks(n int) { t.parts = make([]float64, 2*n) }
+func (t *ledgerToy) SentLocal(e *Engine, m Message, amount float64, lost bool, block int) {
+	t.parts[2*block+1] += amount
+}
+func (t *ledgerToy) ApplyLocal(e *Engine, id int32, c *Context, block int) bool {
+	if id == t.panicID && c.Tick == 3 {
+		panic("local boom")
+	}
+	s := e.Agent(id).(*spender)
+	s.value = s.next
+	t.parts[2*block] += s.value
+	return s.serial
+}
+func (t *ledgerToy) MergeBlocks(n int) {
+	for b := range n {
+		t.total += t.parts[2*b]
+		t.sent += t.parts[2*b+1]
+	}
+}
+func (t *ledgerToy) ApplyAgent(e *Engine, id int32, c *Context) error {
+	t.serialLog = append(t.serialLog, id)
+	return nil
+}
+
+func runLedgerToy(t *testing.T, mode Mode, procs int, panicID int32) (*ledgerToy, [][]float64, Counts, error) {
+	t.Helper()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	m := &ledgerToy{panicID: panicID}
+	e := NewEngine(Config{Seed: 5, Ticks: 12, Mode: mode, Transport: TransportConfig{Capacity: 0.4, Loss: 0.1}}, m)
+	for i := range spenders {
+		e.Spawn(&spender{})
+		if i > 0 {
+			e.Net.AddNode(int32(i))
+			e.Net.AddLink(int32(i-1), int32(i))
+		}
+	}
+	e.Net.AddNode(0)
+	e.Net.AddLink(0, spenders-1)
+	r := &rows{}
+	e.Observe(r)
+	err := e.Run(context.Background())
+	return m, r.got, e.Transport.Counts(), err
+}
+
+func TestLocalApplyIsIndependentOfCores(t *testing.T) {
+	ref, refRows, refCounts, err := runLedgerToy(t, ModeShards, 1, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := refCounts; c.Sent != c.Delivered+c.Lost+c.InFlight || c.Lost == 0 {
+		t.Fatalf("accounting %+v", c)
+	}
+	for _, mode := range []Mode{ModeShards, ModeActors} {
+		for _, procs := range []int{2, 5} {
+			m, got, counts, err := runLedgerToy(t, mode, procs, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.EqualFunc(got, refRows, slices.Equal) || counts != refCounts {
+				t.Fatalf("%v GOMAXPROCS=%d: rows or counts differ from GOMAXPROCS=1", mode, procs)
+			}
+			if !slices.Equal(m.serialLog, ref.serialLog) {
+				t.Fatalf("%v GOMAXPROCS=%d: serial part ran in another order", mode, procs)
+			}
+		}
+	}
+}
+
+func TestLocalApplyLeavesFlaggedAgentsInIDOrder(t *testing.T) {
+	m := &ledgerToy{panicID: -1}
+	e := NewEngine(Config{Seed: 5, Ticks: 1, Mode: ModeShards}, m)
+	for range spenders {
+		e.Spawn(&spender{})
+	}
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var want []int32
+	sum := 0.0
+	for _, id := range e.Live() {
+		s := e.Agent(id).(*spender)
+		if s.serial {
+			want = append(want, id)
+		}
+		sum += s.value
+	}
+	if len(want) == 0 || !slices.Equal(m.serialLog, want) {
+		t.Fatalf("serial part got %d agents %v…, want %d", len(m.serialLog), m.serialLog[:min(5, len(m.serialLog))], len(want))
+	}
+	// Block partials change the rounding of the sum, never its value.
+	if math.Abs(m.total-sum) > 1e-12*math.Abs(sum) {
+		t.Fatalf("merged total %v, serial sum %v", m.total, sum)
+	}
+}
+
+func TestLocalApplyPanicNamesAgent(t *testing.T) {
+	for _, mode := range []Mode{ModeShards, ModeActors} {
+		_, got, _, err := runLedgerToy(t, mode, 2, 1234)
+		var ae *AgentError
+		if !errors.As(err, &ae) || ae.ID != 1234 || ae.Tick != 3 {
+			t.Fatalf("%v: got %v, want an AgentError for agent 1234 at tick 3", mode, err)
+		}
+		if len(got) != 3 { // ticks 0, 1, 2
+			t.Fatalf("%v: %d rows recorded before the panic, want 3", mode, len(got))
+		}
+	}
+}
