@@ -50,18 +50,20 @@ const (
 
 // Summary is summary.json.
 type Summary struct {
-	Version        string        `json:"version"`
-	Scenario       string        `json:"scenario"`
-	ScenarioDigest string        `json:"scenario_digest"`
-	Seed           uint64        `json:"seed"`
-	Mode           string        `json:"mode"`
-	Ticks          int           `json:"ticks"`
-	TicksDone      int           `json:"ticks_done"`
-	Status         string        `json:"status"`
-	Error          string        `json:"error,omitempty"`
-	Agents         AgentCounts   `json:"agents"`
-	WallSeconds    float64       `json:"wall_seconds"`
-	Digests        OutputDigests `json:"digests"`
+	Version        string      `json:"version"`
+	Scenario       string      `json:"scenario"`
+	ScenarioDigest string      `json:"scenario_digest"`
+	Seed           uint64      `json:"seed"`
+	Mode           string      `json:"mode"`
+	Ticks          int         `json:"ticks"`
+	TicksDone      int         `json:"ticks_done"`
+	Status         string      `json:"status"`
+	Error          string      `json:"error,omitempty"`
+	Agents         AgentCounts `json:"agents"`
+	WallSeconds    float64     `json:"wall_seconds"`
+	// Phases splits the simulation's wall time by phase of the tick.
+	Phases  PhaseSeconds  `json:"phase_seconds"`
+	Digests OutputDigests `json:"digests"`
 	// FirstFailure is the tick the first failure strikes (0: none).
 	FirstFailure int `json:"first_failure,omitempty"`
 	// Control summarises the paired control run, when there is one.
@@ -70,6 +72,22 @@ type Summary struct {
 	Final map[string]float64 `json:"-"`
 	// Resilience is what resilience.json holds, when there was a control.
 	Resilience *Resilience `json:"-"`
+}
+
+// PhaseSeconds is where a run's wall time went [s]; see sim.Timings.
+type PhaseSeconds struct {
+	Decide      float64 `json:"decide"`
+	Apply       float64 `json:"apply"`
+	Environment float64 `json:"environment"`
+	Deliver     float64 `json:"deliver"`
+	Record      float64 `json:"record"`
+}
+
+func phaseSeconds(t sim.Timings) PhaseSeconds {
+	return PhaseSeconds{
+		Decide: t.Decide.Seconds(), Apply: t.Apply.Seconds(), Environment: t.Environment.Seconds(),
+		Deliver: t.Deliver.Seconds(), Record: t.Record.Seconds(),
+	}
 }
 
 // AgentCounts are the agents at the start and end of a run.
@@ -276,7 +294,7 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	}
 	sum = &Summary{
 		Version: opts.Version, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
-		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall,
+		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall, Phases: phaseSeconds(eng.Timings()),
 		Agents:  counts(model, eng, initial),
 		Digests: OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
 		Final:   map[string]float64{},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sim"
@@ -35,7 +36,9 @@ func scaled(b testing.TB, n int) *scenarios.Scenario {
 }
 
 // benchTick measures ticks of a world of about n agents after a 20-tick
-// warm-up, and reports agent-steps per second and agents.
+// warm-up, and reports agent-steps per second, agents, and the cost of each
+// phase of the tick per agent-step, so the decide and apply phases are
+// measured on their own in the same run.
 func benchTick(b *testing.B, mode sim.Mode, n int) {
 	s := scaled(b, n)
 	s.Ticks = 20
@@ -47,15 +50,30 @@ func benchTick(b *testing.B, mode sim.Mode, n int) {
 		b.Fatal(err)
 	}
 	agents := len(e.Live())
+	before := e.Timings()
 	b.ReportAllocs()
 	b.ResetTimer()
 	if err := e.Advance(context.Background(), b.N); err != nil {
 		b.Fatal(err)
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(agents)*float64(b.N)/b.Elapsed().Seconds(), "agent-steps/s")
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(agents), "ns/agent-step")
+	steps := float64(agents) * float64(b.N)
+	b.ReportMetric(steps/b.Elapsed().Seconds(), "agent-steps/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/steps, "ns/agent-step")
 	b.ReportMetric(float64(agents), "agents")
+	after := e.Timings()
+	for _, p := range []struct {
+		name string
+		d    time.Duration
+	}{
+		{"decide", after.Decide - before.Decide},
+		{"apply", after.Apply - before.Apply},
+		{"env", after.Environment - before.Environment},
+		{"deliver", after.Deliver - before.Deliver},
+		{"record", after.Record - before.Record},
+	} {
+		b.ReportMetric(float64(p.d.Nanoseconds())/steps, p.name+"-ns/agent-step")
+	}
 }
 
 // BenchmarkTick is one tick of the forest at several sizes, in both modes.
@@ -64,5 +82,47 @@ func BenchmarkTick(b *testing.B) {
 		for _, mode := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
 			b.Run(fmt.Sprintf("%s/%d", mode, n), func(b *testing.B) { benchTick(b, mode, n) })
 		}
+	}
+}
+
+// BenchmarkRoute is the transport alone: n agents on a random network of
+// mean degree 4, each sending one message down each of its links per tick,
+// routed (capacity and loss drawn) and delivered.
+func BenchmarkRoute(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			net := sim.NewNetwork()
+			for id := range int32(n) {
+				net.AddNode(id)
+			}
+			r := sim.NewStream(1, 0)
+			for net.LiveLinks() < 2*n {
+				net.AddLink(int32(r.Intn(n)), int32(r.Intn(n)))
+			}
+			tr := sim.NewTransport(net, 1, sim.TransportConfig{Latency: 1, Capacity: 10, Loss: 0.01})
+			var msgs []sim.Message
+			for id := range int32(n) {
+				for _, li := range net.LinksOf(id) {
+					msgs = append(msgs, sim.Message{From: id, To: net.Other(li, id), Kind: 1, Amount: 0.5, Link: li})
+				}
+			}
+			route := func(tick int, deliver func(sim.Message) bool) {
+				for _, m := range msgs {
+					tr.Send(tick, m)
+				}
+				tr.Deliver(tick+1, deliver)
+			}
+			route(0, func(sim.Message) bool { return true }) // sizes the tables
+			b.ReportAllocs()
+			b.ResetTimer()
+			delivered := 0
+			for tick := range b.N {
+				route(tick+1, func(sim.Message) bool { delivered++; return true })
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(msgs)), "ns/message")
+			if delivered == 0 {
+				b.Fatal("nothing delivered")
+			}
+		})
 	}
 }

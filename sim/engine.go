@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
+	"time"
 )
 
 // Config sets up an Engine.
@@ -40,7 +41,29 @@ type Engine struct {
 	sched     scheduler
 	blocks    []*blockState // the local apply's per-block state, reused
 	serial    []int32       // agents left for the serial apply, reused
+	timings   Timings
 }
+
+// Timings is where a run's wall time went, by phase of the tick, summed over
+// the ticks advanced so far. It is for finding what to speed up; it never
+// feeds back into results.
+type Timings struct {
+	// Decide is the agents' decide phase.
+	Decide time.Duration
+	// Apply is routing outboxes and committing decisions, both parts.
+	Apply time.Duration
+	// Environment is the model's EndTick: environment processes, failures.
+	Environment time.Duration
+	// Deliver is handing over due messages and reaping the dead.
+	Deliver time.Duration
+	// Record is computing indicators and passing rows to observers.
+	Record time.Duration
+	// Ticks is how many ticks the durations cover.
+	Ticks int
+}
+
+// Timings returns where the wall time of the ticks so far went.
+func (e *Engine) Timings() Timings { return e.timings }
 
 // NewEngine returns an engine for model; agents are added with Spawn.
 func NewEngine(cfg Config, model Model) *Engine {
@@ -175,25 +198,46 @@ func (e *Engine) Advance(ctx context.Context, n int) error {
 	return e.Run(ctx)
 }
 
-// step advances one tick: decide, apply, deliver, record.
+// step advances one tick: decide, apply, environment, deliver, record.
 func (e *Engine) step() error {
 	e.tick++
+	e.timings.Ticks++
 	e.model.BeginTick(e)
+	t0 := time.Now()
 	e.sched.decide(e.live)
 	for _, id := range e.live {
 		if c := e.slots[id]; c.err != nil {
 			return c.err
 		}
 	}
+	t1 := time.Now()
+	e.timings.Decide += t1.Sub(t0)
 	if err := e.apply(); err != nil {
 		return err
 	}
+	t2 := time.Now()
+	e.timings.Apply += t2.Sub(t1)
+	if err := e.guard("environment", func() error { return e.model.EndTick(e) }); err != nil {
+		return err
+	}
+	t3 := time.Now()
+	e.timings.Environment += t3.Sub(t2)
+	if err := e.guard("delivery", e.deliver); err != nil {
+		return err
+	}
+	t4 := time.Now()
+	e.timings.Deliver += t4.Sub(t3)
 	if e.obsErr != nil {
 		return e.obsErr
 	}
-	return e.Record()
+	err := e.Record()
+	e.timings.Record += time.Since(t4)
+	return err
 }
 
+// apply routes every outbox and commits what the agents decided: the local
+// part over blocks at once when the model has one, then the rest serially
+// in ID order.
 func (e *Engine) apply() (err error) {
 	var cur int32 = -1
 	defer func() {
@@ -228,10 +272,12 @@ func (e *Engine) apply() (err error) {
 		}
 		c.Inbox = c.Inbox[:0]
 	}
-	cur = -1
-	if err := e.model.EndTick(e); err != nil {
-		return err
-	}
+	return nil
+}
+
+// deliver hands over the messages due at the next tick's decide, then drops
+// the agents killed this tick.
+func (e *Engine) deliver() error {
 	e.Transport.Deliver(e.tick+1, func(m Message) bool {
 		// The model sees every arrival, even at a dead agent, so it can
 		// book what the message carried as lost.
@@ -244,6 +290,17 @@ func (e *Engine) apply() (err error) {
 	})
 	e.reap()
 	return nil
+}
+
+// guard runs one of the model's whole-world steps, turning a panic in it
+// into an error that names the step.
+func (e *Engine) guard(step string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &AgentError{ID: -1, Kind: step, Tick: e.tick, Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return fn()
 }
 
 // reap drops killed agents from the live list and frees their slots.

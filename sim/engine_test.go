@@ -170,3 +170,28 @@ func TestStreamsDependOnSeedAndID(t *testing.T) {
 		t.Fatalf("uniform mean %v", m)
 	}
 }
+
+// stormy is the toy model with an environment step that panics at tick 4.
+type stormy struct{ toy }
+
+func (s *stormy) EndTick(e *Engine) error {
+	if e.Tick() == 4 {
+		panic("storm")
+	}
+	return nil
+}
+
+func TestEnvironmentPanicBecomesError(t *testing.T) {
+	e := NewEngine(Config{Seed: 1, Ticks: 10, Mode: ModeShards}, &stormy{})
+	for range 5 {
+		e.Spawn(&walker{panicAt: -1})
+	}
+	err := e.Run(context.Background())
+	var ae *AgentError
+	if !errors.As(err, &ae) || ae.ID != -1 || ae.Tick != 4 || !strings.Contains(err.Error(), "environment step panicked at tick 4: storm") {
+		t.Fatalf("got %v", err)
+	}
+	if tm := e.Timings(); tm.Ticks != 4 || tm.Decide <= 0 {
+		t.Fatalf("timings %+v, want 4 ticks with decide time", tm)
+	}
+}

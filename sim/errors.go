@@ -12,7 +12,8 @@ var ErrInterrupted = errors.New("sim: run interrupted")
 // ErrAgentPanic marks errors caused by a panic inside an agent.
 var ErrAgentPanic = errors.New("sim: agent panicked")
 
-// AgentError is the error made from a panic in an agent's decide or apply.
+// AgentError is the error made from a panic in an agent's decide or apply,
+// or, with ID -1, in a whole-world step named by Kind.
 type AgentError struct {
 	ID    int32
 	Kind  string
@@ -22,6 +23,9 @@ type AgentError struct {
 }
 
 func (e *AgentError) Error() string {
+	if e.ID < 0 {
+		return fmt.Sprintf("sim: the %s step panicked at tick %d: %v", e.Kind, e.Tick, e.Value)
+	}
 	return fmt.Sprintf("sim: agent %d (%s) panicked at tick %d: %v", e.ID, e.Kind, e.Tick, e.Value)
 }
 

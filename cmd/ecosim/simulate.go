@@ -113,6 +113,11 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 		c.Printf("%s: %s, %d/%d ticks, %d agents at end, %.1fs (%s, GOMAXPROCS=%d) -> %s\n",
 			s.Name, sum.Status, sum.TicksDone, sum.Ticks, sum.Agents.Final, time.Since(start).Seconds(),
 			sum.Mode, runtime.GOMAXPROCS(0), out)
+		if o.profile != "" {
+			p := sum.Phases
+			c.Printf("time by phase: decide %.2fs, apply %.2fs, environment %.2fs, deliver %.2fs, record %.2fs\n",
+				p.Decide, p.Apply, p.Environment, p.Deliver, p.Record)
+		}
 	}
 	// An interrupted or failed run still has its ticks to show; a second
 	// Ctrl-C while its charts are drawn ends the process at once.
