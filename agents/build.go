@@ -26,15 +26,22 @@ func Build(cfg Config, ecfg sim.Config) (*Model, *sim.Engine, error) {
 	m.food = g.Layer(g.AddLayer("food", 0))
 	m.la = make([]float64, g.Cells())
 	m.height = make([]float64, g.Cells())
-	m.rowSum = make([]float64, g.Cells())
 	m.occ = make([]int32, g.Cells())
 	for i := range m.occ {
 		m.occ[i] = -1
 	}
 	for i := range cfg.Ants.Colonies {
-		m.pher = append(m.pher, g.Layer(g.AddLayer(fmt.Sprintf("pheromone_%d", i), 0)))
+		id := g.AddLayer(fmt.Sprintf("pheromone_%d", i), 0)
+		m.pherID = append(m.pherID, id)
+		m.pher = append(m.pher, g.Layer(id))
+		m.pherBuf = append(m.pherBuf, make([]float64, g.Cells()))
 	}
-	m.pherBuf = make([]float64, g.Cells())
+	m.bands = (g.H + envBand - 1) / envBand
+	m.bandCover = make([]int, m.bands)
+	m.bandRows = make([][]float64, m.bands)
+	for b := range m.bandRows {
+		m.bandRows[b] = make([]float64, (envBand+2)*g.W)
+	}
 	for _, p := range cfg.World.FoodPiles {
 		r := Region{X: p.X, Y: p.Y, R: max(p.R, 0)}
 		for y := range g.H {

@@ -7,7 +7,9 @@ import (
 )
 
 // BenchmarkEnvironment measures each environment process on a 500×500
-// grid planted at density 0.6, reported per cell-tick.
+// grid planted at density 0.6, reported per cell-tick: each alone on one
+// core, then all the cell processes together as a tick runs them, in bands
+// on every core.
 func BenchmarkEnvironment(b *testing.B) {
 	c := DefaultConfig()
 	c.World.Width, c.World.Height = 500, 500
@@ -28,11 +30,12 @@ func BenchmarkEnvironment(b *testing.B) {
 		name string
 		step func(t int)
 	}{
-		{"water", m.stepWater},
-		{"soil", func(int) { m.stepSoil() }},
-		{"pheromone", func(int) { m.stepPheromone() }},
-		{"food", func(int) { m.stepFood() }},
+		{"water", func(int) { m.stepWater(1, 0, len(m.water)) }},
+		{"soil", func(int) { m.stepSoil(0, len(m.litter)) }},
+		{"pheromone", func(int) { m.diffuse(0) }},
+		{"food", func(int) { m.stepFood(0, len(m.food)) }},
 		{"canopy", func(int) { m.stepCanopy() }},
+		{"all-cell-processes", m.stepCells},
 		{"fire", func(t int) {
 			if len(m.fire.burning) == 0 {
 				f := DefaultFailure()

@@ -4,18 +4,51 @@ import (
 	"math"
 
 	"github.com/ecosim/ecosim/rules"
+	"github.com/ecosim/ecosim/sim"
 )
 
-// Environment processes run once per tick after all agents are applied, in
-// the order EndTick lists them. Each walks cells in index order.
+// Environment processes run once per tick after all agents are applied.
+// Every process but the pheromone's diffusion changes each cell from that
+// cell alone (the canopy reads the leaf layer, which none of them writes), so
+// they run over bands of rows on all cores; each colony's diffusion is a task
+// of its own. A cell gets the same arithmetic in the same order whichever
+// core runs its band, so the result does not depend on the core count.
 
-// stepWater adds seasonal rain (scaled by DroughtFactor) and evaporates.
-func (m *Model) stepWater(t int) {
+// envBand is the number of grid rows in one band of the cell processes.
+const envBand = 32
+
+// stepCells runs water, soil, food and the canopy count over every band,
+// and diffuses each colony's pheromone, side by side.
+func (m *Model) stepCells(t int) {
 	wc := &m.cfg.World.Water
-	in := rules.WaterInput(wc.Mean, wc.Seasonality, wc.Period, t, m.DroughtFactor)
-	keep := 1 - wc.Evaporation
-	for i, w := range m.water {
-		m.water[i] = float64(w*keep) + in
+	rain := rules.WaterInput(wc.Mean, wc.Seasonality, wc.Period, t, m.DroughtFactor)
+	colonies := len(m.pher)
+	sim.ParallelFor(colonies+m.bands, func(i int) {
+		if i < colonies {
+			m.diffuse(i)
+			return
+		}
+		b := i - colonies
+		lo, hi := b*envBand, min((b+1)*envBand, m.grid.H)
+		cl, ch := lo*m.grid.W, hi*m.grid.W
+		m.stepWater(rain, cl, ch)
+		m.stepSoil(cl, ch)
+		m.stepFood(cl, ch)
+		m.bandCover[b] = m.canopyRows(lo, hi, m.bandRows[b])
+	})
+	m.cover = 0
+	for _, c := range m.bandCover {
+		m.cover += c
+	}
+}
+
+// stepWater adds the tick's rain (seasonal, scaled by DroughtFactor) to
+// cells [lo, hi) and evaporates.
+func (m *Model) stepWater(rain float64, lo, hi int) {
+	keep := 1 - m.cfg.World.Water.Evaporation
+	w := m.water[lo:hi]
+	for i, v := range w {
+		w[i] = float64(v*keep) + rain
 	}
 }
 
@@ -23,36 +56,39 @@ func (m *Model) stepWater(t int) {
 // mineralised [nu/kg C].
 const nutrientPerCarbon = 0.05
 
-// stepSoil mineralises litter into nutrients and adds deposition; a small
-// leaching loss keeps nutrients bounded.
-func (m *Model) stepSoil() {
+// stepSoil mineralises litter into nutrients and adds deposition in cells
+// [lo, hi); a small leaching loss keeps nutrients bounded.
+func (m *Model) stepSoil(lo, hi int) {
 	wc := &m.cfg.World
-	for i, l := range m.litter {
+	litter, nut := m.litter[lo:hi], m.nutrients[lo:hi]
+	for i, l := range litter {
 		d := rules.Decay(l, wc.LitterDecay)
-		m.litter[i] = l - d
-		m.nutrients[i] = float64(m.nutrients[i]*0.999) + float64(d*nutrientPerCarbon) + wc.Deposition
+		litter[i] = l - d
+		nut[i] = float64(nut[i]*0.999) + float64(d*nutrientPerCarbon) + wc.Deposition
 	}
 }
 
-// stepPheromone diffuses and evaporates each colony's trail layer.
-func (m *Model) stepPheromone() {
+// diffuse diffuses and evaporates colony i's trail layer into its second
+// buffer, which then becomes the layer.
+func (m *Model) diffuse(i int) {
 	pc := &m.cfg.Ants.Pheromone
-	for i, layer := range m.pher {
-		rules.Diffuse(layer, m.pherBuf, m.grid.W, m.grid.H, pc.Diffusion, pc.Evaporation)
-		m.pher[i], m.pherBuf = m.pherBuf, layer
-	}
+	layer, next := m.pher[i], m.pherBuf[i]
+	rules.Diffuse(layer, next, m.grid.W, m.grid.H, pc.Diffusion, pc.Evaporation)
+	m.pher[i], m.pherBuf[i] = next, layer
+	m.grid.SetLayer(m.pherID[i], next)
 }
 
-// stepFood rots uneaten food.
-func (m *Model) stepFood() {
+// stepFood rots uneaten food in cells [lo, hi).
+func (m *Model) stepFood(lo, hi int) {
 	keep := 1 - m.cfg.World.FoodRot
-	for i, f := range m.food {
+	food := m.food[lo:hi]
+	for i, f := range food {
 		if f > 0 {
 			f = float64(f * keep)
 			if f < 1e-9 {
 				f = 0
 			}
-			m.food[i] = f
+			food[i] = f
 		}
 	}
 }
@@ -79,14 +115,23 @@ func (m *Model) floorLight(x, y int) float64 {
 	return rules.FloorLight(s, canopyExtinction)
 }
 
-// stepCanopy counts the cells under a closed canopy: the 3×3 leaf-area sums
-// are made as a row pass then a column pass (6 additions a cell, not 9).
+// stepCanopy counts the cells under a closed canopy over the whole grid.
 func (m *Model) stepCanopy() {
+	m.cover = 0
+	for b := range m.bands {
+		m.cover += m.canopyRows(b*envBand, min((b+1)*envBand, m.grid.H), m.bandRows[b])
+	}
+}
+
+// canopyRows counts the cells of rows [lo, hi) under a closed canopy. The
+// 3×3 leaf-area sums are made as a row pass then a column pass (6 additions
+// a cell, not 9); rows holds the row sums of rows lo-1 to hi.
+func (m *Model) canopyRows(lo, hi int, rows []float64) int {
 	w, h := m.grid.W, m.grid.H
-	rows := m.rowSum
-	for y := range h {
+	first, last := max(lo-1, 0), min(hi+1, h) // rows whose sums are needed
+	for y := first; y < last; y++ {
 		r := m.la[y*w : (y+1)*w]
-		o := rows[y*w : (y+1)*w]
+		o := rows[(y-first)*w : (y-first+1)*w]
 		for x := range w {
 			s := r[x]
 			if x > 0 {
@@ -99,19 +144,19 @@ func (m *Model) stepCanopy() {
 		}
 	}
 	cover := 0
-	for y := range h {
+	for y := lo; y < hi; y++ {
 		for x := range w {
-			s := rows[y*w+x]
+			s := rows[(y-first)*w+x]
 			if y > 0 {
-				s += rows[(y-1)*w+x]
+				s += rows[(y-1-first)*w+x]
 			}
 			if y+1 < h {
-				s += rows[(y+1)*w+x]
+				s += rows[(y+1-first)*w+x]
 			}
 			if s > closedCanopy {
 				cover++
 			}
 		}
 	}
-	m.cover = cover
+	return cover
 }

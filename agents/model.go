@@ -48,8 +48,8 @@ type Model struct {
 	grid *sim.Grid
 
 	water, nutrients, litter, food []float64
-	pher                           [][]float64
-	pherBuf                        []float64
+	pher, pherBuf                  [][]float64 // per colony: trail, next trail
+	pherID                         []sim.LayerID
 	occ                            []int32 // cell -> tree ID, -1 when free
 
 	kind     []Kind
@@ -73,8 +73,13 @@ type Model struct {
 	nodes0 int
 	height []float64 // tree height per cell [m], 0 where none
 	la     []float64 // leaf area of the tree on each cell [m²]
-	rowSum []float64 // scratch for the canopy's row pass
-	cover  int       // cells under a closed canopy
+	cover  int // cells under a closed canopy
+
+	// The cell processes run over bands of rows; each band keeps its
+	// canopy count and its scratch rows.
+	bands     int
+	bandCover []int
+	bandRows  [][]float64
 
 	fstate     []failureState
 	prevCounts sim.Counts
@@ -245,19 +250,9 @@ func (m *Model) MessageArrived(e *sim.Engine, msg sim.Message) bool {
 	return true
 }
 
-// EndTick runs the environment processes in a fixed order.
+// EndTick runs the environment processes, then fire, pests and failures.
 func (m *Model) EndTick(e *sim.Engine) error {
-	// Water, food and the canopy touch other layers than soil and
-	// pheromone, so the two groups run side by side; each is sequential
-	// inside, so the results do not depend on which finishes first.
-	both(func() {
-		m.stepWater(e.Tick())
-		m.stepFood()
-		m.stepCanopy()
-	}, func() {
-		m.stepSoil()
-		m.stepPheromone()
-	})
+	m.stepCells(e.Tick())
 	m.stepFire(e.Tick())
 	m.stepPest(e.Tick())
 	m.stepFailures(e.Tick())

@@ -78,16 +78,18 @@ func (n *Network) MeanPath(samples int) float64 {
 	if len(comp) < 2 || samples < 1 {
 		return 0
 	}
-	dist := grow32(n.dist, len(n.node))
-	n.dist = dist
+	if len(n.dist) != len(n.node) {
+		n.dist = make([]int32, len(n.node))
+		for i := range n.dist {
+			n.dist[i] = -1
+		}
+	}
+	dist := n.dist // all -1 between calls: each walk resets what it reached
 	queue := grow32(n.queue, len(n.node))
 	n.queue = queue
 	step := max(1, len(comp)/samples)
-	total, pairs := 0.0, 0.0
+	var total, pairs int64 // exact; converted once at the end
 	for i := 0; i < len(comp); i += step {
-		for j := range dist {
-			dist[j] = -1
-		}
 		s := comp[i]
 		dist[s] = 0
 		// A breadth-first walk with the queue as a fixed array and two
@@ -103,18 +105,21 @@ func (n *Network) MeanPath(samples int) float64 {
 				}
 				if w := n.Other(li, v); dist[w] < 0 {
 					dist[w] = dist[v] + 1
-					total += float64(dist[w])
+					total += int64(dist[w])
 					pairs++
 					queue[tail] = w
 					tail++
 				}
 			}
 		}
+		for _, v := range queue[:tail] {
+			dist[v] = -1
+		}
 	}
 	if pairs == 0 {
 		return 0
 	}
-	return total / pairs
+	return float64(total) / float64(pairs)
 }
 
 // giantMembers returns the IDs of the largest component (ties: the one with

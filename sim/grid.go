@@ -36,6 +36,10 @@ func (g *Grid) AddLayer(name string, init float64) LayerID {
 // Layer returns the cells of layer id; the slice is shared, not copied.
 func (g *Grid) Layer(id LayerID) []float64 { return g.layers[id] }
 
+// SetLayer replaces layer id's storage with cells (of length Cells()), for
+// processes that compute a layer's next state into a second buffer and swap.
+func (g *Grid) SetLayer(id LayerID, cells []float64) { g.layers[id] = cells }
+
 // LayerNames returns the layer names in ID order.
 func (g *Grid) LayerNames() []string { return append([]string(nil), g.names...) }
 

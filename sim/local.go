@@ -84,7 +84,7 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 			}
 		}
 	}
-	parallelFor(nb, run)
+	ParallelFor(nb, run)
 	e.serial = e.serial[:0]
 	for _, bs := range e.blocks[:nb] {
 		if bs.err != nil {
@@ -97,11 +97,15 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 	return e.serial, nil
 }
 
-// parallelFor calls fn(0..n-1) on up to GOMAXPROCS goroutines. Which
-// goroutine runs which index is left to chance, so fn(i) must write only
-// what belongs to i.
-func parallelFor(n int, fn func(int)) {
-	w := min(runtime.GOMAXPROCS(0), n)
+// ParallelFor calls fn(0..n-1) on up to GOMAXPROCS goroutines, the caller's
+// among them, and returns when all are done. Which goroutine runs which index
+// is left to chance, so fn(i) must write only what belongs to i; models use
+// it for whole-world steps cut into fixed pieces.
+func ParallelFor(n int, fn func(int)) { parallelForN(runtime.GOMAXPROCS(0), n, fn) }
+
+// parallelForN is parallelFor on at most w goroutines.
+func parallelForN(w, n int, fn func(int)) {
+	w = min(w, n)
 	if w <= 1 {
 		for i := range n {
 			fn(i)
@@ -109,19 +113,23 @@ func parallelFor(n int, fn func(int)) {
 		return
 	}
 	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= n {
+				return
+			}
+			fn(i)
+		}
+	}
 	var wg sync.WaitGroup
-	wg.Add(w)
-	for range w {
+	wg.Add(w - 1)
+	for range w - 1 {
 		go func() {
 			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
+			work()
 		}()
 	}
+	work()
 	wg.Wait()
 }

@@ -20,7 +20,15 @@ type Network struct {
 
 	// Scratch for the serial graph walks (components, paths), reused so
 	// that recording indicators every tick allocates nothing.
-	root, stack, dist, queue, members []int32
+	root, size, dist, queue, members []int32
+
+	// version counts changes; the component labels are kept until the
+	// next one, since a tick's indicators ask for them more than once.
+	version   uint64
+	labelled  uint64 // version+1 that root and the fields below describe
+	giantRoot int32
+	giant     int
+	count     int
 }
 
 // NewNetwork returns an empty network.
@@ -37,6 +45,7 @@ func (n *Network) grow(id int32) {
 func (n *Network) AddNode(id int32) {
 	n.grow(id)
 	n.node[id] = true
+	n.version++
 }
 
 // IsNode reports whether id is a node.
@@ -115,6 +124,7 @@ func (n *Network) AddLink(a, b int32) int32 {
 	n.adj[a] = append(n.adj[a], li)
 	n.adj[b] = append(n.adj[b], li)
 	n.live++
+	n.version++
 	return li
 }
 
@@ -137,10 +147,14 @@ func (n *Network) RemoveLink(li int32) {
 	n.adj[l.A] = dropIndex(n.adj[l.A], li)
 	n.adj[l.B] = dropIndex(n.adj[l.B], li)
 	n.live--
+	n.version++
 }
 
 // SetDown marks link li as down (true) or up again (false).
-func (n *Network) SetDown(li int32, down bool) { n.links[li].Down = down }
+func (n *Network) SetDown(li int32, down bool) {
+	n.links[li].Down = down
+	n.version++
+}
 
 // RemoveNode removes id and all its links.
 func (n *Network) RemoveNode(id int32) {
@@ -151,6 +165,7 @@ func (n *Network) RemoveNode(id int32) {
 		n.RemoveLink(n.adj[id][len(n.adj[id])-1])
 	}
 	n.node[id] = false
+	n.version++
 }
 
 // Components returns the size of the largest connected component counting
@@ -163,42 +178,67 @@ func (n *Network) Components() (giant, count int) {
 
 // label gives every node the lowest ID of its component (links that are
 // up), -1 for non-nodes, and returns the root and size of the largest
-// component (ties: the lowest root) and the number of components.
+// component (ties: the lowest root) and the number of components. It is a
+// union-find over the link list, which is one contiguous slice, rather than
+// a walk of the per-node adjacency lists; its result is kept until the
+// network changes.
 func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
+	if n.labelled == n.version+1 && len(n.root) == len(n.node) {
+		return n.root, n.giantRoot, n.giant, n.count
+	}
 	root = grow32(n.root, len(n.node))
 	n.root = root
-	for i := range root {
+	for i, ok := range n.node {
 		root[i] = -1
+		if ok {
+			root[i] = int32(i)
+		}
+	}
+	for i := range n.links {
+		l := &n.links[i]
+		if l.Removed || l.Down {
+			continue
+		}
+		a, b := find(root, l.A), find(root, l.B)
+		// The smaller root wins, so every parent is below its child and a
+		// set's root is its lowest ID.
+		if a < b {
+			root[b] = a
+		} else if b < a {
+			root[a] = b
+		}
+	}
+	size := grow32(n.size, len(root))
+	n.size = size
+	clear(size)
+	for id, r := range root {
+		if r < 0 {
+			continue
+		}
+		// Parents are below their children and were finished first.
+		r = root[r]
+		root[id] = r
+		size[r]++
 	}
 	giantRoot = -1
-	stack := n.stack[:0]
-	for id := range n.node {
-		if !n.node[id] || root[id] >= 0 {
+	for id, r := range root {
+		if int32(id) != r {
 			continue
 		}
 		count++
-		size := 0
-		r := int32(id)
-		root[id] = r
-		stack = append(stack[:0], r)
-		for len(stack) > 0 {
-			v := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			size++
-			for _, li := range n.adj[v] {
-				if n.links[li].Down {
-					continue
-				}
-				if w := n.Other(li, v); root[w] < 0 {
-					root[w] = r
-					stack = append(stack, w)
-				}
-			}
-		}
-		if size > giant {
-			giant, giantRoot = size, r
+		if s := int(size[r]); s > giant {
+			giant, giantRoot = s, r
 		}
 	}
-	n.stack = stack
+	n.labelled, n.giantRoot, n.giant, n.count = n.version+1, giantRoot, giant, count
 	return root, giantRoot, giant, count
+}
+
+// find returns x's root, halving the path on the way.
+func find(parent []int32, x int32) int32 {
+	for parent[x] != x {
+		parent[x] = parent[parent[x]]
+		x = parent[x]
+	}
+	return x
 }

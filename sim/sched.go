@@ -109,47 +109,31 @@ func (a *actors) close() {
 	a.exited.Wait()
 }
 
-// shards splits the live list into fixed blocks and hands them to a pool.
+// shards splits the live list into fixed blocks that the engine's goroutine
+// and workers-1 others take in turn. Blocks are handed out by an atomic
+// counter rather than a channel: the engine's goroutine works instead of
+// waiting to hand out the next block, so no core idles while it waits to be
+// scheduled.
 type shards struct {
-	e      *Engine
-	jobs   chan []int32
-	done   sync.WaitGroup
-	exited sync.WaitGroup
+	e       *Engine
+	workers int
 }
 
-// shardBlock is the number of agents per job: large enough that channel
-// traffic is negligible, small enough to balance two cores.
+// shardBlock is the number of agents per block: large enough that handing
+// out blocks costs nothing measurable, small enough to balance two cores.
 const shardBlock = 256
 
-func newShards(e *Engine, workers int) *shards {
-	s := &shards{e: e, jobs: make(chan []int32, workers)}
-	s.exited.Add(workers)
-	for range workers {
-		go func() {
-			defer s.exited.Done()
-			for blk := range s.jobs {
-				for _, id := range blk {
-					s.e.decideOne(id)
-				}
-				s.done.Done()
-			}
-		}()
-	}
-	return s
-}
+func newShards(e *Engine, workers int) *shards { return &shards{e: e, workers: workers} }
 
 func (s *shards) decide(live []int32) {
-	for lo := 0; lo < len(live); lo += shardBlock {
-		hi := min(lo+shardBlock, len(live))
-		s.done.Add(1)
-		s.jobs <- live[lo:hi]
-	}
-	s.done.Wait()
+	nb := (len(live) + shardBlock - 1) / shardBlock
+	parallelForN(s.workers, nb, func(b int) {
+		for _, id := range live[b*shardBlock : min((b+1)*shardBlock, len(live))] {
+			s.e.decideOne(id)
+		}
+	})
 }
 
 func (s *shards) retire(int32) {}
 
-func (s *shards) close() {
-	close(s.jobs)
-	s.exited.Wait()
-}
+func (s *shards) close() {}
