@@ -73,7 +73,7 @@ type Model struct {
 	nodes0 int
 	height []float64 // tree height per cell [m], 0 where none
 	la     []float64 // leaf area of the tree on each cell [m²]
-	cover  int // cells under a closed canopy
+	cover  int       // cells under a closed canopy
 
 	// The cell processes run over bands of rows; each band keeps its
 	// canopy count and its scratch rows.
