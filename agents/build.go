@@ -53,6 +53,7 @@ func Build(cfg Config, ecfg sim.Config) (*Model, *sim.Engine, error) {
 		}
 	}
 	rng := sim.NewStream(ecfg.Seed, -1)
+	m.reserve()
 	m.placeTrees(&rng)
 	for range cfg.Fungi.Count {
 		m.addFungus(rng.Intn(g.W), rng.Intn(g.H), cfg.Fungi.InitialCarbon)
@@ -75,6 +76,26 @@ func Build(cfg Config, ecfg sim.Config) (*Model, *sim.Engine, error) {
 	}
 	m.stepCanopy()
 	return m, m.e, nil
+}
+
+// reserve sizes the agent tables for the initial population at once.
+func (m *Model) reserve() {
+	c := &m.cfg
+	trees := min(c.Trees.Count, m.grid.Cells())
+	if c.Trees.Density > 0 {
+		trees = int(c.Trees.Density*float64(m.grid.Cells()) + 0.5)
+	}
+	n := trees + c.Fungi.Count + len(c.Ants.Colonies)
+	for _, cc := range c.Ants.Colonies {
+		n += cc.Workers
+	}
+	if c.Network.Topology != "emergent" {
+		n += c.Network.Nodes
+	}
+	m.e.Reserve(n)
+	m.kind = slices.Grow(m.kind, n)
+	m.index = slices.Grow(m.index, n)
+	m.trees = slices.Grow(m.trees, trees)
 }
 
 // placeTrees plants the initial trees on distinct random cells, species by

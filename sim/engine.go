@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
+	"slices"
 	"time"
 )
 
@@ -92,6 +93,15 @@ func (e *Engine) Spawn(a Agent) int32 {
 	e.dead = append(e.dead, false)
 	e.live = append(e.live, id)
 	return id
+}
+
+// Reserve makes room for n more agents, so that a big world built agent by
+// agent does not copy its tables as they grow.
+func (e *Engine) Reserve(n int) {
+	e.agents = slices.Grow(e.agents, n)
+	e.slots = slices.Grow(e.slots, n)
+	e.dead = slices.Grow(e.dead, n)
+	e.live = slices.Grow(e.live, n)
 }
 
 // Kill removes agent id at the end of the current apply phase and takes it

@@ -95,6 +95,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if out == "" {
 		out = filepath.Join("results", s.Name)
 	}
+	tuneGC(s, mode)
 	stopProfile, err := startProfile(o.profile)
 	if err != nil {
 		return err
