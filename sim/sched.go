@@ -54,43 +54,59 @@ func newScheduler(e *Engine) scheduler {
 	return &actors{e: e}
 }
 
-// actors wakes each agent's goroutine through its own channel; the goroutine
-// runs one decide per wake and exits when the channel is closed.
+// actors backs every live agent by its own goroutine, parked on its own
+// channel between ticks. A tick's wake-ups spread as a binary tree over the
+// live list: the engine wakes the agent at position 0, and the agent at
+// position i wakes those at 2i+1 and 2i+2 before it decides. So the
+// hand-offs are shared by every core instead of queueing behind the
+// engine's goroutine, and a woken goroutine usually runs next on the core
+// that woke it.
 type actors struct {
 	e      *Engine
-	wake   []chan struct{}
+	wake   []chan int32 // by agent ID: the position in live to take
+	live   []int32      // the live list of the tick being decided
+	chains int32        // wake-up chains per tick
 	done   sync.WaitGroup
 	exited sync.WaitGroup
 }
 
-func (a *actors) start(id int32) chan struct{} {
+func (a *actors) start(id int32) {
 	for int(id) >= len(a.wake) {
 		a.wake = append(a.wake, nil)
 	}
-	ch := make(chan struct{}, 1)
+	ch := make(chan int32, 1)
 	a.wake[id] = ch
 	a.exited.Add(1)
 	go func() {
 		defer a.exited.Done()
-		for range ch {
+		for pos := range ch {
+			a.wakeAt(pos + a.chains)
 			a.e.decideOne(id)
 			a.done.Done()
 		}
 	}()
-	return ch
+}
+
+// wakeAt wakes the agent at position pos of the live list, if there is one.
+func (a *actors) wakeAt(pos int32) {
+	if int(pos) < len(a.live) {
+		a.wake[a.live[pos]] <- pos
+	}
 }
 
 func (a *actors) decide(live []int32) {
-	a.done.Add(len(live))
+	// Goroutines are started here, on the engine's goroutine, since the
+	// wake table must not grow while the tree of wake-ups reads it.
 	for _, id := range live {
-		var ch chan struct{}
-		if int(id) < len(a.wake) {
-			ch = a.wake[id]
+		if int(id) >= len(a.wake) || a.wake[id] == nil {
+			a.start(id)
 		}
-		if ch == nil {
-			ch = a.start(id)
-		}
-		ch <- struct{}{}
+	}
+	a.live = live
+	a.done.Add(len(live))
+	a.chains = int32(2 * runtime.GOMAXPROCS(0))
+	for pos := range a.chains {
+		a.wakeAt(pos)
 	}
 	a.done.Wait()
 }
