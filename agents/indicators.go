@@ -116,18 +116,46 @@ func (m *Model) foodRate() float64 {
 	return m.foodEMA
 }
 
+// cellSums are the sums over one band of cells that the indicators need.
+type cellSums struct{ water, nutrients, trail float64 }
+
 // Indicators fills one row; see sim.Model.
 func (m *Model) Indicators(e *sim.Engine, row []float64) {
-	// The graph walks and the sums over agents and layers read disjoint
-	// state and run side by side.
+	// The graph walks, the sums over agents, over messages and over each
+	// band of cells read disjoint state and run side by side; each writes
+	// only its own result, and the band sums are added in band order.
 	var giant, comps int
-	var meanPath float64
+	var meanPath, inflight float64
 	var s stocks
-	both(func() {
-		giant, comps = e.Net.Components()
-		meanPath = e.Net.MeanPath(pathSamples)
-	}, func() { s = m.stocks() })
-	inflight := m.CarbonInFlight()
+	if len(m.bandSums) < m.bands {
+		m.bandSums = make([]cellSums, m.bands)
+	}
+	const tasks = 3
+	sim.ParallelFor(tasks+m.bands, func(i int) {
+		switch i {
+		case 0:
+			giant, comps = e.Net.Components()
+			meanPath = e.Net.MeanPath(pathSamples)
+		case 1:
+			s = m.stocks()
+		case 2:
+			inflight = m.CarbonInFlight()
+		default:
+			b := i - tasks
+			lo, hi := b*envBand*m.grid.W, min((b+1)*envBand, m.grid.H)*m.grid.W
+			cs := cellSums{water: sum(m.water[lo:hi]), nutrients: sum(m.nutrients[lo:hi])}
+			for _, l := range m.pher {
+				cs.trail += sum(l[lo:hi])
+			}
+			m.bandSums[b] = cs
+		}
+	})
+	var cells cellSums
+	for _, cs := range m.bandSums[:m.bands] {
+		cells.water += cs.water
+		cells.nutrients += cs.nutrients
+		cells.trail += cs.trail
+	}
 	cover := m.cover
 	counts := e.Transport.Counts()
 	ants, stored := 0, 0.0
@@ -137,24 +165,18 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 			stored += m.colonies[i].Store
 		}
 	}
-	trail := 0.0
-	for _, l := range m.pher {
-		for _, v := range l {
-			trail += v
-		}
-	}
-	cells := float64(m.grid.Cells())
+	n := float64(m.grid.Cells())
 	v := [...]float64{
 		float64(s.living), float64(m.tally.births), float64(m.tally.deaths), s.biomass,
 		s.trees + s.fungi + s.nodes + inflight, s.trees, s.fungi, s.nodes, inflight,
 		m.ledger.Photosynthesis, m.ledger.Respiration, m.ledger.Litter, m.ledger.Removed,
-		float64(cover) / cells, float64(s.species), float64(m.nFungi), float64(m.nNodes),
+		float64(cover) / n, float64(s.species), float64(m.nFungi), float64(m.nNodes),
 		float64(e.Net.LiveLinks()), ratio(float64(giant), float64(m.nodes0)), float64(comps),
 		ratio(float64(s.degSum), float64(s.netNodes)), float64(s.maxDeg), float64(s.maxTreeDeg),
 		meanPath, m.tally.carbonMoved,
 		float64(counts.Sent), float64(counts.Delivered), float64(counts.Lost), float64(counts.InFlight),
-		m.deliveryRatio(counts), float64(ants), stored, m.tally.foodDelivered, m.foodRate(), trail,
-		m.BurnedFraction(), float64(s.infested), float64(s.warned), mean(m.water), mean(m.nutrients),
+		m.deliveryRatio(counts), float64(ants), stored, m.tally.foodDelivered, m.foodRate(), cells.trail,
+		m.BurnedFraction(), float64(s.infested), float64(s.warned), cells.water / n, cells.nutrients / n,
 	}
 	copy(row, v[:])
 }
@@ -166,10 +188,19 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-func mean(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
+// sum adds xs with four running sums, so the additions do not wait on one
+// another; the order is fixed, so the result is too.
+func sum(xs []float64) float64 {
+	var a, b, c, d float64
+	i := 0
+	for ; i+4 <= len(xs); i += 4 {
+		a += xs[i]
+		b += xs[i+1]
+		c += xs[i+2]
+		d += xs[i+3]
 	}
-	return ratio(s, float64(len(xs)))
+	for ; i < len(xs); i++ {
+		a += xs[i]
+	}
+	return (a + b) + (c + d)
 }

@@ -80,6 +80,7 @@ type Model struct {
 	bands     int
 	bandCover []int
 	bandRows  [][]float64
+	bandSums  []cellSums // the indicators' sums over each band
 
 	fstate     []failureState
 	prevCounts sim.Counts
@@ -259,16 +260,6 @@ func (m *Model) EndTick(e *sim.Engine) error {
 	return nil
 }
 
-// both runs a and b at once and returns when both are done.
-func both(a, b func()) {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		b()
-	}()
-	a()
-	<-done
-}
 
 // BeginTick resets the per-tick ledger and tally; Indicators reads them.
 func (m *Model) BeginTick(e *sim.Engine) {
