@@ -260,7 +260,6 @@ func (m *Model) EndTick(e *sim.Engine) error {
 	return nil
 }
 
-
 // BeginTick resets the per-tick ledger and tally; Indicators reads them.
 func (m *Model) BeginTick(e *sim.Engine) {
 	m.ledger = Ledger{}
