@@ -1,6 +1,8 @@
 package agents
 
 import (
+	"unsafe"
+
 	"context"
 	"testing"
 
@@ -97,4 +99,13 @@ func TestInvariantsOnRandomWorlds(t *testing.T) {
 			rt.Fatal(err)
 		}
 	})
+}
+
+// TestTreeRecordStaysSmall guards the layout of Tree: every tick walks all
+// tree records twice, and at 100,000 trees that walk is bound by memory
+// traffic (BENCHMARKS.md), so growing the record costs speed.
+func TestTreeRecordStaysSmall(t *testing.T) {
+	if n := unsafe.Sizeof(Tree{}); n > 160 {
+		t.Fatalf("Tree is %d bytes; keep it at 160 or less", n)
+	}
 }

@@ -7,21 +7,24 @@ import (
 	"github.com/ecosim/ecosim/sim"
 )
 
-// Tree is a tree's public state, changed only in the apply phase.
+// Tree is a tree's public state, changed only in the apply phase. The
+// fields are laid out so the record stays small (160 bytes): the decide and
+// apply phases walk every tree's record each tick, and at 100,000 trees the
+// walk is bound by memory traffic.
 type Tree struct {
-	ID      int32
-	X, Y    int
-	Species int
-	Age     int     // [ticks]
-	Biomass float64 // structural carbon [kg C]
-	Carbon  float64 // reserve carbon [kg C]
-	Height  float64 // [m]
-	Leaf    float64 // leaf area [m²]
+	ID int32
 	// Infested marks a tree under pest attack.
-	Infested bool
+	Infested  bool
+	signalled bool
+	X, Y      int
+	Species   int
+	Age       int     // [ticks]
+	Biomass   float64 // structural carbon [kg C]
+	Carbon    float64 // reserve carbon [kg C]
+	Height    float64 // [m]
+	Leaf      float64 // leaf area [m²]
 	// WarnedUntil is the last tick its raised defences last [tick].
 	WarnedUntil int
-	signalled   bool
 
 	nx    treeNext
 	debit float64 // carbon sent this tick [kg C]
@@ -29,16 +32,28 @@ type Tree struct {
 
 // treeNext is what a tree decided this tick, before its sends are debited.
 type treeNext struct {
-	carbon, biomass       float64
-	photo, resp, fruit    float64
-	waterUse, nutrientUse float64
-	die                   bool
-	cause                 string
-	seed                  bool
-	sx, sy                int
-	signalled             bool
-	grew                  bool
-	height, leaf          float64
+	carbon, biomass    float64
+	photo, resp, fruit float64
+	height, leaf       float64
+	sx, sy             int32
+	die, seed          bool
+	signalled, grew    bool
+	cause              deathCause
+}
+
+// deathCause is why a tree decided to die, named in its death event.
+type deathCause uint8
+
+const (
+	diedOfStarvation deathCause = iota
+	diedOfAge
+)
+
+func (c deathCause) String() string {
+	if c == diedOfAge {
+		return "age"
+	}
+	return "starvation"
 }
 
 // Half-saturation of photosynthesis in soil water [mm] and nutrients [nu]:
@@ -77,14 +92,28 @@ func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
 func (m *Model) light(t *Tree, tol float64) float64 {
 	var hs [8]float64
 	n := 0
-	w := m.grid.W
+	w, h := m.grid.W, m.grid.H
+	if t.X > 0 && t.Y > 0 && t.X < w-1 && t.Y < h-1 {
+		// Away from the edge all eight neighbours exist: three runs of
+		// the height layer, read without bounds checks per neighbour.
+		i := t.Y*w + t.X
+		above, row, below := m.height[i-w-1:i-w+2], m.height[i-1:i+2], m.height[i+w-1:i+w+2]
+		// In the order of rules.Directions, so the shade sum is the same.
+		for _, v := range [8]float64{row[2], below[2], below[1], below[0], row[0], above[0], above[1], above[2]} {
+			if v > 0 {
+				hs[n] = v
+				n++
+			}
+		}
+		return rules.ShadedLight(t.Height, hs[:n], m.cfg.Trees.Shading, tol)
+	}
 	for _, d := range rules.Directions {
 		x, y := t.X+d[0], t.Y+d[1]
-		if x < 0 || y < 0 || x >= w || y >= m.grid.H {
+		if x < 0 || y < 0 || x >= w || y >= h {
 			continue
 		}
-		if h := m.height[y*w+x]; h > 0 {
-			hs[n] = h
+		if v := m.height[y*w+x]; v > 0 {
+			hs[n] = v
 			n++
 		}
 	}
@@ -104,8 +133,6 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 		nx.photo = float64(nx.photo * (1 - defenceCost))
 	}
 	nx.resp = finite("rules.Respiration", rules.Respiration(tc.Respiration, t.Biomass))
-	nx.waterUse = float64(nx.photo * tc.WaterUse)
-	nx.nutrientUse = float64(nx.photo * tc.NutrientUse)
 	mature := t.Biomass >= tc.MatureBiomass
 	if mature {
 		nx.fruit = float64(tc.FruitFraction * math.Max(0, nx.photo-nx.resp))
@@ -114,7 +141,7 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	if carbon < 0 {
 		// Starving: it burns what it has left and dies.
 		nx.resp += carbon
-		nx.carbon, nx.die, nx.cause = 0, true, "starvation"
+		nx.carbon, nx.die, nx.cause = 0, true, diedOfStarvation
 		t.nx = nx
 		return
 	}
@@ -129,10 +156,10 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	}
 	if mature && carbon > 2*tc.SeedCost && c.Rand.Bernoulli(sp.SeedRate) {
 		dx, dy := rules.DispersalOffset(c.Rand.Float64(), c.Rand.Float64(), tc.Dispersal)
-		nx.seed, nx.sx, nx.sy = true, t.X+dx, t.Y+dy
+		nx.seed, nx.sx, nx.sy = true, int32(t.X+dx), int32(t.Y+dy)
 	}
 	if c.Rand.Bernoulli(rules.AgeHazard(float64(t.Age+1), float64(sp.MaxAge))) {
-		nx.die, nx.cause = true, "age"
+		nx.die, nx.cause = true, diedOfAge
 	}
 	nx.carbon = carbon
 	if !nx.die {
@@ -188,8 +215,9 @@ func (m *Model) applyTreeLocal(t *Tree, l *Ledger) bool {
 	l.Respiration += nx.resp
 	l.Fruit += nx.fruit
 	m.food[cell] += nx.fruit
-	m.water[cell] = math.Max(0, m.water[cell]-nx.waterUse)
-	m.nutrients[cell] = math.Max(0, m.nutrients[cell]-nx.nutrientUse)
+	tc := &m.cfg.Trees
+	m.water[cell] = math.Max(0, m.water[cell]-float64(nx.photo*tc.WaterUse))
+	m.nutrients[cell] = math.Max(0, m.nutrients[cell]-float64(nx.photo*tc.NutrientUse))
 	return nx.die || nx.seed
 }
 
@@ -197,11 +225,11 @@ func (m *Model) applyTreeLocal(t *Tree, l *Ledger) bool {
 func (m *Model) applyTree(id int32) {
 	nx := &m.tree(id).nx
 	if nx.die {
-		m.killTree(id, nx.cause)
+		m.killTree(id, nx.cause.String())
 		return
 	}
 	if nx.seed {
-		m.plantSeed(id, nx.sx, nx.sy)
+		m.plantSeed(id, int(nx.sx), int(nx.sy))
 	}
 }
 
