@@ -68,6 +68,7 @@ func benchTick(b *testing.B, mode sim.Mode, n int) {
 	}{
 		{"decide", after.Decide - before.Decide},
 		{"apply", after.Apply - before.Apply},
+		{"apply-serial", after.ApplySerial - before.ApplySerial},
 		{"env", after.Environment - before.Environment},
 		{"deliver", after.Deliver - before.Deliver},
 		{"record", after.Record - before.Record},

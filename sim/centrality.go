@@ -1,5 +1,7 @@
 package sim
 
+import "slices"
+
 // Betweenness returns the betweenness centrality of every node (indexed by
 // agent ID; zero for non-nodes) and of every link (indexed by link index),
 // over links that are up, by Brandes' algorithm. It visits sources and
@@ -78,9 +80,10 @@ func (n *Network) MeanPath(samples int) float64 {
 	if len(comp) < 2 || samples < 1 {
 		return 0
 	}
-	if len(n.dist) != len(n.node) {
-		n.dist = make([]int32, len(n.node))
-		for i := range n.dist {
+	if k := len(n.dist); k < len(n.node) {
+		// Only the new IDs' entries need setting; the old ones are -1.
+		n.dist = slices.Grow(n.dist, len(n.node)-k)[:len(n.node)]
+		for i := k; i < len(n.dist); i++ {
 			n.dist[i] = -1
 		}
 	}

@@ -53,6 +53,9 @@ type Timings struct {
 	Decide time.Duration
 	// Apply is routing outboxes and committing decisions, both parts.
 	Apply time.Duration
+	// ApplySerial is the part of Apply spent on the serial part, in ID
+	// order: births, deaths, links, shared cells.
+	ApplySerial time.Duration
 	// Environment is the model's EndTick: environment processes, failures.
 	Environment time.Duration
 	// Deliver is handing over due messages and reaping the dead.
@@ -264,6 +267,8 @@ func (e *Engine) apply() (err error) {
 			return err
 		}
 	}
+	start := time.Now()
+	defer func() { e.timings.ApplySerial += time.Since(start) }()
 	for _, id := range order {
 		cur = id
 		c := e.slots[id]
