@@ -74,49 +74,61 @@ func (n *Network) Betweenness() (nodes, links []float64) {
 // MeanPath is the mean shortest-path length (in links that are up) between
 // nodes of the component of the lowest-ID node in the giant component,
 // estimated from up to samples BFS sources spread evenly over it. It is 0
-// when no two nodes are connected.
+// when no two nodes are connected. The component is first copied into a
+// compact adjacency array (neighbours as positions in the member list), so
+// the walks read two dense slices instead of chasing each node's link list
+// and each link's record once per walk.
 func (n *Network) MeanPath(samples int) float64 {
 	comp := n.giantMembers()
 	if len(comp) < 2 || samples < 1 {
 		return 0
 	}
-	if k := len(n.dist); k < len(n.node) {
-		// Only the new IDs' entries need setting; the old ones are -1.
-		n.dist = slices.Grow(n.dist, len(n.node)-k)[:len(n.node)]
-		for i := k; i < len(n.dist); i++ {
-			n.dist[i] = -1
+	if k := len(n.pos); k < len(n.node) {
+		n.pos = slices.Grow(n.pos, len(n.node)-k)[:len(n.node)]
+	}
+	pos := n.pos
+	for i, id := range comp {
+		pos[id] = int32(i)
+	}
+	off := grow32(n.off, len(comp)+1)
+	nbr := n.nbr[:0]
+	for i, v := range comp {
+		off[i] = int32(len(nbr))
+		for _, li := range n.adj[v] {
+			if !n.links[li].Down {
+				nbr = append(nbr, pos[n.Other(li, v)])
+			}
 		}
 	}
-	dist := n.dist // all -1 between calls: each walk resets what it reached
-	queue := grow32(n.queue, len(n.node))
-	n.queue = queue
+	off[len(comp)] = int32(len(nbr))
+	n.off, n.nbr = off, nbr
+	dist := grow32(n.dist, len(comp))
+	queue := grow32(n.queue, len(comp))
+	n.dist, n.queue = dist, queue
 	step := max(1, len(comp)/samples)
 	var total, pairs int64 // exact; converted once at the end
 	for i := 0; i < len(comp); i += step {
-		s := comp[i]
-		dist[s] = 0
+		for j := range dist {
+			dist[j] = -1
+		}
+		dist[i] = 0
 		// A breadth-first walk with the queue as a fixed array and two
 		// indices: each node enters it at most once.
 		head, tail := 0, 1
-		queue[0] = s
+		queue[0] = int32(i)
 		for head < tail {
 			v := queue[head]
 			head++
-			for _, li := range n.adj[v] {
-				if n.links[li].Down {
-					continue
-				}
-				if w := n.Other(li, v); dist[w] < 0 {
-					dist[w] = dist[v] + 1
-					total += int64(dist[w])
+			d := dist[v] + 1
+			for _, w := range nbr[off[v]:off[v+1]] {
+				if dist[w] < 0 {
+					dist[w] = d
+					total += int64(d)
 					pairs++
 					queue[tail] = w
 					tail++
 				}
 			}
-		}
-		for _, v := range queue[:tail] {
-			dist[v] = -1
 		}
 	}
 	if pairs == 0 {

@@ -17,10 +17,17 @@ type Network struct {
 	adj   [][]int32 // agent ID -> indices of live links
 	node  []bool    // agent ID -> is a node
 	live  int
+	// up lists the indices of the links not removed, in no fixed order
+	// (a removal moves the last one into its place); at[li] is li's place
+	// in it. Walks over the whole graph read this dense list rather than
+	// every link ever made.
+	up []int32
+	at []int32
 
 	// Scratch for the serial graph walks (components, paths), reused so
 	// that recording indicators every tick allocates nothing.
 	root, size, dist, queue, members []int32
+	pos, off, nbr                    []int32 // the giant component, compacted
 
 	// version counts changes; the component labels are kept until the
 	// next one, since a tick's indicators ask for them more than once.
@@ -121,6 +128,8 @@ func (n *Network) AddLink(a, b int32) int32 {
 	}
 	li := int32(len(n.links))
 	n.links = append(n.links, Link{A: a, B: b})
+	n.at = append(n.at, int32(len(n.up)))
+	n.up = append(n.up, li)
 	n.adj[a] = append(n.adj[a], li)
 	n.adj[b] = append(n.adj[b], li)
 	n.live++
@@ -144,6 +153,10 @@ func (n *Network) RemoveLink(li int32) {
 		return
 	}
 	l.Removed = true
+	last := n.up[len(n.up)-1]
+	n.up[n.at[li]] = last
+	n.at[last] = n.at[li]
+	n.up = n.up[:len(n.up)-1]
 	n.adj[l.A] = dropIndex(n.adj[l.A], li)
 	n.adj[l.B] = dropIndex(n.adj[l.B], li)
 	n.live--
@@ -194,9 +207,9 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 			root[i] = int32(i)
 		}
 	}
-	for i := range n.links {
-		l := &n.links[i]
-		if l.Removed || l.Down {
+	for _, li := range n.up {
+		l := &n.links[li]
+		if l.Down {
 			continue
 		}
 		a, b := find(root, l.A), find(root, l.B)
