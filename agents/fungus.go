@@ -111,7 +111,7 @@ func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links
 	if total <= 0 {
 		return
 	}
-	give := math.Min(pool/4, total)
+	give := min(pool/4, total)
 	for _, li := range links {
 		to := m.e.Net.Other(li, f.ID)
 		t := m.tree(to)

@@ -1,8 +1,6 @@
 package agents
 
 import (
-	"math"
-
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -73,7 +71,7 @@ func (m *Model) nodeShares(n *Node, c *sim.Context, budget float64) {
 	if want <= 0 {
 		return
 	}
-	scale := math.Min(1, budget/want)
+	scale := min(1, budget/want)
 	for _, li := range links {
 		to := m.e.Net.Other(li, n.ID)
 		if diff := n.Carbon - m.node(to).Carbon; diff > 0 {

@@ -1,8 +1,6 @@
 package agents
 
 import (
-	"math"
-
 	"github.com/ecosim/ecosim/rules"
 	"github.com/ecosim/ecosim/sim"
 )
@@ -135,7 +133,7 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	nx.resp = finite("rules.Respiration", rules.Respiration(tc.Respiration, t.Biomass))
 	mature := t.Biomass >= tc.MatureBiomass
 	if mature {
-		nx.fruit = float64(tc.FruitFraction * math.Max(0, nx.photo-nx.resp))
+		nx.fruit = float64(tc.FruitFraction * max(0, nx.photo-nx.resp))
 	}
 	carbon := t.Carbon + nx.photo - nx.resp - nx.fruit
 	if carbon < 0 {
@@ -187,7 +185,7 @@ func (m *Model) treeSends(t *Tree, c *sim.Context, budget, photo float64, links 
 	for _, li := range links {
 		f := m.e.Net.Other(li, t.ID)
 		amount := fee + finite("rules.ShareOut", rules.ShareOut(t.Carbon, t.Biomass, m.fungus(f).PartnerMean, fc.ShareRate, n))
-		amount = math.Min(amount, budget)
+		amount = min(amount, budget)
 		if amount <= 1e-12 {
 			continue
 		}
@@ -216,8 +214,8 @@ func (m *Model) applyTreeLocal(t *Tree, l *Ledger) bool {
 	l.Fruit += nx.fruit
 	m.food[cell] += nx.fruit
 	tc := &m.cfg.Trees
-	m.water[cell] = math.Max(0, m.water[cell]-float64(nx.photo*tc.WaterUse))
-	m.nutrients[cell] = math.Max(0, m.nutrients[cell]-float64(nx.photo*tc.NutrientUse))
+	m.water[cell] = max(0, m.water[cell]-float64(nx.photo*tc.WaterUse))
+	m.nutrients[cell] = max(0, m.nutrients[cell]-float64(nx.photo*tc.NutrientUse))
 	return nx.die || nx.seed
 }
 

@@ -1,7 +1,5 @@
 package rules
 
-import "math"
-
 // Directions lists the eight compass steps, clockwise from east; an ant's
 // heading is an index into it.
 var Directions = [8][2]int{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}
@@ -15,7 +13,7 @@ var Directions = [8][2]int{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {
 // nest (outward), since it knows where home is and food lies at the far end
 // of a trail.
 func HeadingWeight(pheromone float64, straight, outward bool) float64 {
-	p := math.Max(pheromone, 0)
+	p := max(pheromone, 0)
 	w := 1 + p
 	w = float64(w * w)
 	if straight {

@@ -10,10 +10,10 @@ func WaterInput(mean, seasonality float64, period int, t int, factor float64) fl
 	if period > 0 {
 		season += seasonality * math.Sin(2*math.Pi*float64(t)/float64(period))
 	}
-	return math.Max(0, float64(float64(mean*season)*factor))
+	return max(0, float64(float64(mean*season)*factor))
 }
 
 // Decay is the amount of a stock that turns over in one tick at rate [1/tick].
 func Decay(stock, rate float64) float64 {
-	return float64(math.Max(stock, 0) * rate)
+	return float64(max(stock, 0) * rate)
 }

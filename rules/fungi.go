@@ -6,7 +6,7 @@ import "math"
 // given biomass [kg C]. Above-linear preference (alpha > 1) is what makes a
 // few large "mother trees" collect most links: hubs emerge from this rule.
 func LinkWeight(biomass, alpha float64) float64 {
-	return math.Pow(math.Max(biomass, 0)+1e-9, alpha)
+	return math.Pow(max(biomass, 0)+1e-9, alpha)
 }
 
 // PickWeighted returns the index i chosen with probability w[i]/Σw for a
@@ -48,12 +48,12 @@ func ShareOut(carbon, biomass, meanDensity, rate float64, n int) float64 {
 // Deficit is how far a partner is below the mean density [kg C]; a fungus
 // hands out its pool in proportion to deficits.
 func Deficit(carbon, biomass, meanDensity float64) float64 {
-	return math.Max(0, float64(meanDensity*biomass)-carbon)
+	return max(0, float64(meanDensity*biomass)-carbon)
 }
 
 // UptakeBonus is the factor by which mycorrhizal partners raise a tree's
 // access to water and nutrients: 1 without links, up to 1+bonus with three
 // or more.
 func UptakeBonus(links int, bonus float64) float64 {
-	return 1 + bonus*math.Min(float64(links), 3)/3
+	return 1 + bonus*min(float64(links), 3)/3
 }

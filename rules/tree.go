@@ -7,7 +7,7 @@ import "math"
 // more slowly; leaves scale with the surface of the crown, b^(2/3), biomass
 // with its volume.
 func Crown(biomass float64) (height, leaf float64) {
-	c := math.Cbrt(math.Max(biomass, 0))
+	c := math.Cbrt(max(biomass, 0))
 	return 2 * c, float64(c * c)
 }
 
@@ -59,13 +59,13 @@ func Saturating(x, half float64) float64 {
 // [kg C/m²/tick] times leaf area [m²] times usable light, limited by the
 // scarcer of water and nutrients (Liebig's law).
 func Photosynthesis(rate, leafArea, light, waterLimit, nutrientLimit float64) float64 {
-	limit := math.Min(waterLimit, nutrientLimit)
+	limit := min(waterLimit, nutrientLimit)
 	return float64(float64(float64(rate*leafArea)*light) * limit)
 }
 
 // Respiration is the maintenance cost of living tissue [kg C/tick].
 func Respiration(rate, biomass float64) float64 {
-	return float64(rate * math.Max(biomass, 0))
+	return float64(rate * max(biomass, 0))
 }
 
 // Growth is the carbon moved from reserve into structure in a tick: a
@@ -85,7 +85,7 @@ func AgeHazard(age, maxAge float64) float64 {
 		return 1
 	}
 	r := age / maxAge
-	return math.Min(1, float64(r*r)*float64(r*r)/30)
+	return min(1, float64(r*r)*float64(r*r)/30)
 }
 
 // Establishes reports whether a seed can take root where the forest floor
