@@ -30,10 +30,8 @@ func BenchmarkEnvironment(b *testing.B) {
 		name string
 		step func(t int)
 	}{
-		{"water", func(int) { m.stepWater(1, 0, len(m.water)) }},
-		{"soil", func(int) { m.stepSoil(0, len(m.litter)) }},
+		{"water-soil-food", func(int) { m.stepSoilCells(1, 0, len(m.water)) }},
 		{"pheromone", func(int) { m.diffuse(0) }},
-		{"food", func(int) { m.stepFood(0, len(m.food)) }},
 		{"canopy", func(int) { m.stepCanopy() }},
 		{"all-cell-processes", m.stepCells},
 		{"fire", func(t int) {

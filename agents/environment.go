@@ -17,7 +17,7 @@ import (
 // envBand is the number of grid rows in one band of the cell processes.
 const envBand = 32
 
-// stepCells runs water, soil, food and the canopy count over every band,
+// stepCells runs the soil processes and the canopy count over every band,
 // and diffuses each colony's pheromone, side by side.
 func (m *Model) stepCells(t int) {
 	wc := &m.cfg.World.Water
@@ -31,9 +31,7 @@ func (m *Model) stepCells(t int) {
 		b := i - colonies
 		lo, hi := b*envBand, min((b+1)*envBand, m.grid.H)
 		cl, ch := lo*m.grid.W, hi*m.grid.W
-		m.stepWater(rain, cl, ch)
-		m.stepSoil(cl, ch)
-		m.stepFood(cl, ch)
+		m.stepSoilCells(rain, cl, ch)
 		m.bandCover[b] = m.canopyRows(lo, hi, m.bandRows[b])
 	})
 	m.cover = 0
@@ -42,31 +40,35 @@ func (m *Model) stepCells(t int) {
 	}
 }
 
-// stepWater adds the tick's rain (seasonal, scaled by DroughtFactor) to
-// cells [lo, hi) and evaporates.
-func (m *Model) stepWater(rain float64, lo, hi int) {
-	keep := 1 - m.cfg.World.Water.Evaporation
-	w := m.water[lo:hi]
-	for i, v := range w {
-		w[i] = float64(v*keep) + rain
+// stepSoilCells runs the soil's processes over cells [lo, hi) in one pass,
+// streaming the four layers through the cache once: the tick's rain
+// (seasonal, scaled by DroughtFactor) is added and water evaporates; litter
+// is mineralised into nutrients, with deposition and a small leaching loss
+// that keeps nutrients bounded; uneaten food rots.
+func (m *Model) stepSoilCells(rain float64, lo, hi int) {
+	wc := &m.cfg.World
+	keep, foodKeep := 1-wc.Water.Evaporation, 1-wc.FoodRot
+	water, litter, nut, food := m.water[lo:hi], m.litter[lo:hi], m.nutrients[lo:hi], m.food[lo:hi]
+	litter, nut, food = litter[:len(water)], nut[:len(water)], food[:len(water)]
+	for i, w := range water {
+		water[i] = float64(w*keep) + rain
+		l := litter[i]
+		d := rules.Decay(l, wc.LitterDecay)
+		litter[i] = l - d
+		nut[i] = float64(nut[i]*0.999) + float64(d*nutrientPerCarbon) + wc.Deposition
+		if f := food[i]; f > 0 {
+			f = float64(f * foodKeep)
+			if f < 1e-9 {
+				f = 0
+			}
+			food[i] = f
+		}
 	}
 }
 
 // nutrientPerCarbon is the nutrient released per unit of litter carbon
 // mineralised [nu/kg C].
 const nutrientPerCarbon = 0.05
-
-// stepSoil mineralises litter into nutrients and adds deposition in cells
-// [lo, hi); a small leaching loss keeps nutrients bounded.
-func (m *Model) stepSoil(lo, hi int) {
-	wc := &m.cfg.World
-	litter, nut := m.litter[lo:hi], m.nutrients[lo:hi]
-	for i, l := range litter {
-		d := rules.Decay(l, wc.LitterDecay)
-		litter[i] = l - d
-		nut[i] = float64(nut[i]*0.999) + float64(d*nutrientPerCarbon) + wc.Deposition
-	}
-}
 
 // diffuse diffuses and evaporates colony i's trail layer into its second
 // buffer, which then becomes the layer.
@@ -76,21 +78,6 @@ func (m *Model) diffuse(i int) {
 	rules.Diffuse(layer, next, m.grid.W, m.grid.H, pc.Diffusion, pc.Evaporation)
 	m.pher[i], m.pherBuf[i] = next, layer
 	m.grid.SetLayer(m.pherID[i], next)
-}
-
-// stepFood rots uneaten food in cells [lo, hi).
-func (m *Model) stepFood(lo, hi int) {
-	keep := 1 - m.cfg.World.FoodRot
-	food := m.food[lo:hi]
-	for i, f := range food {
-		if f > 0 {
-			f = float64(f * keep)
-			if f < 1e-9 {
-				f = 0
-			}
-			food[i] = f
-		}
-	}
 }
 
 // canopyExtinction is the Beer–Lambert coefficient for light reaching the
