@@ -55,8 +55,16 @@ func sign(v int) int {
 // neighbours (8-neighbourhood), then evaporation removes that fraction.
 // With evaporation 0 the layer's total is conserved, up to rounding.
 func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
-	clear(dst)
+	// One sweep down the rows: row y+1 of dst is cleared just before row
+	// y's cells share into it, and row y-1 has had all its shares once row
+	// y is done, so it evaporates then. Each cell gets the same additions in
+	// the same order as with separate clear, share and evaporate passes.
+	keep := 1 - evaporation
+	clear(dst[:min(2, h)*w])
 	for y := range h {
+		if y+2 <= h-1 {
+			clear(dst[(y+2)*w : (y+3)*w])
+		}
 		interiorRow := y > 0 && y < h-1
 		for x := range w {
 			v := src[y*w+x]
@@ -89,14 +97,24 @@ func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
 				}
 			}
 		}
+		if y >= 1 {
+			evaporate(dst[(y-1)*w:y*w], keep)
+		}
 	}
-	keep := 1 - evaporation
-	for i, v := range dst {
+	if h >= 1 {
+		evaporate(dst[(h-1)*w:h*w], keep)
+	}
+}
+
+// evaporate keeps the share keep of each cell's pheromone, dropping traces
+// below 1e-9.
+func evaporate(row []float64, keep float64) {
+	for i, v := range row {
 		v = float64(v * keep)
 		if v < 1e-9 {
 			v = 0
 		}
-		dst[i] = v
+		row[i] = v
 	}
 }
 
