@@ -25,17 +25,14 @@ type antNext struct {
 	returning              bool
 }
 
-type antAgent struct {
-	m   *Model
-	idx int32
-}
+type antAgent struct{ m *Model }
 
 func (a antAgent) Kind() string          { return "ant" }
-func (a antAgent) Decide(c *sim.Context) { a.m.decideAnt(&a.m.ants[a.idx], c) }
+func (a antAgent) Decide(c *sim.Context) { a.m.decideAnt(a.m.ant(c.ID), c) }
 
 func (m *Model) addAnt(colony int32, x, y, heading int) int32 {
 	idx := len(m.ants)
-	id := m.e.Spawn(antAgent{m: m, idx: int32(idx)})
+	id := m.e.Spawn(antAgent{m})
 	m.register(KindAnt, idx)
 	m.ants = append(m.ants, Ant{ID: id, Colony: colony, X: x, Y: y, Heading: heading})
 	m.colony(colony).Workers++

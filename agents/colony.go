@@ -24,17 +24,14 @@ type colonyNext struct {
 	starving bool
 }
 
-type colonyAgent struct {
-	m   *Model
-	idx int32
-}
+type colonyAgent struct{ m *Model }
 
 func (a colonyAgent) Kind() string          { return "colony" }
-func (a colonyAgent) Decide(c *sim.Context) { a.m.decideColony(&a.m.colonies[a.idx], c) }
+func (a colonyAgent) Decide(c *sim.Context) { a.m.decideColony(a.m.colony(c.ID), c) }
 
 func (m *Model) addColony(x, y int, food float64) int32 {
 	idx := len(m.colonies)
-	id := m.e.Spawn(colonyAgent{m: m, idx: int32(idx)})
+	id := m.e.Spawn(colonyAgent{m})
 	m.register(KindColony, idx)
 	m.colonies = append(m.colonies, Colony{ID: id, Index: idx, X: x, Y: y, Store: food})
 	return id

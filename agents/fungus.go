@@ -29,17 +29,14 @@ type fungusNext struct {
 	sx, sy                    int
 }
 
-type fungusAgent struct {
-	m   *Model
-	idx int32
-}
+type fungusAgent struct{ m *Model }
 
 func (a fungusAgent) Kind() string          { return "fungus" }
-func (a fungusAgent) Decide(c *sim.Context) { a.m.decideFungus(&a.m.fungi[a.idx], c) }
+func (a fungusAgent) Decide(c *sim.Context) { a.m.decideFungus(a.m.fungus(c.ID), c) }
 
 func (m *Model) addFungus(x, y int, carbon float64) int32 {
 	idx := len(m.fungi)
-	id := m.e.Spawn(fungusAgent{m: m, idx: int32(idx)})
+	id := m.e.Spawn(fungusAgent{m})
 	m.register(KindFungus, idx)
 	m.fungi = append(m.fungi, Fungus{ID: id, X: x, Y: y, Carbon: carbon})
 	m.nFungi++

@@ -21,17 +21,14 @@ type nodeNext struct {
 	die                bool
 }
 
-type nodeAgent struct {
-	m   *Model
-	idx int32
-}
+type nodeAgent struct{ m *Model }
 
 func (a nodeAgent) Kind() string          { return "node" }
-func (a nodeAgent) Decide(c *sim.Context) { a.m.decideNode(&a.m.nodes[a.idx], c) }
+func (a nodeAgent) Decide(c *sim.Context) { a.m.decideNode(a.m.node(c.ID), c) }
 
 func (m *Model) addNode(x, y int, carbon, production float64) int32 {
 	idx := len(m.nodes)
-	id := m.e.Spawn(nodeAgent{m: m, idx: int32(idx)})
+	id := m.e.Spawn(nodeAgent{m})
 	m.register(KindNode, idx)
 	m.nodes = append(m.nodes, Node{ID: id, X: x, Y: y, Carbon: carbon, Production: production})
 	m.e.Net.AddNode(id)

@@ -62,17 +62,17 @@ const (
 	nutrientHalf = 2
 )
 
-type treeAgent struct {
-	m   *Model
-	idx int32
-}
+// treeAgent is a tree as the engine sees it. Each kind's adapter is a single
+// pointer, so storing it as a sim.Agent allocates nothing; the record is
+// found from the context's ID.
+type treeAgent struct{ m *Model }
 
 func (a treeAgent) Kind() string          { return "tree" }
-func (a treeAgent) Decide(c *sim.Context) { a.m.decideTree(&a.m.trees[a.idx], c) }
+func (a treeAgent) Decide(c *sim.Context) { a.m.decideTree(a.m.tree(c.ID), c) }
 
 func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
 	idx := len(m.trees)
-	id := m.e.Spawn(treeAgent{m: m, idx: int32(idx)})
+	id := m.e.Spawn(treeAgent{m})
 	m.register(KindTree, idx)
 	t := Tree{ID: id, X: x, Y: y, Species: species, Biomass: biomass, Carbon: carbon}
 	t.Height, t.Leaf = rules.Crown(biomass)
