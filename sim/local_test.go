@@ -34,7 +34,6 @@ type ledgerToy struct {
 	parts       []float64
 	total, sent float64
 	serialLog   []int32
-	flagged     []int32
 	panicID     int32
 }
 
