@@ -1,5 +1,7 @@
 package sim
 
+import "slices"
+
 // Link is an undirected edge of the Network between agents A < B.
 type Link struct {
 	A, B int32
@@ -17,12 +19,10 @@ type Network struct {
 	adj   [][]int32 // agent ID -> indices of live links
 	node  []bool    // agent ID -> is a node
 	live  int
-	// up lists the indices of the links not removed, in no fixed order
-	// (a removal moves the last one into its place); at[li] is li's place
-	// in it. Walks over the whole graph read this dense list rather than
-	// every link ever made.
+	// up lists, in ascending order, the indices of the links not removed
+	// when it was last tidied, plus every link made since: walks over the
+	// whole graph read it, in order, rather than every link ever made.
 	up []int32
-	at []int32
 
 	// Scratch for the serial graph walks (components, paths), reused so
 	// that recording indicators every tick allocates nothing.
@@ -99,7 +99,10 @@ func (n *Network) joins(li, a, b int32) bool {
 // grow32 returns s resized to n, reusing its storage when it can.
 func grow32(s []int32, n int) []int32 {
 	if cap(s) < n {
-		return make([]int32, n)
+		// Grown by append's amortised rule, not to n exactly: the walks
+		// ask for one more entry with nearly every birth, and a fresh
+		// array each tick costs its page faults every tick.
+		return slices.Grow(s[:0], n)[:n]
 	}
 	return s[:n]
 }
@@ -128,7 +131,6 @@ func (n *Network) AddLink(a, b int32) int32 {
 	}
 	li := int32(len(n.links))
 	n.links = append(n.links, Link{A: a, B: b})
-	n.at = append(n.at, int32(len(n.up)))
 	n.up = append(n.up, li)
 	n.adj[a] = append(n.adj[a], li)
 	n.adj[b] = append(n.adj[b], li)
@@ -153,10 +155,6 @@ func (n *Network) RemoveLink(li int32) {
 		return
 	}
 	l.Removed = true
-	last := n.up[len(n.up)-1]
-	n.up[n.at[li]] = last
-	n.at[last] = n.at[li]
-	n.up = n.up[:len(n.up)-1]
 	n.adj[l.A] = dropIndex(n.adj[l.A], li)
 	n.adj[l.B] = dropIndex(n.adj[l.B], li)
 	n.live--
@@ -207,8 +205,13 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 			root[i] = int32(i)
 		}
 	}
+	up := n.up[:0]
 	for _, li := range n.up {
 		l := &n.links[li]
+		if l.Removed {
+			continue // tidied away for good
+		}
+		up = append(up, li)
 		if l.Down {
 			continue
 		}
@@ -221,6 +224,7 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 			root[a] = b
 		}
 	}
+	n.up = up
 	size := grow32(n.size, len(root))
 	n.size = size
 	clear(size)
