@@ -47,9 +47,11 @@ func BenchmarkEnvironment(b *testing.B) {
 	for _, p := range procs {
 		b.Run(p.name, func(b *testing.B) {
 			b.ReportAllocs()
-			for i := range b.N {
-				p.step(i + 1)
-			}
+			m.e.WithHelpers(func() {
+				for i := range b.N {
+					p.step(i + 1)
+				}
+			})
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/cells, "ns/cell-tick")
 		})
 	}

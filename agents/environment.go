@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/ecosim/ecosim/rules"
-	"github.com/ecosim/ecosim/sim"
 )
 
 // Environment processes run once per tick after all agents are applied.
@@ -23,7 +22,7 @@ func (m *Model) stepCells(t int) {
 	wc := &m.cfg.World.Water
 	rain := rules.WaterInput(wc.Mean, wc.Seasonality, wc.Period, t, m.DroughtFactor)
 	colonies := len(m.pher)
-	sim.ParallelFor(colonies+m.bands, func(i int) {
+	m.e.ParallelFor(colonies+m.bands, func(i int) {
 		if i < colonies {
 			m.diffuse(i)
 			return

@@ -131,7 +131,7 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 		m.bandSums = make([]cellSums, m.bands)
 	}
 	const tasks = 3
-	sim.ParallelFor(tasks+m.bands, func(i int) {
+	m.e.ParallelFor(tasks+m.bands, func(i int) {
 		switch i {
 		case 0:
 			giant, comps = e.Net.Components()

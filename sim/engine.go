@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -18,7 +19,10 @@ type Config struct {
 	Ticks int
 	// Mode chooses how the decide phase is scheduled; it never changes results.
 	Mode Mode
-	// Workers is the size of the shards pool; zero means GOMAXPROCS.
+	// Workers is how many goroutines share the parallel steps of a tick
+	// (the shards' decide, the local apply, the model's ParallelFor
+	// steps); zero means GOMAXPROCS, one runs everything on the engine's
+	// goroutine (a sweep running many worlds at once wants that).
 	Workers int
 	// Transport sets link latency, capacity and loss.
 	Transport TransportConfig
@@ -40,6 +44,7 @@ type Engine struct {
 	obsErr    error
 	row       []float64
 	sched     scheduler
+	pool      *pool         // the parallel steps' helpers, while Run runs
 	blocks    []*blockState // the local apply's per-block state, reused
 	serial    []int32       // agents left for the serial apply, reused
 	timings   Timings
@@ -197,6 +202,8 @@ func (e *Engine) Record() error {
 // panics, or the first observer error. In every case all agent goroutines
 // have exited when it returns.
 func (e *Engine) Run(ctx context.Context) error {
+	e.startPool()
+	defer e.stopPool()
 	e.sched = newScheduler(e)
 	defer e.sched.close()
 	if e.tick == 0 {
@@ -213,6 +220,35 @@ func (e *Engine) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// ParallelFor calls fn(0..n-1) on the engine's goroutine and its helpers
+// and returns when every call has returned; outside Run it calls them in
+// order. Which goroutine runs which index is left to chance, so fn(i) must
+// write only what belongs to i. Models use it for whole-world steps cut
+// into fixed pieces.
+func (e *Engine) ParallelFor(n int, fn func(int)) { e.pool.run(n, fn) }
+
+// WithHelpers runs fn with the engine's helpers started, as they are during
+// Run, so that ParallelFor inside fn spreads over the cores; it is for
+// driving a model's steps directly (benchmarks, tools).
+func (e *Engine) WithHelpers(fn func()) {
+	e.startPool()
+	defer e.stopPool()
+	fn()
+}
+
+func (e *Engine) startPool() {
+	w := e.cfg.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	e.pool = newPool(w - 1)
+}
+
+func (e *Engine) stopPool() {
+	e.pool.close()
+	e.pool = nil
 }
 
 // Advance runs n more ticks beyond the current one, whatever cfg.Ticks says;

@@ -1,11 +1,6 @@
 package sim
 
-import (
-	"runtime"
-	"runtime/debug"
-	"sync"
-	"sync/atomic"
-)
+import "runtime/debug"
 
 // LocalApplier is a Model whose apply phase splits in two. The local part of
 // every agent runs over fixed blocks of the live list at once: it commits
@@ -84,7 +79,7 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 			}
 		}
 	}
-	ParallelFor(nb, run)
+	e.pool.run(nb, run)
 	e.serial = e.serial[:0]
 	for _, bs := range e.blocks[:nb] {
 		if bs.err != nil {
@@ -95,41 +90,4 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 	}
 	lm.MergeBlocks(nb)
 	return e.serial, nil
-}
-
-// ParallelFor calls fn(0..n-1) on up to GOMAXPROCS goroutines, the caller's
-// among them, and returns when all are done. Which goroutine runs which index
-// is left to chance, so fn(i) must write only what belongs to i; models use
-// it for whole-world steps cut into fixed pieces.
-func ParallelFor(n int, fn func(int)) { parallelForN(runtime.GOMAXPROCS(0), n, fn) }
-
-// parallelForN is parallelFor on at most w goroutines.
-func parallelForN(w, n int, fn func(int)) {
-	w = min(w, n)
-	if w <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	work := func() {
-		for {
-			i := int(next.Add(1)) - 1
-			if i >= n {
-				return
-			}
-			fn(i)
-		}
-	}
-	var wg sync.WaitGroup
-	wg.Add(w - 1)
-	for range w - 1 {
-		go func() {
-			defer wg.Done()
-			work()
-		}()
-	}
-	work()
-	wg.Wait()
 }

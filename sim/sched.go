@@ -45,11 +45,7 @@ type scheduler interface {
 
 func newScheduler(e *Engine) scheduler {
 	if e.cfg.Mode == ModeShards {
-		w := e.cfg.Workers
-		if w <= 0 {
-			w = runtime.GOMAXPROCS(0)
-		}
-		return newShards(e, w)
+		return &shards{e: e}
 	}
 	return &actors{e: e}
 }
@@ -125,25 +121,17 @@ func (a *actors) close() {
 	a.exited.Wait()
 }
 
-// shards splits the live list into fixed blocks that the engine's goroutine
-// and workers-1 others take in turn. Blocks are handed out by an atomic
-// counter rather than a channel: the engine's goroutine works instead of
-// waiting to hand out the next block, so no core idles while it waits to be
-// scheduled.
-type shards struct {
-	e       *Engine
-	workers int
-}
+// shards splits the live list into fixed blocks that the engine's pool
+// hands out in turn; the engine's goroutine works too, rather than waiting.
+type shards struct{ e *Engine }
 
 // shardBlock is the number of agents per block: large enough that handing
 // out blocks costs nothing measurable, small enough to balance two cores.
 const shardBlock = 256
 
-func newShards(e *Engine, workers int) *shards { return &shards{e: e, workers: workers} }
-
 func (s *shards) decide(live []int32) {
 	nb := (len(live) + shardBlock - 1) / shardBlock
-	parallelForN(s.workers, nb, func(b int) {
+	s.e.pool.run(nb, func(b int) {
 		for _, id := range live[b*shardBlock : min((b+1)*shardBlock, len(live))] {
 			s.e.decideOne(id)
 		}
