@@ -24,6 +24,9 @@ type pool struct {
 	n      int
 	next   atomic.Int64
 	parked atomic.Int32
+	// resting tells idle helpers to park at once rather than poll: the
+	// actors' decide phase wants every core for the agents' goroutines.
+	resting atomic.Bool
 	wake   chan struct{}
 	quit   atomic.Bool
 	exited sync.WaitGroup
@@ -53,6 +56,7 @@ func (p *pool) run(n int, fn func(int)) {
 	}
 	p.fn, p.n = fn, n
 	p.next.Store(0)
+	p.resting.Store(false)
 	p.state.Add(1 << 32) // open: the generation turns odd
 	for k := p.parked.Load(); k > 0; k-- {
 		select {
@@ -117,7 +121,7 @@ func (p *pool) await(seen uint64) bool {
 		if open() {
 			return true
 		}
-		if spins%64 == 63 && time.Now().After(deadline) {
+		if p.resting.Load() || spins%64 == 63 && time.Now().After(deadline) {
 			p.parked.Add(1)
 			if !open() && !p.quit.Load() {
 				<-p.wake
@@ -126,6 +130,13 @@ func (p *pool) await(seen uint64) bool {
 			deadline = time.Now().Add(poolSpin)
 		}
 		runtime.Gosched()
+	}
+}
+
+// rest sends idle helpers to park until the next step.
+func (p *pool) rest() {
+	if p != nil {
+		p.resting.Store(true)
 	}
 }
 

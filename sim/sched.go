@@ -99,6 +99,7 @@ func (a *actors) decide(live []int32) {
 		}
 	}
 	a.live = live
+	a.e.pool.rest()
 	a.done.Add(len(live))
 	a.chains = int32(2 * runtime.GOMAXPROCS(0))
 	for pos := range a.chains {
