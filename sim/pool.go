@@ -27,9 +27,9 @@ type pool struct {
 	// resting tells idle helpers to park at once rather than poll: the
 	// actors' decide phase wants every core for the agents' goroutines.
 	resting atomic.Bool
-	wake   chan struct{}
-	quit   atomic.Bool
-	exited sync.WaitGroup
+	wake    chan struct{}
+	quit    atomic.Bool
+	exited  sync.WaitGroup
 }
 
 // poolSpin is how long an idle helper polls before it parks.
