@@ -53,7 +53,7 @@ func fungalReserve(links int) float64 { return 3 + 0.3*float64(links) }
 
 func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 	fc := &m.cfg.Fungi
-	links := m.e.Net.LinksOf(f.ID)
+	links := m.e.Net.Edges(f.ID)
 	nx := fungusNext{link: -1, drop: -1}
 	nx.resp = finite("fungal respiration", float64(fc.Respiration*f.Carbon)+float64(fc.LinkUpkeep*float64(len(links))))
 	carbon := f.Carbon - nx.resp
@@ -67,8 +67,8 @@ func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 		return
 	}
 	sumC, sumB := 0.0, 0.0
-	for _, li := range links {
-		t := m.tree(m.e.Net.Other(li, f.ID))
+	for _, e := range links {
+		t := m.tree(e.Other)
 		sumC += t.Carbon
 		sumB += t.Biomass
 	}
@@ -80,9 +80,9 @@ func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 		m.fungusGives(f, c, carbon-fungalReserve(len(links)), nx.partnerMean, links)
 	}
 	nx.carbon = carbon
-	relaySignals(f.ID, c, links, m.e.Net)
+	relaySignals(c, links)
 	if len(links) > 0 && c.Rand.Bernoulli(float64(fc.LinkTurnover*float64(len(links)))) {
-		nx.drop = m.poorestLink(f, links)
+		nx.drop = m.poorestLink(links)
 	}
 	if len(links) < fc.MaxLinks && carbon > 2*fc.LinkCost && c.Rand.Bernoulli(0.2) {
 		nx.link = m.chooseTree(f, c)
@@ -96,38 +96,38 @@ func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 
 // fungusGives sends a quarter of its pool to partners below the mean density, in
 // proportion to how far below they are; what leaves is debited in apply.
-func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links []int32) {
+func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links []sim.Edge) {
 	if pool <= 0 {
 		return
 	}
 	total := 0.0
-	for _, li := range links {
-		t := m.tree(m.e.Net.Other(li, f.ID))
+	for _, e := range links {
+		t := m.tree(e.Other)
 		total += rules.Deficit(t.Carbon, t.Biomass, mean)
 	}
 	if total <= 0 {
 		return
 	}
 	give := min(pool/4, total)
-	for _, li := range links {
-		to := m.e.Net.Other(li, f.ID)
+	for _, e := range links {
+		to := e.Other
 		t := m.tree(to)
 		amount := finite("rules.Deficit", float64(give*rules.Deficit(t.Carbon, t.Biomass, mean))/total)
 		if amount > 1e-12 {
-			c.SendVia(li, to, MsgCarbon, amount)
+			c.SendVia(e.Link, to, MsgCarbon, amount)
 		}
 	}
 }
 
 // relaySignals passes every stress signal a genet received to its other
 // partners.
-func relaySignals(id int32, c *sim.Context, links []int32, net *sim.Network) {
+func relaySignals(c *sim.Context, links []sim.Edge) {
 	for _, msg := range c.Inbox {
 		if msg.Kind != MsgSignal {
 			continue
 		}
-		for _, li := range links {
-			if to := net.Other(li, id); to != msg.From {
+		for _, e := range links {
+			if to := e.Other; to != msg.From {
 				c.Send(to, MsgSignal, 0)
 			}
 		}
@@ -136,11 +136,11 @@ func relaySignals(id int32, c *sim.Context, links []int32, net *sim.Network) {
 
 // poorestLink is the link to the smallest partner: the host that pays the
 // least fee is the one a genet lets go when its hyphae turn over.
-func (m *Model) poorestLink(f *Fungus, links []int32) int32 {
-	best, bestB := links[0], math.Inf(1)
-	for _, li := range links {
-		if b := m.tree(m.e.Net.Other(li, f.ID)).Biomass; b < bestB {
-			best, bestB = li, b
+func (m *Model) poorestLink(links []sim.Edge) int32 {
+	best, bestB := links[0].Link, math.Inf(1)
+	for _, e := range links {
+		if b := m.tree(e.Other).Biomass; b < bestB {
+			best, bestB = e.Link, b
 		}
 	}
 	return best

@@ -58,10 +58,10 @@ func (m *Model) decideNode(n *Node, c *sim.Context) {
 // scaled down together when they would exceed budget [kg C].
 func (m *Model) nodeShares(n *Node, c *sim.Context, budget float64) {
 	rate := m.cfg.Network.ShareRate
-	links := m.e.Net.LinksOf(n.ID)
+	links := m.e.Net.Edges(n.ID)
 	want := 0.0
-	for _, li := range links {
-		if diff := n.Carbon - m.node(m.e.Net.Other(li, n.ID)).Carbon; diff > 0 {
+	for _, e := range links {
+		if diff := n.Carbon - m.node(e.Other).Carbon; diff > 0 {
 			want += float64(rate*diff) / 2
 		}
 	}
@@ -69,11 +69,11 @@ func (m *Model) nodeShares(n *Node, c *sim.Context, budget float64) {
 		return
 	}
 	scale := min(1, budget/want)
-	for _, li := range links {
-		to := m.e.Net.Other(li, n.ID)
+	for _, e := range links {
+		to := e.Other
 		if diff := n.Carbon - m.node(to).Carbon; diff > 0 {
 			if amount := float64(float64(rate*diff)/2) * scale; amount > 1e-12 {
-				c.SendVia(li, to, MsgCarbon, amount)
+				c.SendVia(e.Link, to, MsgCarbon, amount)
 			}
 		}
 	}

@@ -121,7 +121,7 @@ func (m *Model) light(t *Tree, tol float64) float64 {
 func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	tc, sp := &m.cfg.Trees, &m.cfg.Trees.Species[t.Species]
 	cell := m.grid.Index(t.X, t.Y)
-	links := m.e.Net.LinksOf(t.ID)
+	links := m.e.Net.Edges(t.ID)
 	bonus := rules.UptakeBonus(len(links), m.cfg.Fungi.UptakeBonus)
 	wl := rules.Saturating(float64(m.water[cell]*bonus), waterHalf)
 	nl := rules.Saturating(float64(m.nutrients[cell]*bonus), nutrientHalf)
@@ -163,8 +163,8 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	if !nx.die {
 		m.treeSends(t, c, carbon, nx.photo, links)
 		if t.Infested && !t.signalled {
-			for _, li := range links {
-				c.SendVia(li, m.e.Net.Other(li, t.ID), MsgSignal, 0)
+			for _, e := range links {
+				c.SendVia(e.Link, e.Other, MsgSignal, 0)
 			}
 			nx.signalled = true
 		}
@@ -174,7 +174,7 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 
 // treeSends pays the fee to each fungal partner and offers surplus carbon
 // down the gradient; it never sends more than budget [kg C].
-func (m *Model) treeSends(t *Tree, c *sim.Context, budget, photo float64, links []int32) {
+func (m *Model) treeSends(t *Tree, c *sim.Context, budget, photo float64, links []sim.Edge) {
 	n := len(links)
 	if n == 0 {
 		return
@@ -182,15 +182,15 @@ func (m *Model) treeSends(t *Tree, c *sim.Context, budget, photo float64, links 
 	fc := &m.cfg.Fungi
 	fee := float64(fc.Fee*photo) / float64(n)
 	budget -= m.cfg.Trees.SeedCost // keep enough to seed
-	for _, li := range links {
-		f := m.e.Net.Other(li, t.ID)
+	for _, e := range links {
+		f := e.Other
 		amount := fee + finite("rules.ShareOut", rules.ShareOut(t.Carbon, t.Biomass, m.fungus(f).PartnerMean, fc.ShareRate, n))
 		amount = min(amount, budget)
 		if amount <= 1e-12 {
 			continue
 		}
 		budget -= amount
-		c.SendVia(li, f, MsgCarbon, amount)
+		c.SendVia(e.Link, f, MsgCarbon, amount)
 	}
 }
 

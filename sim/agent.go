@@ -36,7 +36,7 @@ func (c *Context) Send(to int32, kind MsgKind, amount float64) {
 }
 
 // SendVia is Send over a link the agent already holds (from
-// Network.LinksOf), which spares the transport looking it up.
+// Network.Edges), which spares the transport looking it up.
 func (c *Context) SendVia(link, to int32, kind MsgKind, amount float64) {
 	c.Out = append(c.Out, Message{From: c.ID, To: to, Kind: kind, Amount: amount, Link: link})
 }

@@ -103,8 +103,8 @@ func BenchmarkRoute(b *testing.B) {
 			tr := sim.NewTransport(net, 1, sim.TransportConfig{Latency: 1, Capacity: 10, Loss: 0.01})
 			var msgs []sim.Message
 			for id := range int32(n) {
-				for _, li := range net.LinksOf(id) {
-					msgs = append(msgs, sim.Message{From: id, To: net.Other(li, id), Kind: 1, Amount: 0.5, Link: li})
+				for _, e := range net.Edges(id) {
+					msgs = append(msgs, sim.Message{From: id, To: e.Other, Kind: 1, Amount: 0.5, Link: e.Link})
 				}
 			}
 			route := func(tick int, deliver func(sim.Message) bool) {

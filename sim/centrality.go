@@ -34,11 +34,11 @@ func (n *Network) Betweenness() (nodes, links []float64) {
 			v := queue[0]
 			queue = queue[1:]
 			order = append(order, v)
-			for _, li := range n.adj[v] {
+			for _, e := range n.adj[v] {
+				li, w := e.Link, e.Other
 				if n.links[li].Down {
 					continue
 				}
-				w := n.Other(li, v)
 				if dist[w] < 0 {
 					dist[w] = dist[v] + 1
 					queue = append(queue, w)
@@ -94,9 +94,9 @@ func (n *Network) MeanPath(samples int) float64 {
 	nbr := n.nbr[:0]
 	for i, v := range comp {
 		off[i] = int32(len(nbr))
-		for _, li := range n.adj[v] {
-			if !n.links[li].Down {
-				nbr = append(nbr, pos[n.Other(li, v)])
+		for _, e := range n.adj[v] {
+			if !n.links[e.Link].Down {
+				nbr = append(nbr, pos[e.Other])
 			}
 		}
 	}

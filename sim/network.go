@@ -2,6 +2,11 @@ package sim
 
 import "slices"
 
+// Edge is a live link as one of its ends sees it: the link's index and the
+// agent at the other end, so that walking an agent's neighbours does not
+// read each link's record.
+type Edge struct{ Link, Other int32 }
+
 // Link is an undirected edge of the Network between agents A < B.
 type Link struct {
 	A, B int32
@@ -16,8 +21,8 @@ type Link struct {
 // It is mutated only in the apply phase; agents may read it while deciding.
 type Network struct {
 	links []Link
-	adj   [][]int32 // agent ID -> indices of live links
-	node  []bool    // agent ID -> is a node
+	adj   [][]Edge // agent ID -> its live links, with their other ends
+	node  []bool   // agent ID -> is a node
 	live  int
 	// up lists, in ascending order, the indices of the links not removed
 	// when it was last tidied, plus every link made since: walks over the
@@ -72,9 +77,9 @@ func (n *Network) Links() []Link { return n.links }
 // LiveLinks returns the number of links not removed.
 func (n *Network) LiveLinks() int { return n.live }
 
-// LinksOf returns the indices of the live links at id, in the order they were
-// made; read-only.
-func (n *Network) LinksOf(id int32) []int32 {
+// Edges returns the live links at id, in the order they were made, each
+// with the agent at its other end; read-only.
+func (n *Network) Edges(id int32) []Edge {
 	if int(id) >= len(n.adj) {
 		return nil
 	}
@@ -112,9 +117,9 @@ func (n *Network) Between(a, b int32) int32 {
 	if n.Degree(b) < n.Degree(a) {
 		a, b = b, a
 	}
-	for _, li := range n.LinksOf(a) {
-		if n.Other(li, a) == b {
-			return li
+	for _, e := range n.Edges(a) {
+		if e.Other == b {
+			return e.Link
 		}
 	}
 	return -1
@@ -132,16 +137,16 @@ func (n *Network) AddLink(a, b int32) int32 {
 	li := int32(len(n.links))
 	n.links = append(n.links, Link{A: a, B: b})
 	n.up = append(n.up, li)
-	n.adj[a] = append(n.adj[a], li)
-	n.adj[b] = append(n.adj[b], li)
+	n.adj[a] = append(n.adj[a], Edge{li, b})
+	n.adj[b] = append(n.adj[b], Edge{li, a})
 	n.live++
 	n.version++
 	return li
 }
 
-func dropIndex(s []int32, v int32) []int32 {
-	for i, x := range s {
-		if x == v {
+func dropLink(s []Edge, li int32) []Edge {
+	for i, e := range s {
+		if e.Link == li {
 			return append(s[:i], s[i+1:]...)
 		}
 	}
@@ -155,8 +160,8 @@ func (n *Network) RemoveLink(li int32) {
 		return
 	}
 	l.Removed = true
-	n.adj[l.A] = dropIndex(n.adj[l.A], li)
-	n.adj[l.B] = dropIndex(n.adj[l.B], li)
+	n.adj[l.A] = dropLink(n.adj[l.A], li)
+	n.adj[l.B] = dropLink(n.adj[l.B], li)
 	n.live--
 	n.version++
 }
@@ -173,7 +178,7 @@ func (n *Network) RemoveNode(id int32) {
 		return
 	}
 	for len(n.adj[id]) > 0 {
-		n.RemoveLink(n.adj[id][len(n.adj[id])-1])
+		n.RemoveLink(n.adj[id][len(n.adj[id])-1].Link)
 	}
 	n.node[id] = false
 	n.version++
