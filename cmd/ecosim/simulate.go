@@ -28,6 +28,7 @@ type simulateOptions struct {
 	force    bool
 	noCtl    bool
 	noPlots  bool
+	noSnaps  bool
 	profile  string
 	chart    chartOptions
 }
@@ -62,6 +63,7 @@ still writes a complete run directory, marked interrupted.`,
 	f.BoolVar(&o.force, "force", false, "replace a non-empty output directory")
 	f.BoolVar(&o.noCtl, "no-control", false, "skip the paired control run (and resilience.json) of a scenario with failures")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw charts into DIR/plots")
+	f.BoolVar(&o.noSnaps, "no-snapshots", false, "record no world snapshots, so no maps (a snapshot of a million-agent world is about 30 MB of JSON)")
 	f.StringVar(&o.profile, "profile", "", "profile the run: cpu or mem; writes DIR/profile.cpu.pprof or DIR/profile.mem.pprof for 'go tool pprof'")
 	o.chart.addFlags(c)
 	_ = c.MarkFlagRequired("scenario")
@@ -100,11 +102,15 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if err != nil {
 		return err
 	}
+	snaps := o.chart.snapshotTicks(s.Ticks)
+	if o.noSnaps {
+		snaps = nil
+	}
 	bar, done := progressBar(s.Ticks)
 	start := time.Now()
 	sum, err := runner.Run(c.Context(), runner.Options{
 		Scenario: s, Out: out, Force: o.force, NoControl: o.noCtl, Mode: mode, Workers: o.workers,
-		Version: versionString(), Progress: bar, Snapshots: o.chart.snapshotTicks(s.Ticks),
+		Version: versionString(), Progress: bar, Snapshots: snaps,
 	})
 	done()
 	if perr := stopProfile(out); err == nil && sum != nil {
