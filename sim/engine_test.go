@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -193,5 +194,33 @@ func TestEnvironmentPanicBecomesError(t *testing.T) {
 	}
 	if tm := e.Timings(); tm.Ticks != 4 || tm.Decide <= 0 {
 		t.Fatalf("timings %+v, want 4 ticks with decide time", tm)
+	}
+}
+
+// bandStorm is the toy model with an environment step cut into pieces, one
+// of which panics at tick 3: wherever that piece runs, on a helper or on
+// the engine's goroutine, the run ends with an error, not a crash.
+type bandStorm struct{ toy }
+
+func (s *bandStorm) EndTick(e *Engine) error {
+	e.ParallelFor(16, func(i int) {
+		if e.Tick() == 3 && i%5 == 4 {
+			panic(fmt.Sprintf("band %d", i))
+		}
+	})
+	return nil
+}
+
+func TestPanicInAParallelStepBecomesError(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		e := NewEngine(Config{Seed: 1, Ticks: 10, Mode: ModeShards, Workers: workers}, &bandStorm{})
+		for range 5 {
+			e.Spawn(&walker{panicAt: -1})
+		}
+		err := e.Run(context.Background())
+		// The lowest piece that panicked is the one reported.
+		if err == nil || !strings.Contains(err.Error(), "environment step panicked at tick 3: band 4") {
+			t.Fatalf("workers %d: got %v", workers, err)
+		}
 	}
 }

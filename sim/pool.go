@@ -30,6 +30,14 @@ type pool struct {
 	wake    chan struct{}
 	quit    atomic.Bool
 	exited  sync.WaitGroup
+
+	// The lowest piece that panicked in the current step and its value,
+	// raised again on the caller's goroutine once the step is over, where
+	// the engine turns it into an error; a panic on a helper would
+	// otherwise end the process.
+	mu       sync.Mutex
+	panicked int
+	panicVal any
 }
 
 // poolSpin is how long an idle helper polls before it parks.
@@ -55,6 +63,7 @@ func (p *pool) run(n int, fn func(int)) {
 		return
 	}
 	p.fn, p.n = fn, n
+	p.panicked, p.panicVal = -1, nil
 	p.next.Store(0)
 	p.resting.Store(false)
 	p.state.Add(1 << 32) // open: the generation turns odd
@@ -75,6 +84,9 @@ func (p *pool) run(n int, fn func(int)) {
 		runtime.Gosched()
 	}
 	p.fn = nil
+	if p.panicked >= 0 {
+		panic(p.panicVal)
+	}
 }
 
 func (p *pool) work() {
@@ -83,8 +95,22 @@ func (p *pool) work() {
 		if i >= p.n {
 			return
 		}
-		p.fn(i)
+		p.call(i)
 	}
+}
+
+// call runs piece i, keeping its panic, if any, for run to raise.
+func (p *pool) call(i int) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.mu.Lock()
+			if p.panicked < 0 || i < p.panicked {
+				p.panicked, p.panicVal = i, r
+			}
+			p.mu.Unlock()
+		}
+	}()
+	p.fn(i)
 }
 
 func (p *pool) help() {
