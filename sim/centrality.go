@@ -142,9 +142,9 @@ func (n *Network) MeanPath(samples int) float64 {
 func (n *Network) giantMembers() []int32 {
 	root, giantRoot, _, _ := n.label()
 	members := n.members[:0]
-	for id, r := range root {
-		if r == giantRoot && giantRoot >= 0 {
-			members = append(members, int32(id))
+	for _, id := range n.nodes {
+		if root[id] == giantRoot && giantRoot >= 0 {
+			members = append(members, id)
 		}
 	}
 	n.members = members

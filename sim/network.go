@@ -28,6 +28,11 @@ type Network struct {
 	// when it was last tidied, plus every link made since: walks over the
 	// whole graph read it, in order, rather than every link ever made.
 	up []int32
+	// nodes lists the nodes in ascending order, tidied of removed ones by
+	// the component walk (unsorted says an old ID came back), so the walk
+	// costs nodes and links, not every ID ever handed out.
+	nodes    []int32
+	unsorted bool
 
 	// Scratch for the serial graph walks (components, paths), reused so
 	// that recording indicators every tick allocates nothing.
@@ -56,6 +61,12 @@ func (n *Network) grow(id int32) {
 // AddNode makes id a node of the network.
 func (n *Network) AddNode(id int32) {
 	n.grow(id)
+	if !n.node[id] {
+		if k := len(n.nodes); k > 0 && n.nodes[k-1] >= id {
+			n.unsorted = true
+		}
+		n.nodes = append(n.nodes, id)
+	}
 	n.node[id] = true
 	n.version++
 }
@@ -193,7 +204,7 @@ func (n *Network) Components() (giant, count int) {
 }
 
 // label gives every node the lowest ID of its component (links that are
-// up), -1 for non-nodes, and returns the root and size of the largest
+// up; entries for IDs that are not nodes are stale), and returns the root and size of the largest
 // component (ties: the lowest root) and the number of components. It is a
 // union-find over the link list, which is one contiguous slice, rather than
 // a walk of the per-node adjacency lists; its result is kept until the
@@ -204,12 +215,23 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 	}
 	root = grow32(n.root, len(n.node))
 	n.root = root
-	for i, ok := range n.node {
-		root[i] = -1
-		if ok {
-			root[i] = int32(i)
+	size := grow32(n.size, len(n.node))
+	n.size = size
+	if n.unsorted {
+		slices.Sort(n.nodes)
+		n.nodes = slices.Compact(n.nodes)
+		n.unsorted = false
+	}
+	nodes := n.nodes[:0]
+	for _, id := range n.nodes {
+		if n.node[id] {
+			nodes = append(nodes, id)
+			root[id], size[id] = id, 0
 		}
 	}
+	n.nodes = nodes
+	// Entries of root and size for IDs that are not nodes are left as they
+	// were: nothing reads them.
 	up := n.up[:0]
 	for _, li := range n.up {
 		l := &n.links[li]
@@ -230,21 +252,16 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 		}
 	}
 	n.up = up
-	size := grow32(n.size, len(root))
-	n.size = size
-	clear(size)
-	for id, r := range root {
-		if r < 0 {
-			continue
-		}
+	for _, id := range nodes {
 		// Parents are below their children and were finished first.
-		r = root[r]
+		r := root[root[id]]
 		root[id] = r
 		size[r]++
 	}
 	giantRoot = -1
-	for id, r := range root {
-		if int32(id) != r {
+	for _, id := range nodes {
+		r := root[id]
+		if id != r {
 			continue
 		}
 		count++

@@ -32,12 +32,23 @@ func TestComponentsMatchGonum(t *testing.T) {
 		// so a label that outlives a change shows.
 		net.Components()
 		down := 0 // links down: live, but not in g
-		switch rapid.IntRange(0, 3).Draw(t, "change") {
+		switch rapid.IntRange(0, 4).Draw(t, "change") {
 		case 1:
 			if n > 1 {
 				v := rapid.IntRange(0, n-1).Draw(t, "victim")
 				net.RemoveNode(int32(v))
 				g.RemoveNode(int64(v))
+			}
+		case 4:
+			// A node removed and made again comes back without links,
+			// out of order in the node list.
+			if n > 1 {
+				v := rapid.IntRange(0, n-2).Draw(t, "again")
+				net.RemoveNode(int32(v))
+				g.RemoveNode(int64(v))
+				net.Components()
+				net.AddNode(int32(v))
+				g.AddNode(simple.Node(v))
 			}
 		case 2, 3:
 			if len(net.Links()) > 0 {
