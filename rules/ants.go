@@ -58,10 +58,14 @@ func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
 	// One sweep down the rows: row y+1 of dst is cleared just before row
 	// y's cells share into it, and row y-1 has had all its shares once row
 	// y is done, so it evaporates then. Each cell gets the same additions in
-	// the same order as with separate clear, share and evaporate passes.
+	// the same order as with separate clear, share and evaporate passes. A
+	// row none of whose three source rows holds anything stays zero and
+	// needs no evaporating: trails cover a fraction of a grid.
 	keep := 1 - evaporation
 	clear(dst[:min(2, h)*w])
+	var held [3]bool // whether source rows y-2, y-1 and y hold anything
 	for y := range h {
+		held[0], held[1], held[2] = held[1], held[2], false
 		if y+2 <= h-1 {
 			clear(dst[(y+2)*w : (y+3)*w])
 		}
@@ -71,6 +75,7 @@ func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
 			if v == 0 {
 				continue
 			}
+			held[2] = true
 			if interiorRow && x > 0 && x < w-1 {
 				// Interior cells have all eight neighbours: no bounds checks.
 				i := y*w + x
@@ -97,11 +102,11 @@ func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
 				}
 			}
 		}
-		if y >= 1 {
+		if y >= 1 && (held[0] || held[1] || held[2]) {
 			evaporate(dst[(y-1)*w:y*w], keep)
 		}
 	}
-	if h >= 1 {
+	if h >= 1 && (held[1] || held[2]) {
 		evaporate(dst[(h-1)*w:h*w], keep)
 	}
 }
