@@ -223,10 +223,10 @@ func (e *Engine) Run(ctx context.Context) error {
 }
 
 // ParallelFor calls fn(0..n-1) on the engine's goroutine and its helpers
-// and returns when every call has returned; outside Run it calls them in
-// order. Which goroutine runs which index is left to chance, so fn(i) must
-// write only what belongs to i. Models use it for whole-world steps cut
-// into fixed pieces.
+// and returns when every call has returned; outside Run, or from inside
+// another ParallelFor's fn, it calls them in order. Which goroutine runs
+// which index is left to chance, so fn(i) must write only what belongs to
+// i. Models use it for whole-world steps cut into fixed pieces.
 func (e *Engine) ParallelFor(n int, fn func(int)) { e.pool.run(n, fn) }
 
 // WithHelpers runs fn with the engine's helpers started, as they are during

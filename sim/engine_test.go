@@ -224,3 +224,31 @@ func TestPanicInAParallelStepBecomesError(t *testing.T) {
 		}
 	}
 }
+
+// nested is the toy model with an environment step whose pieces start steps
+// of their own.
+type nested struct {
+	toy
+	sums [8]int
+}
+
+func (s *nested) EndTick(e *Engine) error {
+	e.ParallelFor(len(s.sums), func(i int) {
+		e.ParallelFor(100, func(j int) { s.sums[i] += j })
+	})
+	return nil
+}
+
+func TestNestedParallelStepsRunInline(t *testing.T) {
+	m := &nested{}
+	e := NewEngine(Config{Seed: 1, Ticks: 20, Mode: ModeShards, Workers: 4}, m)
+	e.Spawn(&walker{panicAt: -1})
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range m.sums {
+		if s != 20*4950 {
+			t.Fatalf("piece %d summed %d, want %d", i, s, 20*4950)
+		}
+	}
+}

@@ -54,9 +54,11 @@ func newPool(helpers int) *pool {
 	return p
 }
 
-// run calls fn(0..n-1) and returns when every call has returned.
+// run calls fn(0..n-1) and returns when every call has returned. Called
+// from inside a piece of a step, it runs its pieces in order on the calling
+// goroutine: a step is never nested in another.
 func (p *pool) run(n int, fn func(int)) {
-	if p == nil || p.helpers == 0 || n <= 1 {
+	if p == nil || p.helpers == 0 || n <= 1 || p.state.Load()>>32&1 == 1 {
 		for i := range n {
 			fn(i)
 		}
