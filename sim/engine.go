@@ -226,7 +226,9 @@ func (e *Engine) Run(ctx context.Context) error {
 // and returns when every call has returned; outside Run, or from inside
 // another ParallelFor's fn, it calls them in order. Which goroutine runs
 // which index is left to chance, so fn(i) must write only what belongs to
-// i. Models use it for whole-world steps cut into fixed pieces.
+// i. Models use it for whole-world steps cut into fixed pieces, from the
+// model's own methods; agents' Decide must not call it, since in actors
+// mode many of them run at once and a step has one caller at a time.
 func (e *Engine) ParallelFor(n int, fn func(int)) { e.pool.run(n, fn) }
 
 // WithHelpers runs fn with the engine's helpers started, as they are during
