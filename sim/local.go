@@ -58,7 +58,11 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 		var cur int32 = -1
 		defer func() {
 			if r := recover(); r != nil {
-				bs.err = &AgentError{ID: cur, Kind: kindOf(e.agents[cur]), Tick: e.tick, Value: r, Stack: debug.Stack()}
+				ae := &AgentError{ID: cur, Kind: "apply", Tick: e.tick, Value: r, Stack: debug.Stack()}
+				if cur >= 0 {
+					ae.Kind = kindOf(e.agents[cur])
+				}
+				bs.err = ae
 			}
 		}()
 		for _, id := range live[lo:hi] {
