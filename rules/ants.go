@@ -92,15 +92,7 @@ func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
 				row[2*w+2] += share
 				continue
 			}
-			n := neighbourCount(x, y, w, h)
-			share := float64(v*diffusion) / float64(n)
-			dst[y*w+x] += v - float64(v*diffusion)
-			for _, d := range Directions {
-				nx, ny := x+d[0], y+d[1]
-				if nx >= 0 && ny >= 0 && nx < w && ny < h {
-					dst[ny*w+nx] += share
-				}
-			}
+			spread(dst, v, x, y, w, h, diffusion)
 		}
 		if y >= 1 && (held[0] || held[1] || held[2]) {
 			evaporate(dst[(y-1)*w:y*w], keep)
@@ -108,6 +100,19 @@ func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
 	}
 	if h >= 1 && (held[1] || held[2]) {
 		evaporate(dst[(h-1)*w:h*w], keep)
+	}
+}
+
+// spread adds cell (x, y)'s content v to dst: 1-diffusion of it stays, the
+// rest is shared equally among the cell's in-grid neighbours.
+func spread(dst []float64, v float64, x, y, w, h int, diffusion float64) {
+	share := float64(v*diffusion) / float64(neighbourCount(x, y, w, h))
+	dst[y*w+x] += v - float64(v*diffusion)
+	for _, d := range Directions {
+		nx, ny := x+d[0], y+d[1]
+		if nx >= 0 && ny >= 0 && nx < w && ny < h {
+			dst[ny*w+nx] += share
+		}
 	}
 }
 

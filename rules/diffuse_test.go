@@ -7,8 +7,9 @@ import (
 	"pgregory.net/rapid"
 )
 
-// diffuseByPasses is Diffuse written plainly: clear, share every cell,
-// then evaporate. Diffuse's single sweep must give the same bits.
+// diffuseByPasses is Diffuse written plainly: clear, spread every cell the
+// general way (no interior fast path), then evaporate. Diffuse's single
+// sweep must give the same bits.
 func diffuseByPasses(src, dst []float64, w, h int, diffusion, evaporation float64) {
 	clear(dst)
 	for y := range h {
@@ -17,15 +18,7 @@ func diffuseByPasses(src, dst []float64, w, h int, diffusion, evaporation float6
 			if v == 0 {
 				continue
 			}
-			n := neighbourCount(x, y, w, h)
-			share := float64(v*diffusion) / float64(n)
-			dst[y*w+x] += v - float64(v*diffusion)
-			for _, d := range Directions {
-				nx, ny := x+d[0], y+d[1]
-				if nx >= 0 && ny >= 0 && nx < w && ny < h {
-					dst[ny*w+nx] += share
-				}
-			}
+			spread(dst, v, x, y, w, h, diffusion)
 		}
 	}
 	for i, v := range dst {
