@@ -212,7 +212,11 @@ func (m *Model) applyTreeLocal(t *Tree, l *Ledger) bool {
 	l.Photosynthesis += nx.photo
 	l.Respiration += nx.resp
 	l.Fruit += nx.fruit
-	m.food[cell] += nx.fruit
+	if nx.fruit != 0 {
+		// Only mature trees fruit; the others leave the food layer,
+		// which nothing else in this phase reads, out of the cache.
+		m.food[cell] += nx.fruit
+	}
 	tc := &m.cfg.Trees
 	m.water[cell] = max(0, m.water[cell]-float64(nx.photo*tc.WaterUse))
 	m.nutrients[cell] = max(0, m.nutrients[cell]-float64(nx.photo*tc.NutrientUse))
