@@ -7,8 +7,9 @@ import (
 	"github.com/ecosim/ecosim/sim"
 )
 
-// Audit checks the model's structural invariants: one tree per cell and the
-// occupancy grid agreeing with the trees, no negative or non-finite stock in
+// Audit checks the model's structural invariants: every live agent's index
+// pointing at its own record, one tree per cell and the occupancy grid
+// agreeing with the trees, no negative or non-finite stock in
 // any agent or layer, colonies with non-negative stores. Tests run it every
 // tick; it is cheap enough to run on a user's scenario when in doubt.
 func (m *Model) Audit() error {
@@ -16,6 +17,9 @@ func (m *Model) Audit() error {
 	for _, id := range m.e.Live() {
 		if !m.e.Alive(id) {
 			continue
+		}
+		if own := m.recordID(id); own != id {
+			return fmt.Errorf("agents: the record %s %d's index points at belongs to %d", m.kind[id], id, own)
 		}
 		switch m.kind[id] {
 		case KindTree:
@@ -58,6 +62,23 @@ func (m *Model) Audit() error {
 		}
 	}
 	return nil
+}
+
+// recordID is the ID held by the record agent id's index points at.
+func (m *Model) recordID(id int32) int32 {
+	switch m.kind[id] {
+	case KindTree:
+		return m.tree(id).ID
+	case KindFungus:
+		return m.fungus(id).ID
+	case KindAnt:
+		return m.ant(id).ID
+	case KindColony:
+		return m.colony(id).ID
+	case KindNode:
+		return m.node(id).ID
+	}
+	return -1
 }
 
 func bad(v float64) bool { return v < 0 || math.IsNaN(v) || math.IsInf(v, 0) }

@@ -128,3 +128,43 @@ func checkHubs(t *testing.T, m *agents.Model, e *sim.Engine) {
 		t.Errorf("max tree degree %d is not at least twice the mean %.3f", maxDeg, all)
 	}
 }
+
+// TestRecordsOfTheDeadAreDropped runs the forest for its 1,000 ticks, in
+// which more trees and ants die than live at the end: each kind keeps at
+// most about twice as many records as it has living agents, and every
+// living agent's index still finds its own record.
+func TestRecordsOfTheDeadAreDropped(t *testing.T) {
+	s, err := scenarios.Load("forest", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, e, err := s.Build(sim.ModeShards, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Audit(); err != nil {
+		t.Fatal(err)
+	}
+	made, live := map[agents.Kind]int{}, map[agents.Kind]int{}
+	for id := range e.NumAgents() {
+		made[m.KindOf(int32(id))]++
+	}
+	for _, id := range e.Live() {
+		live[m.KindOf(id)]++
+	}
+	trees, _, ants, _ := m.Records()
+	for _, k := range []struct {
+		kind    agents.Kind
+		records int
+	}{{agents.KindTree, trees}, {agents.KindAnt, ants}} {
+		if made[k.kind] <= 2*live[k.kind] {
+			t.Fatalf("%s: %d made, %d living: too few deaths to test anything", k.kind, made[k.kind], live[k.kind])
+		}
+		if k.records > 2*live[k.kind]+1 {
+			t.Errorf("%s: %d records for %d living (%d made)", k.kind, k.records, live[k.kind], made[k.kind])
+		}
+	}
+}

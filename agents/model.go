@@ -59,6 +59,9 @@ type Model struct {
 	ants     []Ant
 	colonies []Colony
 	nodes    []Node
+	// deadRecs counts, by kind, the records of agents dead since the
+	// kind's records were last compacted.
+	deadRecs [len(kindNames)]int
 
 	// DroughtFactor scales rain; failures lower it.
 	DroughtFactor float64
@@ -260,22 +263,67 @@ func (m *Model) EndTick(e *sim.Engine) error {
 	return nil
 }
 
-// BeginTick resets the per-tick ledger and tally; Indicators reads them.
+// BeginTick resets the per-tick ledger and tally, which Indicators reads,
+// and compacts the records of a kind once most of them belong to the dead.
 func (m *Model) BeginTick(e *sim.Engine) {
 	m.ledger = Ledger{}
 	m.tally = tally{}
+	if m.deadRecs[KindTree] > len(m.trees)/2 {
+		m.trees = compactRecs(m, m.trees, func(t *Tree) int32 { return t.ID })
+		m.deadRecs[KindTree] = 0
+	}
+	if m.deadRecs[KindFungus] > len(m.fungi)/2 {
+		m.fungi = compactRecs(m, m.fungi, func(f *Fungus) int32 { return f.ID })
+		m.deadRecs[KindFungus] = 0
+	}
+	if m.deadRecs[KindAnt] > len(m.ants)/2 {
+		m.ants = compactRecs(m, m.ants, func(a *Ant) int32 { return a.ID })
+		m.deadRecs[KindAnt] = 0
+	}
+	if m.deadRecs[KindNode] > len(m.nodes)/2 {
+		m.nodes = compactRecs(m, m.nodes, func(n *Node) int32 { return n.ID })
+		m.deadRecs[KindNode] = 0
+	}
+}
+
+// compactRecs copies the records of live agents, in their order, into a new
+// slice with room for a quarter more, and points the ID index at their new
+// places; a dead agent's index entry becomes -1, so that reading its record
+// fails loudly. The dead agents' records are then garbage: a long run with
+// many births and deaths keeps memory for the living, not for every agent it
+// ever had. Records are only ever reached through the index, so where they
+// sit changes no result.
+func compactRecs[T any](m *Model, recs []T, id func(*T) int32) []T {
+	live := 0
+	for i := range recs {
+		if m.e.Alive(id(&recs[i])) {
+			live++
+		}
+	}
+	out := make([]T, 0, live+live/4)
+	for i := range recs {
+		rid := id(&recs[i])
+		if !m.e.Alive(rid) {
+			m.index[rid] = -1
+			continue
+		}
+		m.index[rid] = int32(len(out))
+		out = append(out, recs[i])
+	}
+	return out
 }
 
 // die removes agent id, emitting its death with a cause.
 func (m *Model) die(id int32, cause string, x, y int) {
 	m.e.Kill(id)
+	m.deadRecs[m.kind[id]]++
 	m.e.Emit(sim.Event{Type: "death", Agent: id, Kind: m.kind[id].String(), Cause: cause, X: x, Y: y})
 }
 
 // TreeOf returns a copy of agent id's tree state; ok is false when id is not
-// a tree.
+// a live tree.
 func (m *Model) TreeOf(id int32) (t Tree, ok bool) {
-	if int(id) >= len(m.kind) || m.kind[id] != KindTree {
+	if int(id) >= len(m.kind) || m.kind[id] != KindTree || !m.e.Alive(id) {
 		return Tree{}, false
 	}
 	return *m.tree(id), true
