@@ -92,6 +92,9 @@ func (m *Model) reserve() {
 	if c.Network.Topology != "emergent" {
 		n += c.Network.Nodes
 	}
+	// A quarter more than the start, for the first births: growing a
+	// table copies it, and until the copy is done both are held.
+	n, trees = n+n/4, trees+trees/4
 	m.e.Reserve(n)
 	m.kind = slices.Grow(m.kind, n)
 	m.index = slices.Grow(m.index, n)

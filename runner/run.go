@@ -76,8 +76,10 @@ type Summary struct {
 
 // PhaseSeconds is where a run's wall time went [s]; see sim.Timings.
 type PhaseSeconds struct {
-	Decide      float64 `json:"decide"`
-	Apply       float64 `json:"apply"`
+	Decide float64 `json:"decide"`
+	Apply  float64 `json:"apply"`
+	// ApplySerial is the part of Apply spent in agent-ID order.
+	ApplySerial float64 `json:"apply_serial"`
 	Environment float64 `json:"environment"`
 	Deliver     float64 `json:"deliver"`
 	Record      float64 `json:"record"`
@@ -85,7 +87,7 @@ type PhaseSeconds struct {
 
 func phaseSeconds(t sim.Timings) PhaseSeconds {
 	return PhaseSeconds{
-		Decide: t.Decide.Seconds(), Apply: t.Apply.Seconds(), Environment: t.Environment.Seconds(),
+		Decide: t.Decide.Seconds(), Apply: t.Apply.Seconds(), ApplySerial: t.ApplySerial.Seconds(), Environment: t.Environment.Seconds(),
 		Deliver: t.Deliver.Seconds(), Record: t.Record.Seconds(),
 	}
 }

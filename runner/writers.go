@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"hash"
 	"io"
 	"os"
@@ -61,6 +60,7 @@ func (hf *hashedFile) digest() string { return hex.EncodeToString(hf.h.Sum(nil))
 type recorder struct {
 	metrics, events *hashedFile
 	buf             []byte
+	line            []byte // the event line being written, reused
 	lastTick        int
 	progress        func(tick int)
 	keepCols        []int
@@ -116,12 +116,8 @@ func (r *recorder) Tick(tick int, row []float64) error {
 
 // Event writes one JSON line.
 func (r *recorder) Event(ev sim.Event) error {
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	_, err = r.events.w.Write(b)
+	r.line = appendEvent(r.line[:0], ev)
+	_, err := r.events.w.Write(r.line)
 	return err
 }
 

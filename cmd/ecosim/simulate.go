@@ -122,8 +122,8 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 			sum.Mode, runtime.GOMAXPROCS(0), out)
 		if o.profile != "" {
 			p := sum.Phases
-			c.Printf("time by phase: decide %.2fs, apply %.2fs, environment %.2fs, deliver %.2fs, record %.2fs\n",
-				p.Decide, p.Apply, p.Environment, p.Deliver, p.Record)
+			c.Printf("time by phase: decide %.2fs, apply %.2fs (serial part %.2fs), environment %.2fs, deliver %.2fs, record %.2fs\n",
+				p.Decide, p.Apply, p.ApplySerial, p.Environment, p.Deliver, p.Record)
 		}
 	}
 	// An interrupted or failed run still has its ticks to show; a second
