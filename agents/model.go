@@ -268,21 +268,18 @@ func (m *Model) EndTick(e *sim.Engine) error {
 func (m *Model) BeginTick(e *sim.Engine) {
 	m.ledger = Ledger{}
 	m.tally = tally{}
-	if m.deadRecs[KindTree] > len(m.trees)/2 {
-		m.trees = compactRecs(m, m.trees, func(t *Tree) int32 { return t.ID })
-		m.deadRecs[KindTree] = 0
-	}
-	if m.deadRecs[KindFungus] > len(m.fungi)/2 {
-		m.fungi = compactRecs(m, m.fungi, func(f *Fungus) int32 { return f.ID })
-		m.deadRecs[KindFungus] = 0
-	}
-	if m.deadRecs[KindAnt] > len(m.ants)/2 {
-		m.ants = compactRecs(m, m.ants, func(a *Ant) int32 { return a.ID })
-		m.deadRecs[KindAnt] = 0
-	}
-	if m.deadRecs[KindNode] > len(m.nodes)/2 {
-		m.nodes = compactRecs(m, m.nodes, func(n *Node) int32 { return n.ID })
-		m.deadRecs[KindNode] = 0
+	compactKind(m, KindTree, &m.trees, func(t *Tree) int32 { return t.ID })
+	compactKind(m, KindFungus, &m.fungi, func(f *Fungus) int32 { return f.ID })
+	compactKind(m, KindAnt, &m.ants, func(a *Ant) int32 { return a.ID })
+	compactKind(m, KindNode, &m.nodes, func(n *Node) int32 { return n.ID })
+}
+
+// compactKind compacts kind k's records once more than half belong to the
+// dead, which keeps the copying to a constant per death.
+func compactKind[T any](m *Model, k Kind, recs *[]T, id func(*T) int32) {
+	if m.deadRecs[k] > len(*recs)/2 {
+		*recs = compactRecs(m, *recs, id)
+		m.deadRecs[k] = 0
 	}
 }
 
