@@ -16,6 +16,9 @@ import (
 // envBand is the number of grid rows in one band of the cell processes.
 const envBand = 32
 
+// band returns the rows [lo, hi) of band b.
+func (m *Model) band(b int) (lo, hi int) { return b * envBand, min((b+1)*envBand, m.grid.H) }
+
 // stepCells runs the soil processes and the canopy count over every band,
 // and diffuses each colony's pheromone, side by side.
 func (m *Model) stepCells(t int) {
@@ -28,9 +31,8 @@ func (m *Model) stepCells(t int) {
 			return
 		}
 		b := i - colonies
-		lo, hi := b*envBand, min((b+1)*envBand, m.grid.H)
-		cl, ch := lo*m.grid.W, hi*m.grid.W
-		m.stepSoilCells(rain, cl, ch)
+		lo, hi := m.band(b)
+		m.stepSoilCells(rain, lo*m.grid.W, hi*m.grid.W)
 		m.bandCover[b] = m.canopyRows(lo, hi, m.bandRows[b])
 	})
 	m.cover = 0
@@ -105,7 +107,8 @@ func (m *Model) floorLight(x, y int) float64 {
 func (m *Model) stepCanopy() {
 	m.cover = 0
 	for b := range m.bands {
-		m.cover += m.canopyRows(b*envBand, min((b+1)*envBand, m.grid.H), m.bandRows[b])
+		lo, hi := m.band(b)
+		m.cover += m.canopyRows(lo, hi, m.bandRows[b])
 	}
 }
 

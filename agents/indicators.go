@@ -142,7 +142,8 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 			inflight = m.CarbonInFlight()
 		default:
 			b := i - tasks
-			lo, hi := b*envBand*m.grid.W, min((b+1)*envBand, m.grid.H)*m.grid.W
+			lo, hi := m.band(b)
+			lo, hi = lo*m.grid.W, hi*m.grid.W
 			cs := cellSums{water: sum(m.water[lo:hi]), nutrients: sum(m.nutrients[lo:hi])}
 			for _, l := range m.pher {
 				cs.trail += sum(l[lo:hi])

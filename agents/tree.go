@@ -103,16 +103,16 @@ func (m *Model) light(t *Tree, tol float64) float64 {
 				n++
 			}
 		}
-		return rules.ShadedLight(t.Height, hs[:n], m.cfg.Trees.Shading, tol)
-	}
-	for _, d := range rules.Directions {
-		x, y := t.X+d[0], t.Y+d[1]
-		if x < 0 || y < 0 || x >= w || y >= h {
-			continue
-		}
-		if v := m.height[y*w+x]; v > 0 {
-			hs[n] = v
-			n++
+	} else {
+		for _, d := range rules.Directions {
+			x, y := t.X+d[0], t.Y+d[1]
+			if x < 0 || y < 0 || x >= w || y >= h {
+				continue
+			}
+			if v := m.height[y*w+x]; v > 0 {
+				hs[n] = v
+				n++
+			}
 		}
 	}
 	return rules.ShadedLight(t.Height, hs[:n], m.cfg.Trees.Shading, tol)

@@ -35,10 +35,11 @@ func shade(h float64, neighbours []float64) float64 {
 // computed with one exponential: light^(1-0.8·tol) = exp(−k·shade·(1−0.8·tol)).
 // The model uses it; the two-step form documents what it means.
 func ShadedLight(h float64, neighbours []float64, k, shadeTolerance float64) float64 {
-	if shade(h, neighbours) == 0 {
+	s := shade(h, neighbours)
+	if s == 0 {
 		return 1 // the exponential of zero, without computing it
 	}
-	return math.Exp(-float64(float64(k*shade(h, neighbours)) * (1 - 0.8*shadeTolerance)))
+	return math.Exp(-float64(float64(k*s) * (1 - 0.8*shadeTolerance)))
 }
 
 // EffectiveLight is how much of the light a species can use: shade-tolerant

@@ -1,7 +1,5 @@
 package sim
 
-import "slices"
-
 // Betweenness returns the betweenness centrality of every node (indexed by
 // agent ID; zero for non-nodes) and of every link (indexed by link index),
 // over links that are up, by Brandes' algorithm. It visits sources and
@@ -83,10 +81,9 @@ func (n *Network) MeanPath(samples int) float64 {
 	if len(comp) < 2 || samples < 1 {
 		return 0
 	}
-	if k := len(n.pos); k < len(n.node) {
-		n.pos = slices.Grow(n.pos, len(n.node)-k)[:len(n.node)]
-	}
-	pos := n.pos
+	// pos is read only at the members' entries, written just below.
+	pos := grow32(n.pos, len(n.node))
+	n.pos = pos
 	for i, id := range comp {
 		pos[id] = int32(i)
 	}

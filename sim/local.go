@@ -48,7 +48,7 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 	for len(e.blocks) < nb {
 		e.blocks = append(e.blocks, &blockState{})
 	}
-	e.Transport.prepare(e.Net, len(e.agents))
+	e.Transport.prepare(len(e.agents))
 	lm.PrepareBlocks(nb)
 	run := func(b int) {
 		bs := e.blocks[b]

@@ -204,11 +204,11 @@ func (n *Network) Components() (giant, count int) {
 }
 
 // label gives every node the lowest ID of its component (links that are
-// up; entries for IDs that are not nodes are stale), and returns the root and size of the largest
-// component (ties: the lowest root) and the number of components. It is a
-// union-find over the link list, which is one contiguous slice, rather than
-// a walk of the per-node adjacency lists; its result is kept until the
-// network changes.
+// up; entries for IDs that are not nodes are stale), and returns the root
+// and size of the largest component (ties: the lowest root) and the number
+// of components. It is a union-find over the list of up links, one
+// contiguous slice, rather than a walk of the per-node adjacency lists; its
+// result is kept until the network changes.
 func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 	if n.labelled == n.version+1 && len(n.root) == len(n.node) {
 		return n.root, n.giantRoot, n.giant, n.count

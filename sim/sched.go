@@ -51,12 +51,12 @@ func newScheduler(e *Engine) scheduler {
 }
 
 // actors backs every live agent by its own goroutine, parked on its own
-// channel between ticks. A tick's wake-ups spread as a binary tree over the
-// live list: the engine wakes the agent at position 0, and the agent at
-// position i wakes those at 2i+1 and 2i+2 before it decides. So the
+// channel between ticks. A tick's wake-ups pass along chains over the live
+// list: the engine wakes the agents at positions 0 to chains-1, and the
+// agent at position i wakes the one at i+chains before it decides. So the
 // hand-offs are shared by every core instead of queueing behind the
 // engine's goroutine, and a woken goroutine usually runs next on the core
-// that woke it.
+// that woke it, while the run queues stay short.
 type actors struct {
 	e      *Engine
 	wake   []chan int32 // by agent ID: the position in live to take

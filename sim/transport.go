@@ -53,6 +53,7 @@ type Transport struct {
 	net      *Network
 	seed     uint64
 	inflight []Message
+	one      sendBuf   // what Send routes, one message at a time
 	used     []float64 // capacity used this tick, by link×2 + direction
 	touched  []int32   // entries of used to reset
 	seq      []uint32
@@ -81,12 +82,11 @@ func (t *Transport) InFlight() []Message { return t.inflight }
 // sender (which may be less than m.Amount when capacity runs short). The
 // caller debits the sender by that amount for Accepted and LostOnSend.
 func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
-	t.prepare(t.net, int(m.From)+1)
-	b := sendBuf{msgs: t.inflight, touched: t.touched}
-	outcome, amount = t.send(tick, m, &b)
-	t.inflight, t.touched = b.msgs, b.touched
-	t.counts.Sent += b.sent
-	t.counts.Lost += b.lost
+	t.prepare(int(m.From) + 1)
+	b := &t.one
+	b.reset()
+	outcome, amount = t.send(tick, m, b)
+	t.merge(b)
 	return outcome, amount
 }
 
@@ -106,8 +106,8 @@ func (b *sendBuf) reset() {
 // prepare sizes the per-link and per-sender tables for the current network
 // and agents, so that send never grows them: senders in different blocks
 // write different entries of the same slices.
-func (t *Transport) prepare(net *Network, agents int) {
-	if n := 2 * len(net.links); len(t.used) < n {
+func (t *Transport) prepare(agents int) {
+	if n := 2 * len(t.net.links); len(t.used) < n {
 		t.used = append(t.used, make([]float64, n-len(t.used))...)
 	}
 	if len(t.seq) < agents {
