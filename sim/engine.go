@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -48,7 +49,8 @@ type Engine struct {
 	blocks    []*blockState // the local apply's per-block state, reused
 	serial    []int32       // agents left for the serial apply, reused
 	timings   Timings
-	slab      []Context // where new agents' contexts are cut from
+	slab      []Context   // where new agents' contexts are cut from
+	panicked  atomic.Bool // an agent's decide panicked; its slot holds the error
 }
 
 // contextSlab is how many agents' contexts are allocated at once: births
@@ -169,6 +171,7 @@ func (e *Engine) decideOne(id int32) {
 	defer func() {
 		if r := recover(); r != nil {
 			c.err = &AgentError{ID: id, Kind: kindOf(e.agents[id]), Tick: e.tick, Value: r, Stack: debug.Stack()}
+			e.panicked.Store(true)
 		}
 	}()
 	c.Tick = e.tick
@@ -267,9 +270,12 @@ func (e *Engine) step() error {
 	e.model.BeginTick(e)
 	t0 := time.Now()
 	e.sched.decide(e.live)
-	for _, id := range e.live {
-		if c := e.slots[id]; c.err != nil {
-			return c.err
+	if e.panicked.Load() {
+		// The lowest ID that panicked, whichever goroutine saw it first.
+		for _, id := range e.live {
+			if c := e.slots[id]; c.err != nil {
+				return c.err
+			}
 		}
 	}
 	t1 := time.Now()
