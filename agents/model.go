@@ -325,3 +325,41 @@ func (m *Model) TreeOf(id int32) (t Tree, ok bool) {
 	}
 	return *m.tree(id), true
 }
+
+// DecideBlock decides a block of agents in three passes: every tree's light
+// (an exponential each), then every agent's decision in ID order with that
+// light to hand, then the crown (a cube root) of every tree that grew. Each
+// pass's chains of arithmetic are independent from one tree to the next, so
+// they overlap; results are those of each agent's Decide, since the passes
+// only reorder pure computations of different trees. Only the middle pass
+// can panic; see sim.BlockDecider.
+func (m *Model) DecideBlock(e *sim.Engine, ids []int32, cur *int32) {
+	var light [decideChunk]float64
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), decideChunk)]
+		ids = ids[len(chunk):]
+		for i, id := range chunk {
+			if m.kind[id] == KindTree {
+				light[i] = m.treeLight(m.tree(id))
+			}
+		}
+		for i, id := range chunk {
+			*cur = id
+			if m.kind[id] == KindTree {
+				m.decideTree(m.tree(id), e.Slot(id), light[i])
+			} else {
+				e.Agent(id).Decide(e.Slot(id))
+			}
+		}
+		for _, id := range chunk {
+			if m.kind[id] == KindTree {
+				m.treeCrown(m.tree(id))
+			}
+		}
+	}
+}
+
+// decideChunk is how many agents DecideBlock takes through its passes at a
+// time: enough for the overlap, few enough that their records stay in the
+// nearest cache between passes.
+const decideChunk = 256

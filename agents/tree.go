@@ -67,8 +67,12 @@ const (
 // found from the context's ID.
 type treeAgent struct{ m *Model }
 
-func (a treeAgent) Kind() string          { return "tree" }
-func (a treeAgent) Decide(c *sim.Context) { a.m.decideTree(a.m.tree(c.ID), c) }
+func (a treeAgent) Kind() string { return "tree" }
+func (a treeAgent) Decide(c *sim.Context) {
+	t := a.m.tree(c.ID)
+	a.m.decideTree(t, c, a.m.treeLight(t))
+	a.m.treeCrown(t)
+}
 
 func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
 	idx := len(m.trees)
@@ -86,10 +90,10 @@ func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
 
 // light is the usable light a tree gets under its taller neighbours. It
 // reads their heights from the height layer, which sits next to the tree's
-// own cell in memory, rather than from the neighbours' records.
+// own cell in memory, rather than from the neighbours' records. Neighbours
+// off the grid count as height 0, which never shades.
 func (m *Model) light(t *Tree, tol float64) float64 {
 	var hs [8]float64
-	n := 0
 	w, h := m.grid.W, m.grid.H
 	if t.X > 0 && t.Y > 0 && t.X < w-1 && t.Y < h-1 {
 		// Away from the edge all eight neighbours exist: three runs of
@@ -97,28 +101,33 @@ func (m *Model) light(t *Tree, tol float64) float64 {
 		i := t.Y*w + t.X
 		above, row, below := m.height[i-w-1:i-w+2], m.height[i-1:i+2], m.height[i+w-1:i+w+2]
 		// In the order of rules.Directions, so the shade sum is the same.
-		for _, v := range [8]float64{row[2], below[2], below[1], below[0], row[0], above[0], above[1], above[2]} {
-			if v > 0 {
-				hs[n] = v
-				n++
-			}
-		}
+		hs = [8]float64{row[2], below[2], below[1], below[0], row[0], above[0], above[1], above[2]}
 	} else {
-		for _, d := range rules.Directions {
-			x, y := t.X+d[0], t.Y+d[1]
-			if x < 0 || y < 0 || x >= w || y >= h {
-				continue
-			}
-			if v := m.height[y*w+x]; v > 0 {
-				hs[n] = v
-				n++
+		for k, d := range rules.Directions {
+			if x, y := t.X+d[0], t.Y+d[1]; x >= 0 && y >= 0 && x < w && y < h {
+				hs[k] = m.height[y*w+x]
 			}
 		}
 	}
-	return rules.ShadedLight(t.Height, hs[:n], m.cfg.Trees.Shading, tol)
+	return rules.ShadedLight(t.Height, hs[:], m.cfg.Trees.Shading, tol)
 }
 
-func (m *Model) decideTree(t *Tree, c *sim.Context) {
+// treeLight is the light tree t can use, for its species' shade tolerance.
+func (m *Model) treeLight(t *Tree) float64 {
+	return m.light(t, m.cfg.Trees.Species[t.Species].ShadeTolerance)
+}
+
+// treeCrown works out the new crown of a tree that grew this tick, in the
+// parallel decide phase, so the apply only copies it.
+func (m *Model) treeCrown(t *Tree) {
+	if t.nx.grew {
+		t.nx.height, t.nx.leaf = rules.Crown(t.nx.biomass)
+	}
+}
+
+// decideTree is a tree's decision given the light it can use; its crown, if
+// it grew, is left to treeCrown.
+func (m *Model) decideTree(t *Tree, c *sim.Context, light float64) {
 	tc, sp := &m.cfg.Trees, &m.cfg.Trees.Species[t.Species]
 	cell := m.grid.Index(t.X, t.Y)
 	links := m.e.Net.Edges(t.ID)
@@ -126,7 +135,7 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	wl := rules.Saturating(float64(m.water[cell]*bonus), waterHalf)
 	nl := rules.Saturating(float64(m.nutrients[cell]*bonus), nutrientHalf)
 	nx := treeNext{biomass: t.Biomass}
-	nx.photo = finite("rules.Photosynthesis", rules.Photosynthesis(sp.Growth, t.Leaf, m.light(t, sp.ShadeTolerance), wl, nl))
+	nx.photo = finite("rules.Photosynthesis", rules.Photosynthesis(sp.Growth, t.Leaf, light, wl, nl))
 	if t.WarnedUntil >= c.Tick {
 		nx.photo = float64(nx.photo * (1 - defenceCost))
 	}
@@ -146,12 +155,7 @@ func (m *Model) decideTree(t *Tree, c *sim.Context) {
 	grow := finite("rules.Growth", rules.Growth(carbon, t.Biomass, tc.ReserveFraction, tc.Allocation))
 	carbon -= grow
 	nx.biomass += grow
-	if grow > 0 {
-		// The crown is worked out here, in the parallel decide phase, so
-		// the serial apply only copies it.
-		nx.grew = true
-		nx.height, nx.leaf = rules.Crown(nx.biomass)
-	}
+	nx.grew = grow > 0
 	if mature && carbon > 2*tc.SeedCost && c.Rand.Bernoulli(sp.SeedRate) {
 		dx, dy := rules.DispersalOffset(c.Rand.Float64(), c.Rand.Float64(), tc.Dispersal)
 		nx.seed, nx.sx, nx.sy = true, int32(t.X+dx), int32(t.Y+dy)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -17,12 +18,14 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 type walker struct {
 	sum     float64
 	panicAt int
+	decided int
 }
 
 func (w *walker) Decide(c *Context) {
 	if c.Tick == w.panicAt {
 		panic("boom")
 	}
+	w.decided++
 	w.sum += c.Rand.Float64()
 	for _, m := range c.Inbox {
 		w.sum += m.Amount
@@ -71,7 +74,11 @@ func (r *rows) Event(Event) error { return nil }
 
 func runToy(t *testing.T, mode Mode, workers, panicAt int, ctx context.Context) ([][]float64, Counts, error) {
 	t.Helper()
-	m := &toy{}
+	return runModel(t, &toy{}, mode, workers, panicAt, ctx)
+}
+
+func runModel(t *testing.T, m Model, mode Mode, workers, panicAt int, ctx context.Context) ([][]float64, Counts, error) {
+	t.Helper()
 	e := NewEngine(Config{Seed: 9, Ticks: 40, Mode: mode, Workers: workers, Transport: TransportConfig{Latency: 2, Loss: 0.2}}, m)
 	for i := range toyAgents {
 		pa := -1
@@ -250,5 +257,79 @@ func TestNestedParallelStepsRunInline(t *testing.T) {
 		if s != 20*4950 {
 			t.Fatalf("piece %d summed %d, want %d", i, s, 20*4950)
 		}
+	}
+}
+
+// With several agents of one block panicking in the same tick, the error
+// names the lowest, and in both modes every other agent is still decided
+// that tick, so no agent's state depends on where the blocks are cut.
+func TestPanicsInOneBlock(t *testing.T) {
+	for _, mode := range []Mode{ModeActors, ModeShards} {
+		e := NewEngine(Config{Seed: 1, Ticks: 5, Mode: mode, Workers: 2}, &toy{})
+		var cs []*walker
+		for i := range 40 {
+			c := &walker{panicAt: -1}
+			if i == 5 || i == 3 || i == 30 {
+				c.panicAt = 2
+			}
+			cs = append(cs, c)
+			e.Spawn(c)
+		}
+		err := e.Run(context.Background())
+		var ae *AgentError
+		if !errors.As(err, &ae) || ae.ID != 3 || ae.Tick != 2 {
+			t.Fatalf("%v: want agent 3's panic at tick 2, got %v", mode, err)
+		}
+		for i, c := range cs {
+			want := 2
+			if c.panicAt == 2 {
+				want = 1
+			}
+			if c.decided != want {
+				t.Errorf("%v: agent %d decided %d times, want %d", mode, i, c.decided, want)
+			}
+		}
+	}
+}
+
+// blockToy is the toy deciding its walkers a block at a time, counting the
+// blocks.
+type blockToy struct {
+	toy
+	blocks atomic.Int64
+}
+
+func (b *blockToy) DecideBlock(e *Engine, ids []int32, cur *int32) {
+	b.blocks.Add(1)
+	for _, id := range ids {
+		*cur = id
+		e.Agent(id).Decide(e.Slot(id))
+	}
+}
+
+// A model deciding by blocks gives the rows of one agent at a time, and a
+// panic in a block is laid at the door of the agent it was working on.
+func TestBlockDecider(t *testing.T) {
+	want, _, err := runToy(t, ModeActors, 0, -1, context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{1, 2} {
+		m := &blockToy{}
+		got, _, err := runModel(t, m, ModeShards, w, -1, context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.blocks.Load() == 0 {
+			t.Fatal("the shards never called DecideBlock")
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("workers %d: rows differ from one Decide at a time", w)
+		}
+	}
+	_, _, err = runModel(t, &blockToy{}, ModeShards, 2, 5, context.Background())
+	var ae *AgentError
+	if !errors.As(err, &ae) || ae.ID != 17 || ae.Tick != 5 {
+		t.Fatalf("want agent 17's panic at tick 5, got %v", err)
 	}
 }

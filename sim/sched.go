@@ -132,10 +132,14 @@ const shardBlock = 256
 
 func (s *shards) decide(live []int32) {
 	nb := (len(live) + shardBlock - 1) / shardBlock
+	if bd, ok := s.e.model.(BlockDecider); ok {
+		s.e.pool.run(nb, func(b int) {
+			s.e.decideBlock(bd, live[b*shardBlock:min((b+1)*shardBlock, len(live))])
+		})
+		return
+	}
 	s.e.pool.run(nb, func(b int) {
-		for _, id := range live[b*shardBlock : min((b+1)*shardBlock, len(live))] {
-			s.e.decideOne(id)
-		}
+		s.e.decideRun(live[b*shardBlock : min((b+1)*shardBlock, len(live))])
 	})
 }
 
