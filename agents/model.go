@@ -326,27 +326,28 @@ func (m *Model) TreeOf(id int32) (t Tree, ok bool) {
 	return *m.tree(id), true
 }
 
-// DecideBlock decides a block of agents in three passes: every tree's light
-// (an exponential each), then every agent's decision in ID order with that
-// light to hand, then the crown (a cube root) of every tree that grew. Each
-// pass's chains of arithmetic are independent from one tree to the next, so
-// they overlap; results are those of each agent's Decide, since the passes
-// only reorder pure computations of different trees. Only the middle pass
-// can panic; see sim.BlockDecider.
+// DecideBlock decides a block of agents in three passes: what every tree
+// fixes (an exponential each, and its reads of the grid layers), then every
+// agent's decision in ID order with that to hand, then the crown (a cube
+// root) of every tree that grew. Each pass's chains of arithmetic and its
+// memory reads are independent from one tree to the next, so they overlap;
+// results are those of each agent's Decide, since the passes only reorder
+// pure computations of different trees. Only the middle pass can panic; see
+// sim.BlockDecider.
 func (m *Model) DecideBlock(e *sim.Engine, ids []int32, cur *int32) {
-	var light [decideChunk]float64
+	var photo [decideChunk]float64
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), decideChunk)]
 		ids = ids[len(chunk):]
 		for i, id := range chunk {
 			if m.kind[id] == KindTree {
-				light[i] = m.treeLight(m.tree(id))
+				photo[i] = m.treePhoto(m.tree(id))
 			}
 		}
 		for i, id := range chunk {
 			*cur = id
 			if m.kind[id] == KindTree {
-				m.decideTree(m.tree(id), e.Slot(id), light[i])
+				m.decideTree(m.tree(id), e.Slot(id), photo[i])
 			} else {
 				e.Agent(id).Decide(e.Slot(id))
 			}

@@ -70,7 +70,7 @@ type treeAgent struct{ m *Model }
 func (a treeAgent) Kind() string { return "tree" }
 func (a treeAgent) Decide(c *sim.Context) {
 	t := a.m.tree(c.ID)
-	a.m.decideTree(t, c, a.m.treeLight(t))
+	a.m.decideTree(t, c, a.m.treePhoto(t))
 	a.m.treeCrown(t)
 }
 
@@ -112,9 +112,17 @@ func (m *Model) light(t *Tree, tol float64) float64 {
 	return rules.ShadedLight(t.Height, hs[:], m.cfg.Trees.Shading, tol)
 }
 
-// treeLight is the light tree t can use, for its species' shade tolerance.
-func (m *Model) treeLight(t *Tree) float64 {
-	return m.light(t, m.cfg.Trees.Species[t.Species].ShadeTolerance)
+// treePhoto is the carbon tree t fixes this tick before any defence cost,
+// not yet checked for being finite: the light it can use under its
+// neighbours, limited by its cell's water and nutrients, which its fungal
+// partners help it reach.
+func (m *Model) treePhoto(t *Tree) float64 {
+	sp := &m.cfg.Trees.Species[t.Species]
+	cell := m.grid.Index(t.X, t.Y)
+	bonus := rules.UptakeBonus(m.e.Net.Degree(t.ID), m.cfg.Fungi.UptakeBonus)
+	wl := rules.Saturating(float64(m.water[cell]*bonus), waterHalf)
+	nl := rules.Saturating(float64(m.nutrients[cell]*bonus), nutrientHalf)
+	return rules.Photosynthesis(sp.Growth, t.Leaf, m.light(t, sp.ShadeTolerance), wl, nl)
 }
 
 // treeCrown works out the new crown of a tree that grew this tick, in the
@@ -125,17 +133,13 @@ func (m *Model) treeCrown(t *Tree) {
 	}
 }
 
-// decideTree is a tree's decision given the light it can use; its crown, if
-// it grew, is left to treeCrown.
-func (m *Model) decideTree(t *Tree, c *sim.Context, light float64) {
+// decideTree is a tree's decision given what it fixes (treePhoto); its
+// crown, if it grew, is left to treeCrown.
+func (m *Model) decideTree(t *Tree, c *sim.Context, photo float64) {
 	tc, sp := &m.cfg.Trees, &m.cfg.Trees.Species[t.Species]
-	cell := m.grid.Index(t.X, t.Y)
 	links := m.e.Net.Edges(t.ID)
-	bonus := rules.UptakeBonus(len(links), m.cfg.Fungi.UptakeBonus)
-	wl := rules.Saturating(float64(m.water[cell]*bonus), waterHalf)
-	nl := rules.Saturating(float64(m.nutrients[cell]*bonus), nutrientHalf)
 	nx := treeNext{biomass: t.Biomass}
-	nx.photo = finite("rules.Photosynthesis", rules.Photosynthesis(sp.Growth, t.Leaf, light, wl, nl))
+	nx.photo = finite("rules.Photosynthesis", photo)
 	if t.WarnedUntil >= c.Tick {
 		nx.photo = float64(nx.photo * (1 - defenceCost))
 	}
