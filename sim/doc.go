@@ -10,9 +10,10 @@
 //     writes only its own state and outbox, and an apply phase, in which the
 //     Model applies what agents decided in ascending ID order.
 //   - Mode chooses how the decide phase runs: ModeActors backs each agent by
-//     its own goroutine, ModeShards runs agents on a fixed worker pool. Both
-//     give bit-identical results because no outcome depends on which goroutine
-//     ran first.
+//     its own goroutine, ModeShards runs agents in fixed blocks on a worker
+//     pool, and a Model that is a BlockDecider may decide a block a pass at a
+//     time. All give bit-identical results because no outcome depends on
+//     which goroutine ran first, nor on how the blocks were cut.
 //   - Stream is a small counter-free random stream derived from (seed, ID), so
 //     an agent's draws do not depend on scheduling.
 //   - Grid holds named per-cell layers.
