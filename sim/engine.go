@@ -47,10 +47,14 @@ type Engine struct {
 	sched     scheduler
 	pool      *pool         // the parallel steps' helpers, while Run runs
 	blocks    []*blockState // the local apply's per-block state, reused
-	serial    []int32       // agents left for the serial apply, reused
-	timings   Timings
-	slab      []Context   // where new agents' contexts are cut from
-	panicked  atomic.Bool // an agent's decide panicked; its slot holds the error
+	// cursors holds, for each block of a BlockDecider's decide, the agent
+	// it is working on, a cache line apart so that the cores writing them
+	// do not contend; a pointer to a local would escape to the heap.
+	cursors  []int32
+	serial   []int32 // agents left for the serial apply, reused
+	timings  Timings
+	slab     []Context   // where new agents' contexts are cut from
+	panicked atomic.Bool // an agent's decide panicked; its slot holds the error
 }
 
 // contextSlab is how many agents' contexts are allocated at once: births
@@ -217,13 +221,18 @@ type BlockDecider interface {
 // BlockDecider uses it to reach each agent's stream and outbox.
 func (e *Engine) Slot(id int32) *Context { return e.slots[id] }
 
-// decideBlock decides ids through the model's DecideBlock, turning a panic
-// into an error in the slot of the agent it names.
-func (e *Engine) decideBlock(bd BlockDecider, ids []int32) {
-	cur := int32(-1)
+// cursorStride is the spacing of the blocks' cursors: a cache line.
+const cursorStride = 16
+
+// decideBlock decides ids, block b of the live list, through the model's
+// DecideBlock, turning a panic into an error in the slot of the agent it
+// names.
+func (e *Engine) decideBlock(bd BlockDecider, b int, ids []int32) {
+	cur := &e.cursors[b*cursorStride]
+	*cur = -1
 	defer func() {
 		if r := recover(); r != nil {
-			id := cur
+			id := *cur
 			if id < 0 {
 				id = ids[0]
 			}
@@ -234,7 +243,7 @@ func (e *Engine) decideBlock(bd BlockDecider, ids []int32) {
 	for _, id := range ids {
 		e.slots[id].Tick = e.tick
 	}
-	bd.DecideBlock(e, ids, &cur)
+	bd.DecideBlock(e, ids, cur)
 }
 
 // decideOne runs one agent's decide, turning a panic into an error in its slot.

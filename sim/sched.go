@@ -133,8 +133,9 @@ const shardBlock = 256
 func (s *shards) decide(live []int32) {
 	nb := (len(live) + shardBlock - 1) / shardBlock
 	if bd, ok := s.e.model.(BlockDecider); ok {
+		s.e.cursors = grow32(s.e.cursors, nb*cursorStride)
 		s.e.pool.run(nb, func(b int) {
-			s.e.decideBlock(bd, live[b*shardBlock:min((b+1)*shardBlock, len(live))])
+			s.e.decideBlock(bd, b, live[b*shardBlock:min((b+1)*shardBlock, len(live))])
 		})
 		return
 	}
