@@ -24,7 +24,7 @@ func (m Mode) String() string {
 }
 
 // ParseMode reads "actors", "shards" or "auto". Auto picks shards: measured
-// on 2 cores it is 3.4–5.3 times faster than actors at every size from a few
+// on 2 cores it is 3.4–8 times faster than actors at every size from a few
 // thousand to 100,000 agents (BENCHMARKS.md), and the mode never changes
 // results.
 func ParseMode(s string) (Mode, bool) {
