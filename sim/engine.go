@@ -184,9 +184,7 @@ func (e *Engine) decideUntilPanic(ids []int32) (rest []int32) {
 	i := 0
 	defer func() {
 		if r := recover(); r != nil {
-			id := ids[i]
-			e.slots[id].err = &AgentError{ID: id, Kind: kindOf(e.agents[id]), Tick: e.tick, Value: r, Stack: debug.Stack()}
-			e.panicked.Store(true)
+			e.decidePanicked(ids[i], r)
 			rest = ids[i+1:]
 		}
 	}()
@@ -236,8 +234,7 @@ func (e *Engine) decideBlock(bd BlockDecider, b int, ids []int32) {
 			if id < 0 {
 				id = ids[0]
 			}
-			e.slots[id].err = &AgentError{ID: id, Kind: kindOf(e.agents[id]), Tick: e.tick, Value: r, Stack: debug.Stack()}
-			e.panicked.Store(true)
+			e.decidePanicked(id, r)
 		}
 	}()
 	for _, id := range ids {
@@ -246,17 +243,24 @@ func (e *Engine) decideBlock(bd BlockDecider, b int, ids []int32) {
 	bd.DecideBlock(e, ids, cur)
 }
 
-// decideOne runs one agent's decide, turning a panic into an error in its slot.
+// decideOne runs one agent's decide, turning a panic into an error in its
+// slot: an actor's own, lighter than a run of one through decideRun.
 func (e *Engine) decideOne(id int32) {
 	c := e.slots[id]
 	defer func() {
 		if r := recover(); r != nil {
-			c.err = &AgentError{ID: id, Kind: kindOf(e.agents[id]), Tick: e.tick, Value: r, Stack: debug.Stack()}
-			e.panicked.Store(true)
+			e.decidePanicked(id, r)
 		}
 	}()
 	c.Tick = e.tick
 	e.agents[id].Decide(c)
+}
+
+// decidePanicked keeps agent id's decide panic r as an error in its slot,
+// for the engine to report once the phase is over.
+func (e *Engine) decidePanicked(id int32, r any) {
+	e.slots[id].err = &AgentError{ID: id, Kind: kindOf(e.agents[id]), Tick: e.tick, Value: r, Stack: debug.Stack()}
+	e.panicked.Store(true)
 }
 
 // ErrNumerical marks an indicator that came out NaN or infinite.
