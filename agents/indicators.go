@@ -43,8 +43,9 @@ func (m *Model) stocks() stocks {
 	m.speciesSeen = seen
 	tick := m.e.Tick()
 	for _, id := range m.e.Live() {
+		d := 0 // only nodes have links
 		if m.e.Net.IsNode(id) {
-			d := m.e.Net.Degree(id)
+			d = m.e.Net.Degree(id)
 			s.netNodes++
 			s.degSum += d
 			s.maxDeg = max(s.maxDeg, d)
@@ -59,7 +60,7 @@ func (m *Model) stocks() stocks {
 				seen[t.Species] = true
 				s.species++
 			}
-			s.maxTreeDeg = max(s.maxTreeDeg, m.e.Net.Degree(id))
+			s.maxTreeDeg = max(s.maxTreeDeg, d)
 			if t.Infested {
 				s.infested++
 			}
