@@ -82,6 +82,10 @@ type Timings struct {
 	Record time.Duration
 	// Ticks is how many ticks the durations cover.
 	Ticks int
+	// AgentSteps is how many agents decided over those ticks: the live
+	// count summed tick by tick, so a population that grows or shrinks
+	// during a measurement is counted as it was.
+	AgentSteps int64
 }
 
 // Timings returns where the wall time of the ticks so far went.
@@ -353,6 +357,7 @@ func (e *Engine) step() error {
 	e.tick++
 	e.timings.Ticks++
 	e.model.BeginTick(e)
+	e.timings.AgentSteps += int64(len(e.live))
 	t0 := time.Now()
 	e.sched.decide(e.live)
 	if e.panicked.Load() {
