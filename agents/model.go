@@ -40,6 +40,15 @@ type Ledger struct {
 	Removed float64
 }
 
+// The model decides in blocks, applies its agents' own records in parallel
+// and hands arrivals over by bands; losing one of these by a signature
+// slip would silently fall back to a slower serial path.
+var (
+	_ sim.BlockDecider    = (*Model)(nil)
+	_ sim.LocalApplier    = (*Model)(nil)
+	_ sim.ArrivalSplitter = (*Model)(nil)
+)
+
 // Model is the forest model's state and its serial apply phase.
 type Model struct {
 	cfg  Config
@@ -223,35 +232,61 @@ func (m *Model) sent(msg sim.Message, amount float64, lost bool, l *Ledger) {
 
 // MessageArrived credits the recipient; see sim.Model.
 func (m *Model) MessageArrived(e *sim.Engine, msg sim.Message) bool {
-	if msg.Kind == MsgSignal {
-		if !e.Alive(msg.To) {
-			return false
-		}
-		if m.kind[msg.To] == KindTree {
-			m.tree(msg.To).WarnedUntil = e.Tick() + warnedFor
-		}
-		return true
-	}
-	if !e.Alive(msg.To) {
-		m.ledger.TransportLoss += msg.Amount
+	if !m.Arriving(e, msg) {
 		return false
+	}
+	m.Arrive(e, msg)
+	return true
+}
+
+// Arriving books what an arrival changes beyond the recipient: carbon lost
+// to a recipient that is gone or cannot hold it, and carbon moved across the
+// network; see sim.ArrivalSplitter.
+func (m *Model) Arriving(e *sim.Engine, msg sim.Message) bool {
+	if !e.Alive(msg.To) {
+		if msg.Kind != MsgSignal {
+			m.ledger.TransportLoss += msg.Amount
+		}
+		return false
+	}
+	if msg.Kind == MsgSignal {
+		return true
 	}
 	switch m.kind[msg.To] {
 	case KindTree:
-		m.tree(msg.To).Carbon += msg.Amount
 		if m.kind[msg.From] == KindFungus {
 			m.tally.carbonMoved += msg.Amount
 		}
 	case KindFungus:
-		m.fungus(msg.To).Carbon += msg.Amount
 	case KindNode:
-		m.node(msg.To).Carbon += msg.Amount
 		m.tally.carbonMoved += msg.Amount
 	default:
 		m.ledger.TransportLoss += msg.Amount
 		return false
 	}
 	return true
+}
+
+// Arrive credits the recipient of a message Arriving took: carbon to its
+// store, or a warning to a tree; see sim.ArrivalSplitter.
+func (m *Model) Arrive(e *sim.Engine, msg sim.Message) {
+	switch m.kind[msg.To] {
+	case KindTree:
+		t := m.tree(msg.To)
+		if msg.Kind == MsgSignal {
+			t.WarnedUntil = e.Tick() + warnedFor
+		} else {
+			t.Carbon += msg.Amount
+		}
+	case KindFungus:
+		if msg.Kind != MsgSignal {
+			m.fungus(msg.To).Carbon += msg.Amount
+		}
+	case KindNode:
+		if msg.Kind != MsgSignal {
+			m.node(msg.To).Carbon += msg.Amount
+		}
+	}
 }
 
 // EndTick runs the environment processes, then fire, pests and failures.

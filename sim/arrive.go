@@ -1,0 +1,59 @@
+package sim
+
+// ArrivalSplitter is a Model whose arrivals split in two, so that handing
+// messages to their recipients runs on every core. The shared part of each
+// arrival (ledgers and tallies summed over all messages) is booked serially
+// in send order; the recipients' part then runs over fixed bands of agent
+// IDs at once, each band in send order. Every recipient therefore sees its
+// messages in the order a serial delivery gives, and every sum is added in
+// the same order, so the result does not depend on the number of cores.
+type ArrivalSplitter interface {
+	Model
+	// Arriving books what m's arrival changes beyond its recipient's own
+	// record, and reports whether the recipient takes m. It is called
+	// serially, in send order, for every message due.
+	Arriving(e *Engine, m Message) bool
+	// Arrive hands m to its recipient's own record, and may touch nothing
+	// else. Calls for recipients in different bands run at once; one
+	// recipient's calls come in send order. MessageArrived must equal
+	// Arriving followed, when that returns true, by Arrive; so Arrive
+	// follows even for a recipient killed this tick, whose inbox is then
+	// skipped and the message counted lost, as on the serial path.
+	Arrive(e *Engine, m Message)
+}
+
+// arriveShift sets the width of a band of recipients, 2^arriveShift IDs:
+// wide enough that a band's bookkeeping is negligible, narrow enough that a
+// million agents give hundreds of bands to share between cores. Bands are
+// cut by ID alone, never by worker count.
+const arriveShift = 11
+
+// deliverSplit is deliver for an ArrivalSplitter: the serial pass books
+// each due message and files the taken ones by their recipient's band, then
+// the bands are handed over at once.
+func (e *Engine) deliverSplit(as ArrivalSplitter) {
+	bands := len(e.slots)>>arriveShift + 1
+	for len(e.arrivals) < bands {
+		e.arrivals = append(e.arrivals, nil)
+	}
+	e.Transport.Deliver(e.tick+1, func(m Message) bool {
+		if !as.Arriving(e, m) {
+			return false
+		}
+		// Filed even for an agent killed this tick, since the serial path
+		// hands it to MessageArrived too; only its inbox is skipped.
+		b := m.To >> arriveShift
+		e.arrivals[b] = append(e.arrivals[b], m)
+		return !e.dead[m.To]
+	})
+	e.ParallelFor(bands, func(b int) {
+		for _, m := range e.arrivals[b] {
+			as.Arrive(e, m)
+			if !e.dead[m.To] {
+				c := e.slots[m.To]
+				c.Inbox = append(c.Inbox, m)
+			}
+		}
+		e.arrivals[b] = e.arrivals[b][:0]
+	})
+}
