@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// hopper sends two messages a tick to agents far apart in ID, so arrivals
+// hopper sends hops messages a tick to agents far apart in ID, so arrivals
 // cross many bands, and folds its inbox in order: a different order of
 // arrivals at one agent gives a different fold.
 type hopper struct{ fold float64 }
@@ -16,7 +16,7 @@ func (h *hopper) Decide(c *Context) {
 	for _, m := range c.Inbox {
 		h.fold = h.fold*1.0000001 + m.Amount
 	}
-	for k := range int32(2) {
+	for k := range int32(hops) {
 		c.Send(hop(c.ID, k), 1, 1+float64(c.ID%97)/97+c.Rand.Float64())
 	}
 }
@@ -24,8 +24,9 @@ func (h *hopper) Decide(c *Context) {
 // hop is the k-th agent id sends to, over a link runSplit makes.
 func hop(id, k int32) int32 { return (id*7919 + k*4999 + 1) % hoppers }
 
-// hoppers is enough agents for several bands of recipients.
-const hoppers = 5 << arriveShift
+// hoppers is enough agents for several bands of recipients, and, with hops
+// messages each, enough for delivery to be split even after the toy's kills.
+const hoppers, hops = 5 << arriveShift, 4
 
 // splitToy books a shared sum in Arriving and a per-recipient fold in
 // Arrive, and turns away messages to every 13th agent, so both halves and
@@ -77,7 +78,7 @@ func runSplit(t *testing.T, mode Mode, workers int) ([][]float64, Counts, *split
 		e.Net.AddNode(e.Spawn(&hopper{}))
 	}
 	for id := range int32(hoppers) {
-		for k := range int32(2) {
+		for k := range int32(hops) {
 			e.Net.AddLink(id, hop(id, k))
 		}
 	}
@@ -91,7 +92,7 @@ func runSplit(t *testing.T, mode Mode, workers int) ([][]float64, Counts, *split
 
 // TestArrivalSplitter: delivering over bands of recipients at once gives the
 // rows, inbox orders and message counts of the serial delivery, and is the
-// path taken whenever there are helpers.
+// path taken when there are helpers and enough messages.
 func TestArrivalSplitter(t *testing.T) {
 	want, wantCounts, serial := runSplit(t, ModeShards, 1)
 	if serial.serial.Load() == 0 || wantCounts.Lost == 0 || wantCounts.Delivered == 0 {

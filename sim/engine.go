@@ -47,6 +47,8 @@ type Engine struct {
 	sched     scheduler
 	pool      *pool         // the parallel steps' helpers, while Run runs
 	arrivals  [][]Message   // messages taken this tick, by recipient band
+	splitMin  int           // messages in flight from which delivery splits
+	splits    int           // ticks whose delivery was split
 	blocks    []*blockState // the local apply's per-block state, reused
 	// cursors holds, for each block of a BlockDecider's decide, the agent
 	// it is working on, a cache line apart so that the cores writing them
@@ -94,7 +96,7 @@ func (e *Engine) Timings() Timings { return e.timings }
 
 // NewEngine returns an engine for model; agents are added with Spawn.
 func NewEngine(cfg Config, model Model) *Engine {
-	e := &Engine{cfg: cfg, model: model, Net: NewNetwork()}
+	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin}
 	e.Transport = NewTransport(e.Net, cfg.Seed, cfg.Transport)
 	e.row = make([]float64, len(model.IndicatorNames()))
 	return e
@@ -437,11 +439,11 @@ func (e *Engine) apply() (err error) {
 }
 
 // deliver hands over the messages due at the next tick's decide, then drops
-// the agents killed this tick. With helpers to share it, an ArrivalSplitter's
-// delivery runs over bands of recipients; with none, the serial path is
-// cheaper and gives the same result.
+// the agents killed this tick. With helpers to share it and enough messages
+// in flight, an ArrivalSplitter's delivery runs over bands of recipients;
+// otherwise the serial path is cheaper, and it gives the same result.
 func (e *Engine) deliver() error {
-	if as, ok := e.model.(ArrivalSplitter); ok && e.pool != nil && e.pool.helpers > 0 {
+	if as, ok := e.model.(ArrivalSplitter); ok && e.pool != nil && e.pool.helpers > 0 && len(e.Transport.inflight) >= e.splitMin {
 		e.deliverSplit(as)
 		e.reap()
 		return nil

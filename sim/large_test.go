@@ -61,3 +61,36 @@ func TestLargeWorldIsDeterministic(t *testing.T) {
 		t.Fatal("actors differs from shards")
 	}
 }
+
+// TestSplitDeliveryIsDeterministic runs the forest with delivery split at
+// every tick (GOMAXPROCS 2) and serial (GOMAXPROCS 1), long enough for the
+// fungal network to carry carbon and warnings: the rows must be
+// bit-identical.
+func TestSplitDeliveryIsDeterministic(t *testing.T) {
+	run := func(procs int) ([32]byte, int) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		s := scaled(t, 3752)
+		s.Ticks = 80
+		_, e, err := s.Build(sim.ModeShards, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim.SplitDeliveryFrom(e, 1)
+		d := &digestRows{}
+		e.Observe(d)
+		if err := e.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if c := e.Transport.Counts(); c.Delivered < 1000 {
+			t.Fatalf("only %d messages delivered", c.Delivered)
+		}
+		return d.h, sim.SplitDeliveries(e)
+	}
+	ref, splits := run(2)
+	if splits < 70 {
+		t.Fatalf("delivery split at %d ticks of 80", splits)
+	}
+	if got, serial := run(1); got != ref || serial != 0 {
+		t.Fatalf("split and serial delivery differ (serial run split %d ticks)", serial)
+	}
+}

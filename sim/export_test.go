@@ -1,0 +1,8 @@
+package sim
+
+// SplitDeliveryFrom makes e split its delivery from n messages in flight,
+// so that a test can take the split path in a small world.
+func SplitDeliveryFrom(e *Engine, n int) { e.splitMin = n }
+
+// SplitDeliveries is how many of e's ticks delivered split.
+func SplitDeliveries(e *Engine) int { return e.splits }
