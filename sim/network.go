@@ -15,11 +15,6 @@ type Link struct {
 	// Removed marks a link that no longer exists; its index is not reused,
 	// so link indices stay stable for the whole run.
 	Removed bool
-	// used is the payload each direction (0: A to B, 1: B to A) has
-	// carried this tick, kept by the network's transport. It sits in the
-	// record routing reads anyway, so checking capacity costs no second
-	// cache miss per message.
-	used [2]float64
 }
 
 // Network is the undirected graph over agent IDs that messages travel on.

@@ -45,8 +45,7 @@ const (
 	LostOnSend
 )
 
-// Transport carries messages over a Network, one transport to a network
-// (it keeps each link's capacity used in the link's record). It is driven only from the
+// Transport carries messages over a Network. It is driven only from the
 // apply phase, in agent-ID order, so what is lost and when things arrive is
 // a function of the seed and the IDs alone.
 type Transport struct {
@@ -54,8 +53,9 @@ type Transport struct {
 	net      *Network
 	seed     uint64
 	inflight []Message
-	one      sendBuf // what Send routes, one message at a time
-	touched  []int32 // capacities used this tick, link×2 + direction, to reset
+	one      sendBuf   // what Send routes, one message at a time
+	used     []float64 // capacity used this tick, by link×2 + direction
+	touched  []int32   // entries of used to reset
 	seq      []uint32
 	counts   Counts
 }
@@ -103,10 +103,13 @@ func (b *sendBuf) reset() {
 	b.sent, b.lost = 0, 0
 }
 
-// prepare sizes the per-sender table for the current agents, so that send
-// never grows it: senders in different blocks write different entries of
-// the same slice.
+// prepare sizes the per-link and per-sender tables for the current network
+// and agents, so that send never grows them: senders in different blocks
+// write different entries of the same slices.
 func (t *Transport) prepare(agents int) {
+	if n := 2 * len(t.net.links); len(t.used) < n {
+		t.used = append(t.used, make([]float64, n-len(t.used))...)
+	}
 	if len(t.seq) < agents {
 		t.seq = append(t.seq, make([]uint32, agents-len(t.seq))...)
 	}
@@ -133,29 +136,27 @@ func (t *Transport) send(tick int, m Message, b *sendBuf) (outcome int, amount f
 	if li < 0 {
 		return Rejected, 0
 	}
-	l := &t.net.links[li]
 	if c := t.Config.Capacity; c > 0 && m.Amount > 0 {
-		dir := 0 // one capacity per direction, used by its sender only
+		key := int(li) << 1 // one capacity per direction, used by its sender only
 		if m.From > m.To {
-			dir = 1
+			key++
 		}
-		used := &l.used[dir]
-		if *used == 0 {
-			b.touched = append(b.touched, li<<1|int32(dir))
+		if t.used[key] == 0 {
+			b.touched = append(b.touched, int32(key))
 		}
-		left := c - *used
+		left := c - t.used[key]
 		if left <= 0 {
 			return Rejected, 0
 		}
 		m.Amount = min(m.Amount, left)
-		*used += m.Amount
+		t.used[key] += m.Amount
 	}
 	t.seq[m.From]++
 	m.Seq = t.seq[m.From]
 	m.Sent = int32(tick)
 	m.Due = int32(tick + t.Config.Latency)
 	b.sent++
-	if l.Down || t.drawLoss(tick, m) {
+	if t.net.links[li].Down || t.drawLoss(tick, m) {
 		b.lost++
 		return LostOnSend, m.Amount
 	}
@@ -177,7 +178,7 @@ func (t *Transport) drawLoss(tick int, m Message) bool {
 // starts a new tick.
 func (t *Transport) Deliver(next int, deliver func(Message) bool) {
 	for _, k := range t.touched {
-		t.net.links[k>>1].used[k&1] = 0
+		t.used[k] = 0
 	}
 	t.touched = t.touched[:0]
 	keep := t.inflight[:0]
