@@ -3,6 +3,8 @@ package sim
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync/atomic"
 	"testing"
 )
 
@@ -41,4 +43,38 @@ func BenchmarkFloor(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkCoreRoundTrip passes one cache line back and forth between two
+// goroutines locked to their own threads: the time a core takes to see what
+// the other just wrote, and back. On a virtual machine it changes with where
+// the host puts the cores, and every parallel step of a tick pays it for
+// the lines one core writes and the other reads; BENCHMARKS.md uses it to
+// tell the machine's states apart.
+func BenchmarkCoreRoundTrip(b *testing.B) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		b.Skip("needs two cores")
+	}
+	var turn atomic.Int64
+	done := make(chan struct{})
+	n := int64(b.N)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		for i := range n {
+			for turn.Load() != 2*i+1 {
+			}
+			turn.Store(2*i + 2)
+		}
+		close(done)
+	}()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ResetTimer()
+	for i := range n {
+		for turn.Load() != 2*i {
+		}
+		turn.Store(2*i + 1)
+	}
+	<-done
 }
