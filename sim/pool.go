@@ -19,19 +19,17 @@ import (
 // first, in order, before it takes what is left of the others' runs. So a
 // core works on the same agents and rows step after step and tick after
 // tick, and finds them in its own cache. On this kind of virtual machine a
-// cache line passed between the two cores takes 90–120 ns there and back
-// at some times and 380–420 ns at others (the host moves the cores apart),
-// and then every line a piece reads that the other core last wrote costs
-// that much. Which goroutine runs which
-// piece still varies with timing, so a step's fn(i) must write only what
-// belongs to i.
+// cache line passed between the two cores takes 80–130 ns there and back
+// at some times and 370–430 ns at others (BenchmarkCoreRoundTrip; the host
+// moves the cores apart), and then every line a piece reads that the other
+// core last wrote costs that much. Which goroutine runs which piece still
+// varies with timing, so a step's fn(i) must write only what belongs to i.
 type pool struct {
 	helpers int
 	// state is the step's generation in the high 32 bits and the number of
 	// helpers inside it in the low 32; an odd generation is open to join.
 	state  atomic.Uint64
 	fn     func(int)
-	n      int
 	runs   []run // by goroutine: 0 the caller's, then the helpers'
 	parked atomic.Int32
 	// resting tells idle helpers to park at once rather than poll: the
@@ -83,7 +81,7 @@ func (p *pool) run(n int, fn func(int)) {
 		}
 		return
 	}
-	p.fn, p.n = fn, n
+	p.fn = fn
 	p.panicked, p.panicVal = -1, nil
 	w := int64(len(p.runs))
 	for k := range p.runs {
