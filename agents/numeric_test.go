@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/ecosim/ecosim/rules"
 	"pgregory.net/rapid"
 )
 
@@ -44,4 +45,45 @@ func TestFiniteTellsFiniteFromNot(t *testing.T) {
 			finite("rule", v)
 		}()
 	}
+}
+
+// light sums its neighbours' shade as it reads the height layer; it must
+// give, bit for bit, the light rules.ShadedLight gives over the eight
+// neighbours gathered in rules.Directions order (zero off the grid), for a
+// tree on every cell of a small grid, the interior and every edge.
+func TestLightMatchesShadedLight(t *testing.T) {
+	m, _ := build(t, bareConfig(7, 6), 1)
+	rapid.Check(t, func(rt *rapid.T) {
+		w, h := m.grid.W, m.grid.H
+		scale := rapid.Float64Range(0.1, 3).Draw(rt, "scale")
+		for i := range m.height {
+			// Any height, or one of a few, zero among them, so the ties
+			// and the empty cells of a real canopy come up too.
+			if rapid.Bool().Draw(rt, "any") {
+				m.height[i] = rapid.Float64Range(0, 15).Draw(rt, "h")
+			} else {
+				m.height[i] = float64(rapid.IntRange(0, 5).Draw(rt, "tier")) * scale
+			}
+		}
+		th := rapid.Float64Range(0, 15).Draw(rt, "height")
+		if rapid.Bool().Draw(rt, "tied") {
+			th = float64(rapid.IntRange(0, 5).Draw(rt, "tier")) * scale
+		}
+		tol := rapid.Float64Range(0, 1).Draw(rt, "tolerance")
+		for y := range h {
+			for x := range w {
+				tr := Tree{X: x, Y: y, Height: th}
+				var hs [8]float64
+				for k, d := range rules.Directions {
+					if nx, ny := x+d[0], y+d[1]; nx >= 0 && ny >= 0 && nx < w && ny < h {
+						hs[k] = m.height[ny*w+nx]
+					}
+				}
+				want := rules.ShadedLight(th, hs[:], m.cfg.Trees.Shading, tol)
+				if got := m.light(&tr, tol); math.Float64bits(got) != math.Float64bits(want) {
+					rt.Fatalf("light at (%d,%d) = %v, ShadedLight gives %v", x, y, got, want)
+				}
+			}
+		}
+	})
 }

@@ -93,23 +93,30 @@ func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
 // own cell in memory, rather than from the neighbours' records. Neighbours
 // off the grid count as height 0, which never shades.
 func (m *Model) light(t *Tree, tol float64) float64 {
-	var hs [8]float64
 	w, h := m.grid.W, m.grid.H
+	th, s := t.Height, 0.0
 	if t.X > 0 && t.Y > 0 && t.X < w-1 && t.Y < h-1 {
 		// Away from the edge all eight neighbours exist: three runs of
-		// the height layer, read without bounds checks per neighbour.
+		// the height layer, read without bounds checks per neighbour and
+		// summed as they are read, in the order of rules.Directions.
 		i := t.Y*w + t.X
 		above, row, below := m.height[i-w-1:i-w+2], m.height[i-1:i+2], m.height[i+w-1:i+w+2]
-		// In the order of rules.Directions, so the shade sum is the same.
-		hs = [8]float64{row[2], below[2], below[1], below[0], row[0], above[0], above[1], above[2]}
+		s = rules.AddShade(s, th, row[2])
+		s = rules.AddShade(s, th, below[2])
+		s = rules.AddShade(s, th, below[1])
+		s = rules.AddShade(s, th, below[0])
+		s = rules.AddShade(s, th, row[0])
+		s = rules.AddShade(s, th, above[0])
+		s = rules.AddShade(s, th, above[1])
+		s = rules.AddShade(s, th, above[2])
 	} else {
-		for k, d := range rules.Directions {
+		for _, d := range rules.Directions {
 			if x, y := t.X+d[0], t.Y+d[1]; x >= 0 && y >= 0 && x < w && y < h {
-				hs[k] = m.height[y*w+x]
+				s = rules.AddShade(s, th, m.height[y*w+x])
 			}
 		}
 	}
-	return rules.ShadedLight(t.Height, hs[:], m.cfg.Trees.Shading, tol)
+	return rules.LightFromShade(s, m.cfg.Trees.Shading, tol)
 }
 
 // treePhoto is the carbon tree t fixes this tick before any defence cost,

@@ -24,9 +24,18 @@ func LightCapture(h float64, neighbours []float64, k float64) float64 {
 func shade(h float64, neighbours []float64) float64 {
 	s := 0.0
 	for _, hn := range neighbours {
-		if hn > h && hn > 0 {
-			s += (hn - h) / hn
-		}
+		s = AddShade(s, h, hn)
+	}
+	return s
+}
+
+// AddShade adds to the shade sum s what a neighbour of height hn casts on a
+// tree of height h: nothing unless it is taller. A caller that has its
+// neighbours' heights in hand sums them with it in a fixed order, without
+// gathering them into a slice first.
+func AddShade(s, h, hn float64) float64 {
+	if hn > h && hn > 0 {
+		s += (hn - h) / hn
 	}
 	return s
 }
@@ -35,11 +44,16 @@ func shade(h float64, neighbours []float64) float64 {
 // computed with one exponential: light^(1-0.8·tol) = exp(−k·shade·(1−0.8·tol)).
 // The model uses it; the two-step form documents what it means.
 func ShadedLight(h float64, neighbours []float64, k, shadeTolerance float64) float64 {
-	s := shade(h, neighbours)
-	if s == 0 {
+	return LightFromShade(shade(h, neighbours), k, shadeTolerance)
+}
+
+// LightFromShade is ShadedLight given the neighbours' shade sum (AddShade
+// over them in order).
+func LightFromShade(shade, k, shadeTolerance float64) float64 {
+	if shade == 0 {
 		return 1 // the exponential of zero, without computing it
 	}
-	return math.Exp(-float64(float64(k*s) * (1 - 0.8*shadeTolerance)))
+	return math.Exp(-float64(float64(k*shade) * (1 - 0.8*shadeTolerance)))
 }
 
 // EffectiveLight is how much of the light a species can use: shade-tolerant
