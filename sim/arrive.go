@@ -30,10 +30,11 @@ const arriveShift = 11
 
 // arriveSplitMin is the fewest messages in flight for which delivery is
 // split. Below it the bookkeeping of bands costs more than a second core
-// saves: measured on 2 cores, delivery at 100,000 agents (70,000 messages a
-// tick) fell from 38 to 25 ns/agent-step, while at 4,000 agents (2,500
-// messages) the whole tick was 4% slower split.
-const arriveSplitMin = 1 << 14
+// saves. Measured on 2 cores: delivery at 100,000 agents (70,000 messages a
+// tick) fell from 38 to 25 ns/agent-step, at 10,000 (7,000 messages) from
+// 8.2 to 7.4, while at 3,752 agents (2,500 messages) the whole tick was 4%
+// slower split.
+const arriveSplitMin = 1 << 12
 
 // deliverSplit is deliver for an ArrivalSplitter: the serial pass books
 // each due message and files the taken ones by their recipient's band, then
