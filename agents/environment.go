@@ -20,12 +20,21 @@ const envBand = 32
 func (m *Model) band(b int) (lo, hi int) { return b * envBand, min((b+1)*envBand, m.grid.H) }
 
 // stepCells runs the soil processes and the canopy count over every band,
-// and diffuses each colony's pheromone, side by side.
+// and diffuses each colony's pheromone, side by side. Beside them it labels
+// the network's components, which the indicators need: the network no
+// longer changes this tick unless a failure fires, and the labels are kept
+// until it does, so the walk leaves the record phase, where it was the
+// longest piece, for this one, where it fills the bands' gaps.
 func (m *Model) stepCells(t int) {
 	wc := &m.cfg.World.Water
 	rain := rules.WaterInput(wc.Mean, wc.Seasonality, wc.Period, t, m.DroughtFactor)
 	colonies := len(m.pher)
-	m.e.ParallelFor(colonies+m.bands, func(i int) {
+	m.e.ParallelFor(1+colonies+m.bands, func(i int) {
+		if i == 0 {
+			m.e.Net.Components()
+			return
+		}
+		i--
 		if i < colonies {
 			m.diffuse(i)
 			return
