@@ -32,8 +32,8 @@ const arriveShift = 11
 // split. Below it the bookkeeping of bands costs more than a second core
 // saves. Measured on 2 cores: delivery at 100,000 agents (70,000 messages a
 // tick) fell from 38 to 25 ns/agent-step, at 10,000 (7,000 messages) from
-// 8.2 to 7.4, while at 3,752 agents (2,500 messages) the whole tick was 4%
-// slower split.
+// 8.2 to 7.4, while at 3,752 agents (2,500 messages) the whole tick was
+// 4.8% slower split.
 const arriveSplitMin = 1 << 12
 
 // deliverSplit is deliver for an ArrivalSplitter: the serial pass books
