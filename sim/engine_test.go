@@ -333,3 +333,30 @@ func TestBlockDecider(t *testing.T) {
 		t.Fatalf("want agent 17's panic at tick 5, got %v", err)
 	}
 }
+
+// TestTimingsCountAgentSteps: AgentSteps is the live count summed over the
+// ticks run, so a population the toy's kills shrink is counted as it was.
+func TestTimingsCountAgentSteps(t *testing.T) {
+	e := NewEngine(Config{Seed: 9, Ticks: 40, Mode: ModeShards, Workers: 2}, &toy{})
+	for range toyAgents {
+		e.Net.AddNode(e.Spawn(&walker{panicAt: -1}))
+	}
+	r := &rows{}
+	e.Observe(r)
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Rows are recorded at tick 0 and after every tick; each tick's decide
+	// sees the agents the row before it counted.
+	if len(r.got) != 41 || r.got[0][1] != toyAgents {
+		t.Fatalf("%d rows, the first counting %v agents", len(r.got), r.got[0][1])
+	}
+	var want int64
+	for _, row := range r.got[:40] {
+		want += int64(row[1])
+	}
+	tm := e.Timings()
+	if tm.AgentSteps != want || tm.Ticks != 40 || want >= 40*toyAgents {
+		t.Fatalf("AgentSteps %d over %d ticks, want %d (fewer than %d)", tm.AgentSteps, tm.Ticks, want, 40*toyAgents)
+	}
+}
