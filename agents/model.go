@@ -299,7 +299,8 @@ func (m *Model) EndTick(e *sim.Engine) error {
 }
 
 // BeginTick resets the per-tick ledger and tally, which Indicators reads,
-// and compacts the records of a kind once most of them belong to the dead.
+// and compacts the records of a kind once a quarter of them belong to the
+// dead.
 func (m *Model) BeginTick(e *sim.Engine) {
 	m.ledger = Ledger{}
 	m.tally = tally{}
@@ -309,40 +310,42 @@ func (m *Model) BeginTick(e *sim.Engine) {
 	compactKind(m, KindNode, &m.nodes, func(n *Node) int32 { return n.ID })
 }
 
-// compactKind compacts kind k's records once more than half belong to the
-// dead, which keeps the copying to a constant per death.
+// compactKind compacts kind k's records once more than a quarter belong to
+// the dead: the copying stays a constant (four records) per death, and a
+// kind's records never hold more than a third more than its living.
 func compactKind[T any](m *Model, k Kind, recs *[]T, id func(*T) int32) {
-	if m.deadRecs[k] > len(*recs)/2 {
+	if m.deadRecs[k] > len(*recs)/4 {
 		*recs = compactRecs(m, *recs, id)
 		m.deadRecs[k] = 0
 	}
 }
 
-// compactRecs copies the records of live agents, in their order, into a new
-// slice with room for a quarter more, and points the ID index at their new
-// places; a dead agent's index entry becomes -1, so that reading its record
-// fails loudly. The dead agents' records are then garbage: a long run with
-// many births and deaths keeps memory for the living, not for every agent it
-// ever had. Records are only ever reached through the index, so where they
-// sit changes no result.
+// compactRecs moves the records of live agents, in their order, to the
+// front of recs and points the ID index at their new places; a dead
+// agent's index entry becomes -1, so that reading its record fails loudly.
+// It works in place, since a million-agent world would otherwise hold two
+// copies of its records at once, and keeps the capacity for the births to
+// come, unless the living fill less than a quarter of it (a fire, a blight),
+// when they move to a slice a quarter larger than they need. Records are
+// only ever reached through the index, so where they sit changes no result.
 func compactRecs[T any](m *Model, recs []T, id func(*T) int32) []T {
 	live := 0
-	for i := range recs {
-		if m.e.Alive(id(&recs[i])) {
-			live++
-		}
-	}
-	out := make([]T, 0, live+live/4)
 	for i := range recs {
 		rid := id(&recs[i])
 		if !m.e.Alive(rid) {
 			m.index[rid] = -1
 			continue
 		}
-		m.index[rid] = int32(len(out))
-		out = append(out, recs[i])
+		m.index[rid] = int32(live)
+		recs[live] = recs[i]
+		live++
 	}
-	return out
+	clear(recs[live:]) // no stale copies for a later append to reveal
+	recs = recs[:live]
+	if live < cap(recs)/4 {
+		recs = append(make([]T, 0, live+live/4), recs...)
+	}
+	return recs
 }
 
 // die removes agent id, emitting its death with a cause.

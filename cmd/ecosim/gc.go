@@ -3,31 +3,26 @@ package main
 import (
 	"os"
 	"runtime/debug"
-
-	"github.com/ecosim/ecosim/scenarios"
-	"github.com/ecosim/ecosim/sim"
 )
 
-// bigWorld is the memory estimate above which simulate lets the heap grow
-// by bigWorldGC percent between collections instead of Go's default 100.
-// A big world's state is almost all long-lived and it allocates little per
-// tick (births), so collections stay rare while the peak memory drops from
-// about twice the live heap to about 1.25 times it: measured on a
-// 1,000,000-agent forest, 1.71 GB peak resident at the default.
-const (
-	bigWorld   = 512 << 20
-	bigWorldGC = 25
-)
+// runGC is how far simulate lets the heap grow, in percent, between
+// collections while a world runs, instead of Go's default 100. A world's
+// state is almost all long-lived and it allocates little per tick (births,
+// new links), so collections stay rare, while the peak memory drops from
+// about twice the live heap towards 1.25 times it. Measured (250 ticks,
+// peak resident): 1,000,000 agents 1.71 GB at the default; 100,000 agents
+// 210 MB → 181 MB; the default forest 43–45 MB → 38–40 MB, in the same
+// 0.86–0.88 s.
+const runGC = 25
 
-// tuneGC applies the big-world collector setting unless the user set GOGC
-// or GOMEMLIMIT, which always win. It reports whether it changed anything.
-func tuneGC(s *scenarios.Scenario, mode sim.Mode) bool {
+// tuneGC applies runGC for the run unless the user set GOGC or GOMEMLIMIT,
+// which always win, and returns what puts the default back: the charts
+// drawn after a run allocate many short-lived objects, which the default
+// suits.
+func tuneGC() (restore func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return false
+		return func() {}
 	}
-	if s.MemoryEstimate(mode == sim.ModeActors) < bigWorld {
-		return false
-	}
-	debug.SetGCPercent(bigWorldGC)
-	return true
+	old := debug.SetGCPercent(runGC)
+	return func() { debug.SetGCPercent(old) }
 }

@@ -97,7 +97,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if out == "" {
 		out = filepath.Join("results", s.Name)
 	}
-	tuneGC(s, mode)
+	restoreGC := tuneGC()
 	stopProfile, err := startProfile(o.profile)
 	if err != nil {
 		return err
@@ -113,6 +113,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 		Version: versionString(), Progress: bar, Snapshots: snaps,
 	})
 	done()
+	restoreGC()
 	if perr := stopProfile(out); err == nil && sum != nil {
 		err = perr
 	}
