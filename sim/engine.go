@@ -49,6 +49,8 @@ type Engine struct {
 	arrivals  [][]Message   // messages taken this tick, by recipient band
 	splitMin  int           // messages in flight from which delivery splits
 	splits    int           // ticks whose delivery was split
+	warmMin   int           // live agents from which the local apply reads ahead
+	warmed    int           // ticks whose local apply read ahead
 	blocks    []*blockState // the local apply's per-block state, reused
 	// cursors holds, for each block of a BlockDecider's decide, the agent
 	// it is working on, a cache line apart so that the cores writing them
@@ -96,7 +98,7 @@ func (e *Engine) Timings() Timings { return e.timings }
 
 // NewEngine returns an engine for model; agents are added with Spawn.
 func NewEngine(cfg Config, model Model) *Engine {
-	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin}
+	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin, warmMin: applyWarmMin}
 	e.Transport = NewTransport(e.Net, cfg.Seed, cfg.Transport)
 	e.row = make([]float64, len(model.IndicatorNames()))
 	return e

@@ -6,3 +6,10 @@ func SplitDeliveryFrom(e *Engine, n int) { e.splitMin = n }
 
 // SplitDeliveries is how many of e's ticks delivered split.
 func SplitDeliveries(e *Engine) int { return e.splits }
+
+// WarmApplyFrom makes e read each block of the local apply ahead from n
+// live agents, so that a test can take that path in a small world.
+func WarmApplyFrom(e *Engine, n int) { e.warmMin = n }
+
+// WarmedApplies is how many of e's ticks read their apply blocks ahead.
+func WarmedApplies(e *Engine) int { return e.warmed }

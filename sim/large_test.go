@@ -94,3 +94,34 @@ func TestSplitDeliveryIsDeterministic(t *testing.T) {
 		t.Fatalf("split and serial delivery differ (serial run split %d ticks)", serial)
 	}
 }
+
+// TestReadAheadChangesNothing runs the forest with the local apply reading
+// every block ahead and with it never doing so: reading ahead only loads,
+// so the rows must be bit-identical.
+func TestReadAheadChangesNothing(t *testing.T) {
+	run := func(from int) ([32]byte, int) {
+		s := scaled(t, 3752)
+		s.Ticks = 80
+		_, e, err := s.Build(sim.ModeShards, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sim.WarmApplyFrom(e, from)
+		d := &digestRows{}
+		e.Observe(d)
+		if err := e.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if c := e.Transport.Counts(); c.Delivered < 1000 {
+			t.Fatalf("only %d messages delivered", c.Delivered)
+		}
+		return d.h, sim.WarmedApplies(e)
+	}
+	ref, warmed := run(0)
+	if warmed != 80 {
+		t.Fatalf("read ahead at %d ticks of 80", warmed)
+	}
+	if got, never := run(math.MaxInt); got != ref || never != 0 {
+		t.Fatalf("reading ahead changed the rows (%d ticks read ahead without it)", never)
+	}
+}
