@@ -31,10 +31,8 @@ func (a antAgent) Kind() string          { return "ant" }
 func (a antAgent) Decide(c *sim.Context) { a.m.decideAnt(a.m.ant(c.ID), c) }
 
 func (m *Model) addAnt(colony int32, x, y, heading int) int32 {
-	idx := len(m.ants)
 	id := m.e.Spawn(antAgent{m})
-	m.register(KindAnt, idx)
-	m.ants = append(m.ants, Ant{ID: id, Colony: colony, X: x, Y: y, Heading: heading})
+	m.register(KindAnt, int(m.ants.push(Ant{ID: id, Colony: colony, X: x, Y: y, Heading: heading})))
 	m.colony(colony).Workers++
 	return id
 }

@@ -93,12 +93,12 @@ func (m *Model) reserve() {
 		n += c.Network.Nodes
 	}
 	// A quarter more than the start, for the first births: growing a
-	// table copies it, and until the copy is done both are held.
-	n, trees = n+n/4, trees+trees/4
+	// table copies it, and until the copy is done both are held. The
+	// records themselves grow by pages (paged) and need no room kept.
+	n += n / 4
 	m.e.Reserve(n)
 	m.kind = slices.Grow(m.kind, n)
 	m.index = slices.Grow(m.index, n)
-	m.trees = slices.Grow(m.trees, trees)
 }
 
 // placeTrees plants the initial trees on distinct random cells, species by

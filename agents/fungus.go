@@ -35,10 +35,8 @@ func (a fungusAgent) Kind() string          { return "fungus" }
 func (a fungusAgent) Decide(c *sim.Context) { a.m.decideFungus(a.m.fungus(c.ID), c) }
 
 func (m *Model) addFungus(x, y int, carbon float64) int32 {
-	idx := len(m.fungi)
 	id := m.e.Spawn(fungusAgent{m})
-	m.register(KindFungus, idx)
-	m.fungi = append(m.fungi, Fungus{ID: id, X: x, Y: y, Carbon: carbon})
+	m.register(KindFungus, int(m.fungi.push(Fungus{ID: id, X: x, Y: y, Carbon: carbon})))
 	m.nFungi++
 	m.e.Net.AddNode(id)
 	return id

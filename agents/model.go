@@ -63,11 +63,11 @@ type Model struct {
 
 	kind     []Kind
 	index    []int32 // ID -> index into the kind's slice
-	trees    []Tree
-	fungi    []Fungus
-	ants     []Ant
+	trees    paged[Tree]
+	fungi    paged[Fungus]
+	ants     paged[Ant]
 	colonies []Colony
-	nodes    []Node
+	nodes    paged[Node]
 	// deadRecs counts, by kind, the records of agents dead since the
 	// kind's records were last compacted.
 	deadRecs [len(kindNames)]int
@@ -132,11 +132,11 @@ func (m *Model) register(k Kind, idx int) {
 	m.index = append(m.index, int32(idx))
 }
 
-func (m *Model) tree(id int32) *Tree     { return &m.trees[m.index[id]] }
-func (m *Model) fungus(id int32) *Fungus { return &m.fungi[m.index[id]] }
-func (m *Model) ant(id int32) *Ant       { return &m.ants[m.index[id]] }
+func (m *Model) tree(id int32) *Tree     { return m.trees.at(m.index[id]) }
+func (m *Model) fungus(id int32) *Fungus { return m.fungi.at(m.index[id]) }
+func (m *Model) ant(id int32) *Ant       { return m.ants.at(m.index[id]) }
 func (m *Model) colony(id int32) *Colony { return &m.colonies[m.index[id]] }
-func (m *Model) node(id int32) *Node     { return &m.nodes[m.index[id]] }
+func (m *Model) node(id int32) *Node     { return m.nodes.at(m.index[id]) }
 
 // ApplyAgent commits the serial part of what agent id decided, after
 // ApplyLocal asked for it; see sim.LocalApplier.
@@ -312,40 +312,24 @@ func (m *Model) BeginTick(e *sim.Engine) {
 
 // compactKind compacts kind k's records once more than a quarter belong to
 // the dead: the copying stays a constant (four records) per death, and a
-// kind's records never hold more than a third more than its living.
-func compactKind[T any](m *Model, k Kind, recs *[]T, id func(*T) int32) {
-	if m.deadRecs[k] > len(*recs)/4 {
-		*recs = compactRecs(m, *recs, id)
-		m.deadRecs[k] = 0
-	}
-}
-
-// compactRecs moves the records of live agents, in their order, to the
-// front of recs and points the ID index at their new places; a dead
+// kind's records never hold more than a third more than its living. The
+// live records keep their order and the ID index follows them; a dead
 // agent's index entry becomes -1, so that reading its record fails loudly.
-// It works in place, since a million-agent world would otherwise hold two
-// copies of its records at once, and keeps the capacity for the births to
-// come, unless the living fill less than a quarter of it (a fire, a blight),
-// when they move to a slice a quarter larger than they need. Records are
-// only ever reached through the index, so where they sit changes no result.
-func compactRecs[T any](m *Model, recs []T, id func(*T) int32) []T {
-	live := 0
-	for i := range recs {
-		rid := id(&recs[i])
+// Records are only ever reached through the index, so where they sit
+// changes no result.
+func compactKind[T any](m *Model, k Kind, recs *paged[T], id func(*T) int32) {
+	if m.deadRecs[k] <= recs.len()/4 {
+		return
+	}
+	recs.compact(func(r *T) bool {
+		rid := id(r)
 		if !m.e.Alive(rid) {
 			m.index[rid] = -1
-			continue
+			return false
 		}
-		m.index[rid] = int32(live)
-		recs[live] = recs[i]
-		live++
-	}
-	clear(recs[live:]) // no stale copies for a later append to reveal
-	recs = recs[:live]
-	if live < cap(recs)/4 {
-		recs = append(make([]T, 0, live+live/4), recs...)
-	}
-	return recs
+		return true
+	}, func(r *T, i int32) { m.index[id(r)] = i })
+	m.deadRecs[k] = 0
 }
 
 // die removes agent id, emitting its death with a cause.

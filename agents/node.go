@@ -27,10 +27,8 @@ func (a nodeAgent) Kind() string          { return "node" }
 func (a nodeAgent) Decide(c *sim.Context) { a.m.decideNode(a.m.node(c.ID), c) }
 
 func (m *Model) addNode(x, y int, carbon, production float64) int32 {
-	idx := len(m.nodes)
 	id := m.e.Spawn(nodeAgent{m})
-	m.register(KindNode, idx)
-	m.nodes = append(m.nodes, Node{ID: id, X: x, Y: y, Carbon: carbon, Production: production})
+	m.register(KindNode, int(m.nodes.push(Node{ID: id, X: x, Y: y, Carbon: carbon, Production: production})))
 	m.e.Net.AddNode(id)
 	m.nNodes++
 	return id

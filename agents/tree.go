@@ -75,12 +75,10 @@ func (a treeAgent) Decide(c *sim.Context) {
 }
 
 func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
-	idx := len(m.trees)
 	id := m.e.Spawn(treeAgent{m})
-	m.register(KindTree, idx)
 	t := Tree{ID: id, X: x, Y: y, Species: species, Biomass: biomass, Carbon: carbon}
 	t.Height, t.Leaf = rules.Crown(biomass)
-	m.trees = append(m.trees, t)
+	m.register(KindTree, int(m.trees.push(t)))
 	cell := m.grid.Index(x, y)
 	m.occ[cell] = id
 	m.height[cell], m.la[cell] = t.Height, t.Leaf

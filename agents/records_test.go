@@ -1,0 +1,64 @@
+package agents
+
+import (
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// TestPagedKeepsRecordsInPlace: whatever mix of pushes and compactions,
+// paged holds the records a slice would, in the same order, a record's
+// address stays put until a compaction moves it, and a compaction lets go
+// of every page past the last record.
+func TestPagedKeepsRecordsInPlace(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var p paged[int64]
+		var want []int64
+		next := int64(1)
+		for range rapid.IntRange(1, 30).Draw(t, "steps") {
+			if rapid.Bool().Draw(t, "compact") {
+				cut := rapid.Int64Range(0, next).Draw(t, "cut")
+				kept := want[:0]
+				for _, v := range want {
+					if v%3 != cut%3 {
+						kept = append(kept, v)
+					}
+				}
+				want = kept
+				got := map[int64]int32{}
+				p.compact(func(v *int64) bool { return *v%3 != cut%3 }, func(v *int64, i int32) { got[*v] = i })
+				for i, v := range want {
+					if got[v] != int32(i) {
+						t.Fatalf("record %d moved to %d, want %d", v, got[v], i)
+					}
+				}
+				if need := (len(want) + recPageLen - 1) / recPageLen; len(p.pages) != need {
+					t.Fatalf("%d pages for %d records, want %d", len(p.pages), len(want), need)
+				}
+				continue
+			}
+			var first *int64
+			if p.len() > 0 {
+				first = p.at(0)
+			}
+			for range rapid.IntRange(1, 3*recPageLen).Draw(t, "pushes") {
+				if i := p.push(next); int(i) != len(want) {
+					t.Fatalf("push returned %d, want %d", i, len(want))
+				}
+				want = append(want, next)
+				next++
+			}
+			if first != nil && first != p.at(0) {
+				t.Fatal("a push moved the first record")
+			}
+		}
+		if p.len() != len(want) {
+			t.Fatalf("len %d, want %d", p.len(), len(want))
+		}
+		for i, v := range want {
+			if got := *p.at(int32(i)); got != v {
+				t.Fatalf("record %d is %d, want %d", i, got, v)
+			}
+		}
+	})
+}
