@@ -123,9 +123,12 @@ func (e *Engine) warmBlock(ids []int32) {
 	var touch int32
 	for _, id := range ids {
 		for _, m := range e.slots[id].Out {
-			if li := int(m.Link); li >= 0 && li < len(links) && 2*li < len(used) {
+			if li := int(m.Link); li >= 0 && li < len(links) {
 				touch += links[li].A
-				if used[2*li] < 0 {
+				// Only the sender's own direction: the other is
+				// written by its sender, maybe in another block
+				// at this moment.
+				if key := capacityKey(m, int32(li)); key < len(used) && used[key] < 0 {
 					touch++
 				}
 			}

@@ -137,10 +137,7 @@ func (t *Transport) send(tick int, m Message, b *sendBuf) (outcome int, amount f
 		return Rejected, 0
 	}
 	if c := t.Config.Capacity; c > 0 && m.Amount > 0 {
-		key := int(li) << 1 // one capacity per direction, used by its sender only
-		if m.From > m.To {
-			key++
-		}
+		key := capacityKey(m, li)
 		if t.used[key] == 0 {
 			b.touched = append(b.touched, int32(key))
 		}
@@ -162,6 +159,16 @@ func (t *Transport) send(tick int, m Message, b *sendBuf) (outcome int, amount f
 	}
 	b.msgs = append(b.msgs, m)
 	return Accepted, m.Amount
+}
+
+// capacityKey is the entry of the capacity table for m's direction of link
+// li: one capacity per direction, used by its sender only.
+func capacityKey(m Message, li int32) int {
+	key := int(li) << 1
+	if m.From > m.To {
+		key++
+	}
+	return key
 }
 
 func (t *Transport) drawLoss(tick int, m Message) bool {
