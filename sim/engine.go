@@ -58,15 +58,66 @@ type Engine struct {
 	cursors  []int32
 	serial   []int32 // agents left for the serial apply, reused
 	timings  Timings
-	slab     []Context   // where new agents' contexts are cut from
-	panicked atomic.Bool // an agent's decide panicked; its slot holds the error
+	contexts contextPages // every context, live and not yet compacted away
+	panicked atomic.Bool  // an agent's decide panicked; its slot holds the error
 }
 
-// contextSlab is how many agents' contexts are allocated at once: births
-// then cost an allocation per thousand agents, not one each, and contexts of
-// agents born together sit together in memory. A slab is never grown in
-// place, so a context never moves.
-const contextSlab = 1024
+// contextPage is how many agents' contexts a page holds: births then cost
+// an allocation per thousand agents, not one each, and the contexts of
+// agents born together sit together in memory.
+const contextPage = 1024
+
+// contextPages holds the agents' contexts in ID order, in pages that never
+// move. Reaping an agent drops its slot but leaves its context in place;
+// once a quarter of the contexts belong to reaped agents, compact moves the
+// living ones down, in order, so that memory follows the live population
+// rather than every agent the run has had, and the contexts a tick walks
+// stay dense. A context moves only there, between ticks, and its slot
+// follows it.
+type contextPages struct {
+	pages  [][]Context
+	n      int // contexts held
+	reaped int // of them, those of reaped agents
+}
+
+// at returns context i; i must be below n.
+func (p *contextPages) at(i int) *Context { return &p.pages[i/contextPage][i%contextPage] }
+
+// push appends c and returns where it now lives.
+func (p *contextPages) push(c Context) *Context {
+	if p.n == len(p.pages)*contextPage {
+		p.pages = append(p.pages, make([]Context, contextPage))
+	}
+	p.n++
+	at := p.at(p.n - 1)
+	*at = c
+	return at
+}
+
+// compact moves the contexts of live agents down, keeping their order,
+// points their slots at their new places and lets go of emptied pages.
+func (p *contextPages) compact(slots []*Context, dead []bool) {
+	n := 0
+	for i := range p.n {
+		c := p.at(i)
+		if dead[c.ID] {
+			continue
+		}
+		to := p.at(n)
+		if to != c {
+			*to = *c
+			slots[to.ID] = to
+		}
+		n++
+	}
+	for i := n; i < p.n; i++ {
+		*p.at(i) = Context{}
+	}
+	p.n, p.reaped = n, 0
+	keep := (n + contextPage - 1) / contextPage
+	clear(p.pages[keep:])
+	p.pages = p.pages[:keep]
+}
 
 // Timings is where a run's wall time went, by phase of the tick, summed over
 // the ticks advanced so far. It is for finding what to speed up; it never
@@ -119,11 +170,7 @@ func (e *Engine) Observe(o Observer) { e.observers = append(e.observers, o) }
 func (e *Engine) Spawn(a Agent) int32 {
 	id := int32(len(e.agents))
 	e.agents = append(e.agents, a)
-	if len(e.slab) == cap(e.slab) {
-		e.slab = make([]Context, 0, contextSlab)
-	}
-	e.slab = append(e.slab, Context{ID: id, Rand: NewStream(e.cfg.Seed, int64(id))})
-	e.slots = append(e.slots, &e.slab[len(e.slab)-1])
+	e.slots = append(e.slots, e.contexts.push(Context{ID: id, Rand: NewStream(e.cfg.Seed, int64(id))}))
 	e.dead = append(e.dead, false)
 	e.live = append(e.live, id)
 	return id
@@ -225,7 +272,9 @@ type BlockDecider interface {
 }
 
 // Slot returns agent id's context for the tick being decided; a
-// BlockDecider uses it to reach each agent's stream and outbox.
+// BlockDecider uses it to reach each agent's stream and outbox. It is nil
+// for an agent reaped in an earlier tick, and a context may move between
+// ticks, so it must not be kept beyond the tick.
 func (e *Engine) Slot(id int32) *Context { return e.slots[id] }
 
 // cursorStride is the spacing of the blocks' cursors: a cache line.
@@ -475,7 +524,8 @@ func (e *Engine) guard(step string, fn func() error) (err error) {
 	return fn()
 }
 
-// reap drops killed agents from the live list and frees their slots.
+// reap drops killed agents from the live list and their slots, and
+// compacts the contexts once a quarter belong to reaped agents.
 func (e *Engine) reap() {
 	if e.killed == 0 {
 		return
@@ -485,10 +535,15 @@ func (e *Engine) reap() {
 		if e.dead[id] {
 			e.sched.retire(id)
 			e.slots[id].Inbox, e.slots[id].Out = nil, nil
+			e.slots[id] = nil
+			e.contexts.reaped++
 			continue
 		}
 		keep = append(keep, id)
 	}
 	e.live = keep
 	e.killed = 0
+	if e.contexts.reaped > e.contexts.n/4 {
+		e.contexts.compact(e.slots, e.dead)
+	}
 }

@@ -1,0 +1,110 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+// lifelong checks, each time it decides, that its context is its own and
+// carries on where it left off: its ID, the next draw of the stream (seed,
+// ID) that a reference copy gives, and only messages addressed to it,
+// however often its context has moved.
+type lifelong struct {
+	id  int32
+	ref Stream
+	bad error
+}
+
+func newLifelong(seed uint64, id int32) *lifelong {
+	return &lifelong{id: id, ref: NewStream(seed, int64(id))}
+}
+
+func (a *lifelong) Decide(c *Context) {
+	if a.bad != nil {
+		return
+	}
+	if c.ID != a.id || len(c.Out) != 0 {
+		a.bad = fmt.Errorf("agent %d decides with the context of %d, %d messages already out", a.id, c.ID, len(c.Out))
+	}
+	for _, m := range c.Inbox {
+		if m.To != a.id {
+			a.bad = fmt.Errorf("agent %d got a message for %d", a.id, m.To)
+		}
+	}
+	if got, want := c.Rand.Float64(), a.ref.Float64(); got != want {
+		a.bad = fmt.Errorf("agent %d drew %v, its stream gives %v", a.id, got, want)
+	}
+	for range 3 {
+		c.Send(a.id^1, 1, 1)
+	}
+}
+
+// turnover kills agents whose ID matches the tick modulo 3 and spawns one
+// for each, so a long run hands out many more IDs than are alive at once.
+type turnover struct {
+	toy
+	seed              uint64
+	tick, kills, most int // kills this tick, and the most in any tick
+}
+
+func (t *turnover) Indicators(e *Engine, row []float64) {
+	row[0], row[1] = 0, float64(len(e.Live()))
+}
+
+func (t *turnover) ApplyAgent(e *Engine, id int32, c *Context) error {
+	if int(id)%3 == c.Tick%3 {
+		if c.Tick != t.tick {
+			t.tick, t.kills = c.Tick, 0
+		}
+		t.kills++
+		t.most = max(t.most, t.kills)
+		e.Kill(id)
+		e.Net.AddNode(e.Spawn(newLifelong(t.seed, int32(e.NumAgents()))))
+	}
+	return nil
+}
+
+// TestContextsFollowTheLivePopulation: the contexts an engine holds follow
+// its live population, not every ID it handed out, and a context that was
+// moved carries its agent's state on unchanged.
+func TestContextsFollowTheLivePopulation(t *testing.T) {
+	for _, mode := range []Mode{ModeShards, ModeActors} {
+		t.Run(mode.String(), func(t *testing.T) {
+			const alive, seed = 60, 11
+			m := &turnover{seed: seed}
+			e := NewEngine(Config{Seed: seed, Ticks: 60, Mode: mode, Workers: 2, Transport: TransportConfig{Latency: 2}}, m)
+			for i := range int32(alive) {
+				e.Net.AddNode(e.Spawn(newLifelong(seed, i)))
+			}
+			most := 0
+			e.Observe(&tickFunc{fn: func() { most = max(most, e.contexts.n) }})
+			if err := e.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if e.NumAgents() < 10*alive {
+				t.Fatalf("only %d IDs handed out", e.NumAgents())
+			}
+			// Compaction waits for a quarter of the contexts to be
+			// the reaped agents', and a tick's births come before its
+			// deaths are reaped.
+			if limit := alive*4/3 + m.most + 1; most > limit {
+				t.Fatalf("%d contexts held for %d live agents (at most %d dying in a tick), want at most %d", most, alive, m.most, limit)
+			}
+			for id := range int32(e.NumAgents()) {
+				if a := e.Agent(id).(*lifelong); a.bad != nil {
+					t.Fatal(a.bad)
+				}
+				if !e.Alive(id) && e.Slot(id) != nil {
+					t.Fatalf("reaped agent %d still has a slot", id)
+				}
+			}
+		})
+	}
+}
+
+// tickFunc is an observer that calls fn on every row.
+type tickFunc struct{ fn func() }
+
+func (o *tickFunc) Tick(int, []float64) error { o.fn(); return nil }
+func (o *tickFunc) Event(Event) error         { return nil }
