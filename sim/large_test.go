@@ -62,6 +62,29 @@ func TestLargeWorldIsDeterministic(t *testing.T) {
 	}
 }
 
+// digestForest runs the 3,752-agent forest for 80 ticks, long enough for
+// the fungal network to carry carbon and warnings, with set applied to the
+// engine first, and returns the digest of its rows.
+func digestForest(t *testing.T, set func(*sim.Engine)) ([32]byte, *sim.Engine) {
+	t.Helper()
+	s := scaled(t, 3752)
+	s.Ticks = 80
+	_, e, err := s.Build(sim.ModeShards, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set(e)
+	d := &digestRows{}
+	e.Observe(d)
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c := e.Transport.Counts(); c.Delivered < 1000 {
+		t.Fatalf("only %d messages delivered", c.Delivered)
+	}
+	return d.h, e
+}
+
 // TestSplitDeliveryIsDeterministic runs the forest with delivery split at
 // every tick (GOMAXPROCS 2) and serial (GOMAXPROCS 1), long enough for the
 // fungal network to carry carbon and warnings: the rows must be
@@ -69,22 +92,8 @@ func TestLargeWorldIsDeterministic(t *testing.T) {
 func TestSplitDeliveryIsDeterministic(t *testing.T) {
 	run := func(procs int) ([32]byte, int) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		s := scaled(t, 3752)
-		s.Ticks = 80
-		_, e, err := s.Build(sim.ModeShards, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sim.SplitDeliveryFrom(e, 1)
-		d := &digestRows{}
-		e.Observe(d)
-		if err := e.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if c := e.Transport.Counts(); c.Delivered < 1000 {
-			t.Fatalf("only %d messages delivered", c.Delivered)
-		}
-		return d.h, sim.SplitDeliveries(e)
+		h, e := digestForest(t, func(e *sim.Engine) { sim.SplitDeliveryFrom(e, 1) })
+		return h, sim.SplitDeliveries(e)
 	}
 	ref, splits := run(2)
 	if splits < 70 {
@@ -100,22 +109,8 @@ func TestSplitDeliveryIsDeterministic(t *testing.T) {
 // so the rows must be bit-identical.
 func TestReadAheadChangesNothing(t *testing.T) {
 	run := func(from int) ([32]byte, int) {
-		s := scaled(t, 3752)
-		s.Ticks = 80
-		_, e, err := s.Build(sim.ModeShards, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sim.WarmApplyFrom(e, from)
-		d := &digestRows{}
-		e.Observe(d)
-		if err := e.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if c := e.Transport.Counts(); c.Delivered < 1000 {
-			t.Fatalf("only %d messages delivered", c.Delivered)
-		}
-		return d.h, sim.WarmedApplies(e)
+		h, e := digestForest(t, func(e *sim.Engine) { sim.WarmApplyFrom(e, from) })
+		return h, sim.WarmedApplies(e)
 	}
 	ref, warmed := run(0)
 	if warmed != 80 {
