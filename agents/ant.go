@@ -32,7 +32,7 @@ func (a antAgent) Decide(c *sim.Context) { a.m.decideAnt(a.m.ant(c.ID), c) }
 
 func (m *Model) addAnt(colony int32, x, y, heading int) int32 {
 	id := m.e.Spawn(antAgent{m})
-	m.register(KindAnt, int(m.ants.push(Ant{ID: id, Colony: colony, X: x, Y: y, Heading: heading})))
+	m.register(KindAnt, int(m.ants.Push(Ant{ID: id, Colony: colony, X: x, Y: y, Heading: heading})))
 	m.colony(colony).Workers++
 	return id
 }

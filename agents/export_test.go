@@ -3,5 +3,5 @@ package agents
 // Records returns how many records each kind holds, the dead included, for
 // tests of their compaction.
 func (m *Model) Records() (trees, fungi, ants, nodes int) {
-	return m.trees.len(), m.fungi.len(), m.ants.len(), m.nodes.len()
+	return m.trees.Len(), m.fungi.Len(), m.ants.Len(), m.nodes.Len()
 }

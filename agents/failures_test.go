@@ -278,8 +278,8 @@ func TestPestSpreadsAndWarningsAndAntsResist(t *testing.T) {
 		t.Fatalf("pest with spread 0.5 reached only %d trees in 12 ticks", plain)
 	}
 	warned := pestRun(t, 12, false, func(m *Model) {
-		for i := range int32(m.trees.len()) {
-			m.trees.at(i).WarnedUntil = 1 << 30
+		for i := range int32(m.trees.Len()) {
+			m.trees.At(i).WarnedUntil = 1 << 30
 		}
 	})
 	if warned >= plain/2 {

@@ -36,7 +36,7 @@ func (a fungusAgent) Decide(c *sim.Context) { a.m.decideFungus(a.m.fungus(c.ID),
 
 func (m *Model) addFungus(x, y int, carbon float64) int32 {
 	id := m.e.Spawn(fungusAgent{m})
-	m.register(KindFungus, int(m.fungi.push(Fungus{ID: id, X: x, Y: y, Carbon: carbon})))
+	m.register(KindFungus, int(m.fungi.Push(Fungus{ID: id, X: x, Y: y, Carbon: carbon})))
 	m.nFungi++
 	m.e.Net.AddNode(id)
 	return id

@@ -1,6 +1,7 @@
 package agents
 
 import (
+	"github.com/ecosim/ecosim/internal/pages"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -63,11 +64,11 @@ type Model struct {
 
 	kind     []Kind
 	index    []int32 // ID -> index into the kind's slice
-	trees    paged[Tree]
-	fungi    paged[Fungus]
-	ants     paged[Ant]
+	trees    pages.Pages[Tree]
+	fungi    pages.Pages[Fungus]
+	ants     pages.Pages[Ant]
 	colonies []Colony
-	nodes    paged[Node]
+	nodes    pages.Pages[Node]
 	// deadRecs counts, by kind, the records of agents dead since the
 	// kind's records were last compacted.
 	deadRecs [len(kindNames)]int
@@ -132,11 +133,11 @@ func (m *Model) register(k Kind, idx int) {
 	m.index = append(m.index, int32(idx))
 }
 
-func (m *Model) tree(id int32) *Tree     { return m.trees.at(m.index[id]) }
-func (m *Model) fungus(id int32) *Fungus { return m.fungi.at(m.index[id]) }
-func (m *Model) ant(id int32) *Ant       { return m.ants.at(m.index[id]) }
+func (m *Model) tree(id int32) *Tree     { return m.trees.At(m.index[id]) }
+func (m *Model) fungus(id int32) *Fungus { return m.fungi.At(m.index[id]) }
+func (m *Model) ant(id int32) *Ant       { return m.ants.At(m.index[id]) }
 func (m *Model) colony(id int32) *Colony { return &m.colonies[m.index[id]] }
-func (m *Model) node(id int32) *Node     { return m.nodes.at(m.index[id]) }
+func (m *Model) node(id int32) *Node     { return m.nodes.At(m.index[id]) }
 
 // ApplyAgent commits the serial part of what agent id decided, after
 // ApplyLocal asked for it; see sim.LocalApplier.
@@ -317,11 +318,11 @@ func (m *Model) BeginTick(e *sim.Engine) {
 // agent's index entry becomes -1, so that reading its record fails loudly.
 // Records are only ever reached through the index, so where they sit
 // changes no result.
-func compactKind[T any](m *Model, k Kind, recs *paged[T], id func(*T) int32) {
-	if m.deadRecs[k] <= recs.len()/4 {
+func compactKind[T any](m *Model, k Kind, recs *pages.Pages[T], id func(*T) int32) {
+	if m.deadRecs[k] <= recs.Len()/4 {
 		return
 	}
-	recs.compact(func(r *T) bool {
+	recs.Compact(func(r *T) bool {
 		rid := id(r)
 		if !m.e.Alive(rid) {
 			m.index[rid] = -1

@@ -28,7 +28,7 @@ func (a nodeAgent) Decide(c *sim.Context) { a.m.decideNode(a.m.node(c.ID), c) }
 
 func (m *Model) addNode(x, y int, carbon, production float64) int32 {
 	id := m.e.Spawn(nodeAgent{m})
-	m.register(KindNode, int(m.nodes.push(Node{ID: id, X: x, Y: y, Carbon: carbon, Production: production})))
+	m.register(KindNode, int(m.nodes.Push(Node{ID: id, X: x, Y: y, Carbon: carbon, Production: production})))
 	m.e.Net.AddNode(id)
 	m.nNodes++
 	return id

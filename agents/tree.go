@@ -78,7 +78,7 @@ func (m *Model) addTree(x, y, species int, biomass, carbon float64) int32 {
 	id := m.e.Spawn(treeAgent{m})
 	t := Tree{ID: id, X: x, Y: y, Species: species, Biomass: biomass, Carbon: carbon}
 	t.Height, t.Leaf = rules.Crown(biomass)
-	m.register(KindTree, int(m.trees.push(t)))
+	m.register(KindTree, int(m.trees.Push(t)))
 	cell := m.grid.Index(x, y)
 	m.occ[cell] = id
 	m.height[cell], m.la[cell] = t.Height, t.Leaf

@@ -78,7 +78,7 @@ func TestContextsFollowTheLivePopulation(t *testing.T) {
 				e.Net.AddNode(e.Spawn(newLifelong(seed, i)))
 			}
 			most := 0
-			e.Observe(&tickFunc{fn: func() { most = max(most, e.contexts.n) }})
+			e.Observe(&tickFunc{fn: func() { most = max(most, e.contexts.Len()) }})
 			if err := e.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
+
+	"github.com/ecosim/ecosim/internal/pages"
 )
 
 // Config sets up an Engine.
@@ -55,68 +57,19 @@ type Engine struct {
 	// cursors holds, for each block of a BlockDecider's decide, the agent
 	// it is working on, a cache line apart so that the cores writing them
 	// do not contend; a pointer to a local would escape to the heap.
-	cursors  []int32
-	serial   []int32 // agents left for the serial apply, reused
-	timings  Timings
-	contexts contextPages // every context, live and not yet compacted away
-	panicked atomic.Bool  // an agent's decide panicked; its slot holds the error
-}
-
-// contextPage is how many agents' contexts a page holds: births then cost
-// an allocation per thousand agents, not one each, and the contexts of
-// agents born together sit together in memory.
-const contextPage = 1024
-
-// contextPages holds the agents' contexts in ID order, in pages that never
-// move. Reaping an agent drops its slot but leaves its context in place;
-// once a quarter of the contexts belong to reaped agents, compact moves the
-// living ones down, in order, so that memory follows the live population
-// rather than every agent the run has had, and the contexts a tick walks
-// stay dense. A context moves only there, between ticks, and its slot
-// follows it.
-type contextPages struct {
-	pages  [][]Context
-	n      int // contexts held
-	reaped int // of them, those of reaped agents
-}
-
-// at returns context i; i must be below n.
-func (p *contextPages) at(i int) *Context { return &p.pages[i/contextPage][i%contextPage] }
-
-// push appends c and returns where it now lives.
-func (p *contextPages) push(c Context) *Context {
-	if p.n == len(p.pages)*contextPage {
-		p.pages = append(p.pages, make([]Context, contextPage))
-	}
-	p.n++
-	at := p.at(p.n - 1)
-	*at = c
-	return at
-}
-
-// compact moves the contexts of live agents down, keeping their order,
-// points their slots at their new places and lets go of emptied pages.
-func (p *contextPages) compact(slots []*Context, dead []bool) {
-	n := 0
-	for i := range p.n {
-		c := p.at(i)
-		if dead[c.ID] {
-			continue
-		}
-		to := p.at(n)
-		if to != c {
-			*to = *c
-			slots[to.ID] = to
-		}
-		n++
-	}
-	for i := n; i < p.n; i++ {
-		*p.at(i) = Context{}
-	}
-	p.n, p.reaped = n, 0
-	keep := (n + contextPage - 1) / contextPage
-	clear(p.pages[keep:])
-	p.pages = p.pages[:keep]
+	cursors []int32
+	serial  []int32 // agents left for the serial apply, reused
+	timings Timings
+	// contexts holds the agents' contexts in ID order (pages.Pages), those
+	// of agents reaped since the last compaction included: births then
+	// cost an allocation per thousand agents, not one each, and once a
+	// quarter belong to reaped agents, reap compacts them, so memory follows
+	// the live population rather than every agent the run has had, and the
+	// contexts a tick walks stay dense. A context moves only there, between
+	// ticks, and its slot follows it.
+	contexts pages.Pages[Context]
+	reaped   int         // contexts of agents reaped since the last compaction
+	panicked atomic.Bool // an agent's decide panicked; its slot holds the error
 }
 
 // Timings is where a run's wall time went, by phase of the tick, summed over
@@ -170,7 +123,7 @@ func (e *Engine) Observe(o Observer) { e.observers = append(e.observers, o) }
 func (e *Engine) Spawn(a Agent) int32 {
 	id := int32(len(e.agents))
 	e.agents = append(e.agents, a)
-	e.slots = append(e.slots, e.contexts.push(Context{ID: id, Rand: NewStream(e.cfg.Seed, int64(id))}))
+	e.slots = append(e.slots, e.contexts.At(e.contexts.Push(Context{ID: id, Rand: NewStream(e.cfg.Seed, int64(id))})))
 	e.dead = append(e.dead, false)
 	e.live = append(e.live, id)
 	return id
@@ -536,14 +489,16 @@ func (e *Engine) reap() {
 			e.sched.retire(id)
 			e.slots[id].Inbox, e.slots[id].Out = nil, nil
 			e.slots[id] = nil
-			e.contexts.reaped++
+			e.reaped++
 			continue
 		}
 		keep = append(keep, id)
 	}
 	e.live = keep
 	e.killed = 0
-	if e.contexts.reaped > e.contexts.n/4 {
-		e.contexts.compact(e.slots, e.dead)
+	if e.reaped > e.contexts.Len()/4 {
+		e.contexts.Compact(func(c *Context) bool { return !e.dead[c.ID] },
+			func(c *Context, _ int32) { e.slots[c.ID] = c })
+		e.reaped = 0
 	}
 }

@@ -1,4 +1,4 @@
-package agents
+package pages
 
 import (
 	"testing"
@@ -6,13 +6,13 @@ import (
 	"pgregory.net/rapid"
 )
 
-// TestPagedKeepsRecordsInPlace: whatever mix of pushes and compactions,
-// paged holds the records a slice would, in the same order, a record's
+// TestPagesKeepRecordsInPlace: whatever mix of pushes and compactions,
+// Pages holds the records a slice would, in the same order, a record's
 // address stays put until a compaction moves it, and a compaction lets go
 // of every page past the last record.
-func TestPagedKeepsRecordsInPlace(t *testing.T) {
+func TestPagesKeepRecordsInPlace(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		var p paged[int64]
+		var p Pages[int64]
 		var want []int64
 		next := int64(1)
 		for range rapid.IntRange(1, 30).Draw(t, "steps") {
@@ -26,37 +26,37 @@ func TestPagedKeepsRecordsInPlace(t *testing.T) {
 				}
 				want = kept
 				got := map[int64]int32{}
-				p.compact(func(v *int64) bool { return *v%3 != cut%3 }, func(v *int64, i int32) { got[*v] = i })
+				p.Compact(func(v *int64) bool { return *v%3 != cut%3 }, func(v *int64, i int32) { got[*v] = i })
 				for i, v := range want {
 					if got[v] != int32(i) {
 						t.Fatalf("record %d moved to %d, want %d", v, got[v], i)
 					}
 				}
-				if need := (len(want) + recPageLen - 1) / recPageLen; len(p.pages) != need {
-					t.Fatalf("%d pages for %d records, want %d", len(p.pages), len(want), need)
+				if need := (len(want) + Len - 1) / Len; p.Pages() != need {
+					t.Fatalf("%d pages for %d records, want %d", p.Pages(), len(want), need)
 				}
 				continue
 			}
 			var first *int64
-			if p.len() > 0 {
-				first = p.at(0)
+			if p.Len() > 0 {
+				first = p.At(0)
 			}
-			for range rapid.IntRange(1, 3*recPageLen).Draw(t, "pushes") {
-				if i := p.push(next); int(i) != len(want) {
+			for range rapid.IntRange(1, 3*Len).Draw(t, "pushes") {
+				if i := p.Push(next); int(i) != len(want) {
 					t.Fatalf("push returned %d, want %d", i, len(want))
 				}
 				want = append(want, next)
 				next++
 			}
-			if first != nil && first != p.at(0) {
+			if first != nil && first != p.At(0) {
 				t.Fatal("a push moved the first record")
 			}
 		}
-		if p.len() != len(want) {
-			t.Fatalf("len %d, want %d", p.len(), len(want))
+		if p.Len() != len(want) {
+			t.Fatalf("len %d, want %d", p.Len(), len(want))
 		}
 		for i, v := range want {
-			if got := *p.at(int32(i)); got != v {
+			if got := *p.At(int32(i)); got != v {
 				t.Fatalf("record %d is %d, want %d", i, got, v)
 			}
 		}

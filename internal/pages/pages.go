@@ -1,0 +1,73 @@
+// Package pages holds records in fixed pages that never move, for tables
+// that grow one record at a time and are compacted now and then: the
+// agents' records and their contexts. In one slice each growth copies every
+// record and, until the copy is done, holds both (at a million trees, 180
+// MB more at the peak), and the slice keeps spare room it may never use.
+// Pages grow one at a time and are never copied; a compaction moves the
+// records it keeps down in place and lets go of the pages it emptied.
+package pages
+
+// shift sets how many records a page holds, 2^shift: enough that the page
+// table stays small (a million records need about a thousand pages), few
+// enough that a small table's last page wastes little.
+const shift = 10
+
+// Len is the number of records a page holds.
+const Len = 1 << shift
+
+// Pages is a table of records indexed from 0, in pages that never move, so
+// a pointer to a record stays good until the next Compact.
+type Pages[T any] struct {
+	pages []*[Len]T
+	n     int
+}
+
+// At returns record i; i must be below Len.
+func (p *Pages[T]) At(i int32) *T {
+	return &p.pages[i>>shift][i&(Len-1)]
+}
+
+// Len is the number of records held.
+func (p *Pages[T]) Len() int { return p.n }
+
+// Pages is the number of pages held.
+func (p *Pages[T]) Pages() int { return len(p.pages) }
+
+// Push appends v and returns its index.
+func (p *Pages[T]) Push(v T) int32 {
+	if p.n == len(p.pages)<<shift {
+		p.pages = append(p.pages, new([Len]T))
+	}
+	i := int32(p.n)
+	p.n++
+	*p.At(i) = v
+	return i
+}
+
+// Compact moves the records for which keep reports true to the front, in
+// their order, calling moved with each one's new place and index, and lets
+// go of the pages no longer needed. Records past the new end are zeroed, so
+// that no stale copy keeps what it pointed to alive.
+func (p *Pages[T]) Compact(keep func(*T) bool, moved func(*T, int32)) {
+	n := int32(0)
+	for i := range int32(p.n) {
+		r := p.At(i)
+		if !keep(r) {
+			continue
+		}
+		to := p.At(n)
+		if to != r {
+			*to = *r
+		}
+		moved(to, n)
+		n++
+	}
+	var zero T
+	for i := n; i < int32(p.n); i++ {
+		*p.At(i) = zero
+	}
+	p.n = int(n)
+	used := (p.n + Len - 1) >> shift
+	clear(p.pages[used:])
+	p.pages = p.pages[:used]
+}
