@@ -94,8 +94,7 @@ func (m *Model) reserve() {
 	}
 	// A quarter more than the start, for the first births: growing a
 	// table copies it, and until the copy is done both are held. The
-	// records themselves grow by pages (internal/pages) and need no room
-	// kept.
+	// records themselves grow by pages (sim.Pages) and need no room kept.
 	n += n / 4
 	m.e.Reserve(n)
 	m.kind = slices.Grow(m.kind, n)

@@ -1,7 +1,6 @@
 package agents
 
 import (
-	"github.com/ecosim/ecosim/internal/pages"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -64,11 +63,11 @@ type Model struct {
 
 	kind     []Kind
 	index    []int32 // ID -> index into the kind's slice
-	trees    pages.Pages[Tree]
-	fungi    pages.Pages[Fungus]
-	ants     pages.Pages[Ant]
+	trees    sim.Pages[Tree]
+	fungi    sim.Pages[Fungus]
+	ants     sim.Pages[Ant]
 	colonies []Colony
-	nodes    pages.Pages[Node]
+	nodes    sim.Pages[Node]
 	// deadRecs counts, by kind, the records of agents dead since the
 	// kind's records were last compacted.
 	deadRecs [len(kindNames)]int
@@ -318,7 +317,7 @@ func (m *Model) BeginTick(e *sim.Engine) {
 // agent's index entry becomes -1, so that reading its record fails loudly.
 // Records are only ever reached through the index, so where they sit
 // changes no result.
-func compactKind[T any](m *Model, k Kind, recs *pages.Pages[T], id func(*T) int32) {
+func compactKind[T any](m *Model, k Kind, recs *sim.Pages[T], id func(*T) int32) {
 	if m.deadRecs[k] <= recs.Len()/4 {
 		return
 	}

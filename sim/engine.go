@@ -10,8 +10,6 @@ import (
 	"slices"
 	"sync/atomic"
 	"time"
-
-	"github.com/ecosim/ecosim/internal/pages"
 )
 
 // Config sets up an Engine.
@@ -60,14 +58,14 @@ type Engine struct {
 	cursors []int32
 	serial  []int32 // agents left for the serial apply, reused
 	timings Timings
-	// contexts holds the agents' contexts in ID order (pages.Pages), those
+	// contexts holds the agents' contexts in ID order (Pages), those
 	// of agents reaped since the last compaction included: births then
 	// cost an allocation per thousand agents, not one each, and once a
 	// quarter belong to reaped agents, reap compacts them, so memory follows
 	// the live population rather than every agent the run has had, and the
 	// contexts a tick walks stay dense. A context moves only there, between
 	// ticks, and its slot follows it.
-	contexts pages.Pages[Context]
+	contexts Pages[Context]
 	reaped   int         // contexts of agents reaped since the last compaction
 	panicked atomic.Bool // an agent's decide panicked; its slot holds the error
 }

@@ -1,4 +1,4 @@
-package pages
+package sim
 
 import (
 	"testing"
@@ -32,7 +32,7 @@ func TestPagesKeepRecordsInPlace(t *testing.T) {
 						t.Fatalf("record %d moved to %d, want %d", v, got[v], i)
 					}
 				}
-				if need := (len(want) + Len - 1) / Len; p.Pages() != need {
+				if need := (len(want) + PageLen - 1) / PageLen; p.Pages() != need {
 					t.Fatalf("%d pages for %d records, want %d", p.Pages(), len(want), need)
 				}
 				continue
@@ -41,7 +41,7 @@ func TestPagesKeepRecordsInPlace(t *testing.T) {
 			if p.Len() > 0 {
 				first = p.At(0)
 			}
-			for range rapid.IntRange(1, 3*Len).Draw(t, "pushes") {
+			for range rapid.IntRange(1, 3*PageLen).Draw(t, "pushes") {
 				if i := p.Push(next); int(i) != len(want) {
 					t.Fatalf("push returned %d, want %d", i, len(want))
 				}

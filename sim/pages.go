@@ -1,30 +1,30 @@
-// Package pages holds records in fixed pages that never move, for tables
-// that grow one record at a time and are compacted now and then: the
-// agents' records and their contexts. In one slice each growth copies every
+package sim
+
+// Pages holds records in fixed pages that never move, for tables that grow
+// one record at a time and are compacted now and then: the engine's
+// contexts and a model's agent records. In one slice each growth copies every
 // record and, until the copy is done, holds both (at a million trees, 180
 // MB more at the peak), and the slice keeps spare room it may never use.
 // Pages grow one at a time and are never copied; a compaction moves the
 // records it keeps down in place and lets go of the pages it emptied.
-package pages
-
-// shift sets how many records a page holds, 2^shift: enough that the page
-// table stays small (a million records need about a thousand pages), few
-// enough that a small table's last page wastes little.
-const shift = 10
-
-// Len is the number of records a page holds.
-const Len = 1 << shift
-
-// Pages is a table of records indexed from 0, in pages that never move, so
-// a pointer to a record stays good until the next Compact.
+// Records are indexed from 0, and a pointer to one stays good until the
+// next Compact.
 type Pages[T any] struct {
-	pages []*[Len]T
+	pages []*[PageLen]T
 	n     int
 }
 
-// At returns record i; i must be below Len.
+// pageShift sets how many records a page holds, 2^pageShift: enough that
+// the page table stays small (a million records need about a thousand
+// pages), few enough that a small table's last page wastes little.
+const pageShift = 10
+
+// PageLen is the number of records a page holds.
+const PageLen = 1 << pageShift
+
+// At returns record i; i must be below Len().
 func (p *Pages[T]) At(i int32) *T {
-	return &p.pages[i>>shift][i&(Len-1)]
+	return &p.pages[i>>pageShift][i&(PageLen-1)]
 }
 
 // Len is the number of records held.
@@ -35,8 +35,8 @@ func (p *Pages[T]) Pages() int { return len(p.pages) }
 
 // Push appends v and returns its index.
 func (p *Pages[T]) Push(v T) int32 {
-	if p.n == len(p.pages)<<shift {
-		p.pages = append(p.pages, new([Len]T))
+	if p.n == len(p.pages)<<pageShift {
+		p.pages = append(p.pages, new([PageLen]T))
 	}
 	i := int32(p.n)
 	p.n++
@@ -67,7 +67,7 @@ func (p *Pages[T]) Compact(keep func(*T) bool, moved func(*T, int32)) {
 		*p.At(i) = zero
 	}
 	p.n = int(n)
-	used := (p.n + Len - 1) >> shift
+	used := (p.n + PageLen - 1) >> pageShift
 	clear(p.pages[used:])
 	p.pages = p.pages[:used]
 }
