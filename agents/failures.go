@@ -155,9 +155,9 @@ func (m *Model) partition(f *Failure, down bool) {
 		}
 		return y < f.Line.At
 	}
-	for li, l := range m.e.Net.Links() {
-		if !l.Removed && side(l.A) != side(l.B) && l.Down != down {
-			m.e.Net.SetDown(int32(li), down)
+	for li, l := range m.e.Net.Live() {
+		if side(l.A) != side(l.B) && l.Down != down {
+			m.e.Net.SetDown(li, down)
 		}
 	}
 }
@@ -216,10 +216,8 @@ func (m *Model) killAgent(id int32, cause string) {
 // cutLinks removes links chosen at random or by edge betweenness.
 func (m *Model) cutLinks(f *Failure, rng *sim.Stream) int {
 	var live []int32
-	for li, l := range m.e.Net.Links() {
-		if !l.Removed {
-			live = append(live, int32(li))
-		}
+	for li := range m.e.Net.Live() {
+		live = append(live, li)
 	}
 	n := howMany(f, len(live))
 	var cut []int32
@@ -230,7 +228,7 @@ func (m *Model) cutLinks(f *Failure, rng *sim.Stream) int {
 		cut = shuffled(live, n, rng)
 	}
 	for _, li := range cut {
-		l := m.e.Net.Links()[li]
+		l := m.e.Net.Link(li)
 		m.e.Net.RemoveLink(li)
 		m.e.Emit(sim.Event{Type: "unlink", Agent: l.A, Other: l.B, Cause: "failure"})
 	}

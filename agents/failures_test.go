@@ -128,10 +128,7 @@ func TestPartitionCutsOnlyCrossingLinksAndRestores(t *testing.T) {
 	}
 	check := func(wantDown bool) {
 		n := 0
-		for _, l := range e.Net.Links() {
-			if l.Removed {
-				continue
-			}
+		for _, l := range e.Net.Live() {
 			want := wantDown && crossing(l)
 			if l.Down != want {
 				t.Fatalf("tick %d: link %d-%d down=%v, want %v", e.Tick(), l.A, l.B, l.Down, want)
@@ -334,7 +331,7 @@ func TestBlightAndCutLinks(t *testing.T) {
 		t.Fatalf("cut %d links, want %d", hit, len(top))
 	}
 	for _, li := range top {
-		if !e.Net.Links()[li].Removed {
+		if !e.Net.Link(li).Removed {
 			t.Fatalf("link %d, among the most central, was not cut", li)
 		}
 	}
@@ -349,10 +346,8 @@ func TestBlightAndCutLinks(t *testing.T) {
 
 func liveLinks(e *sim.Engine) []int32 {
 	var ids []int32
-	for li, l := range e.Net.Links() {
-		if !l.Removed {
-			ids = append(ids, int32(li))
-		}
+	for li := range e.Net.Live() {
+		ids = append(ids, li)
 	}
 	return ids
 }

@@ -189,7 +189,7 @@ func (m *Model) applyFungus(id int32) {
 		m.killFungus(id, "starvation")
 		return
 	}
-	if nx.drop >= 0 && !m.e.Net.Links()[nx.drop].Removed {
+	if nx.drop >= 0 && !m.e.Net.Link(nx.drop).Removed {
 		other := m.e.Net.Other(nx.drop, id)
 		m.e.Net.RemoveLink(nx.drop)
 		m.e.Emit(sim.Event{Type: "unlink", Agent: id, Other: other, Cause: "turnover"})

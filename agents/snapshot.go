@@ -63,10 +63,7 @@ func (m *Model) Snapshot() Snapshot {
 			s.Nests = append(s.Nests, [2]float64{float64(c.X), float64(c.Y)})
 		}
 	}
-	for _, l := range net.Links() {
-		if l.Removed {
-			continue
-		}
+	for _, l := range net.Live() {
 		ax, ay, _ := m.position(l.A)
 		bx, by, _ := m.position(l.B)
 		s.Links = append(s.Links, [5]float64{float64(ax), float64(ay), float64(bx), float64(by), b2f(l.Down)})

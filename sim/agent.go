@@ -19,6 +19,9 @@ type Kinded interface {
 type Context struct {
 	// ID is the agent's ID, unique for the run and never reused.
 	ID int32
+	// seq is how many messages the agent has sent, which keys their loss
+	// draws; it fills what would be padding after ID.
+	seq uint32
 	// Tick is the tick being decided.
 	Tick int
 	// Rand is the agent's own stream, derived from (seed, ID).

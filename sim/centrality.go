@@ -11,7 +11,7 @@ package sim
 func (n *Network) Betweenness() (nodes, links []float64) {
 	size := len(n.node)
 	nodes = make([]float64, size)
-	links = make([]float64, len(n.links))
+	links = make([]float64, n.links.Len())
 	sigma := make([]float64, size)
 	delta := make([]float64, size)
 	dist := make([]int32, size)
@@ -32,9 +32,9 @@ func (n *Network) Betweenness() (nodes, links []float64) {
 			v := queue[0]
 			queue = queue[1:]
 			order = append(order, v)
-			for _, e := range n.adj[v] {
+			for _, e := range n.adj.Get(v) {
 				li, w := e.Link, e.Other
-				if n.links[li].Down {
+				if n.Link(li).Down {
 					continue
 				}
 				if dist[w] < 0 {
@@ -91,8 +91,8 @@ func (n *Network) MeanPath(samples int) float64 {
 	nbr := n.nbr[:0]
 	for i, v := range comp {
 		off[i] = int32(len(nbr))
-		for _, e := range n.adj[v] {
-			if !n.links[e.Link].Down {
+		for _, e := range n.adj.Get(v) {
+			if !n.Link(e.Link).Down {
 				nbr = append(nbr, pos[e.Other])
 			}
 		}

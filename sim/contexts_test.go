@@ -45,7 +45,8 @@ func (a *lifelong) Decide(c *Context) {
 type turnover struct {
 	toy
 	seed              uint64
-	tick, kills, most int // kills this tick, and the most in any tick
+	tick, kills, most int   // kills this tick, and the most in any tick
+	bad               error // the first fault an agent found, checked as it dies
 }
 
 func (t *turnover) Indicators(e *Engine, row []float64) {
@@ -59,8 +60,15 @@ func (t *turnover) ApplyAgent(e *Engine, id int32, c *Context) error {
 		}
 		t.kills++
 		t.most = max(t.most, t.kills)
+		if a := e.Agent(id).(*lifelong); a.bad != nil && t.bad == nil {
+			t.bad = a.bad
+		}
 		e.Kill(id)
-		e.Net.AddNode(e.Spawn(newLifelong(t.seed, int32(e.NumAgents()))))
+		born := e.Spawn(newLifelong(t.seed, int32(e.NumAgents())))
+		e.Net.AddNode(born)
+		// Linked to the agent its messages go to, when that one is
+		// alive, so links too are made and removed as agents die.
+		e.Net.AddLink(born, born^1)
 	}
 	return nil
 }
@@ -73,7 +81,7 @@ func TestContextsFollowTheLivePopulation(t *testing.T) {
 		t.Run(mode.String(), func(t *testing.T) {
 			const alive, seed = 60, 11
 			m := &turnover{seed: seed}
-			e := NewEngine(Config{Seed: seed, Ticks: 60, Mode: mode, Workers: 2, Transport: TransportConfig{Latency: 2}}, m)
+			e := NewEngine(Config{Seed: seed, Ticks: 250, Mode: mode, Workers: 2, Transport: TransportConfig{Latency: 2, Capacity: 10}}, m)
 			for i := range int32(alive) {
 				e.Net.AddNode(e.Spawn(newLifelong(seed, i)))
 			}
@@ -91,16 +99,54 @@ func TestContextsFollowTheLivePopulation(t *testing.T) {
 			if limit := alive*4/3 + m.most + 1; most > limit {
 				t.Fatalf("%d contexts held for %d live agents (at most %d dying in a tick), want at most %d", most, alive, m.most, limit)
 			}
+			if m.bad != nil {
+				t.Fatal(m.bad)
+			}
+			livePages := map[int32]bool{}
 			for id := range int32(e.NumAgents()) {
-				if a := e.Agent(id).(*lifelong); a.bad != nil {
+				if a, ok := e.Agent(id).(*lifelong); ok && a.bad != nil {
 					t.Fatal(a.bad)
 				}
 				if !e.Alive(id) && e.Slot(id) != nil {
 					t.Fatalf("reaped agent %d still has a slot", id)
 				}
+				if e.Alive(id) {
+					livePages[id/PageLen] = true
+				}
+			}
+			// The tables by ID hold the pages of live agents only; the
+			// rest, with every agent in them reaped, were let go.
+			for name, held := range map[string]int{"agents": heldPages(&e.agents),
+				"network": heldPages(&e.Net.adj)} {
+				if held > len(livePages) {
+					t.Errorf("%s: %d pages of IDs held, %d with live agents", name, held, len(livePages))
+				}
+			}
+			// And the tables by link hold the pages of links not
+			// removed, and the last page, still being filled.
+			linkPages := map[int32]bool{int32(e.Net.NumLinks()-1) / PageLen: true}
+			for li := range e.Net.Live() {
+				linkPages[li/PageLen] = true
+			}
+			if e.Net.NumLinks() < 3*PageLen {
+				t.Fatalf("only %d links made", e.Net.NumLinks())
+			}
+			if held := heldPages(&e.Net.links); held > len(linkPages) {
+				t.Errorf("%d pages of links held, %d with links not removed", held, len(linkPages))
 			}
 		})
 	}
+}
+
+// heldPages counts the pages p holds, dropped ones not counted.
+func heldPages[T any](p *Pages[T]) int {
+	n := 0
+	for _, pg := range p.pages {
+		if pg != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // tickFunc is an observer that calls fn on every row.

@@ -35,8 +35,12 @@ type Engine struct {
 	model     Model
 	Net       *Network
 	Transport *Transport
-	agents    []Agent
+	// agents and slots are by ID, in pages that are dropped once all
+	// their agents are reaped (gone counts them); dead keeps every ID,
+	// a byte each, since any ID may be asked about.
+	agents    Pages[Agent]
 	slots     []*Context
+	gone      []int32
 	dead      []bool
 	live      []int32
 	killed    int
@@ -119,8 +123,8 @@ func (e *Engine) Observe(o Observer) { e.observers = append(e.observers, o) }
 // Spawn adds an agent and returns its ID. Called before Run or from the apply
 // phase; the agent first decides in the next tick.
 func (e *Engine) Spawn(a Agent) int32 {
-	id := int32(len(e.agents))
-	e.agents = append(e.agents, a)
+	id := int32(e.agents.Len())
+	e.agents.Push(a)
 	e.slots = append(e.slots, e.contexts.At(e.contexts.Push(Context{ID: id, Rand: NewStream(e.cfg.Seed, int64(id))})))
 	e.dead = append(e.dead, false)
 	e.live = append(e.live, id)
@@ -130,8 +134,6 @@ func (e *Engine) Spawn(a Agent) int32 {
 // Reserve makes room for n more agents, so that a big world built agent by
 // agent does not copy its tables as they grow.
 func (e *Engine) Reserve(n int) {
-	e.agents = slices.Grow(e.agents, n)
-	e.slots = slices.Grow(e.slots, n)
 	e.dead = slices.Grow(e.dead, n)
 	e.live = slices.Grow(e.live, n)
 }
@@ -150,14 +152,15 @@ func (e *Engine) Kill(id int32) {
 // Alive reports whether id is a live agent.
 func (e *Engine) Alive(id int32) bool { return int(id) < len(e.dead) && id >= 0 && !e.dead[id] }
 
-// Agent returns agent id (live or dead).
-func (e *Engine) Agent(id int32) Agent { return e.agents[id] }
+// Agent returns agent id, or nil once it has been reaped and every other
+// agent in its page of IDs too.
+func (e *Engine) Agent(id int32) Agent { return e.agents.Get(id) }
 
 // Live returns the live agent IDs in ascending order; read-only.
 func (e *Engine) Live() []int32 { return e.live }
 
 // NumAgents returns how many IDs have been handed out.
-func (e *Engine) NumAgents() int { return len(e.agents) }
+func (e *Engine) NumAgents() int { return e.agents.Len() }
 
 // Emit sends ev to every observer; call it from the apply phase only.
 func (e *Engine) Emit(ev Event) {
@@ -199,7 +202,7 @@ func (e *Engine) decideUntilPanic(ids []int32) (rest []int32) {
 		id := ids[i]
 		c := e.slots[id]
 		c.Tick = e.tick
-		e.agents[id].Decide(c)
+		(*e.agents.At(id)).Decide(c)
 	}
 	return nil
 }
@@ -262,13 +265,13 @@ func (e *Engine) decideOne(id int32) {
 		}
 	}()
 	c.Tick = e.tick
-	e.agents[id].Decide(c)
+	(*e.agents.At(id)).Decide(c)
 }
 
 // decidePanicked keeps agent id's decide panic r as an error in its slot,
 // for the engine to report once the phase is over.
 func (e *Engine) decidePanicked(id int32, r any) {
-	e.slots[id].err = &AgentError{ID: id, Kind: kindOf(e.agents[id]), Tick: e.tick, Value: r, Stack: debug.Stack()}
+	e.slots[id].err = &AgentError{ID: id, Kind: kindOf((*e.agents.At(id))), Tick: e.tick, Value: r, Stack: debug.Stack()}
 	e.panicked.Store(true)
 }
 
@@ -407,7 +410,7 @@ func (e *Engine) apply() (err error) {
 		if r := recover(); r != nil {
 			err = &AgentError{ID: cur, Kind: "apply", Tick: e.tick, Value: r, Stack: debug.Stack()}
 			if cur >= 0 {
-				err.(*AgentError).Kind = kindOf(e.agents[cur])
+				err.(*AgentError).Kind = kindOf((*e.agents.At(cur)))
 			}
 		}
 	}()
@@ -423,7 +426,7 @@ func (e *Engine) apply() (err error) {
 		cur = id
 		c := e.slots[id]
 		for _, m := range c.Out {
-			outcome, amount := e.Transport.Send(e.tick, m)
+			outcome, amount := e.Transport.sendOne(e.tick, m, &c.seq)
 			if outcome != Rejected {
 				m.Amount = amount
 				e.model.MessageSent(e, m, amount, outcome == LostOnSend)
@@ -475,9 +478,28 @@ func (e *Engine) guard(step string, fn func() error) (err error) {
 	return fn()
 }
 
+// forget counts reaped agent id against its page of IDs, and once all
+// PageLen agents of the page are reaped, lets go of the page in every table
+// indexed by ID that only live agents use: a long run's births then cost
+// memory while their agents live, not for the rest of the run. An ID is
+// reaped once, and its page is full by then, since IDs are handed out in
+// order.
+func (e *Engine) forget(id int32) {
+	k := int(id >> pageShift)
+	for k >= len(e.gone) {
+		e.gone = append(e.gone, 0)
+	}
+	if e.gone[k]++; e.gone[k] < PageLen {
+		return
+	}
+	e.agents.Drop(k)
+	e.Net.adj.Drop(k)
+}
+
 // reap drops killed agents from the live list and their slots, and
 // compacts the contexts once a quarter belong to reaped agents.
 func (e *Engine) reap() {
+	e.Net.forgetLinks()
 	if e.killed == 0 {
 		return
 	}
@@ -485,9 +507,11 @@ func (e *Engine) reap() {
 	for _, id := range e.live {
 		if e.dead[id] {
 			e.sched.retire(id)
-			e.slots[id].Inbox, e.slots[id].Out = nil, nil
-			e.slots[id] = nil
+			s := &e.slots[id]
+			(*s).Inbox, (*s).Out = nil, nil
+			*s = nil
 			e.reaped++
+			e.forget(id)
 			continue
 		}
 		keep = append(keep, id)

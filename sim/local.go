@@ -48,7 +48,6 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 	for len(e.blocks) < nb {
 		e.blocks = append(e.blocks, &blockState{})
 	}
-	e.Transport.prepare(len(e.agents))
 	lm.PrepareBlocks(nb)
 	warm := len(live) >= e.warmMin || e.cfg.Mode == ModeActors
 	if warm {
@@ -67,7 +66,7 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 			if r := recover(); r != nil {
 				ae := &AgentError{ID: cur, Kind: "apply", Tick: e.tick, Value: r, Stack: debug.Stack()}
 				if cur >= 0 {
-					ae.Kind = kindOf(e.agents[cur])
+					ae.Kind = kindOf(*e.agents.At(cur))
 				}
 				bs.err = ae
 			}
@@ -76,7 +75,7 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 			cur = id
 			c := e.slots[id]
 			for _, m := range c.Out {
-				outcome, amount := e.Transport.send(e.tick, m, &bs.send)
+				outcome, amount := e.Transport.send(e.tick, m, &bs.send, &c.seq)
 				if outcome != Rejected {
 					m.Amount = amount
 					lm.SentLocal(e, m, amount, outcome == LostOnSend, b)
@@ -119,16 +118,16 @@ const applyWarmMin = 1 << 15
 // waits for each miss in turn; this loop's loads are independent and few
 // instructions apart, so the processor has many misses in flight at once.
 func (e *Engine) warmBlock(ids []int32) {
-	links, used := e.Net.links, e.Transport.used
+	links := &e.Net.links
 	var touch int32
 	for _, id := range ids {
 		for _, m := range e.slots[id].Out {
-			if li := int(m.Link); li >= 0 && li < len(links) {
-				touch += links[li].A
+			if r := links.Ref(m.Link); r != nil {
+				touch += r.A
 				// Only the sender's own direction: the other is
 				// written by its sender, maybe in another block
 				// at this moment.
-				if key := capacityKey(m, int32(li)); key < len(used) && used[key] < 0 {
+				if r.used[capacityKey(m, m.Link)&1] < 0 {
 					touch++
 				}
 			}

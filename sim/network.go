@@ -1,6 +1,9 @@
 package sim
 
-import "slices"
+import (
+	"iter"
+	"slices"
+)
 
 // Edge is a live link as one of its ends sees it: the link's index and the
 // agent at the other end, so that walking an agent's neighbours does not
@@ -20,10 +23,18 @@ type Link struct {
 // Network is the undirected graph over agent IDs that messages travel on.
 // It is mutated only in the apply phase; agents may read it while deciding.
 type Network struct {
-	links []Link
-	adj   [][]Edge // agent ID -> its live links, with their other ends
-	node  []bool   // agent ID -> is a node
-	live  int
+	// links is every link made, by index, in pages; a page whose links
+	// have all been removed is let go between ticks (forgetLinks), so a
+	// long run holds the links of its recent past, not all it ever made.
+	links Pages[linkRec]
+	cut   []int32 // by page of links, how many are removed
+	// emptied lists the pages of links all removed since forgetLinks.
+	emptied []int
+	// adj is, by agent ID, its live links with their other ends, in pages
+	// the engine drops once all their agents are reaped (Pages.Drop).
+	adj  Pages[[]Edge]
+	node []bool // agent ID -> is a node
+	live int
 	// up lists, in ascending order, the indices of the links not removed
 	// when it was last tidied, plus every link made since: walks over the
 	// whole graph read it, in order, rather than every link ever made.
@@ -52,8 +63,8 @@ type Network struct {
 func NewNetwork() *Network { return &Network{} }
 
 func (n *Network) grow(id int32) {
-	for int(id) >= len(n.adj) {
-		n.adj = append(n.adj, nil)
+	n.adj.Grow(int(id) + 1)
+	for int(id) >= len(n.node) {
 		n.node = append(n.node, false)
 	}
 }
@@ -76,14 +87,51 @@ func (n *Network) IsNode(id int32) bool { return int(id) < len(n.node) && n.node
 
 // Degree returns the number of live links at id.
 func (n *Network) Degree(id int32) int {
-	if int(id) >= len(n.adj) {
-		return 0
-	}
-	return len(n.adj[id])
+	return len(n.adj.Get(id))
 }
 
-// Links returns every link ever made, removed ones flagged; read-only.
-func (n *Network) Links() []Link { return n.links }
+// linkRec is a link with the capacity the transport has used on it this
+// tick, one entry per direction (capacityKey), which only that direction's
+// sender writes. They share the record because routing a message reads
+// both: one cache miss per message, not two.
+type linkRec struct {
+	Link
+	used [2]float64
+}
+
+// NumLinks returns the number of links ever made; link indices run from 0
+// to NumLinks()-1.
+func (n *Network) NumLinks() int { return n.links.Len() }
+
+// goneLink is what Link gives for a link whose page was let go.
+var goneLink = Link{A: -1, B: -1, Removed: true}
+
+// Link returns link li, flagged Removed if it was removed. A link removed
+// long ago may read with ends -1, once every link in its page of indices
+// has been removed too.
+func (n *Network) Link(li int32) Link {
+	if r := n.links.Ref(li); r != nil && r.A != r.B {
+		// A made link has two different ends; a zero record is past
+		// the last link made.
+		return r.Link
+	}
+	return goneLink
+}
+
+// Live yields the links not removed, with their indices, in index order.
+// The network may be read but not changed while it yields, except by
+// SetDown.
+func (n *Network) Live() iter.Seq2[int32, Link] {
+	return func(yield func(int32, Link) bool) {
+		// up holds every live link in index order, and removed ones
+		// until the next component walk tidies them away.
+		for _, li := range n.up {
+			if l := n.Link(li); !l.Removed && !yield(li, l) {
+				return
+			}
+		}
+	}
+}
 
 // LiveLinks returns the number of links not removed.
 func (n *Network) LiveLinks() int { return n.live }
@@ -91,24 +139,20 @@ func (n *Network) LiveLinks() int { return n.live }
 // Edges returns the live links at id, in the order they were made, each
 // with the agent at its other end; read-only.
 func (n *Network) Edges(id int32) []Edge {
-	if int(id) >= len(n.adj) {
-		return nil
-	}
-	return n.adj[id]
+	return n.adj.Get(id)
 }
 
 // Other returns the end of link li that is not id.
 func (n *Network) Other(li int32, id int32) int32 {
-	l := n.links[li]
+	l := n.Link(li)
 	if l.A == id {
 		return l.B
 	}
 	return l.A
 }
 
-// joins reports whether live link li connects a and b.
-func (n *Network) joins(li, a, b int32) bool {
-	l := &n.links[li]
+// joins reports whether l is live and connects a and b.
+func (l *Link) joins(a, b int32) bool {
 	return !l.Removed && ((l.A == a && l.B == b) || (l.A == b && l.B == a))
 }
 
@@ -145,11 +189,11 @@ func (n *Network) AddLink(a, b int32) int32 {
 	if a > b {
 		a, b = b, a
 	}
-	li := int32(len(n.links))
-	n.links = append(n.links, Link{A: a, B: b})
+	li := n.links.Push(linkRec{Link: Link{A: a, B: b}})
 	n.up = append(n.up, li)
-	n.adj[a] = append(n.adj[a], Edge{li, b})
-	n.adj[b] = append(n.adj[b], Edge{li, a})
+	ea, eb := n.adj.At(a), n.adj.At(b)
+	*ea = append(*ea, Edge{li, b})
+	*eb = append(*eb, Edge{li, a})
 	n.live++
 	n.version++
 	return li
@@ -166,21 +210,44 @@ func dropLink(s []Edge, li int32) []Edge {
 
 // RemoveLink removes link li; removing a removed link does nothing.
 func (n *Network) RemoveLink(li int32) {
-	l := &n.links[li]
-	if l.Removed {
+	if n.Link(li).Removed {
 		return
 	}
+	l := n.links.At(li)
 	l.Removed = true
-	n.adj[l.A] = dropLink(n.adj[l.A], li)
-	n.adj[l.B] = dropLink(n.adj[l.B], li)
+	k := int(li >> pageShift)
+	for k >= len(n.cut) {
+		n.cut = append(n.cut, 0)
+	}
+	// A page's links are all made before its last one is removed.
+	if n.cut[k]++; n.cut[k] == PageLen {
+		n.emptied = append(n.emptied, k)
+	}
+	ea, eb := n.adj.At(l.A), n.adj.At(l.B)
+	*ea = dropLink(*ea, li)
+	*eb = dropLink(*eb, li)
 	n.live--
 	n.version++
 }
 
-// SetDown marks link li as down (true) or up again (false).
+// SetDown marks link li as down (true) or up again (false); a removed link
+// is left as it is.
 func (n *Network) SetDown(li int32, down bool) {
-	n.links[li].Down = down
+	if n.Link(li).Removed {
+		return
+	}
+	n.links.At(li).Down = down
 	n.version++
+}
+
+// forgetLinks lets go of the pages of links emptied since it was last
+// called. The engine calls it between ticks, when nothing holds a link index
+// from the tick before.
+func (n *Network) forgetLinks() {
+	for _, k := range n.emptied {
+		n.links.Drop(k)
+	}
+	n.emptied = n.emptied[:0]
 }
 
 // RemoveNode removes id and all its links.
@@ -188,9 +255,13 @@ func (n *Network) RemoveNode(id int32) {
 	if !n.IsNode(id) {
 		return
 	}
-	for len(n.adj[id]) > 0 {
-		n.RemoveLink(n.adj[id][len(n.adj[id])-1].Link)
+	adj := n.adj.At(id)
+	for len(*adj) > 0 {
+		n.RemoveLink((*adj)[len(*adj)-1].Link)
 	}
+	// Its edges' storage goes with it; a page of adj is dropped only once
+	// all its agents are gone, which few pages are for a long time.
+	*adj = nil
 	n.node[id] = false
 	n.version++
 }
@@ -234,8 +305,8 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 	// were: nothing reads them.
 	up := n.up[:0]
 	for _, li := range n.up {
-		l := &n.links[li]
-		if l.Removed {
+		l := n.links.Ref(li)
+		if l == nil || l.Removed {
 			continue // tidied away for good
 		}
 		up = append(up, li)

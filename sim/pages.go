@@ -44,6 +44,63 @@ func (p *Pages[T]) Push(v T) int32 {
 	return i
 }
 
+// Grow pushes zero records until Len is at least n.
+func (p *Pages[T]) Grow(n int) {
+	for p.n < n {
+		if p.n == len(p.pages)<<pageShift {
+			p.pages = append(p.pages, new([PageLen]T))
+		}
+		p.n = min(n, len(p.pages)<<pageShift)
+	}
+}
+
+// Get returns record i, or the zero value when i is outside the table or
+// its page was dropped: for lookups by an ID that may belong to an agent
+// long gone.
+func (p *Pages[T]) Get(i int32) (v T) {
+	// Entries past Len in the last page are zero already: Push writes
+	// each in turn and Compact clears what it leaves, so one check of the
+	// page table covers both a negative i and one past the end.
+	if k := uint(i >> pageShift); k < uint(len(p.pages)) {
+		if pg := p.pages[k]; pg != nil {
+			v = pg[i&(PageLen-1)]
+		}
+	}
+	return v
+}
+
+// Ref returns a pointer to record i, or nil when i is outside the table or
+// its page was dropped; unlike Get it copies nothing, so it may point into
+// a record whose other fields another goroutine is writing.
+func (p *Pages[T]) Ref(i int32) *T {
+	if k := uint(i >> pageShift); k < uint(len(p.pages)) {
+		if pg := p.pages[k]; pg != nil {
+			return &pg[i&(PageLen-1)]
+		}
+	}
+	return nil
+}
+
+// Drop lets go of page k, records k·PageLen to (k+1)·PageLen-1, of a table
+// indexed by agent ID once every agent in it has been reaped, so that a long
+// run's tables hold the IDs still in use rather than every ID it has handed
+// out. At must not be asked for those records again; Get returns zero
+// values for them. A table with dropped pages must not be compacted, and a
+// page partly filled must not be dropped.
+//
+// A page past the end is dropped before it is made, as when every ID in it
+// was handed out to agents the table never saw (the network's, say, to ants
+// that are never nodes).
+func (p *Pages[T]) Drop(k int) {
+	if k < len(p.pages) {
+		p.pages[k] = nil
+		return
+	}
+	p.Grow(k << pageShift)
+	p.pages = append(p.pages, nil)
+	p.n = len(p.pages) << pageShift
+}
+
 // Compact moves the records for which keep reports true to the front, in
 // their order, calling moved with each one's new place and index, and lets
 // go of the pages no longer needed. Records past the new end are zeroed, so

@@ -53,10 +53,9 @@ type Transport struct {
 	net      *Network
 	seed     uint64
 	inflight []Message
-	one      sendBuf   // what Send routes, one message at a time
-	used     []float64 // capacity used this tick, by link×2 + direction
-	touched  []int32   // entries of used to reset
-	seq      []uint32
+	one      sendBuf       // what Send routes, one message at a time
+	touched  []int32       // capacity entries used this tick (capacityKey), to reset
+	seq      Pages[uint32] // by sender ID, its messages sent, for Send alone
 	counts   Counts
 }
 
@@ -81,11 +80,21 @@ func (t *Transport) InFlight() []Message { return t.inflight }
 // Send offers m at tick; it returns the outcome and the amount that left the
 // sender (which may be less than m.Amount when capacity runs short). The
 // caller debits the sender by that amount for Accepted and LostOnSend.
+//
+// Send keeps each sender's message count itself, for a transport used on its
+// own. The engine routes outboxes with the count kept in each sender's
+// context instead, so a model should send through its agents' outboxes, not
+// through Send.
 func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
-	t.prepare(int(m.From) + 1)
+	t.seq.Grow(int(m.From) + 1)
+	return t.sendOne(tick, m, t.seq.At(m.From))
+}
+
+// sendOne routes m alone; seq is its sender's message count.
+func (t *Transport) sendOne(tick int, m Message, seq *uint32) (outcome int, amount float64) {
 	b := &t.one
 	b.reset()
-	outcome, amount = t.send(tick, m, b)
+	outcome, amount = t.send(tick, m, b, seq)
 	t.merge(b)
 	return outcome, amount
 }
@@ -103,18 +112,6 @@ func (b *sendBuf) reset() {
 	b.sent, b.lost = 0, 0
 }
 
-// prepare sizes the per-link and per-sender tables for the current network
-// and agents, so that send never grows them: senders in different blocks
-// write different entries of the same slices.
-func (t *Transport) prepare(agents int) {
-	if n := 2 * len(t.net.links); len(t.used) < n {
-		t.used = append(t.used, make([]float64, n-len(t.used))...)
-	}
-	if len(t.seq) < agents {
-		t.seq = append(t.seq, make([]uint32, agents-len(t.seq))...)
-	}
-}
-
 // merge appends what a block routed; blocks are merged in live-list order,
 // which keeps the in-flight list in send order.
 func (t *Transport) merge(b *sendBuf) {
@@ -124,36 +121,38 @@ func (t *Transport) merge(b *sendBuf) {
 	t.counts.Lost += b.lost
 }
 
-// send routes m into b. It writes only the sender's own entries of the
-// shared tables (its message count, the capacity of its direction of the
-// link), so senders may route at once as long as each sender is in one
-// block.
-func (t *Transport) send(tick int, m Message, b *sendBuf) (outcome int, amount float64) {
+// send routes m into b; seq is its sender's message count, which keys the
+// loss draw. It writes only the sender's own entries of the shared tables
+// (the capacity of its direction of the link), so senders may route at once
+// as long as each sender is in one block.
+func (t *Transport) send(tick int, m Message, b *sendBuf, seq *uint32) (outcome int, amount float64) {
 	li := m.Link
-	if li < 0 || int(li) >= len(t.net.links) || !t.net.joins(li, m.From, m.To) {
-		li = t.net.Between(m.From, m.To)
-	}
-	if li < 0 {
-		return Rejected, 0
+	r := t.net.links.Ref(li)
+	if r == nil || !r.joins(m.From, m.To) {
+		if li = t.net.Between(m.From, m.To); li < 0 {
+			return Rejected, 0
+		}
+		r = t.net.links.At(li)
 	}
 	if c := t.Config.Capacity; c > 0 && m.Amount > 0 {
 		key := capacityKey(m, li)
-		if t.used[key] == 0 {
+		used := &r.used[key&1]
+		if *used == 0 {
 			b.touched = append(b.touched, int32(key))
 		}
-		left := c - t.used[key]
+		left := c - *used
 		if left <= 0 {
 			return Rejected, 0
 		}
 		m.Amount = min(m.Amount, left)
-		t.used[key] += m.Amount
+		*used += m.Amount
 	}
-	t.seq[m.From]++
-	m.Seq = t.seq[m.From]
+	*seq++
+	m.Seq = *seq
 	m.Sent = int32(tick)
 	m.Due = int32(tick + t.Config.Latency)
 	b.sent++
-	if t.net.links[li].Down || t.drawLoss(tick, m) {
+	if r.Down || t.drawLoss(tick, m) {
 		b.lost++
 		return LostOnSend, m.Amount
 	}
@@ -185,7 +184,10 @@ func (t *Transport) drawLoss(tick int, m Message) bool {
 // starts a new tick.
 func (t *Transport) Deliver(next int, deliver func(Message) bool) {
 	for _, k := range t.touched {
-		t.used[k] = 0
+		// The links let go since (forgetLinks) need no reset.
+		if r := t.net.links.Ref(k >> 1); r != nil {
+			r.used[k&1] = 0
+		}
 	}
 	t.touched = t.touched[:0]
 	keep := t.inflight[:0]
