@@ -56,6 +56,7 @@ type Engine struct {
 	warmMin   int           // live agents from which the local apply reads ahead
 	warmed    int           // ticks whose local apply read ahead
 	blocks    []*blockState // the local apply's per-block state, reused
+	sendBufs  []sendBuf     // the local apply's routed messages, by goroutine
 	// cursors holds, for each block of a BlockDecider's decide, the agent
 	// it is working on, a cache line apart so that the cores writing them
 	// do not contend; a pointer to a local would escape to the heap.
@@ -494,6 +495,18 @@ func (e *Engine) forget(id int32) {
 	}
 	e.agents.Drop(k)
 	e.Net.adj.Drop(k)
+	// So with the buffer of arrivals for a band of IDs all reaped, which
+	// would otherwise keep the most that band ever received.
+	const pagesPerBand = 1 << (arriveShift - pageShift)
+	if b := k / pagesPerBand; b < len(e.arrivals) {
+		all := true
+		for p := b * pagesPerBand; p < (b+1)*pagesPerBand; p++ {
+			all = all && p < len(e.gone) && e.gone[p] == PageLen
+		}
+		if all {
+			e.arrivals[b] = nil
+		}
+	}
 }
 
 // reap drops killed agents from the live list and their slots, and

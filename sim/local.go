@@ -32,11 +32,18 @@ type LocalApplier interface {
 // where blocks are cut.
 const applyBlock = 512
 
-// blockState is what one block of the local apply gathers.
+// blockState is what one block of the local apply gathers. What it routed
+// sits in the send buffer of the goroutine that ran it (Engine.sendBufs),
+// between the marks it took before and after: one buffer per goroutine
+// holds about what a tick routes, where one per block came to hold each
+// block's most ever (four times as much after 3,000 ticks at 100,000
+// agents), and fills one run of memory rather than hundreds.
 type blockState struct {
-	send   sendBuf
-	serial []int32 // agents that still need ApplyAgent, ascending
-	err    error
+	w             int    // the goroutine that ran the block
+	msgs, touched [2]int // its part of that goroutine's buffer, [from, to)
+	sent, lost    int64
+	serial        []int32 // agents that still need ApplyAgent, ascending
+	err           error
 }
 
 // applyLocal runs the local part of the apply phase over blocks in parallel,
@@ -48,15 +55,22 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 	for len(e.blocks) < nb {
 		e.blocks = append(e.blocks, &blockState{})
 	}
+	for len(e.sendBufs) < e.pool.workers() {
+		e.sendBufs = append(e.sendBufs, sendBuf{})
+	}
+	for i := range e.sendBufs {
+		e.sendBufs[i].reset()
+	}
 	lm.PrepareBlocks(nb)
 	warm := len(live) >= e.warmMin || e.cfg.Mode == ModeActors
 	if warm {
 		e.warmed++
 	}
-	run := func(b int) {
+	run := func(b, w int) {
 		bs := e.blocks[b]
 		bs.serial, bs.err = bs.serial[:0], nil
-		bs.send.reset()
+		buf := &e.sendBufs[w]
+		bs.w, bs.msgs[0], bs.touched[0], bs.sent, bs.lost = w, len(buf.msgs), len(buf.touched), buf.sent, buf.lost
 		lo, hi := b*applyBlock, min((b+1)*applyBlock, len(live))
 		if warm {
 			e.warmBlock(live[lo:hi])
@@ -75,7 +89,7 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 			cur = id
 			c := e.slots[id]
 			for _, m := range c.Out {
-				outcome, amount := e.Transport.send(e.tick, m, &bs.send, &c.seq)
+				outcome, amount := e.Transport.send(e.tick, m, buf, &c.seq)
 				if outcome != Rejected {
 					m.Amount = amount
 					lm.SentLocal(e, m, amount, outcome == LostOnSend, b)
@@ -88,14 +102,21 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 				c.Inbox = c.Inbox[:0]
 			}
 		}
+		bs.msgs[1], bs.touched[1] = len(buf.msgs), len(buf.touched)
+		bs.sent, bs.lost = buf.sent-bs.sent, buf.lost-bs.lost
 	}
-	e.pool.run(nb, run)
+	e.pool.runBy(nb, run)
 	e.serial = e.serial[:0]
 	for _, bs := range e.blocks[:nb] {
 		if bs.err != nil {
 			return nil, bs.err
 		}
-		e.Transport.merge(&bs.send)
+		buf := &e.sendBufs[bs.w]
+		e.Transport.merge(&sendBuf{
+			msgs:    buf.msgs[bs.msgs[0]:bs.msgs[1]],
+			touched: buf.touched[bs.touched[0]:bs.touched[1]],
+			sent:    bs.sent, lost: bs.lost,
+		})
 		e.serial = append(e.serial, bs.serial...)
 	}
 	lm.MergeBlocks(nb)

@@ -152,3 +152,54 @@ func TestLocalApplyPanicNamesAgent(t *testing.T) {
 		}
 	}
 }
+
+// burster sends a burst of messages to the next agent in the ticks its apply
+// block's turn comes round, and nothing otherwise.
+type burster struct{ blocks int32 }
+
+const burstLen = 50
+
+func (b *burster) Decide(c *Context) {
+	if (c.ID/applyBlock)%b.blocks == int32(c.Tick)%b.blocks {
+		for range burstLen {
+			c.Send(c.ID+1, 1, 1)
+		}
+	}
+}
+
+// burstToy is ledgerToy for bursters: nothing to commit locally.
+type burstToy struct{ ledgerToy }
+
+func (t *burstToy) ApplyLocal(*Engine, int32, *Context, int) bool { return false }
+
+// TestRoutedMessagesHeldByGoroutine: what the local apply routes is held
+// in one buffer per goroutine, so the buffers hold about one tick's
+// messages, not each block's most ever, when the senders change from tick
+// to tick.
+func TestRoutedMessagesHeldByGoroutine(t *testing.T) {
+	const blocks = 16
+	n := blocks * applyBlock
+	e := NewEngine(Config{Seed: 5, Ticks: 2 * blocks, Mode: ModeShards, Workers: 2}, &burstToy{})
+	for i := range int32(n) {
+		e.Net.AddNode(e.Spawn(&burster{blocks: blocks}))
+		if i > 0 {
+			e.Net.AddLink(i-1, i)
+		}
+	}
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	burst := applyBlock * burstLen // messages a tick
+	if sent := e.Transport.Counts().Sent; sent < int64(blocks*burst) {
+		t.Fatalf("only %d messages sent", sent)
+	}
+	held := 0
+	for _, b := range e.sendBufs {
+		held += cap(b.msgs)
+	}
+	// Each of the (at most) two goroutines' buffers grows to at most
+	// twice the most it routed in a tick, and a tick routes one burst.
+	if limit := 2 * 2 * burst; held > limit {
+		t.Fatalf("send buffers hold %d messages for bursts of %d, want at most %d", held, burst, limit)
+	}
+}

@@ -30,7 +30,8 @@ type pool struct {
 	// helpers inside it in the low 32; an odd generation is open to join.
 	state  atomic.Uint64
 	fn     func(int)
-	runs   []run // by goroutine: 0 the caller's, then the helpers'
+	fnBy   func(i, w int) // instead of fn, for runBy
+	runs   []run          // by goroutine: 0 the caller's, then the helpers'
 	parked atomic.Int32
 	// resting tells idle helpers to park at once rather than poll: the
 	// actors' decide phase wants every core for the agents' goroutines.
@@ -74,14 +75,34 @@ func newPool(helpers int) *pool {
 // run calls fn(0..n-1) and returns when every call has returned. Called
 // from inside a piece of a step, it runs its pieces in order on the calling
 // goroutine: a step is never nested in another.
-func (p *pool) run(n int, fn func(int)) {
+func (p *pool) run(n int, fn func(int)) { p.start(n, fn, nil) }
+
+// runBy is run with fn also told which goroutine runs piece i: 0 for the
+// caller, then the helpers, below workers(). A piece may then write to that
+// goroutine's own scratch, which pieces run by it use in turn. It must not
+// be called from inside a step, where every piece would be told 0.
+func (p *pool) runBy(n int, fn func(i, w int)) { p.start(n, nil, fn) }
+
+// workers is the number of goroutines that run a step's pieces.
+func (p *pool) workers() int {
+	if p == nil {
+		return 1
+	}
+	return len(p.runs)
+}
+
+func (p *pool) start(n int, fn func(int), fnBy func(i, w int)) {
 	if p == nil || p.helpers == 0 || n <= 1 || p.state.Load()>>32&1 == 1 {
 		for i := range n {
-			fn(i)
+			if fnBy != nil {
+				fnBy(i, 0)
+			} else {
+				fn(i)
+			}
 		}
 		return
 	}
-	p.fn = fn
+	p.fn, p.fnBy = fn, fnBy
 	p.panicked, p.panicVal = -1, nil
 	w := int64(len(p.runs))
 	for k := range p.runs {
@@ -107,7 +128,7 @@ func (p *pool) run(n int, fn func(int)) {
 		}
 		runtime.Gosched()
 	}
-	p.fn = nil
+	p.fn, p.fnBy = nil, nil
 	if p.panicked >= 0 {
 		panic(p.panicVal)
 	}
@@ -123,13 +144,14 @@ func (p *pool) work(k int) {
 			if i >= r.end {
 				break
 			}
-			p.call(int(i))
+			p.call(int(i), k)
 		}
 	}
 }
 
-// call runs piece i, keeping its panic, if any, for run to raise.
-func (p *pool) call(i int) {
+// call runs piece i on goroutine k, keeping its panic, if any, for run to
+// raise.
+func (p *pool) call(i, k int) {
 	defer func() {
 		if r := recover(); r != nil {
 			p.mu.Lock()
@@ -139,6 +161,10 @@ func (p *pool) call(i int) {
 			p.mu.Unlock()
 		}
 	}()
+	if p.fnBy != nil {
+		p.fnBy(i, k)
+		return
+	}
 	p.fn(i)
 }
 
