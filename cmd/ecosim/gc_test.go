@@ -9,16 +9,21 @@ func TestTuneGCForTheRunOnly(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	restore := tuneGC()
-	if got := debug.SetGCPercent(runGC); got != runGC {
-		t.Fatalf("collector at %d%% during the run, want %d%%", got, runGC)
-	}
-	restore()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Fatalf("collector at %d%% after the run, want the default", got)
+	for _, c := range []struct {
+		estimate uint64
+		want     int
+	}{{bigRun - 1, runGC}, {bigRun, bigRunGC}} {
+		restore := tuneGC(c.estimate)
+		if got := debug.SetGCPercent(c.want); got != c.want {
+			t.Fatalf("estimate %d: collector at %d%% during the run, want %d%%", c.estimate, got, c.want)
+		}
+		restore()
+		if got := debug.SetGCPercent(100); got != 100 {
+			t.Fatalf("estimate %d: collector at %d%% after the run, want the default", c.estimate, got)
+		}
 	}
 	t.Setenv("GOGC", "200")
-	tuneGC()
+	tuneGC(bigRun)
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Fatalf("GOGC set by the user was overridden during the run: %d%%", got)
 	}

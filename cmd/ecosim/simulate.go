@@ -97,7 +97,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if out == "" {
 		out = filepath.Join("results", s.Name)
 	}
-	restoreGC := tuneGC()
+	restoreGC := tuneGC(s.MemoryEstimate(mode == sim.ModeActors))
 	stopProfile, err := startProfile(o.profile)
 	if err != nil {
 		return err
