@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -49,6 +50,11 @@ type turnover struct {
 	bad               error // the first fault an agent found, checked as it dies
 }
 
+// Arriving and Arrive make turnover an ArrivalSplitter, so its delivery
+// can take the split path, whose buffers are by band of IDs.
+func (t *turnover) Arriving(*Engine, Message) bool { return true }
+func (t *turnover) Arrive(*Engine, Message)        {}
+
 func (t *turnover) Indicators(e *Engine, row []float64) {
 	row[0], row[1] = 0, float64(len(e.Live()))
 }
@@ -82,6 +88,7 @@ func TestContextsFollowTheLivePopulation(t *testing.T) {
 			const alive, seed = 60, 11
 			m := &turnover{seed: seed}
 			e := NewEngine(Config{Seed: seed, Ticks: 250, Mode: mode, Workers: 2, Transport: TransportConfig{Latency: 2, Capacity: 10}}, m)
+			SplitDeliveryFrom(e, 1)
 			for i := range int32(alive) {
 				e.Net.AddNode(e.Spawn(newLifelong(seed, i)))
 			}
@@ -133,6 +140,20 @@ func TestContextsFollowTheLivePopulation(t *testing.T) {
 			}
 			if held := heldPages(&e.Net.links); held > len(linkPages) {
 				t.Errorf("%d pages of links held, %d with links not removed", held, len(linkPages))
+			}
+			// A band of arrivals whose IDs were all handed out and
+			// reaped holds no buffer.
+			if SplitDeliveries(e) == 0 {
+				t.Fatal("delivery never split")
+			}
+			for b, buf := range e.arrivals {
+				lo, hi := int32(b)<<arriveShift, int32(b+1)<<arriveShift
+				if buf == nil || int(hi) > e.NumAgents() {
+					continue
+				}
+				if !slices.ContainsFunc(e.Live(), func(id int32) bool { return id >= lo && id < hi }) {
+					t.Errorf("band %d (IDs %d to %d, all reaped) holds a buffer of %d arrivals", b, lo, hi-1, cap(buf))
+				}
 			}
 		})
 	}
