@@ -42,7 +42,7 @@ type Engine struct {
 	// ID may be asked about.
 	agents    Pages[Agent]
 	slots     []*Context
-	gone      []int32
+	gone      pageTally
 	dead      []bool
 	live      []int32
 	killed    int
@@ -485,14 +485,10 @@ func (e *Engine) guard(step string, fn func() error) (err error) {
 // PageLen agents of the page are reaped, lets go of the page in every table
 // indexed by ID that only live agents use: a long run's births then cost
 // memory while their agents live, not for the rest of the run. An ID is
-// reaped once, and its page is full by then, since IDs are handed out in
-// order.
+// reaped once.
 func (e *Engine) forget(id int32) {
-	k := int(id >> pageShift)
-	for k >= len(e.gone) {
-		e.gone = append(e.gone, 0)
-	}
-	if e.gone[k]++; e.gone[k] < PageLen {
+	k, full := e.gone.add(id)
+	if !full {
 		return
 	}
 	e.agents.Drop(k)
@@ -503,7 +499,7 @@ func (e *Engine) forget(id int32) {
 	if b := k / pagesPerBand; b < len(e.arrivals) {
 		all := true
 		for p := b * pagesPerBand; p < (b+1)*pagesPerBand; p++ {
-			all = all && p < len(e.gone) && e.gone[p] == PageLen
+			all = all && e.gone.full(p)
 		}
 		if all {
 			e.arrivals[b] = nil
@@ -522,9 +518,9 @@ func (e *Engine) reap() {
 	for _, id := range e.live {
 		if e.dead[id] {
 			e.sched.retire(id)
-			s := &e.slots[id]
-			(*s).Inbox, (*s).Out = nil, nil
-			*s = nil
+			c := e.slots[id]
+			c.Inbox, c.Out = nil, nil
+			e.slots[id] = nil
 			e.reaped++
 			e.forget(id)
 			continue

@@ -27,7 +27,7 @@ type Network struct {
 	// have all been removed is let go between ticks (forgetLinks), so a
 	// long run holds the links of its recent past, not all it ever made.
 	links Pages[linkRec]
-	cut   []int32 // by page of links, how many are removed
+	cut   pageTally // by page of links, how many are removed
 	// emptied lists the pages of links all removed since forgetLinks.
 	emptied []int
 	// adj is, by agent ID, its live links with their other ends, in pages
@@ -210,17 +210,12 @@ func dropLink(s []Edge, li int32) []Edge {
 
 // RemoveLink removes link li; removing a removed link does nothing.
 func (n *Network) RemoveLink(li int32) {
-	if n.Link(li).Removed {
+	l := n.links.Ref(li)
+	if l == nil || l.Removed {
 		return
 	}
-	l := n.links.At(li)
 	l.Removed = true
-	k := int(li >> pageShift)
-	for k >= len(n.cut) {
-		n.cut = append(n.cut, 0)
-	}
-	// A page's links are all made before its last one is removed.
-	if n.cut[k]++; n.cut[k] == PageLen {
+	if k, full := n.cut.add(li); full {
 		n.emptied = append(n.emptied, k)
 	}
 	ea, eb := n.adj.At(l.A), n.adj.At(l.B)
@@ -233,11 +228,10 @@ func (n *Network) RemoveLink(li int32) {
 // SetDown marks link li as down (true) or up again (false); a removed link
 // is left as it is.
 func (n *Network) SetDown(li int32, down bool) {
-	if n.Link(li).Removed {
-		return
+	if l := n.links.Ref(li); l != nil && !l.Removed {
+		l.Down = down
+		n.version++
 	}
-	n.links.At(li).Down = down
-	n.version++
 }
 
 // forgetLinks lets go of the pages of links emptied since it was last

@@ -101,6 +101,25 @@ func (p *Pages[T]) Drop(k int) {
 	p.n = len(p.pages) << pageShift
 }
 
+// pageTally counts, by page of a table indexed by agent ID or link index,
+// how many of its entries are done with (agents reaped, links removed).
+type pageTally []int32
+
+// add counts entry i as done with and reports its page, and whether that
+// page is now done with entirely. Every entry of a page is made before its
+// last is done with, since IDs and link indices are handed out in order.
+func (t *pageTally) add(i int32) (page int, full bool) {
+	page = int(i >> pageShift)
+	for page >= len(*t) {
+		*t = append(*t, 0)
+	}
+	(*t)[page]++
+	return page, (*t)[page] == PageLen
+}
+
+// full reports whether page k is done with entirely.
+func (t pageTally) full(k int) bool { return k < len(t) && t[k] == PageLen }
+
 // Compact moves the records for which keep reports true to the front, in
 // their order, calling moved with each one's new place and index, and lets
 // go of the pages no longer needed. Records past the new end are zeroed, so

@@ -160,8 +160,9 @@ func (t *Transport) send(tick int, m Message, b *sendBuf, seq *uint32) (outcome 
 	return Accepted, m.Amount
 }
 
-// capacityKey is the entry of the capacity table for m's direction of link
-// li: one capacity per direction, used by its sender only.
+// capacityKey names m's direction of link li, li<<1 plus 1 for the way
+// from the higher ID: one capacity per direction (the link record's
+// used[key&1]), written by its sender only.
 func capacityKey(m Message, li int32) int {
 	key := int(li) << 1
 	if m.From > m.To {
