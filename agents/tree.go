@@ -143,7 +143,8 @@ func (m *Model) treeCrown(t *Tree) {
 func (m *Model) decideTree(t *Tree, c *sim.Context, photo float64) {
 	tc, sp := &m.cfg.Trees, &m.cfg.Trees.Species[t.Species]
 	links := m.e.Net.Edges(t.ID)
-	nx := treeNext{biomass: t.Biomass}
+	nx := &t.nx
+	*nx = treeNext{biomass: t.Biomass}
 	nx.photo = finite("rules.Photosynthesis", photo)
 	if t.WarnedUntil >= c.Tick {
 		nx.photo = float64(nx.photo * (1 - defenceCost))
@@ -158,7 +159,6 @@ func (m *Model) decideTree(t *Tree, c *sim.Context, photo float64) {
 		// Starving: it burns what it has left and dies.
 		nx.resp += carbon
 		nx.carbon, nx.die, nx.cause = 0, true, diedOfStarvation
-		t.nx = nx
 		return
 	}
 	grow := finite("rules.Growth", rules.Growth(carbon, t.Biomass, tc.ReserveFraction, tc.Allocation))
@@ -182,7 +182,6 @@ func (m *Model) decideTree(t *Tree, c *sim.Context, photo float64) {
 			nx.signalled = true
 		}
 	}
-	t.nx = nx
 }
 
 // treeSends pays the fee to each fungal partner and offers surplus carbon
