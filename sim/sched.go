@@ -3,6 +3,7 @@ package sim
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Mode is how the decide phase is scheduled.
@@ -68,6 +69,7 @@ type actors struct {
 	wake   []chan int32 // by agent ID: the position in live to take
 	live   []int32      // the live list of the tick being decided
 	run    int32        // agents per run of wake-ups this tick
+	left   []runLeft    // by run: its agents yet to decide this tick
 	done   sync.WaitGroup
 	exited sync.WaitGroup
 }
@@ -91,7 +93,9 @@ func (a *actors) start(id int32) {
 				a.wakeAt(next)
 			}
 			a.e.decideOne(id)
-			a.done.Done()
+			if a.left[pos/a.run].n.Add(-1) == 0 {
+				a.done.Done()
+			}
 		}
 	}()
 }
@@ -113,13 +117,29 @@ func (a *actors) decide(live []int32) {
 	}
 	a.live = live
 	a.e.pool.rest()
-	a.done.Add(len(live))
 	runs := int32(runsPerCore * runtime.GOMAXPROCS(0))
 	a.run = max(1, (int32(len(live))+runs-1)/runs)
+	nr := (len(live) + int(a.run) - 1) / int(a.run)
+	if len(a.left) < nr {
+		a.left = make([]runLeft, nr)
+	}
+	for r := range nr {
+		a.left[r].n.Store(min(a.run, int32(len(live))-int32(r)*a.run))
+	}
+	a.done.Add(nr)
 	for pos := int32(0); pos < int32(len(live)); pos += a.run {
 		a.wakeAt(pos)
 	}
 	a.done.Wait()
+}
+
+// runLeft counts down a run's agents yet to decide, on a cache line of its
+// own: a run's agents mostly decide on one core, so the count stays there,
+// where one count for the whole tick moved between the cores at every
+// agent.
+type runLeft struct {
+	n atomic.Int32
+	_ [60]byte
 }
 
 func (a *actors) retire(id int32) {

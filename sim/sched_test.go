@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // tickLog is an agent that notes every tick it decides in.
@@ -47,8 +48,9 @@ func (m *churn) EndTick(e *Engine) error {
 // TestActorsDecideEveryAgentOncePerTick runs populations around the
 // multiples of the actors' runs of wake-ups, on 1 to 3 cores, and checks
 // that every agent decided exactly once in every tick it was alive for: a
-// run that stopped early or ran into the next would leave an agent out
-// (and the tick waiting forever) or decide one twice.
+// run that stopped early or ran into the next would leave an agent out or
+// decide one twice, and a run's count of agents left that was off would
+// end the tick early or never.
 func TestActorsDecideEveryAgentOncePerTick(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	const ticks = 12
@@ -62,8 +64,18 @@ func TestActorsDecideEveryAgentOncePerTick(t *testing.T) {
 				for range n {
 					m.spawn(e)
 				}
-				if err := e.Run(context.Background()); err != nil {
-					t.Fatal(err)
+				ran := make(chan error, 1)
+				go func() { ran <- e.Run(context.Background()) }()
+				select {
+				case err := <-ran:
+					if err != nil {
+						t.Fatal(err)
+					}
+				case <-time.After(2 * time.Minute):
+					// Far beyond the milliseconds the run takes: an
+					// agent was never woken, or a run never counted
+					// down to zero, and the tick waits for ever.
+					t.Fatal("the run did not finish")
 				}
 				if died, born := count(m.died, func(t int) bool { return t != 0 }), count(m.born, func(t int) bool { return t != 0 }); died == 0 || born == 0 {
 					t.Fatalf("the live list did not change: %d died, %d born during the run", died, born)
