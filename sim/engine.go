@@ -137,6 +137,7 @@ func (e *Engine) Spawn(a Agent) int32 {
 // Reserve makes room for n more agents, so that a big world built agent by
 // agent does not copy its tables as they grow.
 func (e *Engine) Reserve(n int) {
+	e.slots = slices.Grow(e.slots, n)
 	e.dead = slices.Grow(e.dead, n)
 	e.live = slices.Grow(e.live, n)
 }

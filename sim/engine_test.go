@@ -360,3 +360,21 @@ func TestTimingsCountAgentSteps(t *testing.T) {
 		t.Fatalf("AgentSteps %d over %d ticks, want %d (fewer than %d)", tm.AgentSteps, tm.Ticks, want, 40*toyAgents)
 	}
 }
+
+// TestReserveKeepsTablesInPlace spawns as many agents as were reserved and
+// checks that no table by ID was copied to grow: a big world is built
+// agent by agent, and each copy would hold the table twice at its peak.
+func TestReserveKeepsTablesInPlace(t *testing.T) {
+	e := NewEngine(Config{Seed: 1, Mode: ModeShards}, emptyModel{})
+	e.Spawn(emptyAgent{})
+	const n = 5000
+	e.Reserve(n)
+	slots, dead, live := &e.slots[:1][0], &e.dead[:1][0], &e.live[:1][0]
+	for range n {
+		e.Spawn(emptyAgent{})
+	}
+	if &e.slots[0] != slots || &e.dead[0] != dead || &e.live[0] != live {
+		t.Fatalf("a table by ID was copied while spawning the reserved agents: slots %v, dead %v, live %v",
+			&e.slots[0] == slots, &e.dead[0] == dead, &e.live[0] == live)
+	}
+}

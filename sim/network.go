@@ -110,9 +110,7 @@ var goneLink = Link{A: -1, B: -1, Removed: true}
 // long ago may read with ends -1, once every link in its page of indices
 // has been removed too.
 func (n *Network) Link(li int32) Link {
-	if r := n.links.Ref(li); r != nil && r.A != r.B {
-		// A made link has two different ends; a zero record is past
-		// the last link made.
+	if r := n.links.Ref(li); r != nil {
 		return r.Link
 	}
 	return goneLink

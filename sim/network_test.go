@@ -103,6 +103,38 @@ func TestComponentsMatchGonum(t *testing.T) {
 	})
 }
 
+// TestLinkIndicesPastTheLastMadeChangeNothing asks for links past the last
+// one made, where the last page of links still has room: they read as
+// removed, removing them or setting them down changes nothing, and a message
+// naming one finds its link by its ends. The page's spare records must not
+// pass for links (agents 0 and 0 "joined" by a zero record).
+func TestLinkIndicesPastTheLastMadeChangeNothing(t *testing.T) {
+	net := NewNetwork()
+	for id := range int32(3) {
+		net.AddNode(id)
+	}
+	li := net.AddLink(0, 1)
+	live, version := net.LiveLinks(), net.version
+	for _, past := range []int32{li + 1, li + 5, PageLen - 1} {
+		if l := net.Link(past); !l.Removed || l.A != -1 {
+			t.Fatalf("Link(%d) = %+v, want a removed link with no ends", past, l)
+		}
+		net.RemoveLink(past)
+		net.SetDown(past, true)
+		if net.LiveLinks() != live || net.version != version {
+			t.Fatalf("after removing and downing link %d: %d live links (want %d), version %d (want %d)",
+				past, net.LiveLinks(), live, net.version, version)
+		}
+		tr := NewTransport(net, 1, TransportConfig{Latency: 1})
+		if o, _ := tr.Send(1, Message{From: 0, To: 0, Amount: 1, Link: past}); o != Rejected {
+			t.Fatalf("a message from 0 to itself over link %d was not rejected", past)
+		}
+	}
+	if got := net.AddLink(1, 2); got != li+1 || net.Link(got).Down || net.Link(got).Removed {
+		t.Fatalf("the next link made, %d, is %+v", got, net.Link(got))
+	}
+}
+
 func TestTransportCapacityAndDownLinks(t *testing.T) {
 	net := NewNetwork()
 	net.AddNode(0)

@@ -58,13 +58,8 @@ func (p *Pages[T]) Grow(n int) {
 // its page was dropped: for lookups by an ID that may belong to an agent
 // long gone.
 func (p *Pages[T]) Get(i int32) (v T) {
-	// Entries past Len in the last page are zero already: Push writes
-	// each in turn and Compact clears what it leaves, so one check of the
-	// page table covers both a negative i and one past the end.
-	if k := uint(i >> pageShift); k < uint(len(p.pages)) {
-		if pg := p.pages[k]; pg != nil {
-			v = pg[i&(PageLen-1)]
-		}
+	if r := p.Ref(i); r != nil {
+		v = *r
 	}
 	return v
 }
@@ -73,8 +68,10 @@ func (p *Pages[T]) Get(i int32) (v T) {
 // its page was dropped; unlike Get it copies nothing, so it may point into
 // a record whose other fields another goroutine is writing.
 func (p *Pages[T]) Ref(i int32) *T {
-	if k := uint(i >> pageShift); k < uint(len(p.pages)) {
-		if pg := p.pages[k]; pg != nil {
+	// One unsigned comparison rules out a negative i and one past Len; a
+	// zero record past Len in the last page must not pass for a made one.
+	if uint(i) < uint(p.n) {
+		if pg := p.pages[i>>pageShift]; pg != nil {
 			return &pg[i&(PageLen-1)]
 		}
 	}

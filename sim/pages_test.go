@@ -112,6 +112,12 @@ func TestPagesByIDDropWholePages(t *testing.T) {
 			if got := p.Get(int32(i)); got != w {
 				t.Fatalf("Get(%d) = %d, want %d", i, got, w)
 			}
+			// Ref points at exactly the records Get reads: none past
+			// Len, even where the last page has room.
+			held := i >= 0 && i < len(want) && !dropped[i/PageLen]
+			if r := p.Ref(int32(i)); (r != nil) != held || r != nil && *r != w {
+				t.Fatalf("Ref(%d) = %v, want a record: %v", i, r, held)
+			}
 			if i >= 0 && i < len(want) && !dropped[i/PageLen] && *p.At(int32(i)) != w {
 				t.Fatalf("At(%d) = %d, want %d", i, *p.At(int32(i)), w)
 			}
