@@ -2,6 +2,7 @@ package agents
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/ecosim/ecosim/rules"
 )
@@ -66,15 +67,22 @@ func (m *Model) stepSoilCells(rain float64, lo, hi int) {
 		d := rules.Decay(l, wc.LitterDecay)
 		litter[i] = l - d
 		nut[i] = float64(nut[i]*0.999) + float64(d*nutrientPerCarbon) + wc.Deposition
-		if f := food[i]; f > 0 {
-			f = float64(f * foodKeep)
-			if f < 1e-9 {
-				f = 0
-			}
-			food[i] = f
-		}
+		// Food lies on a scattered few cells, so a branch on it is
+		// mispredicted often; the rot is done for every cell and a
+		// remainder below 1e-9 cleared by comparing bits instead, with
+		// the borrow of a subtraction. Food is never negative, and for
+		// non-negative floats the order of their bits as unsigned
+		// integers is the order of their values; a NaN, of either sign,
+		// compares above and is kept, as the branch keeps it.
+		f := math.Float64bits(float64(food[i] * foodKeep))
+		_, below := bits.Sub64(f, foodFloorBits, 0)
+		food[i] = math.Float64frombits(f &^ -below)
 	}
 }
+
+// foodFloorBits is the bits of the amount of food below which a cell's
+// food has rotted away.
+var foodFloorBits = math.Float64bits(1e-9)
 
 // nutrientPerCarbon is the nutrient released per unit of litter carbon
 // mineralised [nu/kg C].

@@ -87,3 +87,44 @@ func TestLightMatchesShadedLight(t *testing.T) {
 		}
 	})
 }
+
+// The soil pass clears rotted food by comparing bits, not values; on every
+// food a cell can hold (none, any non-negative amount, infinite, or NaN of
+// either sign should a bug make one) it must give what the plain branch
+// gives, bit for bit.
+func TestSoilFoodRotMatchesTheBranch(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := DefaultConfig()
+		c.World.FoodRot = rapid.Float64Range(0, 1).Draw(t, "rot")
+		m := &Model{cfg: c}
+		n := rapid.IntRange(1, 40).Draw(t, "cells")
+		special := []float64{0, math.Copysign(0, -1), 1e-9, math.Nextafter(1e-9, 0), math.Nextafter(1e-9, 1),
+			1e-9 / (1 - c.World.FoodRot), 5e-324, math.Inf(1), math.NaN(), -math.NaN(), math.MaxFloat64}
+		m.water, m.litter, m.nutrients, m.food = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n {
+			if rapid.Bool().Draw(t, "special") {
+				m.food[i] = special[rapid.IntRange(0, len(special)-1).Draw(t, "which")]
+			} else {
+				m.food[i] = math.Float64frombits(rapid.Uint64Range(0, math.Float64bits(math.MaxFloat64)).Draw(t, "food"))
+			}
+		}
+		want := make([]float64, n)
+		keep := 1 - c.World.FoodRot
+		for i, f := range m.food {
+			want[i] = f
+			if f > 0 {
+				f = float64(f * keep)
+				if f < 1e-9 {
+					f = 0
+				}
+				want[i] = f
+			}
+		}
+		m.stepSoilCells(1, 0, n)
+		for i := range n {
+			if math.Float64bits(m.food[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("cell %d: food %v (%#x), want %v (%#x)", i, m.food[i], math.Float64bits(m.food[i]), want[i], math.Float64bits(want[i]))
+			}
+		}
+	})
+}
