@@ -131,38 +131,64 @@ func (m *Model) stepCanopy() {
 
 // canopyRows counts the cells of rows [lo, hi) under a closed canopy. The
 // 3×3 leaf-area sums are made as a row pass then a column pass (6 additions
-// a cell, not 9); rows holds the row sums of rows lo-1 to hi.
+// a cell, not 9); rows holds the row sums of rows lo-1 to hi. Each cell's
+// additions are made in one fixed order (its own, then left or above, then
+// right or below), the edges' without the missing terms; the loops over the
+// inner cells have no tests of where a cell lies, and no bounds checks.
 func (m *Model) canopyRows(lo, hi int, rows []float64) int {
 	w, h := m.grid.W, m.grid.H
 	first, last := max(lo-1, 0), min(hi+1, h) // rows whose sums are needed
 	for y := first; y < last; y++ {
 		r := m.la[y*w : (y+1)*w]
 		o := rows[(y-first)*w : (y-first+1)*w]
-		for x := range w {
-			s := r[x]
-			if x > 0 {
-				s += r[x-1]
-			}
-			if x+1 < w {
-				s += r[x+1]
-			}
-			o[x] = s
+		if w == 1 {
+			o[0] = r[0]
+			continue
 		}
+		o[0] = r[0] + r[1]
+		for x := 1; x+1 < w; x++ {
+			o[x] = r[x] + r[x-1] + r[x+1]
+		}
+		o[w-1] = r[w-1] + r[w-2]
 	}
 	cover := 0
 	for y := lo; y < hi; y++ {
-		for x := range w {
-			s := rows[(y-first)*w+x]
-			if y > 0 {
-				s += rows[(y-1-first)*w+x]
+		mid := rows[(y-first)*w : (y-first+1)*w]
+		var n int
+		switch {
+		case y > 0 && y+1 < h:
+			above := rows[(y-1-first)*w : (y-first)*w]
+			below := rows[(y+1-first)*w : (y+2-first)*w]
+			above, below = above[:len(mid)], below[:len(mid)]
+			for x, s := range mid {
+				if s+above[x]+below[x] > closedCanopy {
+					n++
+				}
 			}
-			if y+1 < h {
-				s += rows[(y+1-first)*w+x]
+		case y > 0:
+			above := rows[(y-1-first)*w : (y-first)*w]
+			above = above[:len(mid)]
+			for x, s := range mid {
+				if s+above[x] > closedCanopy {
+					n++
+				}
 			}
-			if s > closedCanopy {
-				cover++
+		case y+1 < h:
+			below := rows[(y+1-first)*w : (y+2-first)*w]
+			below = below[:len(mid)]
+			for x, s := range mid {
+				if s+below[x] > closedCanopy {
+					n++
+				}
+			}
+		default:
+			for _, s := range mid {
+				if s > closedCanopy {
+					n++
+				}
 			}
 		}
+		cover += n
 	}
 	return cover
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ecosim/ecosim/rules"
+	"github.com/ecosim/ecosim/sim"
 	"pgregory.net/rapid"
 )
 
@@ -125,6 +126,62 @@ func TestSoilFoodRotMatchesTheBranch(t *testing.T) {
 			if math.Float64bits(m.food[i]) != math.Float64bits(want[i]) {
 				t.Fatalf("cell %d: food %v (%#x), want %v (%#x)", i, m.food[i], math.Float64bits(m.food[i]), want[i], math.Float64bits(want[i]))
 			}
+		}
+	})
+}
+
+// The canopy count runs separate loops for the grid's edges and its inner
+// cells; on any grid shape (one row, one column, several bands) and any
+// leaf areas it must count what the plain 3×3 sums count, made in the same
+// order: each row's own cell, then left, then right; then the row sum, then
+// the one above, then the one below.
+func TestCanopyCountMatchesThePlainSums(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		c := bareConfig(rapid.IntRange(1, 70).Draw(rt, "w"), rapid.IntRange(1, 3*envBand+5).Draw(rt, "h"))
+		c.Ants.Colonies = nil
+		m, _, err := Build(c, sim.Config{Seed: 1, Ticks: 1})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		w, h := m.grid.W, m.grid.H
+		// Areas around the closed canopy's ninth, more or less dense, so
+		// the sums of 4, 6 and 9 cells all fall on both sides of it.
+		// Drawn from a stream, not cell by cell, since rapid's draws lean
+		// to zero and would leave the canopy open.
+		scale := closedCanopy / 9 * rapid.Float64Range(0.5, 4).Draw(rt, "scale")
+		r := sim.NewStream(rapid.Uint64().Draw(rt, "seed"), 0)
+		for i := range m.la {
+			m.la[i] = scale * r.Float64()
+		}
+		at := func(x, y int) float64 { return m.la[y*w+x] }
+		row := func(x, y int) float64 {
+			s := at(x, y)
+			if x > 0 {
+				s += at(x-1, y)
+			}
+			if x+1 < w {
+				s += at(x+1, y)
+			}
+			return s
+		}
+		want := 0
+		for y := range h {
+			for x := range w {
+				s := row(x, y)
+				if y > 0 {
+					s += row(x, y-1)
+				}
+				if y+1 < h {
+					s += row(x, y+1)
+				}
+				if s > closedCanopy {
+					want++
+				}
+			}
+		}
+		m.stepCanopy()
+		if m.cover != want {
+			rt.Fatalf("%dx%d grid: %d cells under a closed canopy, the plain sums count %d", w, h, m.cover, want)
 		}
 	})
 }
