@@ -146,8 +146,10 @@ func (m *Model) canopyRows(lo, hi int, rows []float64) int {
 			continue
 		}
 		o[0] = r[0] + r[1]
-		for x := 1; x+1 < w; x++ {
-			o[x] = r[x] + r[x-1] + r[x+1]
+		left, mid, right, out := r[:w-2], r[1:w-1], r[2:], o[1:w-1]
+		left, right, out = left[:len(mid)], right[:len(mid)], out[:len(mid)]
+		for x, v := range mid {
+			out[x] = v + left[x] + right[x]
 		}
 		o[w-1] = r[w-1] + r[w-2]
 	}
