@@ -165,3 +165,49 @@ func BenchmarkRoute(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkComponents is the labelling of the network's components after a
+// change, as the forest's environment phase runs it every tick: n nodes,
+// one in twenty a hub (a fungus) linked to random others, about as many
+// links as the steady-state forest has (0.52 a node), which leaves most
+// components a lone tree. As in a long run, the links left are a few of
+// many made, their records scattered over the link table.
+func BenchmarkComponents(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			net := sim.NewNetwork()
+			for id := range int32(n) {
+				net.AddNode(id)
+			}
+			r := sim.NewStream(1, 0)
+			for net.LiveLinks() < 4*n {
+				net.AddLink(int32(r.Intn(n/20)*20), int32(r.Intn(n)))
+			}
+			for net.LiveLinks() > n*52/100 {
+				net.RemoveLink(int32(r.Intn(net.NumLinks())))
+			}
+			live := int32(0)
+			for net.Link(live).Removed {
+				live++
+			}
+			// In a tick the other phases have been through the caches
+			// since the last labelling; so here, untimed.
+			flush := make([]int64, 8<<20)
+			var giant, count int
+			b.ResetTimer()
+			for i := range b.N {
+				b.StopTimer()
+				for j := range flush {
+					flush[j]++
+				}
+				b.StartTimer()
+				net.SetDown(live, i%2 == 0) // a change, so the labels are made again
+				giant, count = net.Components()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/node")
+			if giant < 1 || count < 1 {
+				b.Fatalf("giant %d of %d components", giant, count)
+			}
+		})
+	}
+}

@@ -49,6 +49,7 @@ type Network struct {
 	// that recording indicators every tick allocates nothing.
 	root, size, dist, queue, members []int32
 	pos, off, nbr                    []int32 // the giant component, compacted
+	ends                             []int32 // the up links' ends, in pairs
 
 	// version counts changes; the component labels are kept until the
 	// next one, since a tick's indicators ask for them more than once.
@@ -295,17 +296,25 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 	n.nodes = nodes
 	// Entries of root and size for IDs that are not nodes are left as they
 	// were: nothing reads them.
-	up := n.up[:0]
+	// The ends of the links that are up are gathered first, then joined:
+	// the link records lie anywhere in the link table, and after a tick's
+	// other phases most are out of the caches. Gathering alone, the loads
+	// are independent and few instructions apart, so many misses are in
+	// flight at once; between the finds they would wait one by one.
+	up, ends := n.up[:0], n.ends[:0]
 	for _, li := range n.up {
 		l := n.links.Ref(li)
 		if l == nil || l.Removed {
 			continue // tidied away for good
 		}
 		up = append(up, li)
-		if l.Down {
-			continue
+		if !l.Down {
+			ends = append(ends, l.A, l.B)
 		}
-		a, b := find(root, l.A), find(root, l.B)
+	}
+	n.up, n.ends = up, ends
+	for i := 0; i+1 < len(ends); i += 2 {
+		a, b := find(root, ends[i]), find(root, ends[i+1])
 		// The smaller root wins, so every parent is below its child and a
 		// set's root is its lowest ID.
 		if a < b {
@@ -314,7 +323,6 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 			root[a] = b
 		}
 	}
-	n.up = up
 	for _, id := range nodes {
 		// Parents are below their children and were finished first.
 		r := root[root[id]]
@@ -323,12 +331,17 @@ func (n *Network) label() (root []int32, giantRoot int32, giant, count int) {
 	}
 	giantRoot = -1
 	for _, id := range nodes {
+		// Whether a node is a root goes either way from one node to the
+		// next (most are lone trees, the rest are not roots), so it is
+		// counted without a branch; a size above the largest so far is
+		// rare, so that test comes first.
 		r := root[id]
-		if id != r {
-			continue
+		isRoot := 0
+		if id == r {
+			isRoot = 1
 		}
-		count++
-		if s := int(size[r]); s > giant {
+		count += isRoot
+		if s := int(size[r]); s > giant && isRoot == 1 {
 			giant, giantRoot = s, r
 		}
 	}
