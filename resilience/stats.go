@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Summary is a figure summarised over replicates.
@@ -38,7 +37,7 @@ func Summarize(xs []float64) Summary {
 		return s
 	}
 	s.SD = stat.StdDev(v, nil)
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(s.N - 1)}.Quantile(0.975)
+	t := tQuantile975(float64(s.N - 1))
 	half := t * s.SD / math.Sqrt(float64(s.N))
 	s.CILow, s.CIHigh = s.Mean-half, s.Mean+half
 	return s

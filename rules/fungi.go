@@ -1,12 +1,12 @@
 package rules
 
-import "math"
+import "github.com/ecosim/ecosim/internal/fmath"
 
 // LinkWeight is how strongly a fungus prefers to link with a tree of the
 // given biomass [kg C]. Above-linear preference (alpha > 1) is what makes a
 // few large "mother trees" collect most links: hubs emerge from this rule.
 func LinkWeight(biomass, alpha float64) float64 {
-	return math.Pow(max(biomass, 0)+1e-9, alpha)
+	return fmath.Pow(max(biomass, 0)+1e-9, alpha)
 }
 
 // PickWeighted returns the index i chosen with probability w[i]/Σw for a

@@ -1,6 +1,10 @@
 package rules
 
-import "math"
+import (
+	"math"
+
+	"github.com/ecosim/ecosim/internal/fmath"
+)
 
 // Crown returns a tree's height [m] and leaf area [m²] from its structural
 // biomass [kg C], with one cube root: height 2·b^(1/3) keeps rising ever
@@ -16,7 +20,7 @@ func Crown(biomass float64) (height, leaf float64) {
 // shade, each in proportion to how much taller it is; k sets how dark a
 // closed canopy gets.
 func LightCapture(h float64, neighbours []float64, k float64) float64 {
-	return math.Exp(-float64(k * shade(h, neighbours)))
+	return fmath.Exp(-float64(k * shade(h, neighbours)))
 }
 
 // shade sums how much taller than h each taller neighbour is, relative to
@@ -53,13 +57,13 @@ func LightFromShade(shade, k, shadeTolerance float64) float64 {
 	if shade == 0 {
 		return 1 // the exponential of zero, without computing it
 	}
-	return math.Exp(-float64(float64(k*shade) * (1 - 0.8*shadeTolerance)))
+	return fmath.Exp(-float64(float64(k*shade) * (1 - 0.8*shadeTolerance)))
 }
 
 // EffectiveLight is how much of the light a species can use: shade-tolerant
 // species (tolerance near 1) work nearly as well in shade as in sun.
 func EffectiveLight(light, shadeTolerance float64) float64 {
-	return math.Pow(light, 1-0.8*shadeTolerance)
+	return fmath.Pow(light, 1-0.8*shadeTolerance)
 }
 
 // Saturating is the Michaelis–Menten limitation x/(x+half) in [0, 1).
@@ -112,7 +116,7 @@ func Establishes(floorLight, shadeTolerance float64) bool {
 // FloorLight is the light reaching the ground under a canopy whose leaf
 // area [m²] over a cell's neighbourhood is leafArea (Beer–Lambert).
 func FloorLight(leafArea, k float64) float64 {
-	return math.Exp(-float64(k * leafArea))
+	return fmath.Exp(-float64(k * leafArea))
 }
 
 // DispersalOffset turns two uniform draws into a seed's landing offset in
