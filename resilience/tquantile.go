@@ -52,41 +52,36 @@ func regIncBeta(x, y, a, b float64) float64 {
 	lb, _ := math.Lgamma(b)
 	lab, _ := math.Lgamma(a + b)
 	front := fmath.Exp(float64(a*fmath.Log(x))+float64(b*fmath.Log(y))-la-lb+lab) / a
-	const tiny, eps = 1e-300, 1e-16
-	c, d := 1.0, 1-float64(float64((a+b)*x)/(a+1))
-	if math.Abs(d) < tiny {
-		d = tiny
-	}
-	d = 1 / d
+	c, d := 1.0, 1/awayFromZero(1-float64(float64((a+b)*x)/(a+1)))
 	f := d
 	for m := 1.0; m <= 1000; m++ {
 		// The even step, then the odd one.
-		num := float64(float64(m*(b-m))*x) / float64((a+2*m-1)*(a+2*m))
-		d = 1 + float64(num*d)
-		if math.Abs(d) < tiny {
-			d = tiny
-		}
-		c = 1 + num/c
-		if math.Abs(c) < tiny {
-			c = tiny
-		}
-		d = 1 / d
-		f = float64(f * float64(d*c))
-		num = -float64(float64((a+m)*(a+b+m))*x) / float64((a+2*m)*(a+2*m+1))
-		d = 1 + float64(num*d)
-		if math.Abs(d) < tiny {
-			d = tiny
-		}
-		c = 1 + num/c
-		if math.Abs(c) < tiny {
-			c = tiny
-		}
-		d = 1 / d
-		step := float64(d * c)
+		var step float64
+		c, d, step = lentz(float64(float64(m*(b-m))*x)/float64((a+2*m-1)*(a+2*m)), c, d)
 		f = float64(f * step)
-		if math.Abs(step-1) < eps {
+		c, d, step = lentz(-float64(float64((a+m)*(a+b+m))*x)/float64((a+2*m)*(a+2*m+1)), c, d)
+		f = float64(f * step)
+		if math.Abs(step-1) < 1e-16 {
 			break
 		}
 	}
 	return float64(front * f)
+}
+
+// lentz takes one term num of a continued fraction through Lentz's method:
+// c and d are its running ratios, and step is what the fraction's value is
+// multiplied by.
+func lentz(num, c, d float64) (c2, d2, step float64) {
+	d = 1 / awayFromZero(1+float64(num*d))
+	c = awayFromZero(1 + num/c)
+	return c, d, float64(d * c)
+}
+
+// awayFromZero is v, or a tiny positive number in place of one nearer zero,
+// which keeps Lentz's method from dividing by zero.
+func awayFromZero(v float64) float64 {
+	if math.Abs(v) < 1e-300 {
+		return 1e-300
+	}
+	return v
 }

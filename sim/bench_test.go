@@ -130,11 +130,7 @@ func BenchmarkTick(b *testing.B) {
 func BenchmarkRoute(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			net := sim.NewNetwork()
-			for id := range int32(n) {
-				net.AddNode(id)
-			}
-			r := sim.NewStream(1, 0)
+			net, r := nodes(n)
 			for net.LiveLinks() < 2*n {
 				net.AddLink(int32(r.Intn(n)), int32(r.Intn(n)))
 			}
@@ -175,11 +171,7 @@ func BenchmarkRoute(b *testing.B) {
 func BenchmarkComponents(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			net := sim.NewNetwork()
-			for id := range int32(n) {
-				net.AddNode(id)
-			}
-			r := sim.NewStream(1, 0)
+			net, r := nodes(n)
 			for net.LiveLinks() < 4*n {
 				net.AddLink(int32(r.Intn(n/20)*20), int32(r.Intn(n)))
 			}
@@ -210,4 +202,15 @@ func BenchmarkComponents(b *testing.B) {
 			}
 		})
 	}
+}
+
+// nodes returns a network of nodes 0 to n-1 without links, and the stream
+// that draws them.
+func nodes(n int) (*sim.Network, *sim.Stream) {
+	net := sim.NewNetwork()
+	for id := range int32(n) {
+		net.AddNode(id)
+	}
+	r := sim.NewStream(1, 0)
+	return net, &r
 }
