@@ -83,7 +83,7 @@ func (m *Model) reserve() {
 	c := &m.cfg
 	trees := min(c.Trees.Count, m.grid.Cells())
 	if c.Trees.Density > 0 {
-		trees = int(c.Trees.Density*float64(m.grid.Cells()) + 0.5)
+		trees = int(float64(c.Trees.Density*float64(m.grid.Cells())) + 0.5)
 	}
 	n := trees + c.Fungi.Count + len(c.Ants.Colonies)
 	for _, cc := range c.Ants.Colonies {
@@ -108,7 +108,7 @@ func (m *Model) placeTrees(rng *sim.Stream) {
 	cells := m.grid.Cells()
 	n := min(tc.Count, cells)
 	if tc.Density > 0 {
-		n = min(cells, int(tc.Density*float64(cells)+0.5))
+		n = min(cells, int(float64(tc.Density*float64(cells))+0.5))
 	}
 	// A partial Fisher–Yates shuffle picks n distinct cells.
 	perm := make([]int32, cells)
@@ -130,7 +130,7 @@ func (m *Model) placeTrees(rng *sim.Stream) {
 	for _, c := range chosen {
 		cell := int(c)
 		sp := pickSpecies(tc.Species, totalShare, rng.Float64())
-		b := 1 + 14*rng.Float64()
+		b := 1 + float64(14*rng.Float64())
 		id := m.addTree(cell%m.grid.W, cell/m.grid.W, sp, b, tc.ReserveFraction*b)
 		m.tree(id).Age = rng.Intn(max(tc.Species[sp].MaxAge/2, 1))
 	}

@@ -47,7 +47,7 @@ func (m *Model) addFungus(x, y int, carbon float64) int32 {
 const minFungalCarbon = 0.05
 
 // fungalReserve is the carbon a genet keeps before it hands any out [kg C].
-func fungalReserve(links int) float64 { return 3 + 0.3*float64(links) }
+func fungalReserve(links int) float64 { return 3 + float64(0.3*float64(links)) }
 
 func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 	fc := &m.cfg.Fungi

@@ -32,7 +32,7 @@ func (m *Model) buildTopology(rng *sim.Stream) error {
 		if rng.Float64() < nc.Producers {
 			prod = float64(2*nc.Production) * rng.Float64()
 		}
-		ids[i] = m.addNode(i%m.grid.W, i/m.grid.W, nodeStartTicks*nc.Demand+prod, prod)
+		ids[i] = m.addNode(i%m.grid.W, i/m.grid.W, float64(nodeStartTicks*nc.Demand)+prod, prod)
 	}
 	edges, err := topologyEdges(nc, m.grid.W, rng)
 	if err != nil {

@@ -8,7 +8,7 @@ import "math"
 func WaterInput(mean, seasonality float64, period int, t int, factor float64) float64 {
 	season := 1.0
 	if period > 0 {
-		season += seasonality * math.Sin(2*math.Pi*float64(t)/float64(period))
+		season += float64(seasonality * math.Sin(2*math.Pi*float64(t)/float64(period)))
 	}
 	return max(0, float64(float64(mean*season)*factor))
 }

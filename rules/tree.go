@@ -57,13 +57,13 @@ func LightFromShade(shade, k, shadeTolerance float64) float64 {
 	if shade == 0 {
 		return 1 // the exponential of zero, without computing it
 	}
-	return fmath.Exp(-float64(float64(k*shade) * (1 - 0.8*shadeTolerance)))
+	return fmath.Exp(-float64(float64(k*shade) * (1 - float64(0.8*shadeTolerance))))
 }
 
 // EffectiveLight is how much of the light a species can use: shade-tolerant
 // species (tolerance near 1) work nearly as well in shade as in sun.
 func EffectiveLight(light, shadeTolerance float64) float64 {
-	return fmath.Pow(light, 1-0.8*shadeTolerance)
+	return fmath.Pow(light, 1-float64(0.8*shadeTolerance))
 }
 
 // Saturating is the Michaelis–Menten limitation x/(x+half) in [0, 1).
@@ -126,6 +126,6 @@ func DispersalOffset(u1, u2 float64, radius int) (dx, dy int) {
 		radius = 1
 	}
 	angle := 2 * math.Pi * u1
-	dist := 1 + u2*float64(radius-1)
+	dist := 1 + float64(u2*float64(radius-1))
 	return int(math.Round(dist * math.Cos(angle))), int(math.Round(dist * math.Sin(angle)))
 }

@@ -51,7 +51,7 @@ func (n *Network) Betweenness() (nodes, links []float64) {
 			w := order[i]
 			for _, li := range preds[w] {
 				v := n.Other(li, w)
-				c := sigma[v] / sigma[w] * (1 + delta[w])
+				c := float64(sigma[v] / sigma[w] * (1 + delta[w]))
 				links[li] += c
 				delta[v] += c
 			}
