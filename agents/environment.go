@@ -67,8 +67,8 @@ func (m *Model) stepSoilCells(rain float64, lo, hi int) {
 		d := rules.Decay(l, wc.LitterDecay)
 		litter[i] = l - d
 		nut[i] = float64(nut[i]*0.999) + float64(d*nutrientPerCarbon) + wc.Deposition
-		// Food lies on a scattered few cells, so a branch on it is
-		// mispredicted often; the rot is done for every cell and a
+		// Food lies on scattered cells (in the forest, fruit puts it on
+		// a fifth of them), so a branch on it is mispredicted often; the rot is done for every cell and a
 		// remainder below 1e-9 cleared by comparing bits instead, with
 		// the borrow of a subtraction. Food is never negative, and for
 		// non-negative floats the order of their bits as unsigned

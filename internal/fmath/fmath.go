@@ -138,7 +138,8 @@ func Log(x float64) float64 {
 }
 
 // Pow returns x^y for x ≥ 0 as e^(y·log x): relative error within about
-// (|y·log x| + 1) units in the last place. A negative x gives NaN (the
+// 1.5·|y·log x| + 2 units in the last place, since log x's rounding is
+// scaled by y and then by the exponential. A negative x gives NaN (the
 // model raises no negative number to a power); Pow(x, 0) and Pow(1, y)
 // are 1, Pow(0, y) is 0 for y > 0 and +Inf for y < 0.
 func Pow(x, y float64) float64 {
