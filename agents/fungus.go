@@ -200,7 +200,7 @@ func (m *Model) applyFungus(id int32) {
 		m.e.Emit(sim.Event{Type: "link", Agent: id, Other: nx.link})
 	}
 	if nx.spawn && m.fungiAlive() < fc.MaxCount && m.grid.Inside(nx.sx, nx.sy) {
-		half := f.Carbon / 2
+		half := float64(f.Carbon / 2)
 		f.Carbon -= half
 		nid := m.addFungus(nx.sx, nx.sy, half)
 		m.e.Emit(sim.Event{Type: "birth", Agent: nid, Kind: "fungus", Other: id, X: nx.sx, Y: nx.sy})

@@ -60,7 +60,7 @@ func (m *Model) nodeShares(n *Node, c *sim.Context, budget float64) {
 	want := 0.0
 	for _, e := range links {
 		if diff := n.Carbon - m.node(e.Other).Carbon; diff > 0 {
-			want += float64(rate*diff) / 2
+			want += float64(float64(rate*diff) / 2)
 		}
 	}
 	if want <= 0 {

@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/graph/graphs/gen"
 	"gonum.org/v1/gonum/graph/simple"
 
+	"github.com/ecosim/ecosim/internal/fmath"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -74,17 +75,15 @@ func topologyEdges(nc *NetworkConfig, width int, rng *sim.Stream) ([][2]int, err
 		}
 	case "small-world":
 		edges = wattsStrogatz(n, nc.Neighbours, nc.Rewire, rng)
-	case "random", "scale-free":
-		// The generators add their own nodes; their IDs are mapped to
+	case "random":
+		for _, e := range gnp(n, min(1, nc.MeanDegree/float64(n-1)), rng) {
+			add(e[0], e[1])
+		}
+	case "scale-free":
+		// The generator adds its own nodes; their IDs are mapped to
 		// 0..n-1 in ascending order.
 		g := simple.NewUndirectedGraph()
-		var err error
-		if nc.Topology == "random" {
-			err = gen.Gnp(g, n, min(1, nc.MeanDegree/float64(n-1)), streamSource{rng})
-		} else {
-			err = gen.PreferentialAttachment(g, n, nc.LinksPerNode, streamSource{rng})
-		}
-		if err != nil {
+		if err := gen.PreferentialAttachment(g, n, nc.LinksPerNode, streamSource{rng}); err != nil {
 			return nil, fmt.Errorf("agents: %s topology: %w", nc.Topology, err)
 		}
 		index := nodeIndex(g)
@@ -147,6 +146,33 @@ func wattsStrogatz(n, k int, beta float64, rng *sim.Stream) [][2]int {
 				has[key] = true
 				edges = append(edges, key)
 			}
+		}
+	}
+	return edges
+}
+
+// gnp returns the edges of a G(n, p) random graph (each pair linked with
+// probability p) as (lower, higher) pairs, by Batagelj and Brandes' method:
+// rather than a draw per pair, it draws the geometric gap to the next
+// linked pair, in O(n + edges). The gap's logarithms are fmath's, so the
+// graph is the same on every machine. The draws take the low 53 bits of the
+// stream's words (as math/rand/v2's Float64 does), which keeps the graphs
+// random topologies have always had.
+func gnp(n int, p float64, rng *sim.Stream) [][2]int {
+	var edges [][2]int
+	if p <= 0 || n < 2 {
+		return edges
+	}
+	lp := fmath.Log(1 - p) // -Inf at p = 1: every gap is then zero
+	for v, w := 1, -1; v < n; {
+		u := float64(float64(rng.Uint64()<<11>>11) / (1 << 53))
+		w += 1 + int(fmath.Log(1-u)/lp)
+		for w >= v && v < n {
+			w -= v
+			v++
+		}
+		if v < n {
+			edges = append(edges, [2]int{w, v})
 		}
 	}
 	return edges

@@ -276,7 +276,7 @@ func (m *Model) plantSeed(parent int32, x, y int) {
 	}
 	p.Carbon -= tc.SeedCost
 	sp := p.Species
-	half := tc.SeedCost / 2
+	half := float64(tc.SeedCost / 2)
 	id := m.addTree(x, y, sp, half, tc.SeedCost-half)
 	m.tally.births++
 	m.e.Emit(sim.Event{Type: "birth", Agent: id, Kind: "tree", Other: parent, X: x, Y: y, Value: float64(sp)})

@@ -81,7 +81,7 @@ func Analyze(p, c []float64, t0 int, threshold float64, settle int) (Figures, er
 func Loss(r []float64) float64 {
 	s := 0.0
 	for t := 0; t+1 < len(r); t++ {
-		s += 1 - (r[t]+r[t+1])/2
+		s += 1 - float64((r[t]+r[t+1])/2)
 	}
 	return s
 }

@@ -1,10 +1,6 @@
 package resilience
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/stat"
-)
+import "math"
 
 // Summary is a figure summarised over replicates.
 type Summary struct {
@@ -31,14 +27,40 @@ func Summarize(xs []float64) Summary {
 	if s.N == 0 {
 		return Summary{Mean: math.NaN(), SD: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 	}
-	s.Mean = stat.Mean(v, nil)
+	s.Mean = mean(v)
 	s.CILow, s.CIHigh = s.Mean, s.Mean
 	if s.N < 2 {
 		return s
 	}
-	s.SD = stat.StdDev(v, nil)
+	s.SD = sampleSD(v, s.Mean)
 	t := tQuantile975(float64(s.N - 1))
 	half := t * s.SD / math.Sqrt(float64(s.N))
 	s.CILow, s.CIHigh = s.Mean-half, s.Mean+half
 	return s
+}
+
+// mean is the mean of xs, summed in order.
+func mean(xs []float64) float64 {
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	return sum / float64(len(xs))
+}
+
+// sampleSD is the sample standard deviation of xs (at least two) about
+// their mean m, by the corrected two-pass sum: the squared deviations, less
+// the square of the deviations' own sum over n, which takes out most of
+// m's rounding. Each square is rounded before it is added; a library's
+// loop, compiled for arm64, fuses them, and the intervals' last bits would
+// then depend on the machine.
+func sampleSD(xs []float64, m float64) float64 {
+	ss, sd := 0.0, 0.0
+	for _, x := range xs {
+		d := x - m
+		ss += float64(d * d)
+		sd += d
+	}
+	n := float64(len(xs))
+	return math.Sqrt((ss - float64(sd*sd)/n) / (n - 1))
 }

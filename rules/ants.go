@@ -79,7 +79,7 @@ func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
 			if interiorRow && x > 0 && x < w-1 {
 				// Interior cells have all eight neighbours: no bounds checks.
 				i := y*w + x
-				share := float64(v*diffusion) / 8
+				share := float64(float64(v*diffusion) / 8)
 				dst[i] += v - float64(v*diffusion)
 				row := dst[i-w-1 : i+w+2]
 				row[0] += share

@@ -1,6 +1,10 @@
 package rules
 
-import "math"
+import (
+	"math"
+
+	"github.com/ecosim/ecosim/internal/fmath"
+)
 
 // WaterInput is the rain a cell receives at tick t [mm/tick]: a mean with a
 // sinusoidal season of relative amplitude seasonality and the given period
@@ -8,7 +12,9 @@ import "math"
 func WaterInput(mean, seasonality float64, period int, t int, factor float64) float64 {
 	season := 1.0
 	if period > 0 {
-		season += float64(seasonality * math.Sin(2*math.Pi*float64(t)/float64(period)))
+		// The phase within the period, so the angle stays within a turn.
+		phase := float64(2*math.Pi*float64(t%period)) / float64(period)
+		season += float64(seasonality * fmath.Sin(phase))
 	}
 	return max(0, float64(float64(mean*season)*factor))
 }

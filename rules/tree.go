@@ -11,7 +11,7 @@ import (
 // more slowly; leaves scale with the surface of the crown, b^(2/3), biomass
 // with its volume.
 func Crown(biomass float64) (height, leaf float64) {
-	c := math.Cbrt(max(biomass, 0))
+	c := fmath.Cbrt(max(biomass, 0))
 	return 2 * c, float64(c * c)
 }
 
@@ -110,7 +110,7 @@ func AgeHazard(age, maxAge float64) float64 {
 // Establishes reports whether a seed can take root where the forest floor
 // receives floorLight: shade-intolerant species need open ground.
 func Establishes(floorLight, shadeTolerance float64) bool {
-	return floorLight >= 0.4+0.5*(1-shadeTolerance)
+	return floorLight >= 0.4+float64(0.5*(1-shadeTolerance))
 }
 
 // FloorLight is the light reaching the ground under a canopy whose leaf
@@ -127,5 +127,5 @@ func DispersalOffset(u1, u2 float64, radius int) (dx, dy int) {
 	}
 	angle := 2 * math.Pi * u1
 	dist := 1 + float64(u2*float64(radius-1))
-	return int(math.Round(dist * math.Cos(angle))), int(math.Round(dist * math.Sin(angle)))
+	return int(math.Round(float64(dist * fmath.Cos(angle)))), int(math.Round(float64(dist * fmath.Sin(angle))))
 }

@@ -43,7 +43,7 @@ func (s *Stream) Uint64() uint64 {
 
 // Float64 returns a uniform number in [0, 1).
 func (s *Stream) Float64() float64 {
-	return float64(s.Uint64()>>11) * (1.0 / (1 << 53))
+	return float64(float64(s.Uint64()>>11) * (1.0 / (1 << 53)))
 }
 
 // Intn returns a uniform integer in [0, n); n must be positive.

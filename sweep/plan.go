@@ -188,7 +188,7 @@ func lhsPoints(specs []Spec, k int, seed uint64) []Point {
 // draw maps u in [0,1) to a value of the spec.
 func draw(s Spec, u float64) string {
 	if s.Dist() {
-		return formatValue(s.Lo + u*(s.Hi-s.Lo))
+		return formatValue(s.Lo + float64(u*(s.Hi-s.Lo))) // rounded before the sum, so arm64 does not fuse it
 	}
 	return s.Values[min(int(u*float64(len(s.Values))), len(s.Values)-1)]
 }

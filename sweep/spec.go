@@ -82,7 +82,7 @@ func parseRange(s string) (Spec, error) {
 	ints := !strings.ContainsAny(s, ".eE")
 	vals := make([]string, n)
 	for i := range n {
-		v := a + float64(i)*step
+		v := a + float64(float64(i)*step) // rounded before the sum, so arm64 does not fuse it
 		if ints {
 			vals[i] = strconv.FormatInt(int64(math.Round(v)), 10)
 		} else {
