@@ -1,16 +1,22 @@
-// Package fmath computes the exponential, logarithm and power the model
-// needs so that they give the same bits on every machine.
+// Package fmath computes the exponential, logarithm, power, sine, cosine
+// and cube root the model needs so that they give the same bits on every
+// machine.
 //
 // The math package's Exp on amd64 takes a fused multiply-add path where
 // the processor has one and another path where it does not, and the two
-// differ in the last bit now and then; math.Pow goes through Exp. A run on
-// an older processor, or in a virtual machine that hides the instruction,
-// then drifts from the same run elsewhere, and a sweep spread over
-// machines would mix the two. These functions use only additions,
-// multiplications and divisions, each rounded on its own (every product is
-// converted to float64 before it is added, which forbids the compiler to
-// fuse them), exact bit operations and fixed tables, so IEEE 754 fixes
-// every result.
+// differ in the last bit now and then; math.Pow goes through Exp. Compiled
+// for arm64, the math package's polynomials (Sin, Cos, Cbrt, Log, Lgamma)
+// have their multiplications fused into the additions that follow, and
+// their last bits differ from amd64's. A run on an older processor, in a
+// virtual machine that hides the instruction or on an arm64 laptop would
+// then drift from the same run elsewhere, and a sweep spread over machines
+// would mix them. These functions use only additions, multiplications and
+// divisions, each rounded on its own (every product is converted to
+// float64 before it is added, which forbids the compiler to fuse them),
+// math.FMA where a product's exact error is wanted (exact everywhere, in
+// hardware or not), exact bit operations and fixed tables, so IEEE 754
+// fixes every result. internal/portable's tests check this on arm64's
+// machine code and under its emulator.
 package fmath
 
 import "math"
