@@ -52,16 +52,16 @@ var warm struct {
 }
 
 // warmWorld returns the scaled forest of about n agents in mode, run for
-// warmTicks, or further when it was warmed for an earlier run of the same
+// ticks, or further when it was warmed for an earlier run of the same
 // benchmark at the same GOMAXPROCS.
-func warmWorld(b *testing.B, mode sim.Mode, n int) *sim.Engine {
-	key := fmt.Sprint(mode, n, runtime.GOMAXPROCS(0))
+func warmWorld(b *testing.B, mode sim.Mode, n, ticks int) *sim.Engine {
+	key := fmt.Sprint(mode, n, ticks, runtime.GOMAXPROCS(0))
 	if warm.key == key {
 		return warm.e
 	}
 	warm.key, warm.e = "", nil // let the last world go before building the next
 	s := scaled(b, n)
-	s.Ticks = warmTicks
+	s.Ticks = ticks
 	_, e, err := s.Build(mode, 0)
 	if err != nil {
 		b.Fatal(err)
@@ -74,13 +74,13 @@ func warmWorld(b *testing.B, mode sim.Mode, n int) *sim.Engine {
 }
 
 // benchTick measures ticks of a world of about n agents at the start after
-// a warm-up to its steady state (warmTicks), and reports agent-steps per
+// warmUp ticks (warmTicks for its steady state), and reports agent-steps per
 // second (the live agents of each tick measured, summed), the live agents
 // when measuring began, and the cost of each phase of the tick per
 // agent-step, so the decide and apply phases are measured on their own in
 // the same run.
-func benchTick(b *testing.B, mode sim.Mode, n int) {
-	e := warmWorld(b, mode, n)
+func benchTick(b *testing.B, mode sim.Mode, n, warmUp int) {
+	e := warmWorld(b, mode, n, warmUp)
 	agents := len(e.Live())
 	before := e.Timings()
 	b.ReportAllocs()
@@ -119,8 +119,24 @@ func BenchmarkTick(b *testing.B) {
 			if mode == sim.ModeActors && n > 100_000 {
 				continue
 			}
-			b.Run(fmt.Sprintf("%s/%d", mode, n), func(b *testing.B) { benchTick(b, mode, n) })
+			b.Run(fmt.Sprintf("%s/%d", mode, n), func(b *testing.B) { benchTick(b, mode, n, warmTicks) })
 		}
+	}
+}
+
+// lateTicks is where BenchmarkTickLate measures: by then every tree
+// planted at the start has died (at 100,000 agents, 1,209 of 135,328
+// living trees were planted at tick 0), so trees' IDs no longer follow the
+// grid, and the grid layers a tick reads by ID are read in no order.
+const lateTicks = 1000
+
+// BenchmarkTickLate is BenchmarkTick's shards mode after lateTicks rather
+// than warmTicks: what a long run's ticks cost, and how much of the cost
+// at 200 ticks the grid order of the trees still planted then saves.
+func BenchmarkTickLate(b *testing.B) {
+	defer func() { warm.key, warm.e = "", nil }()
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("shards/%d", n), func(b *testing.B) { benchTick(b, sim.ModeShards, n, lateTicks) })
 	}
 }
 
