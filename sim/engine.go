@@ -51,14 +51,16 @@ type Engine struct {
 	obsErr    error
 	row       []float64
 	sched     scheduler
-	pool      *pool         // the parallel steps' helpers, while Run runs
-	arrivals  [][]Message   // messages taken this tick, by recipient band
-	splitMin  int           // messages in flight from which delivery splits
-	splits    int           // ticks whose delivery was split
-	warmMin   int           // live agents from which the local apply reads ahead
-	warmed    int           // ticks whose local apply read ahead
-	blocks    []*blockState // the local apply's per-block state, reused
-	sendBufs  []sendBuf     // the local apply's routed messages, by goroutine
+	pool      *pool       // the parallel steps' helpers, while Run runs
+	arrivals  [][]Message // messages taken this tick, by recipient band
+	splitMin  int         // messages in flight from which delivery splits
+	// splitAloneMin is splitMin for an engine without helpers.
+	splitAloneMin int
+	splits        int           // ticks whose delivery was split
+	warmMin       int           // live agents from which the local apply reads ahead
+	warmed        int           // ticks whose local apply read ahead
+	blocks        []*blockState // the local apply's per-block state, reused
+	sendBufs      []sendBuf     // the local apply's routed messages, by goroutine
 	// cursors holds, for each block of a BlockDecider's decide, the agent
 	// it is working on, a cache line apart so that the cores writing them
 	// do not contend; a pointer to a local would escape to the heap.
@@ -107,7 +109,7 @@ func (e *Engine) Timings() Timings { return e.timings }
 
 // NewEngine returns an engine for model; agents are added with Spawn.
 func NewEngine(cfg Config, model Model) *Engine {
-	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin, warmMin: applyWarmMin}
+	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin, splitAloneMin: arriveSplitAloneMin, warmMin: applyWarmMin}
 	e.Transport = NewTransport(e.Net, cfg.Seed, cfg.Transport)
 	e.row = make([]float64, len(model.IndicatorNames()))
 	return e
@@ -452,7 +454,11 @@ func (e *Engine) apply() (err error) {
 // in flight, an ArrivalSplitter's delivery runs over bands of recipients;
 // otherwise the serial path is cheaper, and it gives the same result.
 func (e *Engine) deliver() error {
-	if as, ok := e.model.(ArrivalSplitter); ok && e.pool != nil && e.pool.helpers > 0 && len(e.Transport.inflight) >= e.splitMin {
+	from := e.splitMin
+	if e.pool != nil && e.pool.helpers == 0 {
+		from = max(from, e.splitAloneMin)
+	}
+	if as, ok := e.model.(ArrivalSplitter); ok && e.pool != nil && len(e.Transport.inflight) >= from {
 		e.deliverSplit(as)
 		e.reap()
 		return nil

@@ -4,6 +4,9 @@ package sim
 // so that a test can take the split path in a small world.
 func SplitDeliveryFrom(e *Engine, n int) { e.splitMin = n }
 
+// SplitDeliveryAloneFrom does the same for e when it runs without helpers.
+func SplitDeliveryAloneFrom(e *Engine, n int) { e.splitAloneMin = n }
+
 // SplitDeliveries is how many of e's ticks delivered split.
 func SplitDeliveries(e *Engine) int { return e.splits }
 

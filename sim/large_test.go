@@ -86,9 +86,9 @@ func digestForest(t *testing.T, set func(*sim.Engine)) ([32]byte, *sim.Engine) {
 }
 
 // TestSplitDeliveryIsDeterministic runs the forest with delivery split at
-// every tick (GOMAXPROCS 2) and serial (GOMAXPROCS 1), long enough for the
-// fungal network to carry carbon and warnings: the rows must be
-// bit-identical.
+// every tick (GOMAXPROCS 2), serial (GOMAXPROCS 1), and split into bands
+// taken one after another (GOMAXPROCS 1), long enough for the fungal
+// network to carry carbon and warnings: the rows must be bit-identical.
 func TestSplitDeliveryIsDeterministic(t *testing.T) {
 	run := func(procs int) ([32]byte, int) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
@@ -101,6 +101,12 @@ func TestSplitDeliveryIsDeterministic(t *testing.T) {
 	}
 	if got, serial := run(1); got != ref || serial != 0 {
 		t.Fatalf("split and serial delivery differ (serial run split %d ticks)", serial)
+	}
+	// On one core, bands taken one after another must give the same.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	h, e := digestForest(t, func(e *sim.Engine) { sim.SplitDeliveryFrom(e, 1); sim.SplitDeliveryAloneFrom(e, 1) })
+	if alone := sim.SplitDeliveries(e); h != ref || alone < 70 {
+		t.Fatalf("bands on one core: split %d ticks of 80, rows equal: %v", alone, h == ref)
 	}
 }
 
