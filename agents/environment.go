@@ -68,12 +68,13 @@ func (m *Model) stepSoilCells(rain float64, lo, hi int) {
 		litter[i] = l - d
 		nut[i] = float64(nut[i]*0.999) + float64(d*nutrientPerCarbon) + wc.Deposition
 		// Food lies on scattered cells (in the forest, fruit puts it on
-		// a fifth of them), so a branch on it is mispredicted often; the rot is done for every cell and a
-		// remainder below 1e-9 cleared by comparing bits instead, with
-		// the borrow of a subtraction. Food is never negative, and for
-		// non-negative floats the order of their bits as unsigned
-		// integers is the order of their values; a NaN, of either sign,
-		// compares above and is kept, as the branch keeps it.
+		// a fifth of them), so a branch on it is mispredicted often; the
+		// rot is done for every cell and a remainder below 1e-9 cleared
+		// by comparing bits instead, with the borrow of a subtraction.
+		// Food is never negative, and for non-negative floats the order
+		// of their bits as unsigned integers is the order of their
+		// values; a NaN, of either sign, compares above and is kept, as
+		// the branch keeps it.
 		f := math.Float64bits(float64(food[i] * foodKeep))
 		_, below := bits.Sub64(f, foodFloorBits, 0)
 		food[i] = math.Float64frombits(f &^ -below)
@@ -133,8 +134,8 @@ func (m *Model) stepCanopy() {
 // 3×3 leaf-area sums are made as a row pass then a column pass (6 additions
 // a cell, not 9); rows holds the row sums of rows lo-1 to hi. Each cell's
 // additions are made in one fixed order (its own, then left or above, then
-// right or below), the edges' without the missing terms; the loops over the
-// inner cells have no tests of where a cell lies, and no bounds checks.
+// right or below); the loops over the cells have no tests of where a cell
+// lies, and no bounds checks.
 func (m *Model) canopyRows(lo, hi int, rows []float64) int {
 	w, h := m.grid.W, m.grid.H
 	first, last := max(lo-1, 0), min(hi+1, h) // rows whose sums are needed
@@ -155,39 +156,23 @@ func (m *Model) canopyRows(lo, hi int, rows []float64) int {
 	}
 	cover := 0
 	for y := lo; y < hi; y++ {
+		// The first and last rows have no row above or below; the row of
+		// zeros stands in. Adding zero changes no sum's comparison with
+		// closedCanopy (at most the sign of a zero sum), so each count is
+		// that of the sums without the missing term.
+		above, below := m.zeroRow, m.zeroRow
+		if y > 0 {
+			above = rows[(y-1-first)*w : (y-first)*w]
+		}
+		if y+1 < h {
+			below = rows[(y+1-first)*w : (y+2-first)*w]
+		}
 		mid := rows[(y-first)*w : (y-first+1)*w]
-		var n int
-		switch {
-		case y > 0 && y+1 < h:
-			above := rows[(y-1-first)*w : (y-first)*w]
-			below := rows[(y+1-first)*w : (y+2-first)*w]
-			above, below = above[:len(mid)], below[:len(mid)]
-			for x, s := range mid {
-				if s+above[x]+below[x] > closedCanopy {
-					n++
-				}
-			}
-		case y > 0:
-			above := rows[(y-1-first)*w : (y-first)*w]
-			above = above[:len(mid)]
-			for x, s := range mid {
-				if s+above[x] > closedCanopy {
-					n++
-				}
-			}
-		case y+1 < h:
-			below := rows[(y+1-first)*w : (y+2-first)*w]
-			below = below[:len(mid)]
-			for x, s := range mid {
-				if s+below[x] > closedCanopy {
-					n++
-				}
-			}
-		default:
-			for _, s := range mid {
-				if s > closedCanopy {
-					n++
-				}
+		above, below = above[:len(mid)], below[:len(mid)]
+		n := 0
+		for x, s := range mid {
+			if s+above[x]+below[x] > closedCanopy {
+				n++
 			}
 		}
 		cover += n

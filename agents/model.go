@@ -92,6 +92,7 @@ type Model struct {
 	bands     int
 	bandCover []int
 	bandRows  [][]float64
+	zeroRow   []float64  // a row of zeros, never written: the grid's edge rows' missing neighbour
 	bandSums  []cellSums // the indicators' sums over each band
 
 	fstate     []failureState

@@ -127,5 +127,6 @@ func DispersalOffset(u1, u2 float64, radius int) (dx, dy int) {
 	}
 	angle := 2 * math.Pi * u1
 	dist := 1 + float64(u2*float64(radius-1))
-	return int(math.Round(float64(dist * fmath.Cos(angle)))), int(math.Round(float64(dist * fmath.Sin(angle))))
+	sin, cos := fmath.Sincos(angle)
+	return int(math.Round(float64(dist * cos))), int(math.Round(float64(dist * sin)))
 }

@@ -15,42 +15,37 @@ const (
 	pio2Lo    = 2.0222662487959506e-21
 )
 
-// Sin returns the sine of x (radians), within about one unit in the last
-// place for |x| up to about 1.6e6: NaN for NaN or an infinity.
+// Sin returns the sine of x (radians); see Sincos.
 func Sin(x float64) float64 {
-	if math.Abs(x) < 0x1p-27 {
-		return x // x³/6 is below half an ulp of x; keeps -0 and subnormals
-	}
-	s, c, q := sincosReduced(x)
-	switch q {
-	case 0:
-		return s
-	case 1:
-		return c
-	case 2:
-		return -s
-	default:
-		return -c
-	}
+	s, _ := Sincos(x)
+	return s
 }
 
-// Cos returns the cosine of x (radians), within about one unit in the
-// last place for |x| up to about 1.6e6: NaN for NaN or an infinity.
+// Cos returns the cosine of x (radians); see Sincos.
 func Cos(x float64) float64 {
+	_, c := Sincos(x)
+	return c
+}
+
+// Sincos returns the sine and cosine of x (radians), each within about one
+// unit in the last place for |x| up to about 1.6e6: NaN for NaN or an
+// infinity. One reduction serves both.
+func Sincos(x float64) (sin, cos float64) {
 	if math.Abs(x) < 0x1p-27 {
-		return 1 // x²/2 is below half an ulp of 1
+		// x³/6 is below half an ulp of x, and x²/2 below half an ulp of
+		// 1; returning x keeps -0 and subnormals.
+		return x, 1
 	}
 	s, c, q := sincosReduced(x)
 	switch q {
 	case 0:
-		return c
+		return s, c
 	case 1:
-		return -s
+		return c, -s
 	case 2:
-		return -c
-	default:
-		return s
+		return -s, -c
 	}
+	return -c, s
 }
 
 // sincosReduced writes x = k·π/2 + r with |r| ≤ π/4 (about) and returns
