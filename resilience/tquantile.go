@@ -19,6 +19,7 @@ func tQuantile975(nu float64) float64 {
 	// smaller beyond), with 1-x = t²/(nu+t²) made directly, not as a
 	// difference near 1.
 	a, b := nu/2, 0.5
+	g := lgammas{lgamma(a), lgamma(b), lgamma(a + b)} // the same at every step
 	lo, hi := 0.0, 13.0
 	for range 200 {
 		t := lo + float64((hi-lo)/2)
@@ -26,7 +27,7 @@ func tQuantile975(nu float64) float64 {
 			break // lo and hi are neighbours
 		}
 		t2 := float64(t * t)
-		if regIncBeta(nu/(nu+t2), t2/(nu+t2), a, b) > 0.05 {
+		if regIncBeta(nu/(nu+t2), t2/(nu+t2), a, b, g) > 0.05 {
 			lo = t
 		} else {
 			hi = t
@@ -35,21 +36,24 @@ func tQuantile975(nu float64) float64 {
 	return lo + float64((hi-lo)/2)
 }
 
+// lgammas holds log Γ(a), log Γ(b) and log Γ(a+b) for regIncBeta.
+type lgammas struct{ a, b, ab float64 }
+
 // regIncBeta is the regularized incomplete beta function I_x(a, b) for x
 // in [0, 1], given with y = 1-x, and a, b > 0, by its continued fraction
 // (evaluated with Lentz's method) on whichever side of the mean it
-// converges fast.
-func regIncBeta(x, y, a, b float64) float64 {
+// converges fast. g holds the log-gammas of a, b and a+b, which a search
+// over x asks for at every step.
+func regIncBeta(x, y, a, b float64, g lgammas) float64 {
 	switch {
 	case x <= 0:
 		return 0
 	case y <= 0:
 		return 1
 	case x > (a+1)/(a+b+2):
-		return 1 - regIncBeta(y, x, b, a)
+		return 1 - regIncBeta(y, x, b, a, lgammas{g.b, g.a, g.ab})
 	}
-	la, lb, lab := lgamma(a), lgamma(b), lgamma(a+b)
-	front := fmath.Exp(float64(a*fmath.Log(x))+float64(b*fmath.Log(y))-la-lb+lab) / a
+	front := fmath.Exp(float64(a*fmath.Log(x))+float64(b*fmath.Log(y))-g.a-g.b+g.ab) / a
 	c, d := 1.0, 1/awayFromZero(1-float64(float64((a+b)*x)/(a+1)))
 	f := d
 	for m := 1.0; m <= 1000; m++ {
