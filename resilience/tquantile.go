@@ -18,7 +18,7 @@ func tQuantile975(nu float64) float64 {
 	// bisection between 0 and 13 (the quantile is 12.71 at nu = 1 and
 	// smaller beyond), with 1-x = t²/(nu+t²) made directly, not as a
 	// difference near 1.
-	a, b := nu/2, 0.5
+	a, b := float64(nu/2), 0.5                        // rounded, so arm64 does not fuse nu/2 into a+b below
 	g := lgammas{lgamma(a), lgamma(b), lgamma(a + b)} // the same at every step
 	lo, hi := 0.0, 13.0
 	for range 200 {
