@@ -24,7 +24,7 @@ func (m *Model) Audit() error {
 		switch m.kind[id] {
 		case KindTree:
 			t := m.tree(id)
-			cell := m.grid.Index(t.X, t.Y)
+			cell := m.grid.Index(t.at())
 			if other, ok := seen[cell]; ok {
 				return fmt.Errorf("agents: trees %d and %d share cell %d", other, id, cell)
 			}

@@ -133,7 +133,7 @@ func (m *Model) placeTrees(rng *sim.Stream) {
 		sp := pickSpecies(tc.Species, totalShare, rng.Float64())
 		b := 1 + float64(14*rng.Float64())
 		id := m.addTree(cell%m.grid.W, cell/m.grid.W, sp, b, tc.ReserveFraction*b)
-		m.tree(id).Age = rng.Intn(max(tc.Species[sp].MaxAge/2, 1))
+		m.tree(id).Age = int32(rng.Intn(max(tc.Species[sp].MaxAge/2, 1)))
 	}
 }
 

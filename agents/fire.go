@@ -61,7 +61,7 @@ func (m *Model) ignite(f *Failure, rng *sim.Stream) int {
 	case "random":
 		for _, id := range shuffled(m.liveOfKind(KindTree, Region{}), min(f.Count, m.liveTrees()), rng) {
 			t := m.tree(id)
-			cells = append(cells, m.grid.Index(t.X, t.Y))
+			cells = append(cells, m.grid.Index(t.at()))
 		}
 	}
 	lit := 0

@@ -64,7 +64,7 @@ func (m *Model) stocks() stocks {
 			if t.Infested {
 				s.infested++
 			}
-			if t.WarnedUntil >= tick {
+			if int(t.WarnedUntil) >= tick {
 				s.warned++
 			}
 		case KindFungus:

@@ -275,7 +275,7 @@ func (m *Model) Arrive(e *sim.Engine, msg sim.Message) {
 	case KindTree:
 		t := m.tree(msg.To)
 		if msg.Kind == MsgSignal {
-			t.WarnedUntil = e.Tick() + warnedFor
+			t.WarnedUntil = int32(e.Tick() + warnedFor)
 		} else {
 			t.Carbon += msg.Amount
 		}

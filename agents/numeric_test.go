@@ -73,7 +73,7 @@ func TestLightMatchesShadedLight(t *testing.T) {
 		tol := rapid.Float64Range(0, 1).Draw(rt, "tolerance")
 		for y := range h {
 			for x := range w {
-				tr := Tree{X: x, Y: y, Height: th}
+				tr := Tree{X: int32(x), Y: int32(y), Height: th}
 				var hs [8]float64
 				for k, d := range rules.Directions {
 					if nx, ny := x+d[0], y+d[1]; nx >= 0 && ny >= 0 && nx < w && ny < h {

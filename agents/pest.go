@@ -64,12 +64,13 @@ func (m *Model) stepPest(t int) {
 		tr.Carbon -= loss
 		m.ledger.Removed += loss
 		key := func(v uint64) float64 { return sim.UnitFloat(sim.Hash(m.seed, 0x9e57, uint64(t), uint64(id), v)) }
-		if m.antsAround(tr.X, tr.Y) && key(0) < antClearance {
+		if m.antsAround(tr.at()) && key(0) < antClearance {
 			tr.Infested = false
 			continue
 		}
+		tx, ty := tr.at()
 		for i, d := range m.pestOffsets() {
-			x, y := tr.X+d[0], tr.Y+d[1]
+			x, y := tx+d[0], ty+d[1]
 			if !m.grid.Inside(x, y) {
 				continue
 			}
@@ -79,7 +80,7 @@ func (m *Model) stepPest(t int) {
 				continue
 			}
 			prob := p.spread
-			if m.tree(o).WarnedUntil >= t {
+			if int(m.tree(o).WarnedUntil) >= t {
 				prob *= warnedResistance
 			}
 			if p.ants[c] > 0 {

@@ -19,7 +19,8 @@ func (m *Model) position(id int32) (x, y int, ok bool) {
 	switch m.kind[id] {
 	case KindTree:
 		t := m.tree(id)
-		return t.X, t.Y, true
+		x, y := t.at()
+		return x, y, true
 	case KindFungus:
 		f := m.fungus(id)
 		return f.X, f.Y, true
