@@ -8,7 +8,9 @@
 //     grid layers, the cell→tree occupancy, and one slice per agent kind
 //     (Tree, Fungus, Ant, Colony) with an ID→index table.
 //   - Each kind has a small adapter implementing sim.Agent; its Decide reads
-//     only public state and writes only its own "next" fields and outbox.
+//     only public state and writes only its own "next" fields and outbox,
+//     but for a tree's crown and the water and nutrients it draws from its
+//     own cell, which no other agent reads in the decide phase.
 //     Model.ApplyLocal commits what touches only the agent and its own cell,
 //     over fixed blocks at once; Model.ApplyAgent then commits births,
 //     deaths, links and shared cells serially in ascending ID order.

@@ -3,6 +3,9 @@ package sim
 // Agent is anything that takes part in the decide phase. Decide may read the
 // world (grid, network, other agents' public state, which only the apply
 // phase changes) and may write only the agent's own state and c's outbox.
+// What no other agent reads or writes during the phase counts as the
+// agent's own: a model may let an agent change it in the decide, as the
+// forest's trees draw their own cell's water there.
 type Agent interface {
 	Decide(c *Context)
 }
