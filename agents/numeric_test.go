@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"testing"
-	"unsafe"
 
 	"github.com/ecosim/ecosim/rules"
 	"github.com/ecosim/ecosim/sim"
@@ -185,13 +184,4 @@ func TestCanopyCountMatchesThePlainSums(t *testing.T) {
 			rt.Fatalf("%dx%d grid: %d cells under a closed canopy, the plain sums count %d", w, h, m.cover, want)
 		}
 	})
-}
-
-// TestTreeRecordSize holds the tree's record at the size its layout was
-// measured at (see Tree): a field added there costs every tick of a big
-// world, and should be measured before the figure here changes.
-func TestTreeRecordSize(t *testing.T) {
-	if n := unsafe.Sizeof(Tree{}); n != 120 {
-		t.Fatalf("a tree's record is %d bytes, want 120", n)
-	}
 }
