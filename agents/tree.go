@@ -11,9 +11,9 @@ import (
 // the decide and apply phases, the fungi's reads of their partners and the
 // indicators read every tree's record each tick, and at 100,000 trees and
 // more those reads wait on memory. Measured at 100,000 agents on one core
-// against the 160-byte record, 144 bytes took 2.5% off a tick and 120
-// bytes 3% more; 128 bytes, two cache lines exactly, made the decide 7%
-// slower than 144, whether or not the decide wrote the first line.
+// (BENCHMARKS.md), 120 bytes took 3% off a tick against 144, which was
+// about as fast as the old 160; 128 bytes, two cache lines exactly, made
+// the decide 7% slower than 144, whichever line the decide wrote.
 type Tree struct {
 	ID          int32
 	X, Y        int32
@@ -144,8 +144,8 @@ func (m *Model) treePhoto(t *Tree) float64 {
 // treeCrown works out the new crown of a tree that grew this tick, in the
 // parallel decide phase, so the apply only copies it into the grid. It
 // writes the crown into the record at once rather than into the decision,
-// which keeps the record in two cache lines: in the decide phase nothing
-// reads a tree's crown from its record but the tree itself, before this.
+// which keeps the record small: in the decide phase nothing reads a tree's
+// crown from its record but the tree itself, before this.
 func (m *Model) treeCrown(t *Tree) {
 	if t.flags.grew {
 		t.Height, t.Leaf = rules.Crown(t.nx.biomass)
@@ -250,7 +250,7 @@ func (m *Model) applyTreeLocal(t *Tree, l *Ledger) bool {
 // its own cell. It runs in the decide phase, though it changes the world,
 // because there the cell is still in the cache from treePhoto's read of
 // it; in the apply, after every other agent has decided, it is not, and
-// at 100,000 trees those two misses were a quarter of the apply's time.
+// at 100,000 trees those two misses were over a fifth of the apply's time.
 // The result is the same as in the apply: only the tree on a cell reads
 // its water and nutrients in the decide phase, one tree stands on a cell,
 // and nothing reads them between the phases.
