@@ -35,9 +35,10 @@ func TestGnpMatchesGonum(t *testing.T) {
 					e := it.Edge()
 					want = append(want, [2]int{int(min(e.From().ID(), e.To().ID())), int(max(e.From().ID(), e.To().ID()))})
 				}
-				slices.SortFunc(want, func(x, y [2]int) int { return x[0]*c.n + x[1] - y[0]*c.n - y[1] })
+				byEnds := func(x, y [2]int) int { return x[0]*c.n + x[1] - y[0]*c.n - y[1] }
+				slices.SortFunc(want, byEnds)
 				got = slices.Clone(got)
-				slices.SortFunc(got, func(x, y [2]int) int { return x[0]*c.n + x[1] - y[0]*c.n - y[1] })
+				slices.SortFunc(got, byEnds)
 				if !slices.Equal(got, want) {
 					t.Fatalf("%d edges, gonum's generator %d; first difference at %v", len(got), len(want), firstDiff(got, want))
 				}
