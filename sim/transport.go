@@ -105,6 +105,7 @@ type sendBuf struct {
 	msgs       []Message
 	touched    []int32
 	sent, lost int64
+	lines      []uintptr // scratch for the apply's prefetches (warmBlock)
 }
 
 func (b *sendBuf) reset() {
