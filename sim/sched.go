@@ -117,12 +117,14 @@ func (a *actors) start(id int32) {
 // time the agent before it has decided they are in the cache. Switching to
 // a goroutine finds its stack cold, since every other agent's stack has
 // been through the cache since its last turn, and its decide then waits
-// for each line of its frames in turn; measured with the forest at 10,000
-// agents (BENCHMARKS.md), this took a quarter off a tick on 1 core and a
-// tenth on 2, and as much off the goroutine floor on 1 core, which runs
-// the same protocol. The stack's place is where the goroutine last saw
-// it; the runtime may have moved the stack since, and then the prefetch
-// is wasted, but a prefetch never faults, whatever the address.
+// for each line of its frames in turn. Measured with the forest
+// (BENCHMARKS.md), this took a quarter off a tick at 10,000 agents on 1
+// core and a sixth on 2, and a tenth at 100,000 agents; the goroutine
+// floor, which runs the same protocol, lost a quarter at 100,000 agents
+// and nothing measurable at 10,000. The stack's place is where the
+// goroutine last saw it; the runtime may have moved the stack since, and
+// then the prefetch is wasted, but a prefetch never faults, whatever the
+// address.
 //
 // It must run before the agent is woken: the agent writes its stack's
 // place once it runs, and reading it before the wake orders the two.
