@@ -68,7 +68,7 @@ func newScheduler(e *Engine) scheduler {
 // that a core that finishes early takes a whole run from the other, and
 // the tick's end is not left to one long run. Before it wakes the next
 // agent of its run, an agent asks for that one's stack and context
-// (prefetchAt), which then arrive while it decides.
+// (handOff), which then arrive while it decides.
 type actors struct {
 	e      *Engine
 	wake   []chan int32 // by agent ID: the position in live to take
@@ -100,8 +100,7 @@ func (a *actors) start(id int32) {
 			// next tick; as a number, which keeps nothing alive.
 			a.sp[id] = uintptr(unsafe.Pointer(&pos))
 			if next := pos + 1; next%a.run != 0 {
-				a.prefetchAt(next)
-				a.wakeAt(next)
+				a.handOff(next)
 			}
 			a.e.decideOne(id)
 			if a.left[pos/a.run].n.Add(-1) == 0 {
@@ -111,10 +110,11 @@ func (a *actors) start(id int32) {
 	}()
 }
 
-// prefetchAt asks for what the agent at position pos of the live list
-// touches first when it runs: the top of its goroutine's stack, down to
-// about as deep as a forest tree's decide goes, and its context. By the
-// time the agent before it has decided they are in the cache. Switching to
+// handOff wakes the agent at position pos of the live list, if there is
+// one, having first asked for what it touches first when it runs: the top
+// of its goroutine's stack, down to about as deep as a forest tree's
+// decide goes, and its context. By the time the agent before it has
+// decided they are in the cache. Switching to
 // a goroutine finds its stack cold, since every other agent's stack has
 // been through the cache since its last turn, and its decide then waits
 // for each line of its frames in turn. Measured with the forest
@@ -126,9 +126,9 @@ func (a *actors) start(id int32) {
 // then the prefetch is wasted, but a prefetch never faults, whatever the
 // address.
 //
-// It must run before the agent is woken: the agent writes its stack's
-// place once it runs, and reading it before the wake orders the two.
-func (a *actors) prefetchAt(pos int32) {
+// The prefetch comes before the wake: the agent writes its stack's place
+// once it runs, and reading it before the wake orders the two.
+func (a *actors) handOff(pos int32) {
 	if int(pos) >= len(a.live) {
 		return
 	}
@@ -141,9 +141,10 @@ func (a *actors) prefetchAt(pos int32) {
 	c := uintptr(unsafe.Pointer(a.e.slots[id]))
 	lines[stackLines], lines[stackLines+1] = c, c+64
 	prefetch.Lines(lines[:])
+	a.wake[id] <- pos
 }
 
-// stackLines is how many cache lines of a goroutine's stack prefetchAt
+// stackLines is how many cache lines of a goroutine's stack handOff
 // asks for, from where the goroutine last saw it down: 1 KiB. A tree's
 // decide goes about 750 bytes deep below that point. Measured at 10,000
 // agents, 4 runs each: 12 lines slower than 16 on 2 cores (397 against 369
