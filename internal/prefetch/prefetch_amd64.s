@@ -14,3 +14,10 @@ loop:
 	JNZ loop
 done:
 	RET
+
+// func Goroutine() uintptr
+// The slot at offset 0 from the thread-local base holds the running g.
+TEXT ·Goroutine(SB), NOSPLIT, $0-8
+	MOVQ (TLS), AX
+	MOVQ AX, ret+0(FP)
+	RET

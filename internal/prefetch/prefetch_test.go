@@ -3,6 +3,8 @@ package prefetch_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -76,4 +78,57 @@ func BenchmarkGather(b *testing.B) {
 			})
 		}
 	}
+}
+
+// TestGoroutine checks what handOff relies on: a goroutine's number is the
+// same every time it asks, also after its stack has grown and moved, and
+// goroutines alive at once have different numbers. On processors without
+// an implementation every number is 0.
+func TestGoroutine(t *testing.T) {
+	const n = 8
+	var got [n][2]uintptr
+	var wg sync.WaitGroup
+	hold := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i][0] = prefetch.Goroutine()
+			deep(200) // grows the stack past its first size, so it moves
+			got[i][1] = prefetch.Goroutine()
+			<-hold // stay alive until every goroutine has asked
+		}()
+	}
+	for range n {
+		runtime.Gosched()
+	}
+	close(hold)
+	wg.Wait()
+	seen := map[uintptr]int{}
+	for i, g := range got {
+		if g[0] != g[1] {
+			t.Errorf("goroutine %d: %#x before its stack grew, %#x after", i, g[0], g[1])
+		}
+		if runtime.GOARCH != "amd64" {
+			if g[0] != 0 {
+				t.Errorf("goroutine %d: %#x, want 0 on %s", i, g[0], runtime.GOARCH)
+			}
+			continue
+		}
+		if j, ok := seen[g[0]]; ok {
+			t.Errorf("goroutines %d and %d, alive at once, both %#x", j, i, g[0])
+		}
+		seen[g[0]] = i
+	}
+}
+
+// deep recurses with a frame of 1 KiB, enough at 200 to outgrow a new
+// goroutine's stack.
+func deep(n int) byte {
+	var pad [1024]byte
+	pad[n%len(pad)] = byte(n)
+	if n == 0 {
+		return pad[0]
+	}
+	return deep(n-1) + pad[n%len(pad)]
 }
