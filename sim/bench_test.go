@@ -47,8 +47,9 @@ const warmTicks = 200
 // calibration run and the measured run share one warm-up: at a million
 // agents a warm-up takes a minute or more.
 var warm struct {
-	key string
-	e   *sim.Engine
+	key    string
+	e      *sim.Engine
+	stamps *sim.TickStamps
 }
 
 // warmWorld returns the scaled forest of about n agents in mode, run for
@@ -59,7 +60,7 @@ func warmWorld(b *testing.B, mode sim.Mode, n, ticks int) *sim.Engine {
 	if warm.key == key {
 		return warm.e
 	}
-	warm.key, warm.e = "", nil // let the last world go before building the next
+	warm.key, warm.e, warm.stamps = "", nil, nil // let the last world go before building the next
 	s := scaled(b, n)
 	s.Ticks = ticks
 	_, e, err := s.Build(mode, 0)
@@ -69,6 +70,8 @@ func warmWorld(b *testing.B, mode sim.Mode, n, ticks int) *sim.Engine {
 	if err := e.Run(context.Background()); err != nil {
 		b.Fatal(err)
 	}
+	warm.stamps = &sim.TickStamps{}
+	e.Observe(warm.stamps)
 	warm.key, warm.e = key, e
 	return e
 }
@@ -83,12 +86,14 @@ func benchTick(b *testing.B, mode sim.Mode, n, warmUp int) {
 	e := warmWorld(b, mode, n, warmUp)
 	agents := len(e.Live())
 	before := e.Timings()
+	warm.stamps.Expect(e, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	if err := e.Advance(context.Background(), b.N); err != nil {
 		b.Fatal(err)
 	}
 	b.StopTimer()
+	warm.stamps.Report(b)
 	after := e.Timings()
 	steps := float64(after.AgentSteps - before.AgentSteps)
 	b.ReportMetric(steps/b.Elapsed().Seconds(), "agent-steps/s")
@@ -113,7 +118,7 @@ func benchTick(b *testing.B, mode sim.Mode, n, warmUp int) {
 // a million agents in shards mode only (in actors mode that world needs
 // about 4 GB and many minutes to warm up).
 func BenchmarkTick(b *testing.B) {
-	defer func() { warm.key, warm.e = "", nil }()
+	defer func() { warm.key, warm.e, warm.stamps = "", nil, nil }()
 	for _, n := range []int{3752, 10_000, 100_000, 1_000_000} {
 		for _, mode := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
 			if mode == sim.ModeActors && n > 100_000 {
@@ -134,7 +139,7 @@ const lateTicks = 1000
 // than warmTicks: what a long run's ticks cost, and how much of the cost
 // at 200 ticks the grid order of the trees still planted then saves.
 func BenchmarkTickLate(b *testing.B) {
-	defer func() { warm.key, warm.e = "", nil }()
+	defer func() { warm.key, warm.e, warm.stamps = "", nil, nil }()
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("shards/%d", n), func(b *testing.B) { benchTick(b, sim.ModeShards, n, lateTicks) })
 	}
