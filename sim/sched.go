@@ -132,13 +132,17 @@ func (a *actors) start(id int32) {
 // the runtime may have moved the stack since, and then the prefetch is
 // wasted, but a prefetch never faults, whatever the address.
 //
-// It also asks for the goroutine descriptor and the channel of the agent
-// after that one, which the woken agent's own hand-off writes to at once,
-// before anything could have fetched them: the runtime marks the
-// descriptor runnable and takes the lock in the channel. That took another
-// quarter off the forest at 10,000 agents on 1 core, a seventh on 2, and
-// a tenth and a sixth at 100,000 agents (BENCHMARKS.md). The goroutine
-// floor, which runs the same protocol, gained about as much.
+// It also asks for the goroutine descriptor, the channel and the top line
+// of the stack of the agent after that one, which the woken agent's own
+// hand-off writes to at once, before anything could have fetched them: the
+// runtime takes the lock in the channel, copies the position into the
+// waiting goroutine's stack, where the lock's release then waits for the
+// copy to land, and marks the descriptor runnable. The descriptor and
+// channel took another quarter off the forest at 10,000 agents on 1 core,
+// a seventh on 2, and a tenth and a sixth at 100,000 agents; the stack's
+// top line another 4–6% (BENCHMARKS.md). The goroutine floor, which runs
+// the same protocol, gained about as much from the first, nothing
+// measurable from the second.
 //
 // The prefetches come before the wake: the agent writes its stack's place
 // once it runs, and reading it before the wake orders the two.
@@ -147,7 +151,7 @@ func (a *actors) handOff(pos int32) {
 		return
 	}
 	id := a.live[pos]
-	var lines [stackLines + 2 + gLines + 2]uintptr
+	var lines [stackLines + 2 + gLines + 3]uintptr
 	sp := a.sp[id]
 	for k := range stackLines {
 		lines[k] = sp - uintptr(k)*64
@@ -156,7 +160,8 @@ func (a *actors) handOff(pos int32) {
 	lines[stackLines], lines[stackLines+1] = c, c+64
 	n := stackLines + 2
 	if next := pos + 1; next%a.run != 0 && int(next) < len(a.live) {
-		// The agent after next, which the one woken here wakes.
+		// The agent after next, which the one woken here wakes: what
+		// that wake-up writes first.
 		nid := a.live[next]
 		g := a.g[nid]
 		for k := range gLines {
@@ -164,7 +169,8 @@ func (a *actors) handOff(pos int32) {
 		}
 		ch := uintptr(*(*unsafe.Pointer)(unsafe.Pointer(&a.wake[nid])))
 		lines[n+gLines], lines[n+gLines+1] = ch, ch+64
-		n += gLines + 2
+		lines[n+gLines+2] = a.sp[nid]
+		n += gLines + 3
 	}
 	prefetch.Lines(lines[:n])
 	a.wake[id] <- pos
