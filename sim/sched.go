@@ -167,6 +167,8 @@ func (a *actors) handOff(pos int32) {
 		for k := range gLines {
 			lines[n+k] = g + uintptr(k)*64
 		}
+		// A channel is a pointer to the runtime's record of it; its
+		// address is taken, nothing inside it read.
 		ch := uintptr(*(*unsafe.Pointer)(unsafe.Pointer(&a.wake[nid])))
 		lines[n+gLines], lines[n+gLines+1] = ch, ch+64
 		lines[n+gLines+2] = a.sp[nid]
