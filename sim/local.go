@@ -44,11 +44,11 @@ const applyBlock = 512
 // block's most ever (four times as much after 3,000 ticks at 100,000
 // agents), and fills one run of memory rather than hundreds.
 type blockState struct {
-	w             int    // the goroutine that ran the block
-	msgs, touched [2]int // its part of that goroutine's buffer, [from, to)
-	sent, lost    int64
-	serial        []int32 // agents that still need ApplyAgent, ascending
-	err           error
+	w          int    // the goroutine that ran the block
+	msgs       [2]int // its part of that goroutine's buffer, [from, to)
+	sent, lost int64
+	serial     []int32 // agents that still need ApplyAgent, ascending
+	err        error
 }
 
 // applyLocal runs the local part of the apply phase over blocks in parallel,
@@ -75,7 +75,8 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 		bs := e.blocks[b]
 		bs.serial, bs.err = bs.serial[:0], nil
 		buf := &e.sendBufs[w]
-		bs.w, bs.msgs[0], bs.touched[0], bs.sent, bs.lost = w, len(buf.msgs), len(buf.touched), buf.sent, buf.lost
+		bs.w, bs.msgs[0], bs.sent, bs.lost = w, len(buf.msgs), buf.sent, buf.lost
+		touched := len(buf.touched)
 		lo, hi := b*applyBlock, min((b+1)*applyBlock, len(live))
 		if warm {
 			buf.lines = e.warmBlock(live[lo:hi], buf.lines)
@@ -107,8 +108,9 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 				c.Inbox = c.Inbox[:0]
 			}
 		}
-		bs.msgs[1], bs.touched[1] = len(buf.msgs), len(buf.touched)
+		bs.msgs[1] = len(buf.msgs)
 		bs.sent, bs.lost = buf.sent-bs.sent, buf.lost-bs.lost
+		buf.touched = e.Transport.release(buf.touched, touched)
 	}
 	e.pool.runBy(nb, run)
 	e.serial = e.serial[:0]
@@ -118,9 +120,8 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 		}
 		buf := &e.sendBufs[bs.w]
 		e.Transport.merge(&sendBuf{
-			msgs:    buf.msgs[bs.msgs[0]:bs.msgs[1]],
-			touched: buf.touched[bs.touched[0]:bs.touched[1]],
-			sent:    bs.sent, lost: bs.lost,
+			msgs: buf.msgs[bs.msgs[0]:bs.msgs[1]],
+			sent: bs.sent, lost: bs.lost,
 		})
 		e.serial = append(e.serial, bs.serial...)
 	}
