@@ -199,8 +199,10 @@ func (t *Transport) drawLoss(tick int, m Message) bool {
 
 // Deliver hands over, in send order, every message due by tick next. deliver
 // is called for each; it returns false when the recipient can no longer take
-// it, and the message is then counted lost. Capacity use resets, since next
-// starts a new tick.
+// it, and the message is then counted lost. The capacity used by messages
+// routed one at a time (Send, and the apply of a model without a local
+// part) resets here, since next starts a new tick; the local apply frees
+// its own as each block finishes (release).
 func (t *Transport) Deliver(next int, deliver func(Message) bool) {
 	for _, k := range t.touched {
 		// The links let go since (forgetLinks) need no reset.
