@@ -274,14 +274,14 @@ func TestCapacityIsPerTick(t *testing.T) {
 			if err := e.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}
+			if len(r.got) != 7 {
+				t.Fatalf("%v, local %v: %d rows, want 7", mode, local, len(r.got))
+			}
 			want := 0.7 * greedies
 			for tick, row := range r.got[1:] {
 				if math.Abs(row[0]-want) > 1e-9*want {
 					t.Fatalf("%v, local %v: tick %d sent %v, want %v", mode, local, tick+1, row[0], want)
 				}
-			}
-			if len(r.got) != 7 {
-				t.Fatalf("%v, local %v: %d rows, want 7", mode, local, len(r.got))
 			}
 		}
 	}
