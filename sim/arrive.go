@@ -31,10 +31,12 @@ const arriveShift = 11
 // arriveSplitMin is the fewest messages in flight for which delivery is
 // split. Below it the bookkeeping of bands costs more than a second core
 // saves. Measured on 2 cores: delivery at 100,000 agents (70,000 messages a
-// tick) fell from 38 to 25 ns/agent-step, at 10,000 (7,000 messages) from
-// 8.2 to 7.4, while at 3,752 agents (2,500 messages) the whole tick was
-// 4.8% slower split.
-const arriveSplitMin = 1 << 12
+// tick) fell from 38 to 25 ns/agent-step split, and at 3,752 agents (2,500
+// messages) the whole tick was 4.8% slower. At 10,000 agents (7,000
+// messages) splitting once saved a little (8.2 against 7.4); measured
+// again at 6028e5a it costs: 8.32 serial against 9.03 split (7 pairs,
+// p=0.026), the tick within noise.
+const arriveSplitMin = 1 << 13
 
 // arriveSplitAloneMin is the fewest messages in flight for which an engine
 // without helpers (one core, or Workers 1, as in a sweep running worlds
