@@ -76,7 +76,6 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 		bs.serial, bs.err = bs.serial[:0], nil
 		buf := &e.sendBufs[w]
 		bs.w, bs.msgs[0], bs.sent, bs.lost = w, len(buf.msgs), buf.sent, buf.lost
-		touched := len(buf.touched)
 		lo, hi := b*applyBlock, min((b+1)*applyBlock, len(live))
 		if warm {
 			buf.lines = e.warmBlock(live[lo:hi], buf.lines)
@@ -110,7 +109,9 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 		}
 		bs.msgs[1] = len(buf.msgs)
 		bs.sent, bs.lost = buf.sent-bs.sent, buf.lost-bs.lost
-		buf.touched = e.Transport.release(buf.touched, touched)
+		// Every block frees what it touched, so the buffer holds
+		// only this block's.
+		buf.touched = e.Transport.release(buf.touched)
 	}
 	e.pool.runBy(nb, run)
 	e.serial = e.serial[:0]

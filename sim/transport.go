@@ -161,21 +161,22 @@ func (t *Transport) send(tick int, m Message, b *sendBuf, seq *uint32) (outcome 
 	return Accepted, m.Amount
 }
 
-// release resets the capacity used on the directions touched[from:] name
-// and returns touched cut back to from. The local apply calls it once a
-// block has routed its outboxes, rather than leaving the resets to
-// Deliver: each direction of a link has one sender, whose outbox is routed
-// whole in one block, so nothing reads its capacity again this tick, and
-// the block's link records are still in the cache, where Deliver, after
-// the whole apply and the environment, found each one cold (serially, in
-// a world of 100,000 agents).
-func (t *Transport) release(touched []int32, from int) []int32 {
-	for _, k := range touched[from:] {
+// release resets the capacity used on the directions touched names
+// (capacityKey) and returns touched emptied. Deliver calls it for what was
+// routed one message at a time; the local apply calls it once a block has
+// routed its outboxes, rather than leaving the resets to Deliver: each
+// direction of a link has one sender, whose outbox is routed whole in one
+// block, so nothing reads its capacity again this tick, and the block's
+// link records are still in the cache, where Deliver, after the whole
+// apply and the environment, found each one cold, one after another.
+func (t *Transport) release(touched []int32) []int32 {
+	for _, k := range touched {
+		// The links let go since (forgetLinks) need no reset.
 		if r := t.net.links.Ref(k >> 1); r != nil {
 			r.used[k&1] = 0
 		}
 	}
-	return touched[:from]
+	return touched[:0]
 }
 
 // capacityKey names m's direction of link li, li<<1 plus 1 for the way
@@ -204,13 +205,7 @@ func (t *Transport) drawLoss(tick int, m Message) bool {
 // part) resets here, since next starts a new tick; the local apply frees
 // its own as each block finishes (release).
 func (t *Transport) Deliver(next int, deliver func(Message) bool) {
-	for _, k := range t.touched {
-		// The links let go since (forgetLinks) need no reset.
-		if r := t.net.links.Ref(k >> 1); r != nil {
-			r.used[k&1] = 0
-		}
-	}
-	t.touched = t.touched[:0]
+	t.touched = t.release(t.touched)
 	keep := t.inflight[:0]
 	for _, m := range t.inflight {
 		if int(m.Due) > next {
