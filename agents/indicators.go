@@ -120,36 +120,85 @@ func (m *Model) foodRate() float64 {
 // cellSums are the sums over one band of cells that the indicators need.
 type cellSums struct{ water, nutrients, trail float64 }
 
+// graphSums are the indicators read from the network's shape alone.
+type graphSums struct {
+	giant, comps int
+	meanPath     float64
+}
+
+// prepared holds what PrepareRecord worked out for the row of one tick.
+type prepared struct {
+	tick  int
+	ok    bool
+	graph graphSums
+}
+
+func (m *Model) graphSums(e *sim.Engine) graphSums {
+	var g graphSums
+	g.giant, g.comps = e.Net.Components()
+	g.meanPath = e.Net.MeanPath(pathSamples)
+	return g
+}
+
+// sumBand adds up band b of the cell layers the indicators report.
+func (m *Model) sumBand(b int) {
+	lo, hi := m.band(b)
+	lo, hi = lo*m.grid.W, hi*m.grid.W
+	cs := cellSums{water: sum(m.water[lo:hi]), nutrients: sum(m.nutrients[lo:hi])}
+	for _, l := range m.pher {
+		cs.trail += sum(l[lo:hi])
+	}
+	m.bandSums[b] = cs
+}
+
+// PrepareRecord works out the graph walks and the cell sums of this tick's
+// row while the messages are delivered, on a second core; see
+// sim.RecordPreparer. Neither reads what delivery writes, and Indicators
+// then adds the same numbers in the same order, so the row is the same.
+// At 10,000 agents delivery runs serially (too few messages to split), so
+// this is what the second core can do meanwhile.
+func (m *Model) PrepareRecord(e *sim.Engine) {
+	if len(m.bandSums) < m.bands {
+		m.bandSums = make([]cellSums, m.bands)
+	}
+	m.prep = prepared{tick: e.Tick(), ok: true, graph: m.graphSums(e)}
+	for b := range m.bands {
+		m.sumBand(b)
+	}
+}
+
 // Indicators fills one row; see sim.Model.
 func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	// The graph walks, the sums over agents, over messages and over each
 	// band of cells read disjoint state and run side by side; each writes
-	// only its own result, and the band sums are added in band order.
-	var giant, comps int
-	var meanPath, inflight float64
+	// only its own result, and the band sums are added in band order. The
+	// walks and the cell sums may have been worked out already, beside
+	// delivery (PrepareRecord).
+	var g graphSums
+	var inflight float64
 	var s stocks
 	if len(m.bandSums) < m.bands {
 		m.bandSums = make([]cellSums, m.bands)
 	}
 	const tasks = 3
-	m.e.ParallelFor(tasks+m.bands, func(i int) {
-		switch i {
+	// With the walks and cell sums prepared, only the stocks and the
+	// messages' carbon (pieces 1 and 2) are left.
+	first, last := 0, tasks+m.bands
+	if m.prep.ok && m.prep.tick == e.Tick() {
+		g, first, last = m.prep.graph, 1, tasks
+		m.prepUsed++
+	}
+	m.prep.ok = false
+	m.e.ParallelFor(last-first, func(i int) {
+		switch i += first; i {
 		case 0:
-			giant, comps = e.Net.Components()
-			meanPath = e.Net.MeanPath(pathSamples)
+			g = m.graphSums(e)
 		case 1:
 			s = m.stocks()
 		case 2:
 			inflight = m.CarbonInFlight()
 		default:
-			b := i - tasks
-			lo, hi := m.band(b)
-			lo, hi = lo*m.grid.W, hi*m.grid.W
-			cs := cellSums{water: sum(m.water[lo:hi]), nutrients: sum(m.nutrients[lo:hi])}
-			for _, l := range m.pher {
-				cs.trail += sum(l[lo:hi])
-			}
-			m.bandSums[b] = cs
+			m.sumBand(i - tasks)
 		}
 	})
 	var cells cellSums
@@ -173,9 +222,9 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 		s.trees + s.fungi + s.nodes + inflight, s.trees, s.fungi, s.nodes, inflight,
 		m.ledger.Photosynthesis, m.ledger.Respiration, m.ledger.Litter, m.ledger.Removed,
 		float64(cover) / n, float64(s.species), float64(m.nFungi), float64(m.nNodes),
-		float64(e.Net.LiveLinks()), ratio(float64(giant), float64(m.nodes0)), float64(comps),
+		float64(e.Net.LiveLinks()), ratio(float64(g.giant), float64(m.nodes0)), float64(g.comps),
 		ratio(float64(s.degSum), float64(s.netNodes)), float64(s.maxDeg), float64(s.maxTreeDeg),
-		meanPath, m.tally.carbonMoved,
+		g.meanPath, m.tally.carbonMoved,
 		float64(counts.Sent), float64(counts.Delivered), float64(counts.Lost), float64(counts.InFlight),
 		m.deliveryRatio(counts), float64(ants), stored, m.tally.foodDelivered, m.foodRate(), cells.trail,
 		m.BurnedFraction(), float64(s.infested), float64(s.warned), cells.water / n, cells.nutrients / n,

@@ -94,6 +94,8 @@ type Model struct {
 	bandRows  [][]float64
 	zeroRow   []float64  // a row of zeros, never written: the grid's edge rows' missing neighbour
 	bandSums  []cellSums // the indicators' sums over each band
+	prep      prepared   // what PrepareRecord worked out for a tick's row
+	prepUsed  int        // rows that used it, for tests
 
 	fstate     []failureState
 	prevCounts sim.Counts

@@ -58,15 +58,18 @@ func (e *Engine) deliverSplit(as ArrivalSplitter) {
 	for len(e.arrivals) < bands {
 		e.arrivals = append(e.arrivals, nil)
 	}
-	e.Transport.Deliver(e.tick+1, func(m Message) bool {
-		if !as.Arriving(e, m) {
-			return false
-		}
-		// Filed even for an agent killed this tick, since the serial path
-		// hands it to MessageArrived too; only its inbox is skipped.
-		b := m.To >> arriveShift
-		e.arrivals[b] = append(e.arrivals[b], m)
-		return !e.dead[m.To]
+	e.besideRecord(func() {
+		e.Transport.Deliver(e.tick+1, func(m Message) bool {
+			if !as.Arriving(e, m) {
+				return false
+			}
+			// Filed even for an agent killed this tick, since the
+			// serial path hands it to MessageArrived too; only its
+			// inbox is skipped.
+			b := m.To >> arriveShift
+			e.arrivals[b] = append(e.arrivals[b], m)
+			return !e.dead[m.To]
+		})
 	})
 	e.ParallelFor(bands, func(b int) {
 		for _, m := range e.arrivals[b] {

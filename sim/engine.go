@@ -453,6 +453,8 @@ func (e *Engine) apply() (err error) {
 // the agents killed this tick. With helpers to share it and enough messages
 // in flight, an ArrivalSplitter's delivery runs over bands of recipients;
 // otherwise the serial path is cheaper, and it gives the same result.
+// Either way its serial part leaves a core free, which a RecordPreparer's
+// indicators take (besideRecord).
 func (e *Engine) deliver() error {
 	from := e.splitMin
 	if e.pool != nil && e.pool.helpers == 0 {
@@ -463,6 +465,37 @@ func (e *Engine) deliver() error {
 		e.reap()
 		return nil
 	}
+	e.besideRecord(e.deliverSerial)
+	e.reap()
+	return nil
+}
+
+// besideRecord runs serial, a serial part of delivery, while a helper works
+// out what a RecordPreparer can of the tick's row; without helpers, or for
+// another model, it just runs serial. Measured with the forest on 2 cores
+// (8 interleaved pairs at 10,000 agents, 4 at 100,000): the record phase
+// 7.47 → 4.51 ns an agent-step at 10,000 agents and 15.89 → 12.19 at
+// 100,000, delivery unchanged, the tick 4.5% faster at 10,000 (p=0.05).
+func (e *Engine) besideRecord(serial func()) {
+	rp, ok := e.model.(RecordPreparer)
+	if !ok || e.pool == nil || e.pool.helpers == 0 {
+		serial()
+		return
+	}
+	// Two pieces: a helper takes the second when it is free, or the
+	// engine's goroutine does once it is done with the first.
+	e.ParallelFor(2, func(i int) {
+		if i == 0 {
+			serial()
+		} else {
+			rp.PrepareRecord(e)
+		}
+	})
+}
+
+// deliverSerial hands over every due message in send order on the calling
+// goroutine.
+func (e *Engine) deliverSerial() {
 	e.Transport.Deliver(e.tick+1, func(m Message) bool {
 		// The model sees every arrival, even at a dead agent, so it can
 		// book what the message carried as lost.
@@ -473,8 +506,20 @@ func (e *Engine) deliver() error {
 		c.Inbox = append(c.Inbox, m)
 		return true
 	})
-	e.reap()
-	return nil
+}
+
+// RecordPreparer is a Model part of whose indicators reads nothing that
+// delivery writes (the network's shape, the grid, say), so that it can be
+// worked out while the messages are delivered: on a second core, when
+// delivery runs serially, it takes that part off the record phase.
+type RecordPreparer interface {
+	Model
+	// PrepareRecord works out that part for the current tick's row, which
+	// Indicators then uses. It runs beside delivery, so it must not read
+	// what delivery writes (recipients' records and inboxes, the messages
+	// in flight, what MessageArrived books) nor write what delivery reads;
+	// Indicators must give the same row whether it ran or not.
+	PrepareRecord(e *Engine)
 }
 
 // guard runs one of the model's whole-world steps, turning a panic in it
