@@ -133,6 +133,8 @@ type prepared struct {
 	graph graphSums
 }
 
+// graphSums walks the network for the row; the components' labels are
+// usually kept from the environment phase (stepCells).
 func (m *Model) graphSums(e *sim.Engine) graphSums {
 	var g graphSums
 	g.giant, g.comps = e.Net.Components()

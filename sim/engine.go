@@ -453,8 +453,8 @@ func (e *Engine) apply() (err error) {
 // the agents killed this tick. With helpers to share it and enough messages
 // in flight, an ArrivalSplitter's delivery runs over bands of recipients;
 // otherwise the serial path is cheaper, and it gives the same result.
-// Either way its serial part leaves a core free, which a RecordPreparer's
-// indicators take (besideRecord).
+// Either way its serial part leaves a core free, which in shards mode a
+// RecordPreparer's indicators take (besideRecord).
 func (e *Engine) deliver() error {
 	from := e.splitMin
 	if e.pool != nil && e.pool.helpers == 0 {
@@ -471,14 +471,19 @@ func (e *Engine) deliver() error {
 }
 
 // besideRecord runs serial, a serial part of delivery, while a helper works
-// out what a RecordPreparer can of the tick's row; without helpers, or for
-// another model, it just runs serial. Measured with the forest on 2 cores
-// (8 interleaved pairs at 10,000 agents, 4 at 100,000): the record phase
-// 7.47 → 4.51 ns an agent-step at 10,000 agents and 15.89 → 12.19 at
-// 100,000, delivery unchanged, the tick 4.5% faster at 10,000 (p=0.05).
+// out what a RecordPreparer can of the tick's row; without helpers, in
+// actors mode, or for another model, it just runs serial. Measured with
+// the forest on 2 cores in shards mode (8 interleaved pairs at 10,000
+// agents, 4 at 100,000): the record phase 7.47 → 4.51 ns an agent-step at
+// 10,000 agents and 15.89 → 12.19 at 100,000, delivery unchanged, the tick
+// 4.5% faster at 10,000 (p=0.05). In actors mode, whose delivery finds the
+// world out of the caches after the agents' goroutines have run, the walks
+// beside it made it slower by more than they saved (10,000 agents, 6
+// pairs: delivery 27.4 → 37.4, record 15.8 → 10.0, the tick 389 → 406,
+// within noise).
 func (e *Engine) besideRecord(serial func()) {
 	rp, ok := e.model.(RecordPreparer)
-	if !ok || e.pool == nil || e.pool.helpers == 0 {
+	if !ok || e.pool == nil || e.pool.helpers == 0 || e.cfg.Mode == ModeActors {
 		serial()
 		return
 	}
