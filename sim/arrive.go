@@ -58,19 +58,7 @@ func (e *Engine) deliverSplit(as ArrivalSplitter) {
 	for len(e.arrivals) < bands {
 		e.arrivals = append(e.arrivals, nil)
 	}
-	e.besideRecord(func() {
-		e.Transport.Deliver(e.tick+1, func(m Message) bool {
-			if !as.Arriving(e, m) {
-				return false
-			}
-			// Filed even for an agent killed this tick, since the
-			// serial path hands it to MessageArrived too; only its
-			// inbox is skipped.
-			b := m.To >> arriveShift
-			e.arrivals[b] = append(e.arrivals[b], m)
-			return !e.dead[m.To]
-		})
-	})
+	e.besideRecord(partBook)
 	e.ParallelFor(bands, func(b int) {
 		for _, m := range e.arrivals[b] {
 			as.Arrive(e, m)
@@ -80,5 +68,20 @@ func (e *Engine) deliverSplit(as ArrivalSplitter) {
 			}
 		}
 		e.arrivals[b] = e.arrivals[b][:0]
+	})
+}
+
+// bookSplit is deliverSplit's serial pass: each due message booked in send
+// order and, if its recipient takes it, filed by the recipient's band.
+func (e *Engine) bookSplit(as ArrivalSplitter) {
+	e.Transport.Deliver(e.tick+1, func(m Message) bool {
+		if !as.Arriving(e, m) {
+			return false
+		}
+		// Filed even for an agent killed this tick, since the serial path
+		// hands it to MessageArrived too; only its inbox is skipped.
+		b := m.To >> arriveShift
+		e.arrivals[b] = append(e.arrivals[b], m)
+		return !e.dead[m.To]
 	})
 }

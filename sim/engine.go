@@ -56,11 +56,16 @@ type Engine struct {
 	splitMin  int         // messages in flight from which delivery splits
 	// splitAloneMin is splitMin for an engine without helpers.
 	splitAloneMin int
-	splits        int           // ticks whose delivery was split
-	warmMin       int           // live agents from which the local apply reads ahead
-	warmed        int           // ticks whose local apply read ahead
-	blocks        []*blockState // the local apply's per-block state, reused
-	sendBufs      []sendBuf     // the local apply's routed messages, by goroutine
+	// What besideRecord's step runs: the part of delivery, the model
+	// working out its row beside it, and the step itself, bound once.
+	part     int
+	preparer RecordPreparer
+	besideFn func(int)
+	splits   int           // ticks whose delivery was split
+	warmMin  int           // live agents from which the local apply reads ahead
+	warmed   int           // ticks whose local apply read ahead
+	blocks   []*blockState // the local apply's per-block state, reused
+	sendBufs []sendBuf     // the local apply's routed messages, by goroutine
 	// cursors holds, for each block of a BlockDecider's decide, the agent
 	// it is working on, a cache line apart so that the cores writing them
 	// do not contend; a pointer to a local would escape to the heap.
@@ -110,6 +115,7 @@ func (e *Engine) Timings() Timings { return e.timings }
 // NewEngine returns an engine for model; agents are added with Spawn.
 func NewEngine(cfg Config, model Model) *Engine {
 	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin, splitAloneMin: arriveSplitAloneMin, warmMin: applyWarmMin}
+	e.besideFn = e.besidePiece
 	e.Transport = NewTransport(e.Net, cfg.Seed, cfg.Transport)
 	e.row = make([]float64, len(model.IndicatorNames()))
 	return e
@@ -465,37 +471,58 @@ func (e *Engine) deliver() error {
 		e.reap()
 		return nil
 	}
-	e.besideRecord(e.deliverSerial)
+	e.besideRecord(partDeliver)
 	e.reap()
 	return nil
 }
 
-// besideRecord runs serial, a serial part of delivery, while a helper works
+// The serial parts of delivery that besideRecord runs.
+const (
+	partDeliver = iota // the serial path: every due message handed over
+	partBook           // the split path's pass: each due message booked and filed
+)
+
+// besideRecord runs part, a serial part of delivery, while a helper works
 // out what a RecordPreparer can of the tick's row; without helpers, in
-// actors mode, or for another model, it just runs serial. Measured with
-// the forest on 2 cores in shards mode (8 interleaved pairs at 10,000
-// agents, 4 at 100,000): the record phase 7.47 → 4.51 ns an agent-step at
-// 10,000 agents and 15.89 → 12.19 at 100,000, delivery unchanged, the tick
-// 4.5% faster at 10,000 (p=0.05). In actors mode, whose delivery finds the
+// actors mode, or for another model, it just runs part. Measured with the
+// forest on 2 cores in shards mode (8 interleaved pairs at 10,000 agents,
+// 4 at 100,000): the record phase 7.47 → 4.51 ns an agent-step at 10,000
+// agents and 15.89 → 12.19 at 100,000, delivery unchanged, the tick 4.5%
+// faster at 10,000 (p=0.05). In actors mode, whose delivery finds the
 // world out of the caches after the agents' goroutines have run, the walks
 // beside it made it slower by more than they saved (10,000 agents, 6
 // pairs: delivery 27.4 → 37.4, record 15.8 → 10.0, the tick 389 → 406,
-// within noise).
-func (e *Engine) besideRecord(serial func()) {
+// within noise). The part is named, not passed as a function, and the
+// step's function is bound once (besideFn), so a tick allocates nothing
+// for it.
+func (e *Engine) besideRecord(part int) {
 	rp, ok := e.model.(RecordPreparer)
 	if !ok || e.pool == nil || e.pool.helpers == 0 || e.cfg.Mode == ModeActors {
-		serial()
+		e.deliverPart(part)
 		return
 	}
 	// Two pieces: a helper takes the second when it is free, or the
 	// engine's goroutine does once it is done with the first.
-	e.ParallelFor(2, func(i int) {
-		if i == 0 {
-			serial()
-		} else {
-			rp.PrepareRecord(e)
-		}
-	})
+	e.part, e.preparer = part, rp
+	e.ParallelFor(2, e.besideFn)
+}
+
+// besidePiece is besideRecord's step.
+func (e *Engine) besidePiece(i int) {
+	if i == 0 {
+		e.deliverPart(e.part)
+	} else {
+		e.preparer.PrepareRecord(e)
+	}
+}
+
+// deliverPart runs the named serial part of delivery.
+func (e *Engine) deliverPart(part int) {
+	if part == partBook {
+		e.bookSplit(e.model.(ArrivalSplitter))
+	} else {
+		e.deliverSerial()
+	}
 }
 
 // deliverSerial hands over every due message in send order on the calling
