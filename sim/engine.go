@@ -485,16 +485,18 @@ const (
 // besideRecord runs part, a serial part of delivery, while a helper works
 // out what a RecordPreparer can of the tick's row; without helpers, in
 // actors mode, or for another model, it just runs part. Measured with the
-// forest on 2 cores in shards mode (8 interleaved pairs at 10,000 agents,
-// 4 at 100,000): the record phase 7.47 → 4.51 ns an agent-step at 10,000
+// forest on 2 cores in shards mode (8 interleaved pairs at 10,000 agents, 4
+// at 100,000): the record phase 7.47 → 4.51 ns an agent-step at 10,000
 // agents and 15.89 → 12.19 at 100,000, delivery unchanged, the tick 4.5%
-// faster at 10,000 (p=0.05). In actors mode, whose delivery finds the
-// world out of the caches after the agents' goroutines have run, the walks
-// beside it made it slower by more than they saved (10,000 agents, 6
-// pairs: delivery 27.4 → 37.4, record 15.8 → 10.0, the tick 389 → 406,
-// within noise). The part is named, not passed as a function, and the
-// step's function is bound once (besideFn), so a tick allocates nothing
-// for it.
+// faster at 10,000 (p=0.05); in a slower state of the machine (round trip
+// 86–134 ns, 8 pairs) the walks slowed the booking beside them, delivery
+// 13.5 → 15.8, record 8.9 → 5.4, the tick 2.8% faster (within noise). In
+// actors mode, whose delivery finds the world out of the caches after the
+// agents' goroutines have run, the walks beside it made it slower by more
+// than they saved (10,000 agents, 6 pairs: delivery 27.4 → 37.4, record 15.8
+// → 10.0, the tick 389 → 406, within noise). The part is named, not passed
+// as a function, and the step's function is bound once (besideFn), so a tick
+// allocates nothing for it.
 func (e *Engine) besideRecord(part int) {
 	rp, ok := e.model.(RecordPreparer)
 	if !ok || e.pool == nil || e.pool.helpers == 0 || e.cfg.Mode == ModeActors {
