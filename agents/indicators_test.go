@@ -1,12 +1,10 @@
 package agents_test
 
 import (
-	"context"
 	"math"
 	"testing"
 
 	"github.com/ecosim/ecosim/scenarios"
-	"github.com/ecosim/ecosim/sim"
 )
 
 // TestPreparedRecordSameRows runs the forest, with its hub attack and
@@ -24,15 +22,7 @@ func TestPreparedRecordSameRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.Ticks = ticks
-		m, e, err := s.Build(sim.ModeShards, workers)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec := &series{names: m.IndicatorNames()}
-		e.Observe(rec)
-		if err := e.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		rec, m, _ := runSeries(t, s, workers)
 		return rec, m.PreparedRows()
 	}
 	one, prepOne := run(1)

@@ -35,6 +35,22 @@ func (s *series) col(name string) []float64 {
 	panic("no indicator " + name)
 }
 
+// runSeries runs s in shards mode on workers (0: one per core) and
+// returns every row it recorded, its model and its engine.
+func runSeries(t *testing.T, s *scenarios.Scenario, workers int) (*series, *agents.Model, *sim.Engine) {
+	t.Helper()
+	m, e, err := s.Build(sim.ModeShards, workers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &series{names: m.IndicatorNames()}
+	e.Observe(rec)
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return rec, m, e
+}
+
 func sum(xs []float64) float64 {
 	s := 0.0
 	for _, x := range xs {
@@ -52,15 +68,7 @@ func TestForestIsAlive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, e, err := s.Control().Build(sim.ModeShards, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := &series{names: m.IndicatorNames()}
-	e.Observe(rec)
-	if err := e.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	rec, m, e := runSeries(t, s.Control(), 0)
 	if b, d := sum(rec.col("tree_births")), sum(rec.col("tree_deaths")); b < 100 || d < 100 {
 		t.Errorf("trees born %v and died %v over 1000 ticks; expected turnover", b, d)
 	}
