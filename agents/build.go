@@ -38,6 +38,7 @@ func Build(cfg Config, ecfg sim.Config) (*Model, *sim.Engine, error) {
 	}
 	m.bands = (g.H + envBand - 1) / envBand
 	m.bandCover = make([]int, m.bands)
+	m.bandSums = make([]cellSums, m.bands)
 	m.zeroRow = make([]float64, g.W)
 	m.bandRows = make([][]float64, m.bands)
 	for b := range m.bandRows {

@@ -160,9 +160,6 @@ func (m *Model) sumBand(b int) {
 // At 10,000 agents delivery runs serially (too few messages to split), so
 // this is what the second core can do meanwhile.
 func (m *Model) PrepareRecord(e *sim.Engine) {
-	if len(m.bandSums) < m.bands {
-		m.bandSums = make([]cellSums, m.bands)
-	}
 	m.prep = prepared{tick: e.Tick(), ok: true, graph: m.graphSums(e)}
 	for b := range m.bands {
 		m.sumBand(b)
@@ -179,9 +176,6 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	var g graphSums
 	var inflight float64
 	var s stocks
-	if len(m.bandSums) < m.bands {
-		m.bandSums = make([]cellSums, m.bands)
-	}
 	const tasks = 3
 	// With the walks and cell sums prepared, only the stocks and the
 	// messages' carbon (pieces 1 and 2) are left.

@@ -58,7 +58,7 @@ func (e *Engine) deliverSplit(as ArrivalSplitter) {
 	for len(e.arrivals) < bands {
 		e.arrivals = append(e.arrivals, nil)
 	}
-	e.besideRecord(partBook)
+	e.besideRecord(as)
 	e.ParallelFor(bands, func(b int) {
 		for _, m := range e.arrivals[b] {
 			as.Arrive(e, m)

@@ -56,9 +56,10 @@ type Engine struct {
 	splitMin  int         // messages in flight from which delivery splits
 	// splitAloneMin is splitMin for an engine without helpers.
 	splitAloneMin int
-	// What besideRecord's step runs: the part of delivery, the model
-	// working out its row beside it, and the step itself, bound once.
-	part     int
+	// What besideRecord's step runs: the split's booking pass for booking,
+	// the serial delivery for nil; the model working out its row beside
+	// it; and the step itself, bound once.
+	booking  ArrivalSplitter
 	preparer RecordPreparer
 	besideFn func(int)
 	splits   int           // ticks whose delivery was split
@@ -471,20 +472,15 @@ func (e *Engine) deliver() error {
 		e.reap()
 		return nil
 	}
-	e.besideRecord(partDeliver)
+	e.besideRecord(nil)
 	e.reap()
 	return nil
 }
 
-// The serial parts of delivery that besideRecord runs.
-const (
-	partDeliver = iota // the serial path: every due message handed over
-	partBook           // the split path's pass: each due message booked and filed
-)
-
-// besideRecord runs part, a serial part of delivery, while a helper works
+// besideRecord runs a serial part of delivery (deliverPart: the split's
+// booking pass for booking, the serial path for nil) while a helper works
 // out what a RecordPreparer can of the tick's row; without helpers, in
-// actors mode, or for another model, it just runs part. Measured with the
+// actors mode, or for another model, it just runs that part. Measured with the
 // forest on 2 cores in shards mode (8 interleaved pairs at 10,000 agents, 4
 // at 100,000): the record phase 7.47 → 4.51 ns an agent-step at 10,000
 // agents and 15.89 → 12.19 at 100,000, delivery unchanged, the tick 4.5%
@@ -494,34 +490,36 @@ const (
 // actors mode, whose delivery finds the world out of the caches after the
 // agents' goroutines have run, the walks beside it made it slower by more
 // than they saved (10,000 agents, 6 pairs: delivery 27.4 → 37.4, record 15.8
-// → 10.0, the tick 389 → 406, within noise). The part is named, not passed
-// as a function, and the step's function is bound once (besideFn), so a tick
-// allocates nothing for it.
-func (e *Engine) besideRecord(part int) {
+// → 10.0, the tick 389 → 406, within noise). The part is named by its
+// splitter, not passed as a function, and the step's function is bound once
+// (besideFn), so a tick allocates nothing for it.
+func (e *Engine) besideRecord(booking ArrivalSplitter) {
 	rp, ok := e.model.(RecordPreparer)
 	if !ok || e.pool == nil || e.pool.helpers == 0 || e.cfg.Mode == ModeActors {
-		e.deliverPart(part)
+		e.deliverPart(booking)
 		return
 	}
 	// Two pieces: a helper takes the second when it is free, or the
 	// engine's goroutine does once it is done with the first.
-	e.part, e.preparer = part, rp
+	e.booking, e.preparer = booking, rp
 	e.ParallelFor(2, e.besideFn)
+	e.booking, e.preparer = nil, nil
 }
 
 // besidePiece is besideRecord's step.
 func (e *Engine) besidePiece(i int) {
 	if i == 0 {
-		e.deliverPart(e.part)
+		e.deliverPart(e.booking)
 	} else {
 		e.preparer.PrepareRecord(e)
 	}
 }
 
-// deliverPart runs the named serial part of delivery.
-func (e *Engine) deliverPart(part int) {
-	if part == partBook {
-		e.bookSplit(e.model.(ArrivalSplitter))
+// deliverPart runs the split's booking pass for booking, or for nil the
+// serial delivery.
+func (e *Engine) deliverPart(booking ArrivalSplitter) {
+	if booking != nil {
+		e.bookSplit(booking)
 	} else {
 		e.deliverSerial()
 	}
