@@ -32,6 +32,20 @@ func TestBuiltinsLoadAndRoundTrip(t *testing.T) {
 	}
 }
 
+// TestDefaultNamedAsDefault checks that a value the file did not write is
+// called the default, and one it wrote is not.
+func TestDefaultNamedAsDefault(t *testing.T) {
+	const note = "(the default; the scenario does not set trees.count)"
+	_, err := Parse("bad.yaml", []byte("name: x\nworld: {width: 40, height: 32}\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), "got 3000 "+note) {
+		t.Fatalf("default tree count on a small grid: %v", err)
+	}
+	_, err = Parse("bad.yaml", []byte("name: x\nworld: {width: 40, height: 32}\ntrees: {count: 2000}\n"), nil)
+	if err == nil || err.Error() != "bad.yaml:3:16: trees.count: must be between 0 and the 1280 cells of the grid, got 2000" {
+		t.Fatalf("written tree count on a small grid: %v", err)
+	}
+}
+
 // TestErrorsNameFileLineAndField checks each kind of bad input gives one
 // error naming the place and the field.
 func TestErrorsNameFileLineAndField(t *testing.T) {

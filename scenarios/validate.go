@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // check records a problem with the field at path when ok is false, at the
@@ -10,6 +11,13 @@ import (
 func (d *decoder) check(ok bool, path, format string, args ...any) {
 	if ok || d.failed(path) {
 		return
+	}
+	if _, set := d.places[path]; !set && strings.Contains(format, "got %") {
+		// A message that quotes the value says it is the default, or a
+		// user hunts the file for a value it never wrote: a grid made
+		// smaller fails on the default tree count.
+		format += " (the default; the scenario does not set %s)"
+		args = append(args[:len(args):len(args)], path)
 	}
 	p := path
 	for {
