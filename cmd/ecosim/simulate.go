@@ -93,6 +93,18 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if err := o.chart.check(); err != nil {
 		return err
 	}
+	if o.workers < 0 {
+		return usagef("--workers must be 0 (one per CPU) or more, got %d", o.workers)
+	}
+	if o.noSnaps && (len(o.chart.snapshots) > 0 || o.chart.animate) {
+		return usagef("--snapshots and --animate ask for maps that --no-snapshots turns off; use one or the other")
+	}
+	for _, t := range o.chart.snapshots {
+		// Dropped quietly, a map asked for would just be missing.
+		if t < 0 || t > s.Ticks {
+			return usagef("--snapshots %d: the run's ticks are 0 to %d", t, s.Ticks)
+		}
+	}
 	out := o.out
 	if out == "" {
 		out = filepath.Join("results", s.Name)

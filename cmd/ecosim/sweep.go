@@ -135,6 +135,9 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if o.scenario == "" {
 		return usagef("sweep needs --scenario")
 	}
+	if o.workers < 0 {
+		return usagef("--workers must be 0 (one per CPU) or more, got %d", o.workers)
+	}
 	plan, err := o.buildPlan()
 	if err != nil {
 		return err
