@@ -28,7 +28,7 @@ func (m Mode) String() string {
 }
 
 // ParseMode reads "actors", "shards" or "auto". Auto picks shards: measured
-// on 1 and 2 cores it is 2.6–6.2 times faster than actors at every size from
+// on 1 and 2 cores it is 2.3–6.2 times faster than actors at every size from
 // a few thousand to 100,000 agents (BENCHMARKS.md), and the mode never
 // changes results.
 func ParseMode(s string) (Mode, bool) {
