@@ -133,9 +133,9 @@ type prepared struct {
 	graph graphSums
 }
 
-// graphSums walks the network for the row; the components' labels are
+// walkGraph walks the network for the row; the components' labels are
 // usually kept from the environment phase (stepCells).
-func (m *Model) graphSums(e *sim.Engine) graphSums {
+func walkGraph(e *sim.Engine) graphSums {
 	var g graphSums
 	g.giant, g.comps = e.Net.Components()
 	g.meanPath = e.Net.MeanPath(pathSamples)
@@ -160,7 +160,7 @@ func (m *Model) sumBand(b int) {
 // At 10,000 agents delivery runs serially (too few messages to split), so
 // this is what the second core can do meanwhile.
 func (m *Model) PrepareRecord(e *sim.Engine) {
-	m.prep = prepared{tick: e.Tick(), ok: true, graph: m.graphSums(e)}
+	m.prep = prepared{tick: e.Tick(), ok: true, graph: walkGraph(e)}
 	for b := range m.bands {
 		m.sumBand(b)
 	}
@@ -188,7 +188,7 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	m.e.ParallelFor(last-first, func(i int) {
 		switch i += first; i {
 		case 0:
-			g = m.graphSums(e)
+			g = walkGraph(e)
 		case 1:
 			s = m.stocks()
 		case 2:
