@@ -145,3 +145,44 @@ func TestDegenerateDataDoesNotPanic(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestNotesWhatIsNotAsAsked checks that a map tick with no snapshot of its
+// own, and an animation or maps asked of a run with too few snapshots, are
+// drawn as well as they can be and said, and that what is drawn as asked
+// gets no note.
+func TestNotesWhatIsNotAsAsked(t *testing.T) {
+	dir := writeFixture(t) // one snapshot, at tick 100
+	draw := func(o DrawOptions) (notes []string) {
+		t.Helper()
+		o.Options = Options{Formats: []string{"png"}, DPI: 50, Width: 8}
+		o.Note = func(msg string) { notes = append(notes, msg) }
+		if _, err := DrawRun(dir, o); err != nil {
+			t.Fatal(err)
+		}
+		return notes
+	}
+	if notes := draw(DrawOptions{MapTicks: []int{100}}); len(notes) != 0 {
+		t.Errorf("tick 100 is recorded, yet notes %q", notes)
+	}
+	notes := draw(DrawOptions{MapTicks: []int{130, 100}, Animate: true})
+	want := []string{
+		"the run recorded one snapshot, at tick 100, so no animation is drawn",
+		"no snapshot at tick 130; the map drawn is tick 100's, the nearest recorded",
+	}
+	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes %q, want %q", notes, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plots", "map-tick-0000100.png")); err != nil {
+		t.Errorf("the nearest map was not drawn: %v", err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "snapshots")); err != nil {
+		t.Fatal(err)
+	}
+	notes = draw(DrawOptions{MapTicks: []int{5}})
+	if len(notes) != 1 || notes[0] != "the run recorded no snapshots, so no maps are drawn" {
+		t.Errorf("without snapshots: notes %q", notes)
+	}
+	if notes := draw(DrawOptions{}); len(notes) != 0 {
+		t.Errorf("nothing asked, yet notes %q", notes)
+	}
+}

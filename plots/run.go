@@ -17,6 +17,18 @@ type DrawOptions struct {
 	MapTicks []int
 	// Animate also writes map.gif from every recorded snapshot.
 	Animate bool
+	// Note, when set, is told what was drawn other than as asked: a map
+	// tick with no snapshot of its own, or maps or an animation asked of a
+	// run that recorded too few snapshots. Without it a user who asked for
+	// tick 250 of a run recorded every 100 ticks would be shown tick 200 and
+	// not know.
+	Note func(msg string)
+}
+
+func (o DrawOptions) note(format string, args ...any) {
+	if o.Note != nil {
+		o.Note(fmt.Sprintf(format, args...))
+	}
 }
 
 // DrawRun draws every chart the run's data allows into dir/plots, replacing
@@ -89,6 +101,7 @@ func drawAll(r *Run, out string, o DrawOptions) ([]string, error) {
 			return nil, err
 		}
 	}
+	noteSubstitutes(r.Snapshots, o)
 	for _, s := range PickSnapshots(r.Snapshots, o.MapTicks) {
 		ch, a := drawMap(s)
 		if err := add(ch, a, fmt.Sprintf("map-tick-%07d", s.Tick)); err != nil {
@@ -103,6 +116,23 @@ func drawAll(r *Run, out string, o DrawOptions) ([]string, error) {
 		files = append(files, p)
 	}
 	return files, nil
+}
+
+// noteSubstitutes tells o.Note where the maps or the animation drawn from
+// snaps differ from what o asks for.
+func noteSubstitutes(snaps []agents.Snapshot, o DrawOptions) {
+	switch {
+	case len(snaps) == 0 && (len(o.MapTicks) > 0 || o.Animate):
+		o.note("the run recorded no snapshots, so no maps are drawn")
+		return
+	case len(snaps) == 1 && o.Animate:
+		o.note("the run recorded one snapshot, at tick %d, so no animation is drawn", snaps[0].Tick)
+	}
+	for _, t := range o.MapTicks {
+		if got := snaps[nearest(snaps, t)].Tick; got != t {
+			o.note("no snapshot at tick %d; the map drawn is tick %d's, the nearest recorded", t, got)
+		}
+	}
 }
 
 // defaultMaps is how many maps are drawn when no ticks are chosen.
@@ -126,13 +156,7 @@ func PickSnapshots(snaps []agents.Snapshot, ticks []int) []agents.Snapshot {
 		}
 	} else {
 		for _, t := range ticks {
-			best := 0
-			for i, s := range snaps {
-				if abs(s.Tick-t) < abs(snaps[best].Tick-t) {
-					best = i
-				}
-			}
-			idx = append(idx, best)
+			idx = append(idx, nearest(snaps, t))
 		}
 	}
 	sort.Ints(idx)
@@ -143,6 +167,18 @@ func PickSnapshots(snaps []agents.Snapshot, ticks []int) []agents.Snapshot {
 		}
 	}
 	return out
+}
+
+// nearest is the index of the snapshot nearest to tick t, the earlier of
+// two as near; snaps is not empty.
+func nearest(snaps []agents.Snapshot, t int) int {
+	best := 0
+	for i, s := range snaps {
+		if abs(s.Tick-t) < abs(snaps[best].Tick-t) {
+			best = i
+		}
+	}
+	return best
 }
 
 func abs(v int) int {

@@ -53,9 +53,9 @@ func (o *chartOptions) snapshotTicks(ticks int) []int {
 	return runner.SnapshotTicks(o.snapshots, 5, ticks)
 }
 
-func (o *chartOptions) drawOptions() plots.DrawOptions {
+func (o *chartOptions) drawOptions(c *cobra.Command) plots.DrawOptions {
 	return plots.DrawOptions{Options: plots.Options{Formats: o.formats, DPI: o.dpi, Width: o.width},
-		MapTicks: o.snapshots, Animate: o.animate}
+		MapTicks: o.snapshots, Animate: o.animate, Note: func(msg string) { c.PrintErrln("note:", msg) }}
 }
 
 func drawCharts(c *cobra.Command, dir string, o chartOptions) error {
@@ -63,9 +63,9 @@ func drawCharts(c *cobra.Command, dir string, o chartOptions) error {
 	var files []string
 	var err error
 	if plots.IsSweep(dir) {
-		files, err = plots.DrawSweep(dir, o.drawOptions().Options)
+		files, err = plots.DrawSweep(dir, o.drawOptions(c).Options)
 	} else {
-		files, err = plots.DrawRun(dir, o.drawOptions())
+		files, err = plots.DrawRun(dir, o.drawOptions(c))
 	}
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ figure against the varied values with confidence bands, or heatmaps.`,
 		},
 	}
 	o.addFlags(c)
-	c.Flags().Lookup("snapshots").Usage = "ticks whose recorded snapshots to draw as maps (nearest recorded tick)"
+	c.Flags().Lookup("snapshots").Usage = "ticks whose recorded snapshots to draw as maps (the nearest recorded tick, with a note, where one was not recorded)"
 	return c
 }
 
