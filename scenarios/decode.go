@@ -32,6 +32,10 @@ type decoder struct {
 	places map[string]place // field path -> where it was set
 	origin map[*yaml.Node]string
 	nodes  int
+	// lines is the file's number of lines (lineCount). The YAML library
+	// puts the empty value of a document that ends without a line break
+	// on the line after it; a place is kept inside the file.
+	lines int
 }
 
 func newDecoder(file string) *decoder {
@@ -42,7 +46,11 @@ func (d *decoder) placeOf(n *yaml.Node) place {
 	if o, ok := d.origin[n]; ok {
 		return place{file: o}
 	}
-	return place{line: n.Line, col: n.Column, file: d.file}
+	line := n.Line
+	if d.lines > 0 {
+		line = min(line, d.lines)
+	}
+	return place{line: line, col: n.Column, file: d.file}
 }
 
 func (d *decoder) failAt(p place, path, format string, args ...any) {

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -36,23 +37,33 @@ func FuzzParse(f *testing.F) {
 		switch {
 		case errors.As(err, &es):
 			for _, e := range es {
-				checkFieldError(t, e)
+				checkFieldError(t, e, data)
 			}
 		case errors.As(err, &fe):
-			checkFieldError(t, fe)
+			checkFieldError(t, fe, data)
 		default:
 			t.Fatalf("unexpected error type %T: %v", err, err)
 		}
 	})
 }
 
-func checkFieldError(t *testing.T, e *FieldError) {
+// checkFieldError checks that e names a file and a field, and a line of
+// data if it names one in the file.
+func checkFieldError(t *testing.T, e *FieldError, data []byte) {
 	t.Helper()
 	if e.File == "" || e.Path == "" || e.Msg == "" {
 		t.Fatalf("error lacks file, field or message: %#v", e)
 	}
 	if !strings.HasPrefix(e.File, "fuzz.yaml") && !strings.HasPrefix(e.File, "--set") {
 		t.Fatalf("error names file %q", e.File)
+	}
+	// YAML ends a line at "\r\n", "\r" or "\n".
+	lines := len(regexp.MustCompile("\r\n|\r|\n").Split(string(data), -1))
+	if strings.HasSuffix(string(data), "\n") || strings.HasSuffix(string(data), "\r") {
+		lines--
+	}
+	if e.File == "fuzz.yaml" && (e.Line < 0 || e.Line > max(lines, 1)) {
+		t.Fatalf("error names line %d of a file of %d lines: %v", e.Line, lines, e)
 	}
 }
 

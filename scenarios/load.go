@@ -94,13 +94,14 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, data, err)
 	}
 	if len(doc.Content) == 0 {
 		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
 	}
 	root := doc.Content[0]
 	d := newDecoder(file)
+	d.lines = lineCount(data)
 	for _, s := range sets {
 		d.applySet(root, s)
 	}
@@ -125,15 +126,61 @@ func invalidAt(b []byte) int {
 	return len(b)
 }
 
-// yamlError turns a YAML syntax error into a FieldError with its line.
-func yamlError(file string, err error) error {
-	msg := err.Error()
-	line := 0
-	if _, e := fmt.Sscanf(strings.TrimPrefix(msg, "yaml: "), "line %d:", &line); e == nil {
-		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+// yamlError turns a YAML syntax error in data into a FieldError with its
+// line. The YAML library counts the line it names from 1 for the scanner's
+// errors but from 0 for the parser's (its list below), and names none when
+// that count is 0; the line is counted from 1 here for both, and an error
+// found at the end of the file is put on its last line, not the empty one
+// after it. TestSyntaxErrorLines pins this down for the library's version.
+func yamlError(file string, data []byte, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	named := 0
+	if _, e := fmt.Sscanf(msg, "line %d:", &named); e == nil {
 		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
 	}
-	return &FieldError{File: file, Line: line, Col: 1, Path: "(syntax)", Msg: strings.TrimPrefix(msg, "yaml: ")}
+	line := max(named, 1)
+	if named > 0 && parserProblems[msg] {
+		line = named + 1
+	}
+	return &FieldError{File: file, Line: min(line, lineCount(data)), Col: 1, Path: "(syntax)", Msg: msg}
+}
+
+// lineCount is the number of lines in data, at least 1, as YAML counts
+// them: "\r\n", "\r" and "\n" each end one, and a last line without an
+// end counts.
+func lineCount(data []byte) int {
+	n := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '\r':
+			if i+1 < len(data) && data[i+1] == '\n' {
+				i++
+			}
+			n++
+		case '\n':
+			n++
+		}
+	}
+	if last := len(data) - 1; last < 0 || data[last] != '\n' && data[last] != '\r' {
+		n++
+	}
+	return n
+}
+
+// parserProblems are the YAML parser's error messages, whose line the
+// library counts from 0; the scanner's count from 1.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
 }
 
 // Resolved returns the scenario as YAML with every default filled in.

@@ -46,6 +46,33 @@ func TestDefaultNamedAsDefault(t *testing.T) {
 	}
 }
 
+// TestSyntaxErrorLines checks the line a YAML syntax error is put on,
+// counted from 1 whichever part of the YAML library found it: the line of
+// the problem, or of the bracket or quote left open, and never the empty
+// line after the last.
+func TestSyntaxErrorLines(t *testing.T) {
+	cases := []struct{ yaml, want string }{
+		{"name: g\nticks: [1\n", "bad.yaml:2:1: (syntax): did not find expected ',' or ']'"},
+		{"name: g\nticks: [1, 2\nseed: 3\n", "bad.yaml:2:1: (syntax): did not find expected ',' or ']'"},
+		{"name: g\nworld: {width: 8\n", "bad.yaml:2:1: (syntax): did not find expected ',' or '}'"},
+		{"name: g\nfungi:\n  count: 3\n reach: 2\n", "bad.yaml:4:1: (syntax): did not find expected key"},
+		{"name: g\nticks: 5\nseed: [\n", "bad.yaml:3:1: (syntax): did not find expected node content"},
+		{"name: \"g\n", "bad.yaml:1:1: (syntax): found unexpected end of stream"},
+		{"name: g\n\tticks: 2\n", "bad.yaml:2:1: (syntax): found a tab character that violates indentation"},
+		{"name: g: h\n", "bad.yaml:1:1: (syntax): mapping values are not allowed in this context"},
+		{"name: g\nticks: 5\nseed: a: b\n", "bad.yaml:3:1: (syntax): mapping values are not allowed in this context"},
+		{"name: g\nticks: [1", "bad.yaml:2:1: (syntax): did not find expected ',' or ']'"},
+		{"name: g\r\nticks: 5\r\nseed: [\r\n", "bad.yaml:3:1: (syntax): did not find expected node content"},
+		{"name: g\rticks: [1\r", "bad.yaml:2:1: (syntax): did not find expected ',' or ']'"},
+	}
+	for _, c := range cases {
+		_, err := Parse("bad.yaml", []byte(c.yaml), nil)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q:\n got %v\nwant %s", c.yaml, err, c.want)
+		}
+	}
+}
+
 // TestErrorsNameFileLineAndField checks each kind of bad input gives one
 // error naming the place and the field.
 func TestErrorsNameFileLineAndField(t *testing.T) {
@@ -151,5 +178,18 @@ func TestBadFailureSpecs(t *testing.T) {
 	_, err := Parse("r.yaml", []byte(region), nil)
 	if err == nil || !strings.Contains(err.Error(), "r.yaml:3:64: failures[0].region: region at (500, 3) is outside the 128x128 grid") {
 		t.Errorf("region outside the grid: %v", err)
+	}
+	partitions := []struct{ line, want string }{
+		{"{axis: z, at: 64}", `p.yaml:3:57: failures[0].line.axis: must be x or y, got "z"`},
+		{"{axis: y}", "failures[0].line.at: must be above 0, so that the line has cells on both sides; got 0 (the default"},
+		{"{axis: x, at: 200}", "failures[0].line.at: line at 200 is outside the grid"},
+		{"{}", "failures[0].line: partition needs a line {axis: x|y, at: N} or a region"},
+	}
+	for _, c := range partitions {
+		doc := "name: x\nfailures:\n  - {kind: partition, at: 5, duration: 10, line: " + c.line + "}\n"
+		_, err := Parse("p.yaml", []byte(doc), nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("partition line %s: want %q, got %v", c.line, c.want, err)
+		}
 	}
 }

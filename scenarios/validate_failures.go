@@ -95,8 +95,17 @@ func (d *decoder) validateFailure(s *Scenario, f *agents.Failure, p string) {
 	case agents.FailCutLinks:
 		d.check(oneOf(f.Select, cutSelectors), p+".select", "cut_links selects random or central, got %q", f.Select)
 	case agents.FailPartition:
-		okLine := (f.Line.Axis == "x" || f.Line.Axis == "y") && f.Line.At > 0
-		d.check(okLine || f.Region.Set(), p+".line", "partition needs a line {axis: x|y, at: N} or a region")
+		okAxis := f.Line.Axis == "x" || f.Line.Axis == "y"
+		okLine := okAxis && f.Line.At > 0
+		switch {
+		case f.Line.Axis != "" && !okAxis:
+			// A line was meant; name what is wrong in it.
+			d.check(false, p+".line.axis", "must be x or y, got %q", f.Line.Axis)
+		case okAxis && !okLine:
+			d.check(false, p+".line.at", "must be above 0, so that the line has cells on both sides; got %d", f.Line.At)
+		default:
+			d.check(okLine || f.Region.Set(), p+".line", "partition needs a line {axis: x|y, at: N} or a region")
+		}
 		d.check(!okLine || (f.Line.Axis == "x" && f.Line.At < s.World.Width) || (f.Line.Axis == "y" && f.Line.At < s.World.Height), p+".line.at", "line at %d is outside the grid", f.Line.At)
 	case agents.FailMessageLoss:
 		d.unit(f.Rate, p+".rate")
