@@ -194,7 +194,8 @@ type WorkerOptions struct {
 	Concurrency int
 	Version     string
 	Config      BrokerConfig
-	// Log receives one line per run taken, finished or rejected.
+	// Log receives a line once connected, and one per run taken, finished
+	// or rejected.
 	Log func(string)
 }
 
@@ -216,6 +217,11 @@ func Work(ctx context.Context, url string, o WorkerOptions) error {
 		return err
 	}
 	n := max(o.Concurrency, 1)
+	if o.Log != nil {
+		// Said once connected, so that it is not said of a broker that
+		// cannot be reached.
+		o.Log(fmt.Sprintf("pulling runs from %s, %d at a time", url, n))
+	}
 	errc := make(chan error, n)
 	for range n {
 		go func() { errc <- workLoop(ctx, nc, js, cons, o) }()

@@ -33,7 +33,6 @@ Ctrl-C hands the runs in flight back and exits.`,
 			if conc < 1 {
 				return usagef("--concurrency must be at least 1, got %d", conc)
 			}
-			c.Printf("worker: pulling runs from %s, %d at a time\n", url, conc)
 			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(),
 				Log: func(s string) { fmt.Fprintln(c.ErrOrStderr(), "worker:", s) }})
 			if c.Context().Err() != nil {

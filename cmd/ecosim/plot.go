@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -99,11 +101,10 @@ figure against the varied values with confidence bands, or heatmaps.`,
 			if len(o.snapshots) > 0 && o.animate {
 				return usagef("--snapshots picks maps among recorded snapshots; use it or --animate, not both")
 			}
-			err := drawCharts(c, args[0], o)
-			if err != nil && strings.Contains(err.Error(), "plots: bad run data") {
-				return fmt.Errorf("%w (is %s a run directory?)", err, args[0])
+			if err := isDir(args[0]); err != nil {
+				return err
 			}
-			return err
+			return runDirHint(drawCharts(c, args[0], o), args[0])
 		},
 	}
 	o.addFlags(c)
@@ -120,10 +121,13 @@ version and digests, the resilience table, and the charts inline as SVG. It
 needs no network access to open.`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := isDir(args[0]); err != nil {
+				return err
+			}
 			start := time.Now()
 			p, err := plots.Report(args[0])
 			if err != nil {
-				return err
+				return runDirHint(err, args[0])
 			}
 			fi, err := os.Stat(p)
 			if err != nil {
@@ -133,4 +137,29 @@ needs no network access to open.`,
 			return nil
 		},
 	}
+}
+
+// isDir checks that dir, a command's argument, is a directory, so that a
+// mistyped path is called that rather than a run directory missing its
+// files.
+func isDir(dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: no such directory", dir)
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return fmt.Errorf("%s: not a directory; give a run or sweep directory", dir)
+	}
+	return nil
+}
+
+// runDirHint adds to an error about a directory's missing or bad run data
+// the likeliest cause.
+func runDirHint(err error, dir string) error {
+	if err != nil && strings.Contains(err.Error(), "plots: bad run data") {
+		return fmt.Errorf("%w (is %s a run directory?)", err, dir)
+	}
+	return err
 }

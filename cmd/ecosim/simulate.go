@@ -84,6 +84,11 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 		sets = append(sets, fmt.Sprintf("seed=%d", o.seed))
 	}
 	if c.Flags().Changed("ticks") {
+		// Checked here, or the scenario's message would name a --set the
+		// user never typed.
+		if o.ticks < 1 || o.ticks > scenarios.MaxTicks {
+			return usagef("--ticks must be between 1 and %d, got %d", scenarios.MaxTicks, o.ticks)
+		}
 		sets = append(sets, fmt.Sprintf("ticks=%d", o.ticks))
 	}
 	s, err := scenarios.Load(o.scenario, sets)

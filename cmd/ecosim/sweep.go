@@ -138,6 +138,13 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if o.workers < 0 {
 		return usagef("--workers must be 0 (one per CPU) or more, got %d", o.workers)
 	}
+	// 0 is what the plan reads as "not given", so a typed 0 is refused
+	// here rather than taken for the default.
+	for _, name := range []string{"reps", "samples"} {
+		if f := c.Flags().Lookup(name); f.Changed && f.Value.String() == "0" {
+			return usagef("--%s must be 1 or more, got 0", name)
+		}
+	}
 	plan, err := o.buildPlan()
 	if err != nil {
 		return err
