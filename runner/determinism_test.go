@@ -2,9 +2,11 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -77,6 +79,33 @@ func TestRunDirectoryAndRefusal(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(out))
 	if len(entries) != 1 {
 		t.Fatalf("expected only the run directory, found %d entries", len(entries))
+	}
+}
+
+// TestForceReplacesOnlyARun checks that Force, asked to replace a
+// directory that holds files but no run, refuses and leaves it alone.
+func TestForceReplacesOnlyARun(t *testing.T) {
+	s, err := scenarios.Load("tiny", []string{"ticks=5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := filepath.Join(t.TempDir(), "docs")
+	if err := os.MkdirAll(filepath.Join(docs, "notes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(docs, "thesis.tex"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), Options{Scenario: s, Out: docs, Force: true})
+	if !errors.Is(err, ErrExists) || !strings.Contains(err.Error(), "no run (no summary.json)") {
+		t.Fatalf("want a refusal, got %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(docs, "thesis.tex")); err != nil {
+		t.Fatalf("the directory's files were touched: %v", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(docs))
+	if len(entries) != 1 {
+		t.Fatalf("something was left beside the directory: %d entries", len(entries))
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 // ErrExists is returned when the output directory holds files and Force is
-// not set.
+// not set, or it holds files but no run.
 var ErrExists = errors.New("runner: output directory is not empty")
 
 // Options says what to run and where.
@@ -23,7 +23,8 @@ type Options struct {
 	Scenario *scenarios.Scenario
 	// Out is the run directory to create.
 	Out string
-	// Force replaces a non-empty Out.
+	// Force replaces a non-empty Out that holds a run (its summary.json);
+	// any other non-empty directory is refused all the same.
 	Force bool
 	// NoControl skips the paired control run of a scenario with failures.
 	NoControl bool
@@ -152,7 +153,8 @@ func Measure(ctx context.Context, opts Options) (*Summary, error) {
 	return sum, runErr
 }
 
-// checkOut refuses a non-empty output directory unless force is set.
+// checkOut refuses a non-empty output directory unless force is set and
+// it holds a run.
 func checkOut(out string, force bool) error {
 	entries, err := os.ReadDir(out)
 	if errors.Is(err, os.ErrNotExist) {
@@ -163,6 +165,14 @@ func checkOut(out string, force bool) error {
 	}
 	if len(entries) > 0 && !force {
 		return fmt.Errorf("%w: %s (use --force to replace it)", ErrExists, out)
+	}
+	if len(entries) > 0 {
+		// Force replaces a run, not whatever directory --out names: a
+		// mistyped --out, or a scenario named "../docs", must not take a
+		// user's files with it.
+		if fi, err := os.Stat(filepath.Join(out, "summary.json")); err != nil || !fi.Mode().IsRegular() {
+			return fmt.Errorf("%w: %s holds files but no run (no summary.json); --force replaces only a run directory", ErrExists, out)
+		}
 	}
 	return nil
 }

@@ -126,6 +126,17 @@ func TestSetOverrides(t *testing.T) {
 			t.Errorf("%s: want an error naming the override, got %v", bad, err)
 		}
 	}
+	// A list given whole: an error inside it names the override, not a
+	// line of the file.
+	for _, c := range []struct{ set, want string }{
+		{"world.food_piles=[{x: 5, y: 5, r: 2, amount: -3}]", "--set world.food_piles=[{x: 5, y: 5, r: 2, amount: -3}]: world.food_piles[0].amount: must not be negative"},
+		{"world.food_piles=[{x: 5, y: 5, amont: 3}]", "--set world.food_piles=[{x: 5, y: 5, amont: 3}]: world.food_piles[0].amont: unknown field"},
+	} {
+		_, err := Load("forest", []string{c.set})
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: want %q, got %v", c.set, c.want, err)
+		}
+	}
 }
 
 func TestMissingFilesAndDirectories(t *testing.T) {
@@ -167,6 +178,7 @@ func TestBadFailureSpecs(t *testing.T) {
 		{"failures[1].severity=0", "failures[1].severity: must be above 0"},
 		{"resilience.indicators[0]=happiness", `resilience.indicators[0]: unknown indicator "happiness"`},
 		{"network.topology=mesh", `network.topology: unknown topology "mesh"`},
+		{"network.nodes=-1", "network.nodes: must not be negative, got -1"},
 	}
 	for _, c := range cases {
 		_, err := Load("forest", []string{c.set})
@@ -190,6 +202,22 @@ func TestBadFailureSpecs(t *testing.T) {
 		_, err := Parse("p.yaml", []byte(doc), nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("partition line %s: want %q, got %v", c.line, c.want, err)
+		}
+	}
+}
+
+// TestNameIsAPlainFileName checks that a scenario's name, which names its
+// output directory, cannot point outside results/ or hide the directory.
+func TestNameIsAPlainFileName(t *testing.T) {
+	for _, bad := range []string{"..", "../docs", "a/b", `a\\b`, ".hidden", "tab\\there", strings.Repeat("x", 201)} {
+		_, err := Parse("n.yaml", []byte("name: \""+bad+"\"\n"), nil)
+		if err == nil || !strings.Contains(err.Error(), "n.yaml:1:7: name: must be a plain file name") {
+			t.Errorf("name %q: want it refused, got %v", bad, err)
+		}
+	}
+	for _, good := range []string{"forest", "my forest 2", "fire-0.6_b", "forêt", strings.Repeat("x", 200)} {
+		if _, err := Parse("n.yaml", []byte("name: \""+good+"\"\n"), nil); err != nil {
+			t.Errorf("name %q refused: %v", good, err)
 		}
 	}
 }

@@ -80,7 +80,18 @@ func (d *decoder) applySet(root *yaml.Node, expr string) {
 		n = child
 	}
 	*n = *val.Content[0]
+	d.markOrigin(n, label)
+}
+
+// markOrigin marks n and everything inside it as coming from the override
+// label, so an error about any part of a list or mapping given in a --set
+// names the override, not a line of the file the value's own text was
+// parsed from.
+func (d *decoder) markOrigin(n *yaml.Node, label string) {
 	d.origin[n] = label
+	for _, c := range n.Content {
+		d.markOrigin(c, label)
+	}
 }
 
 // mappingChild returns the value node of key in mapping n, adding an empty

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // check records a problem with the field at path when ok is false, at the
@@ -82,6 +84,7 @@ func (d *decoder) intRange(v, lo, hi int, path string) {
 // filled before decoding, so every field has a value here.
 func (d *decoder) validate(s *Scenario) {
 	d.check(s.Name != "", "name", "must not be empty")
+	d.check(s.Name == "" || plainName(s.Name), "name", "must be a plain file name, as it names the output directory results/NAME: no '/' or '\\', no leading '.', no control characters, at most %d bytes; got %q", maxNameLen, s.Name)
 	d.intRange(s.Ticks, 1, MaxTicks, "ticks")
 	w := &s.World
 	d.intRange(w.Width, 1, MaxGridSide, "world.width")
@@ -181,4 +184,23 @@ func (d *decoder) validateAnts(s *Scenario) {
 	d.intRange(a.Lifespan, 1, MaxTicks, "ants.lifespan")
 	d.intRange(a.Patience, 1, MaxTicks, "ants.patience")
 	d.check(a.MaxWorkers >= 0, "ants.max_workers", "must not be negative, got %d", a.MaxWorkers)
+}
+
+// maxNameLen is the longest scenario name: a file name with room for the
+// suffixes added to it ("-sweep", ".partial-…").
+const maxNameLen = 200
+
+// plainName reports whether name can stand as one directory name under
+// results/ and nowhere else: "../x" would put a run beside the project,
+// and ".x" would hide it.
+func plainName(name string) bool {
+	if len(name) > maxNameLen || name[0] == '.' || !utf8.ValidString(name) {
+		return false
+	}
+	for _, r := range name {
+		if r == '/' || r == '\\' || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -25,7 +25,8 @@ func (d *decoder) validateNetwork(s *Scenario) {
 	n := &s.Network
 	d.check(oneOf(n.Topology, Topologies), "network.topology", "unknown topology %q (known: %s)", n.Topology, strings.Join(Topologies, ", "))
 	if n.Topology == "emergent" {
-		d.check(n.Nodes == 0, "network.nodes", "node agents need a prescribed topology; the emergent network is the fungal one")
+		d.check(n.Nodes >= 0, "network.nodes", "must not be negative, got %d", n.Nodes)
+		d.check(n.Nodes <= 0, "network.nodes", "node agents need a prescribed topology; the emergent network is the fungal one")
 	} else {
 		cells := s.World.Width * s.World.Height
 		d.check(n.Nodes >= 2 && n.Nodes <= cells, "network.nodes", "a %s topology needs between 2 and the %d grid cells of nodes, got %d", n.Topology, cells, n.Nodes)

@@ -60,7 +60,7 @@ still writes a complete run directory, marked interrupted.`,
 	f.StringVarP(&o.out, "out", "o", "", "run directory (default: results/<scenario name>)")
 	f.StringVar(&o.mode, "mode", "auto", "scheduling: auto (the fastest: shards), shards (worker pool) or actors (a goroutine per agent); results are identical")
 	f.IntVar(&o.workers, "workers", 0, "shards mode pool size (default: number of CPUs)")
-	f.BoolVar(&o.force, "force", false, "replace a non-empty output directory")
+	f.BoolVar(&o.force, "force", false, "replace an earlier run in the output directory (only a directory holding a run's summary.json)")
 	f.BoolVar(&o.noCtl, "no-control", false, "skip the paired control run (and resilience.json) of a scenario with failures")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw charts into DIR/plots")
 	f.BoolVar(&o.noSnaps, "no-snapshots", false, "record no world snapshots, so no maps (a snapshot of a million-agent world is about 30 MB of JSON)")
