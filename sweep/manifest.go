@@ -2,7 +2,9 @@ package sweep
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,14 +44,26 @@ func (m *Manifest) same(o *Manifest) bool {
 		slices.Equal(m.Plan.Vary, o.Plan.Vary) && slices.Equal(m.Figures, o.Figures)
 }
 
-// writeManifest writes dir/sweep.json, or checks that the one there
-// describes the same sweep.
+// writeManifest writes dir/sweep.json into an empty dir, or checks that
+// the one there describes the same sweep.
 func writeManifest(dir string, m *Manifest) error {
-	if old, err := ReadManifest(dir); err == nil {
+	old, err := ReadManifest(dir)
+	switch {
+	case err == nil:
 		if !old.same(m) {
 			return fmt.Errorf("%w: %s holds a different sweep (scenario, seed or plan differ); use another --out", ErrPlan, dir)
 		}
 		return nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	// A sweep replaces its plots/ and writes its own files: in a run's
+	// directory, or any other that holds files, it would take or mix
+	// with them.
+	if entries, err := os.ReadDir(dir); err != nil {
+		return err
+	} else if len(entries) > 0 {
+		return fmt.Errorf("%w: %s holds files but no sweep (no sweep.json); use another --out", ErrPlan, dir)
 	}
 	b, _ := json.MarshalIndent(m, "", "  ")
 	p := filepath.Join(dir, "sweep.json")

@@ -197,6 +197,26 @@ func TestInvalidPlansFailBeforeAnyRun(t *testing.T) {
 	if !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "different sweep") {
 		t.Fatalf("a different sweep into the same directory must be refused: %v", err)
 	}
+	// A directory that holds files but no sweep, such as a run's, is
+	// refused and left as it was.
+	run := t.TempDir()
+	for _, f := range []string{"summary.json", "plots/timeseries.png"} {
+		os.MkdirAll(filepath.Join(run, filepath.Dir(f)), 0o755)
+		os.WriteFile(filepath.Join(run, f), []byte("x"), 0o644)
+	}
+	_, err = Prepare(smallPlan(), topologyBase(t), Options{Out: run})
+	if !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "holds files but no sweep (no sweep.json)") {
+		t.Fatalf("a directory without a sweep must be refused: %v", err)
+	}
+	entries, _ := os.ReadDir(run)
+	if _, perr := os.Stat(filepath.Join(run, "plots/timeseries.png")); len(entries) != 2 || perr != nil {
+		t.Fatalf("the directory was changed: %d entries, %v", len(entries), perr)
+	}
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "sweep.json"), []byte("{"), 0o644)
+	if _, err := Prepare(smallPlan(), topologyBase(t), Options{Out: bad}); err == nil || !strings.Contains(err.Error(), "sweep.json") {
+		t.Fatalf("a corrupt sweep.json must be an error naming it, not replaced: %v", err)
+	}
 }
 
 // TestFailingRunDoesNotStopTheSweep makes one point's photosynthesis
