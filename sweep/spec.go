@@ -11,6 +11,10 @@ import (
 // ErrPlan marks every error in a sweep plan: it is caught before any run.
 var ErrPlan = errors.New("sweep: invalid plan")
 
+// ErrBusy is returned when another sweep or merge is writing into the same
+// directory.
+var ErrBusy = errors.New("sweep: output directory in use")
+
 // Spec is what one varied field takes: a list of values, or a uniform
 // distribution for random and Latin-hypercube designs.
 type Spec struct {

@@ -43,41 +43,52 @@ type Store struct {
 }
 
 // OpenStore opens (or creates) dir/runs.csv with header. An existing file
-// must have the same header; a torn last line (no newline) is cut off.
+// must have the same header; a torn last line (no newline) is cut off. The
+// file stays locked until Close: a second sweep into the same directory,
+// started while the first runs, would run the same runs again and append
+// them twice.
 func OpenStore(dir string, header, figures []string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	s := &Store{path: filepath.Join(dir, "runs.csv"), header: header, figures: figures, done: map[string][]string{}}
-	data, err := os.ReadFile(s.path)
-	switch {
-	case os.IsNotExist(err):
-		data = nil
-	case err != nil:
+	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
 		return nil, err
+	}
+	if err := s.open(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// open locks f, loads what it holds and leaves it ready to append to.
+func (s *Store) open(f *os.File) error {
+	if err := lockFile(f); err != nil {
+		return fmt.Errorf("%w: another sweep or merge is writing into %s (%s is locked: %v); wait for it to finish or use another --out",
+			ErrBusy, filepath.Dir(s.path), filepath.Base(s.path), err)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return err
 	}
 	if i := bytes.LastIndexByte(data, '\n'); i+1 != len(data) {
 		data = data[:i+1] // a torn row from an interrupted write
-		if err := os.WriteFile(s.path, data, 0o644); err != nil {
-			return nil, err
+		if err := f.Truncate(int64(len(data))); err != nil {
+			return err
 		}
 	}
 	if len(data) > 0 {
 		if err := s.load(data); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	s.f, err = os.OpenFile(s.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, err
-	}
+	s.f = f
 	if len(data) == 0 {
-		if err := s.writeLine(header); err != nil {
-			s.f.Close()
-			return nil, err
-		}
+		return s.writeLine(s.header)
 	}
-	return s, nil
+	return nil
 }
 
 func (s *Store) load(data []byte) error {

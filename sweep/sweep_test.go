@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -250,5 +251,32 @@ func TestFailingRunDoesNotStopTheSweep(t *testing.T) {
 		if failed && !strings.Contains(l, "rules.Photosynthesis returned +Inf") {
 			t.Errorf("failed row does not say why: %s", l)
 		}
+	}
+}
+
+// TestSecondSweepIntoABusyDirectoryIsRefused holds a sweep directory's
+// store open, as a running sweep does, and starts the same sweep into it:
+// it must be refused before any run, and go ahead once the first is done.
+func TestSecondSweepIntoABusyDirectoryIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	plan := smallPlan()
+	first, err := Prepare(plan, topologyBase(t), Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "runs.csv"))
+	_, err = Prepare(smallPlan(), topologyBase(t), Options{Out: dir, Workers: 2})
+	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), "another sweep or merge is writing into") {
+		t.Fatalf("want the busy directory refused, got %v", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "runs.csv"))
+	if !bytes.Equal(before, after) {
+		t.Fatalf("the refused sweep wrote runs.csv:\n%s", after)
+	}
+	if err := first.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: dir, Workers: 2}); err != nil {
+		t.Fatalf("once the first let go: %v", err)
 	}
 }

@@ -41,7 +41,7 @@ func exitCode(err error) int {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ue), errors.Is(err, scenarios.ErrScenario), errors.Is(err, runner.ErrExists),
-		errors.Is(err, sweep.ErrPlan), errors.Is(err, plots.ErrOptions), errors.Is(err, runner.ErrTooBig):
+		errors.Is(err, sweep.ErrPlan), errors.Is(err, sweep.ErrBusy), errors.Is(err, plots.ErrOptions), errors.Is(err, runner.ErrTooBig):
 		return exitUsage
 	case errors.Is(err, sim.ErrInterrupted):
 		return exitInterrupted

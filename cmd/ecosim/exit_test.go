@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -38,6 +40,31 @@ func TestExitCodes(t *testing.T) {
 func TestUnknownCommandIsUsage(t *testing.T) {
 	var out, errb bytes.Buffer
 	if got := run([]string{"simulatee"}, &out, &errb); got != exitUsage {
+		t.Fatalf("exit %d, stderr %q", got, errb.String())
+	}
+}
+
+// TestBusySweepDirectoryIsExit2 checks that a sweep refused because
+// another is writing into its directory exits 2, like any error found
+// before a run, with the message naming the directory.
+func TestBusySweepDirectoryIsExit2(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sw")
+	args := []string{"sweep", "--scenario", "tiny", "--vary", "fungi.fee=0,0.1", "--set", "ticks=5", "--no-plots", "--out", dir}
+	var out, errb bytes.Buffer
+	if got := run(args, &out, &errb); got != exitOK {
+		t.Fatalf("first sweep: exit %d: %s", got, errb.String())
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "runs.csv"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	errb.Reset()
+	if got := run(args, &out, &errb); got != exitUsage || !strings.Contains(errb.String(), "another sweep or merge is writing into "+dir) {
 		t.Fatalf("exit %d, stderr %q", got, errb.String())
 	}
 }
