@@ -94,7 +94,7 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(file, data, err)
+		return nil, SyntaxError(file, data, err)
 	}
 	if len(doc.Content) == 0 {
 		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map"}}}
@@ -126,13 +126,16 @@ func invalidAt(b []byte) int {
 	return len(b)
 }
 
-// yamlError turns a YAML syntax error in data into a FieldError with its
-// line. The YAML library counts the line it names from 1 for the scanner's
-// errors but from 0 for the parser's (its list below), and names none when
-// that count is 0; the line is counted from 1 here for both, and an error
-// found at the end of the file is put on its last line, not the empty one
-// after it. TestSyntaxErrorLines pins this down for the library's version.
-func yamlError(file string, data []byte, err error) error {
+// SyntaxError turns a YAML syntax error in data, the contents of file,
+// into a FieldError with the line it is on. The YAML library counts the
+// line it names from 1 for the scanner's errors but from 0 for the
+// parser's (its list below), and names none when that count is 0; the line
+// is counted from 1 here for both, and an error found at the end of the
+// file is put on its last line, not the empty one after it.
+// TestSyntaxErrorLines pins this down for the library's version. Other
+// YAML files the tool reads (sweep plans) report their syntax errors
+// through it too.
+func SyntaxError(file string, data []byte, err error) *FieldError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	named := 0
 	if _, e := fmt.Sscanf(msg, "line %d:", &named); e == nil {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
-	"go.yaml.in/yaml/v3"
 	"golang.org/x/term"
 
 	"github.com/ecosim/ecosim/plots"
@@ -87,30 +84,14 @@ workers ('ecosim worker').`,
 	return c
 }
 
-// planFile is the shape of a --plan file.
-type planFile struct {
-	Sweep sweep.Plan `yaml:"sweep"`
-}
-
 func (o *sweepOptions) buildPlan() (*sweep.Plan, error) {
 	plan := &sweep.Plan{}
 	if o.plan != "" {
-		b, err := os.ReadFile(o.plan)
+		p, err := sweep.ReadPlanFile(o.plan)
 		if err != nil {
-			return nil, usagef("--plan: %v", err)
+			return nil, err
 		}
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		var pf planFile
-		if err := dec.Decode(&pf); err != nil {
-			msg := err.Error()
-			var te *yaml.TypeError
-			if errors.As(err, &te) {
-				msg = strings.Join(te.Errors, "; ")
-			}
-			return nil, fmt.Errorf("%w: %s: %s", sweep.ErrPlan, o.plan, strings.TrimPrefix(msg, "yaml: "))
-		}
-		plan = &pf.Sweep
+		plan = p
 	}
 	for _, v := range o.vary {
 		path, spec, ok := strings.Cut(v, "=")

@@ -1,0 +1,59 @@
+package sweep
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestPlanFileReads checks a well-formed plan file, with values given both
+// as --vary's text and as a YAML list.
+func TestPlanFileReads(t *testing.T) {
+	doc := "sweep:\n  vary:\n    - {path: \"failures[0].fraction\", values: \"0:0.5:0.25\"}\n    - {path: fungi.fee, values: [0, 0.1]}\n  reps: 3\n  design: grid\n"
+	p, err := ParsePlanFile("p.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Vary{{"failures[0].fraction", "0:0.5:0.25"}, {"fungi.fee", "0,0.1"}}
+	if !slices.Equal(p.Vary, want) || p.Reps != 3 || p.Design != "grid" {
+		t.Fatalf("got %+v", p)
+	}
+	if err := p.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPlanFileErrorsNamePlaceAndField checks that each kind of mistake in
+// a plan file is reported at its line and column with its field, every
+// one at once, and never in the YAML library's own words about Go types.
+func TestPlanFileErrorsNamePlaceAndField(t *testing.T) {
+	cases := []struct{ doc, want string }{
+		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"}\n  desing: grid\n",
+			"p.yaml:4:3: sweep.desing: unknown field (known: vary, reps, design, samples)"},
+		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"\n",
+			"p.yaml:3:1: (syntax): did not find expected ',' or '}'"},
+		{"vary:\n  - {path: fungi.fee, values: \"0,0.1\"}\n",
+			"p.yaml:1:1: vary: belongs under the sweep: section"},
+		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"}\n  reps: two\n",
+			`p.yaml:4:9: sweep.reps: expected a whole number, got "two"`},
+		{"sweep:\n  vary:\n    - {pth: fungi.fee}\n  reps: 2\n  reps: 3\n",
+			"p.yaml:3:8: sweep.vary[0].pth: unknown field (known: path, values)\np.yaml:3:7: sweep.vary[0].path: missing\np.yaml:3:7: sweep.vary[0].values: missing\np.yaml:5:3: sweep.reps: field given twice"},
+		{"sweep:\n  vary: fungi.fee\n", "p.yaml:2:9: sweep.vary: expected a list of {path: ..., values: ...}"},
+		{"sweep:\n  vary:\n    - {path: fungi.fee, values: {a: 1}}\n", "p.yaml:3:33: sweep.vary[0].values: expected a list"},
+		{"sweep:\n  vary:\n    - {path: fungi.fee, values: [[0]]}\n", "p.yaml:3:34: sweep.vary[0].values: a list of values holds numbers or words, got a list"},
+		{"other: 1\n", "p.yaml:1:1: other: unknown field; a plan file holds one section, sweep:\np.yaml:1:1: sweep: missing"},
+		{"- 1\n", "p.yaml:1:1: (document): expected a mapping with a sweep: section"},
+		{"  \n", "p.yaml: the file is empty"},
+	}
+	for _, c := range cases {
+		_, err := ParsePlanFile("p.yaml", []byte(c.doc))
+		if !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q:\n got %v\nwant %s", c.doc, err, c.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "type ") {
+			t.Errorf("%q: the message speaks of Go types: %v", c.doc, err)
+		}
+	}
+}
