@@ -10,6 +10,7 @@ type NumericalError struct {
 	Value float64
 }
 
+// Error names the rule and the value it returned.
 func (e NumericalError) Error() string {
 	return fmt.Sprintf("%s returned %v", e.Rule, e.Value)
 }

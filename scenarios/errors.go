@@ -18,6 +18,8 @@ type FieldError struct {
 	Msg       string
 }
 
+// Error is file:line:column: field: message, or file: field: message for
+// a field the file does not set.
 func (e *FieldError) Error() string {
 	if e.Line <= 0 {
 		return fmt.Sprintf("%s: %s: %s", e.File, e.Path, e.Msg)
@@ -31,6 +33,7 @@ func (e *FieldError) Unwrap() error { return ErrScenario }
 // Errors is every problem found in one scenario, in file order.
 type Errors []*FieldError
 
+// Error is every problem, one a line.
 func (es Errors) Error() string {
 	lines := make([]string, len(es))
 	for i, e := range es {

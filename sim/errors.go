@@ -22,6 +22,8 @@ type AgentError struct {
 	Stack []byte
 }
 
+// Error names the agent and its kind (or the step, when no agent was
+// running), the tick and what it panicked with; the stack is left to Stack.
 func (e *AgentError) Error() string {
 	if e.ID < 0 {
 		return fmt.Sprintf("sim: the %s step panicked at tick %d: %v", e.Kind, e.Tick, e.Value)
