@@ -3,11 +3,15 @@ package plots
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecosim/ecosim/agents"
 )
 
 // TestChartsEncodeInEveryFormat draws every chart of the fixture as PNG,
@@ -185,4 +189,58 @@ func TestNotesWhatIsNotAsAsked(t *testing.T) {
 	if notes := draw(DrawOptions{}); len(notes) != 0 {
 		t.Errorf("nothing asked, yet notes %q", notes)
 	}
+}
+
+// TestStripMapsStayChartSized draws the maps of grids a hundred times
+// taller than wide and fifty times wider than tall: each chart stays
+// within the aspect bounds (a 2×200 grid made a 1,063 × 95,829 pixel PNG),
+// and the map still fills a readable part of it.
+func TestStripMapsStayChartSized(t *testing.T) {
+	dir := t.TempDir()
+	for _, wh := range [][2]int{{2, 200}, {400, 8}, {40, 40}} {
+		s := agents.Snapshot{Tick: 1, Width: wh[0], Height: wh[1], Species: []string{"birch"},
+			Trees: [][5]float64{{0, 0, 0, 5, 2}, {float64(wh[0] - 1), float64(wh[1] - 1), 0, 5, 2}}}
+		ch, aspect := drawMap(s)
+		if aspect < minMapAspect || aspect > maxMapAspect {
+			t.Errorf("%v: aspect %.2f", wh, aspect)
+		}
+		files, err := save(ch, filepath.Join(dir, fmt.Sprintf("map-%dx%d", wh[0], wh[1])), aspect, Options{Formats: []string{"png"}, DPI: 100, Width: 12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, h := img.Bounds().Dx(), img.Bounds().Dy()
+		if float64(h) > maxMapAspect*float64(w)+1 || float64(h) < minMapAspect*float64(w)-1 {
+			t.Errorf("%v: the chart is %d × %d pixels", wh, w, h)
+		}
+		// The trees in opposite corners are drawn far apart: the map is
+		// not squeezed to a line.
+		xs, ys := inkExtent(img)
+		if xs < w/8 || ys < h/8 {
+			t.Errorf("%v: the map's marks span %d × %d of a %d × %d chart", wh, xs, ys, w, h)
+		}
+	}
+}
+
+// inkExtent is how far apart, across and down, the coloured (not grey or
+// white) pixels of img lie.
+func inkExtent(img image.Image) (dx, dy int) {
+	b := img.Bounds()
+	minX, minY, maxX, maxY := b.Max.X, b.Max.Y, b.Min.X, b.Min.Y
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if max(r, g, bl)-min(r, g, bl) > 0x4000 {
+				minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
+			}
+		}
+	}
+	return maxX - minX, maxY - minY
 }

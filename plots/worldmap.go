@@ -33,7 +33,10 @@ type worldMap struct {
 // Plot implements plot.Plotter.
 func (w worldMap) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
-	cell := math.Abs(float64(trX(1) - trX(0)))
+	// Marks are sized to the cell's shorter side: a stretched cell
+	// (maxCellStretch) would otherwise have marks that cover its
+	// neighbours.
+	cell := math.Min(math.Abs(float64(trX(1)-trX(0))), math.Abs(float64(trY(1)-trY(0))))
 	pt := func(x, y float64) vg.Point { return vg.Point{X: trX(x + 0.5), Y: trY(y + 0.5)} }
 	square := func(xy [2]float64, col color.Color) {
 		p0, p1 := vg.Point{X: trX(xy[0]), Y: trY(xy[1])}, vg.Point{X: trX(xy[0] + 1), Y: trY(xy[1] + 1)}
@@ -178,18 +181,54 @@ func drawMapOn(dc draw.Canvas, s agents.Snapshot) {
 		note = "paler: less carbon"
 	}
 	keyRow(dc, dc.Max.Y-vg.Points(titleSize+12), mapKey(s), note)
-	mapPlot(s).Draw(draw.Crop(dc, 0, 0, 0, -vg.Points(titleSize+40)))
+	area := draw.Crop(dc, 0, 0, 0, -vg.Points(titleSize+40))
+	// Where the chart's aspect was clamped (drawMap), the map takes the
+	// part of the area that keeps its cells about square (within a fifth,
+	// unless maxCellStretch): centred across for a tall grid, at the top
+	// for a wide one.
+	w, h := area.Max.X-area.Min.X-mapAxes, area.Max.Y-area.Min.Y-mapAxes
+	// A strip of a grid (2×200) keeps a readable width: its cells are
+	// stretched rather than the map drawn a line thin.
+	grid := vg.Length(min(max(float64(s.Height)/float64(s.Width), 1/maxCellStretch), maxCellStretch))
+	switch {
+	case w <= 0 || h <= 0:
+	case h/w < grid/1.2:
+		cut := (w - h/grid) / 2
+		area = draw.Crop(area, cut, -cut, 0, 0)
+	case h/w > grid*1.2:
+		area = draw.Crop(area, 0, 0, h-w*grid, 0)
+	}
+	mapPlot(s).Draw(area)
 }
+
+// maxCellStretch is the most a map's shape may differ from its grid's: a
+// grid more than this many times taller than wide, or wider than tall, is
+// drawn this many times so, its cells stretched.
+const maxCellStretch = 4.0
+
+// mapAxes is about what the map's axes, their ticks and labels take of
+// its area across and down.
+const mapAxes = vg.Length(45)
 
 func mapTitle(s agents.Snapshot) string {
 	return fmt.Sprintf("World at tick %d: %d trees, %d links, %d ants", s.Tick, len(s.Trees), len(s.Links), len(s.Ants))
 }
 
-// drawMap is the chart of one snapshot; its aspect follows the grid.
+// drawMap is the chart of one snapshot; its aspect follows the grid's
+// within [minMapAspect, maxMapAspect]. Unclamped, a 2×200 grid made a
+// chart 18 cm wide and 16 m tall: a 1,063 × 95,829 pixel PNG that took
+// seconds to draw.
 func drawMap(s agents.Snapshot) (chart, float64) {
 	aspect := float64(s.Height)/float64(s.Width)*0.9 + 0.15
+	aspect = min(max(aspect, minMapAspect), maxMapAspect)
 	return func(dc draw.Canvas) { drawMapOn(dc, s) }, aspect
 }
+
+// The least and the most a map chart's height may be of its width.
+const (
+	minMapAspect = 0.45
+	maxMapAspect = 1.6
+)
 
 // writeGIF animates the snapshots as a GIF of about 480 pixels across.
 func writeGIF(snaps []agents.Snapshot, path string) error {
