@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
 
 	"github.com/ecosim/ecosim/agents"
 )
@@ -243,4 +247,46 @@ func inkExtent(img image.Image) (dx, dy int) {
 		}
 	}
 	return maxX - minX, maxY - minY
+}
+
+// TestHeatmapLabelsValuesAndCells draws a 3 × 2 heatmap as SVG: its axes
+// are ticked at the values swept (not between the cells), each cell holds
+// its mean, and the text is white on the dark ends of the palette and
+// black on its pale middle.
+func TestHeatmapLabelsValuesAndCells(t *testing.T) {
+	d := &SweepData{Paths: []string{"trees.density", "failures[0].spread"}, Figures: []string{"loss"},
+		ByFig: map[string][]AggPoint{"loss": {}}}
+	means := map[[2]string]float64{}
+	for i, x := range []string{"0.5", "0.55", "0.6"} {
+		for j, y := range []string{"0.6", "1"} {
+			m := float64(1 + i + 10*j)
+			means[[2]string{x, y}] = m
+			d.ByFig["loss"] = append(d.ByFig["loss"], AggPoint{Values: []string{x, y}, Mean: m, N: 2})
+		}
+	}
+	charts := heatmaps(d)
+	if len(charts) != 1 {
+		t.Fatalf("%d heatmaps", len(charts))
+	}
+	files, err := save(charts[0].ch, filepath.Join(t.TempDir(), "hm"), charts[0].aspect, Options{Formats: []string{"svg"}, DPI: 100, Width: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(b)
+	for _, want := range []string{">0.55<", ">0.6<", ">1<", ">13<", ">1<", ">3<"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the heatmap has no text %s", want)
+		}
+	}
+	if strings.Contains(svg, ">0.7<") || strings.Contains(svg, ">0.9<") {
+		t.Error("the y axis is ticked between the values swept")
+	}
+	hm := &plotter.HeatMap{Palette: moreland.SmoothBlueRed().Palette(64), Min: 1, Max: 13}
+	if labelColour(hm, 1) != color.White || labelColour(hm, 13) != color.White || labelColour(hm, 7) != color.Black {
+		t.Error("labels are not white on the palette's ends and black in its middle")
+	}
 }

@@ -3,6 +3,7 @@ package plots
 import (
 	"encoding/csv"
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -317,10 +318,84 @@ func heatmaps(d *SweepData) []namedChart {
 		pal := moreland.SmoothBlueRed()
 		pal.SetMin(lo)
 		pal.SetMax(math.Max(hi, lo+1e-12))
-		hm := plotter.NewHeatMap(g, pal.Palette(64))
+		cols := pal.Palette(64)
+		hm := plotter.NewHeatMap(g, cols)
 		p := newPlot(fmt.Sprintf("%s (mean over replicates; blue %.3g to red %.3g)", fig, lo, hi), d.Paths[0], d.Paths[1])
 		p.Add(hm)
+		// The values swept are what a reader looks for along the axes;
+		// the default ticks fall between the cells (0.5, 0.7, 0.9 for
+		// 0.6, 0.8, 1).
+		if len(g.xs) <= maxValueTicks {
+			p.X.Tick.Marker = valueTicks(g.xs)
+		}
+		if len(g.ys) <= maxValueTicks {
+			p.Y.Tick.Marker = valueTicks(g.ys)
+		}
+		if len(g.xs)*len(g.ys) <= maxCellLabels {
+			if l := cellLabels(g, hm); l != nil {
+				p.Add(l)
+			}
+		}
 		out = append(out, namedChart{"heatmap-" + fig, func(dc draw.Canvas) { p.Draw(dc) }, 0.7})
 	}
 	return out
+}
+
+// maxValueTicks is the most values swept along a heatmap's axis that are
+// each given a tick; more would crowd, and the default ticks are used.
+const maxValueTicks = 12
+
+// maxCellLabels is the most cells a heatmap writes its value in.
+const maxCellLabels = 64
+
+// valueTicks is a tick, labelled, at each value.
+func valueTicks(vs []float64) plot.ConstantTicks {
+	t := make(plot.ConstantTicks, len(vs))
+	for i, v := range vs {
+		t[i] = plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', 4, 64)}
+	}
+	return t
+}
+
+// cellLabels writes each cell's mean in it, white on the dark ends of the
+// palette and black on its pale middle; nil if the labels cannot be made.
+func cellLabels(g heatGrid, hm *plotter.HeatMap) *plotter.Labels {
+	var xys plotter.XYs
+	var text []string
+	var cols []color.Color
+	for c, x := range g.xs {
+		for r, y := range g.ys {
+			v := g.Z(c, r)
+			if math.IsNaN(v) {
+				continue
+			}
+			xys = append(xys, plotter.XY{X: x, Y: y})
+			text = append(text, strconv.FormatFloat(v, 'g', 3, 64))
+			cols = append(cols, labelColour(hm, v))
+		}
+	}
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: text})
+	if err != nil {
+		return nil
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].Color = cols[i]
+		l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
+	}
+	return l
+}
+
+// labelColour is white where the heatmap's colour for v is dark, black
+// where it is pale.
+func labelColour(hm *plotter.HeatMap, v float64) color.Color {
+	cs := hm.Palette.Colors()
+	i := 0
+	if hm.Max > hm.Min {
+		i = int((v - hm.Min) / (hm.Max - hm.Min) * float64(len(cs)-1))
+	}
+	r, g, b, _ := cs[min(max(i, 0), len(cs)-1)].RGBA()
+	if 0.299*float64(r)+0.587*float64(g)+0.114*float64(b) < 0.55*0xffff {
+		return color.White
+	}
+	return color.Black
 }
