@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -168,9 +169,16 @@ func header(dc draw.Canvas, title, key string) draw.Canvas {
 	dc.FillText(sty, vg.Point{X: mid, Y: dc.Max.Y - vg.Points(4)}, title)
 	sty.Font.Size = 8.5
 	sty.Color = grey
-	dc.FillText(sty, vg.Point{X: mid, Y: dc.Max.Y - vg.Points(4+titleSize+4)}, key)
-	return draw.Crop(dc, 0, 0, 0, -vg.Points(4+titleSize+4+14))
+	// The key may run to several lines, one per "\n".
+	lines := strings.Split(key, "\n")
+	for i, l := range lines {
+		dc.FillText(sty, vg.Point{X: mid, Y: dc.Max.Y - vg.Points(4+titleSize+4+keyLead*float64(i))}, l)
+	}
+	return draw.Crop(dc, 0, 0, 0, -vg.Points(4+titleSize+4+14+keyLead*float64(len(lines)-1)))
 }
+
+// keyLead is the distance between the lines of a chart's key [pt].
+const keyLead = 11
 
 // drawResilience shows one indicator: run against control, the lost area
 // filled, the resistance point and the recovery tick.

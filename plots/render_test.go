@@ -290,3 +290,36 @@ func TestHeatmapLabelsValuesAndCells(t *testing.T) {
 		t.Error("labels are not white on the palette's ends and black in its middle")
 	}
 }
+
+// TestSweepChartNamesWhatItLeavesOut checks that a figure defined at one
+// point, and figures past the panel limit, are named in the chart's key
+// rather than dropped without a word.
+func TestSweepChartNamesWhatItLeavesOut(t *testing.T) {
+	d := &SweepData{Paths: []string{"fungi.fee"}, ByFig: map[string][]AggPoint{}}
+	for i := range maxSweepPanels + 2 {
+		fig := fmt.Sprintf("f%02d", i)
+		d.Figures = append(d.Figures, fig)
+		for _, x := range []string{"0", "0.1", "0.2"} {
+			d.ByFig[fig] = append(d.ByFig[fig], AggPoint{Values: []string{x}, Mean: float64(i), N: 2})
+		}
+	}
+	d.Figures = append([]string{"recovery"}, d.Figures...)
+	d.ByFig["recovery"] = []AggPoint{{Values: []string{"0"}, Mean: 5, N: 1}}
+	ch, aspect := drawSweepLines(d, 0)
+	files, err := save(ch, filepath.Join(t.TempDir(), "sweep"), aspect, Options{Formats: []string{"svg"}, DPI: 100, Width: 18})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"not drawn, defined at fewer than two points: recovery", "not drawn, past 12 panels: f12, f13 (all in aggregate.csv)", ">f11<"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the chart has no text %q", want)
+		}
+	}
+	if strings.Contains(string(b), ">f12<") {
+		t.Error("a 13th panel was drawn")
+	}
+}

@@ -203,11 +203,18 @@ const maxSweepPanels = 12
 func drawSweepLines(d *SweepData, xi int) (chart, float64) {
 	path := d.Paths[xi]
 	var plots []*plot.Plot
-	var labels []string
+	var labels, undefined, over []string
 	for _, fig := range d.Figures {
 		lines := sweepLines(d.ByFig[fig], xi)
-		if longest(lines) < 2 || len(plots) == maxSweepPanels {
-			continue // a figure defined at one point at most says nothing here
+		switch {
+		case longest(lines) < 2:
+			// A figure defined at one point at most says nothing here:
+			// a recovery time, say, where the system never recovered.
+			undefined = append(undefined, fig)
+			continue
+		case len(plots) == maxSweepPanels:
+			over = append(over, fig)
+			continue
 		}
 		p := newPlot(fig, path, "")
 		p.Title.TextStyle.Font.Size = labelSize
@@ -252,6 +259,13 @@ func drawSweepLines(d *SweepData, xi int) (chart, float64) {
 	key := "lines: mean over replicates; bands: 95% confidence interval of the mean"
 	if len(labels) > 0 {
 		key = fmt.Sprintf("%s by %s; %s", strings.Join(labels, ", "), d.Paths[1-xi], key)
+	}
+	// A panel left out is named, so that it is not taken for lost.
+	if len(undefined) > 0 {
+		key += "\nnot drawn, defined at fewer than two points: " + strings.Join(undefined, ", ")
+	}
+	if len(over) > 0 {
+		key += fmt.Sprintf("\nnot drawn, past %d panels: %s (all in aggregate.csv)", maxSweepPanels, strings.Join(over, ", "))
 	}
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(rows, 1)) + 0.06
