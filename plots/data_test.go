@@ -70,7 +70,7 @@ func TestChartDataMeaning(t *testing.T) {
 		t.Errorf("band starts at (%v, %v..%v)", d.BandX[0], d.BandLower[0], d.BandUpper[0])
 	}
 	ws := r.Windows
-	if len(ws) != 2 || ws[0] != (Window{50, 50, "nodes by hubs"}) || ws[1] != (Window{70, 80, "drought"}) {
+	if len(ws) != 2 || ws[0] != (Window{50, 50, "kill: nodes by hubs"}) || ws[1] != (Window{70, 80, "drought"}) {
 		t.Errorf("windows %+v", ws)
 	}
 	g := Giant(r)

@@ -75,6 +75,8 @@ type windows struct {
 	ws     []Window
 	labels bool
 	colour color.Color // of strike lines and labels; grey when nil
+	// colours, where set, is window i's colour instead of colour.
+	colours []color.Color
 }
 
 // Plot implements plot.Plotter.
@@ -86,9 +88,16 @@ func (w windows) Plot(c draw.Canvas, plt *plot.Plot) {
 	}
 	sty := plt.X.Tick.Label
 	sty.Font.Size = 8
-	sty.Color = col
 	sty.XAlign, sty.YAlign = draw.XLeft, draw.YBottom
-	for _, win := range w.ws {
+	// Labels that would overlap (a strike and the recovery a tick after
+	// it) go on rows up from the bottom: each takes the lowest row where
+	// it is clear of the labels already there.
+	var rows [][][2]vg.Length
+	for i, win := range w.ws {
+		col := col
+		if i < len(w.colours) && w.colours[i] != nil {
+			col = w.colours[i]
+		}
 		x0 := trX(float64(win.Start))
 		if win.End > win.Start {
 			x1 := trX(float64(win.End))
@@ -96,10 +105,34 @@ func (w windows) Plot(c draw.Canvas, plt *plot.Plot) {
 		} else {
 			c.StrokeLine2(draw.LineStyle{Color: col, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}, x0, c.Min.Y, x0, c.Max.Y)
 		}
-		if w.labels {
-			c.FillText(sty, vg.Point{X: x0 + vg.Points(2), Y: c.Min.Y + vg.Points(2)}, win.Label)
+		if !w.labels || win.Label == "" {
+			continue
+		}
+		lx := x0 + vg.Points(2)
+		span := [2]vg.Length{lx, lx + sty.Width(win.Label) + vg.Points(3)}
+		r := 0
+		for ; r < len(rows); r++ {
+			if !overlaps(rows[r], span) {
+				break
+			}
+		}
+		if r == len(rows) {
+			rows = append(rows, nil)
+		}
+		rows[r] = append(rows[r], span)
+		sty.Color = col
+		c.FillText(sty, vg.Point{X: lx, Y: c.Min.Y + vg.Points(2) + vg.Length(r)*(sty.Height(win.Label)+vg.Points(2))}, win.Label)
+	}
+}
+
+// overlaps reports whether span meets any of spans.
+func overlaps(spans [][2]vg.Length, span [2]vg.Length) bool {
+	for _, s := range spans {
+		if span[0] < s[1] && s[0] < span[1] {
+			return true
 		}
 	}
+	return false
 }
 
 // drawTimeSeries lays out the panels three to a row with a shared tick
@@ -205,12 +238,17 @@ func drawResilience(d ResilienceData) (chart, float64) {
 		p.Legend.Add(fmt.Sprintf("resistance %.3g at tick %.0f", f.Resistance, d.ResistanceTick), pt)
 	}
 	rec := "not recovered"
+	marks := windows{ws: d.Windows, labels: true}
 	if d.RecoveryTick != nil {
-		rec = fmt.Sprintf("recovered at tick %.0f (%d ticks)", *d.RecoveryTick, *f.RecoveryTime)
-		p.Add(windows{ws: []Window{{Start: int(*d.RecoveryTick), End: int(*d.RecoveryTick), Label: "recovered"}}, labels: true, colour: green})
+		rec = fmt.Sprintf("recovered at tick %.0f (%s)", *d.RecoveryTick, plural(*f.RecoveryTime, "tick"))
+		// In the same plotter as the failures, so its label keeps clear
+		// of theirs.
+		marks.colours = make([]color.Color, len(d.Windows), len(d.Windows)+1)
+		marks.ws = append(append([]Window(nil), d.Windows...), Window{Start: int(*d.RecoveryTick), End: int(*d.RecoveryTick), Label: "recovered"})
+		marks.colours = append(marks.colours, green)
 	}
 	p.Legend.Add(fmt.Sprintf("%s; final ratio %.3g", rec, f.FinalRatio))
-	p.Add(windows{ws: d.Windows, labels: true})
+	p.Add(marks)
 	// Leave the top quarter of the plot to the legend.
 	lo, hi := p.Y.Min, p.Y.Max
 	p.Y.Max = hi + 0.45*(hi-lo)
@@ -282,4 +320,12 @@ func drawRemoved(l Line) (chart, float64) {
 	p.X.Max = math.Max(p.X.Max, 0.1)
 	p.Y.Max = math.Max(p.Y.Max, 1)
 	return func(dc draw.Canvas) { p.Draw(dc) }, 0.6
+}
+
+// plural is n and the noun, in the plural unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

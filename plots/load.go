@@ -195,7 +195,7 @@ func readWindows(p string, m *Series) ([]Window, error) {
 		case ev.Type == "failure":
 			label := ev.Kind
 			if ev.Cause != "" && ev.Cause != ev.Kind {
-				label = ev.Cause
+				label += ": " + ev.Cause // "kill: nodes by hubs"
 			}
 			ws = append(ws, Window{Start: ev.Tick, End: ev.Tick, Label: label})
 		}

@@ -7,8 +7,11 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -321,5 +324,38 @@ func TestSweepChartNamesWhatItLeavesOut(t *testing.T) {
 	}
 	if strings.Contains(string(b), ">f12<") {
 		t.Error("a 13th panel was drawn")
+	}
+}
+
+// TestMarkLabelsDoNotOverlap draws the fixture's resilience chart, where
+// the recovery (tick 59) follows the strike (tick 50) closer than the
+// strike's label is long: the two labels must sit on different rows, and
+// the strike's label name the failure's kind and what it hit.
+func TestMarkLabelsDoNotOverlap(t *testing.T) {
+	dir := writeFixture(t)
+	if _, err := DrawRun(dir, DrawOptions{Options: Options{Formats: []string{"svg"}, DPI: 100, Width: 12}}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "plots", "resilience-living_trees.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(label string) (x, y float64) {
+		t.Helper()
+		m := regexp.MustCompile(`<text x="([-0-9.]+)" y="([-0-9.]+)"[^>]*\s+style="[^"]*">` + regexp.QuoteMeta(label) + `</text>`).FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("no label %q", label)
+		}
+		x, _ = strconv.ParseFloat(string(m[1]), 64)
+		y, _ = strconv.ParseFloat(string(m[2]), 64)
+		return x, y
+	}
+	kx, ky := at("kill: nodes by hubs")
+	rx, ry := at("recovered")
+	if rx-kx > 60 {
+		t.Fatalf("the fixture's labels are %.0f pt apart; the test needs them close", rx-kx)
+	}
+	if math.Abs(ry-ky) < 8 {
+		t.Errorf("labels at (%.1f, %.1f) and (%.1f, %.1f) overlap", kx, ky, rx, ry)
 	}
 }
