@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -243,9 +244,8 @@ func drawResilience(d ResilienceData) (chart, float64) {
 		rec = fmt.Sprintf("recovered at tick %.0f (%s)", *d.RecoveryTick, plural(*f.RecoveryTime, "tick"))
 		// In the same plotter as the failures, so its label keeps clear
 		// of theirs.
-		marks.colours = make([]color.Color, len(d.Windows), len(d.Windows)+1)
-		marks.ws = append(append([]Window(nil), d.Windows...), Window{Start: int(*d.RecoveryTick), End: int(*d.RecoveryTick), Label: "recovered"})
-		marks.colours = append(marks.colours, green)
+		marks.ws = append(slices.Clone(d.Windows), Window{Start: int(*d.RecoveryTick), End: int(*d.RecoveryTick), Label: "recovered"})
+		marks.colours = append(make([]color.Color, len(d.Windows)), green)
 	}
 	p.Legend.Add(fmt.Sprintf("%s; final ratio %.3g", rec, f.FinalRatio))
 	p.Add(marks)

@@ -32,7 +32,7 @@ type decoder struct {
 	places map[string]place // field path -> where it was set
 	origin map[*yaml.Node]string
 	nodes  int
-	// lines is the file's number of lines (lineCount). The YAML library
+	// lines is the file's number of lines (LineCount). The YAML library
 	// puts the empty value of a document that ends without a line break
 	// on the line after it; a place is kept inside the file.
 	lines int

@@ -101,7 +101,7 @@ func Parse(file string, data []byte, sets []string) (*Scenario, error) {
 	}
 	root := doc.Content[0]
 	d := newDecoder(file)
-	d.lines = lineCount(data)
+	d.lines = LineCount(data)
 	for _, s := range sets {
 		d.applySet(root, s)
 	}
@@ -145,13 +145,15 @@ func SyntaxError(file string, data []byte, err error) *FieldError {
 	if named > 0 && parserProblems[msg] {
 		line = named + 1
 	}
-	return &FieldError{File: file, Line: min(line, lineCount(data)), Col: 1, Path: "(syntax)", Msg: msg}
+	return &FieldError{File: file, Line: min(line, LineCount(data)), Col: 1, Path: "(syntax)", Msg: msg}
 }
 
-// lineCount is the number of lines in data, at least 1, as YAML counts
+// LineCount is the number of lines in data, at least 1, as YAML counts
 // them: "\r\n", "\r" and "\n" each end one, and a last line without an
-// end counts.
-func lineCount(data []byte) int {
+// end counts. The YAML library puts the empty value of a document that ends
+// without a line break on the line after the last; a message names the
+// line at most LineCount.
+func LineCount(data []byte) int {
 	n := 0
 	for i := 0; i < len(data); i++ {
 		switch data[i] {

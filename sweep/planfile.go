@@ -40,8 +40,12 @@ func ParsePlanFile(file string, data []byte) (*Plan, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrPlan, scenarios.SyntaxError(file, data, err))
 	}
-	d := planDecoder{file: file}
+	d := planDecoder{file: file, lines: scenarios.LineCount(data)}
 	p := &Plan{}
+	if len(doc.Content) == 0 {
+		// Comments only.
+		return nil, fmt.Errorf("%w: %s: the file holds no sweep: section with vary and reps", ErrPlan, file)
+	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		d.fail(root, "(document)", "expected a mapping with a sweep: section")
@@ -71,12 +75,13 @@ func ParsePlanFile(file string, data []byte) (*Plan, error) {
 
 // planDecoder walks a plan file's nodes, collecting every problem.
 type planDecoder struct {
-	file string
-	errs []string
+	file  string
+	lines int // the file's (scenarios.LineCount), which a message's line stays within
+	errs  []string
 }
 
 func (d *planDecoder) fail(n *yaml.Node, path, format string, args ...any) {
-	d.errs = append(d.errs, fmt.Sprintf("%s:%d:%d: %s: %s", d.file, n.Line, n.Column, path, fmt.Sprintf(format, args...)))
+	d.errs = append(d.errs, fmt.Sprintf("%s:%d:%d: %s: %s", d.file, min(n.Line, d.lines), n.Column, path, fmt.Sprintf(format, args...)))
 }
 
 // err is every problem, one a line.

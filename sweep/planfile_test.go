@@ -2,7 +2,9 @@ package sweep
 
 import (
 	"errors"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,4 +58,35 @@ func TestPlanFileErrorsNamePlaceAndField(t *testing.T) {
 			t.Errorf("%q: the message speaks of Go types: %v", c.doc, err)
 		}
 	}
+}
+
+// FuzzParsePlanFile feeds arbitrary bytes to the plan file reader: nothing
+// may panic, a rejection is a plan error naming the file, and a line it
+// names is in the file.
+func FuzzParsePlanFile(f *testing.F) {
+	f.Add([]byte("sweep:\n  vary:\n    - {path: fungi.fee, values: [0, 0.1]}\n  reps: 3\n"))
+	f.Add([]byte("# only a comment\n"))
+	f.Add([]byte("---"))
+	f.Add([]byte("a: &a [1]\nsweep: {vary: [*a, {path: x, values: *a}]}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParsePlanFile("f.yaml", data)
+		if err == nil {
+			if p == nil {
+				t.Fatal("no plan and no error")
+			}
+			return
+		}
+		if !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "f.yaml") {
+			t.Fatalf("not a plan error naming the file: %v", err)
+		}
+		lines := len(regexp.MustCompile("\r\n|\r|\n").Split(string(data), -1))
+		if strings.HasSuffix(string(data), "\n") || strings.HasSuffix(string(data), "\r") {
+			lines--
+		}
+		for _, m := range regexp.MustCompile(`f\.yaml:(\d+):`).FindAllStringSubmatch(err.Error(), -1) {
+			if n, _ := strconv.Atoi(m[1]); n < 1 || n > max(lines, 1) {
+				t.Fatalf("line %d of a file of %d lines: %v", n, lines, err)
+			}
+		}
+	})
 }
