@@ -33,19 +33,23 @@ staticcheck:
 # Fuzzing is budgeted in inputs, not seconds: with a time budget, Go 1.26's
 # fuzzing can fail with "context deadline exceeded" when the time runs out
 # while a worker is mid-input (go.dev/issue/75804), with nothing found.
-# 300,000 scenario inputs took 8 s here, 100,000 plan files about 12 s.
+# 300,000 scenario inputs took 8 s here, 100,000 plan files about 13 s and
+# 50,000 --vary specs about 6 s.
 test: fmt-check vet staticcheck
 	$(GO) test -race -count=1 ./...
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 300000x -fuzzminimizetime 2s ./scenarios
 	$(GO) test -run '^$$' -fuzz FuzzParsePlanFile -fuzztime 100000x -fuzzminimizetime 2s ./sweep
+	$(GO) test -run '^$$' -fuzz FuzzParseSpec -fuzztime 50000x -fuzzminimizetime 2s ./sweep
 
 # A longer hunt for scenario inputs that crash or slip through validation:
 # ten million inputs, 3 to 13 minutes at the 13,000-55,000 inputs a second
-# the short run has measured here; then a million sweep plan files (about
-# 2 minutes at the 6,000-12,000 a second measured).
+# the short run has measured here; then a million sweep plan files and a
+# million --vary specs (about 2 minutes each at the 6,000-12,000 a second
+# measured).
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10000000x ./scenarios
 	$(GO) test -run '^$$' -fuzz FuzzParsePlanFile -fuzztime 1000000x ./sweep
+	$(GO) test -run '^$$' -fuzz FuzzParseSpec -fuzztime 1000000x ./sweep
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

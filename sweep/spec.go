@@ -79,10 +79,14 @@ func parseRange(s string) (Spec, error) {
 	if err1 != nil || err2 != nil || err3 != nil || step <= 0 || b < a {
 		return Spec{}, fmt.Errorf("%w: %q: a range is start:end:step with start <= end and step > 0", ErrPlan, s)
 	}
-	n := int(math.Floor((b-a)/step+1e-9)) + 1
-	if n > maxValues {
-		return Spec{}, fmt.Errorf("%w: %q makes %d values; the limit is %d", ErrPlan, s, n, maxValues)
+	// Counted in floating point first: a range such as 0:1e300:1e-300
+	// has more steps than an int holds, and converting that to an int
+	// gives a negative count.
+	steps := math.Floor((b-a)/step + 1e-9)
+	if steps+1 > maxValues {
+		return Spec{}, fmt.Errorf("%w: %q makes %.4g values; the limit is %d", ErrPlan, s, steps+1, maxValues)
 	}
+	n := int(steps) + 1
 	ints := !strings.ContainsAny(s, ".eE")
 	vals := make([]string, n)
 	for i := range n {

@@ -29,11 +29,44 @@ func TestParseSpec(t *testing.T) {
 	if err != nil || !u.Dist() || u.Lo != 0.2 || u.Hi != 0.8 {
 		t.Errorf("uniform: %+v %v", u, err)
 	}
-	for _, bad := range []string{"", "1:0:0.1", "0:1:0", "0:1:-1", "uniform(1)", "uniform(2,1)", "a,,b", "0:1e9:1e-9", "uniform(x,1)"} {
+	for _, bad := range []string{"", "1:0:0.1", "0:1:0", "0:1:-1", "uniform(1)", "uniform(2,1)", "a,,b", "0:1e9:1e-9", "uniform(x,1)", "0:1e300:1e-300", "-1e308:1e308:1e-300"} {
 		if _, err := ParseSpec(bad); !errors.Is(err, ErrPlan) {
 			t.Errorf("%q accepted: %v", bad, err)
 		}
 	}
+}
+
+// FuzzParseSpec feeds arbitrary --vary specs to the parser: nothing may
+// panic, a rejection is a plan error, and an accepted spec is a
+// distribution with lo <= hi or a non-empty list of at most maxValues
+// values, none empty.
+func FuzzParseSpec(f *testing.F) {
+	for _, s := range []string{"0,0.1,0.5", "0:1:0.25", "2:10:4", "uniform(0.2, 0.8)", "0:1e300:1e-300", "star, ring"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := ParseSpec(in)
+		if err != nil {
+			if !errors.Is(err, ErrPlan) {
+				t.Fatalf("%q: not a plan error: %v", in, err)
+			}
+			return
+		}
+		if s.Dist() {
+			if !(s.Lo <= s.Hi) {
+				t.Fatalf("%q: uniform(%v, %v)", in, s.Lo, s.Hi)
+			}
+			return
+		}
+		if len(s.Values) == 0 || len(s.Values) > maxValues {
+			t.Fatalf("%q: %d values", in, len(s.Values))
+		}
+		for _, v := range s.Values {
+			if v == "" {
+				t.Fatalf("%q: an empty value in %q", in, s.Values)
+			}
+		}
+	})
 }
 
 func TestGridPointsAreTheCartesianProduct(t *testing.T) {
