@@ -359,3 +359,64 @@ func TestMarkLabelsDoNotOverlap(t *testing.T) {
 		t.Errorf("labels at (%.1f, %.1f) and (%.1f, %.1f) overlap", kx, ky, rx, ry)
 	}
 }
+
+// TestDenseMapIsOneImage draws a 1,000 × 1,000 grid's map: its cells are
+// under a point across, so the SVG must hold the map as one image rather
+// than a mark a tree (at 870,000 agents those were 110 MB files), the
+// trees must show in their species' colour, and the key must say the
+// links are not drawn. A sparse map keeps its marks.
+func TestDenseMapIsOneImage(t *testing.T) {
+	dir := t.TempDir()
+	s := agents.Snapshot{Tick: 3, Width: 1000, Height: 1000, Species: []string{"birch"},
+		Links: [][5]float64{{1, 1, 5, 5, 0}}}
+	for i := range 20000 {
+		s.Trees = append(s.Trees, [5]float64{float64(i % 1000), float64(i / 1000 * 50), 0, 5, 1})
+	}
+	ch, aspect := drawMap(s)
+	files, err := save(ch, filepath.Join(dir, "dense"), aspect, Options{Formats: []string{"svg", "png"}, DPI: 100, Width: 18})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(svg), "<image"); n != 1 {
+		t.Errorf("%d images in the dense map's SVG, want 1", n)
+	}
+	if n := strings.Count(string(svg), "<path"); n > 200 {
+		t.Errorf("%d paths in the dense map's SVG: trees drawn one by one", n)
+	}
+	if !strings.Contains(string(svg), "the 1 links are not drawn at this density") {
+		t.Error("the key does not say the links are left out")
+	}
+	b, err := os.ReadFile(files[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	greens := 0
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if g > r+0x2000 && g > bl+0x1000 {
+				greens++
+			}
+		}
+	}
+	if greens < 1000 {
+		t.Errorf("%d green pixels: the trees are not drawn", greens)
+	}
+	sparse := agents.Snapshot{Tick: 3, Width: 40, Height: 40, Species: []string{"birch"}, Trees: s.Trees[:30]}
+	ch, aspect = drawMap(sparse)
+	files, err = save(ch, filepath.Join(dir, "sparse"), aspect, Options{Formats: []string{"svg"}, DPI: 100, Width: 18})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(files[0]); strings.Contains(string(b), "<image") {
+		t.Error("a sparse map was drawn as an image")
+	}
+}

@@ -28,11 +28,18 @@ var speciesColours = []color.NRGBA{green, orange, skyBlue, yellow, purple, blue}
 // out), fungi, nodes, ants and nests.
 type worldMap struct {
 	s agents.Snapshot
+	// dense draws each cell as a pixel of an image (denseMap) rather
+	// than a mark of its own.
+	dense bool
 }
 
 // Plot implements plot.Plotter.
 func (w worldMap) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
+	if w.dense {
+		w.plotDense(c, trX, trY)
+		return
+	}
 	// Marks are sized to the cell's shorter side: a stretched cell
 	// (maxCellStretch) would otherwise have marks that cover its
 	// neighbours.
@@ -43,7 +50,7 @@ func (w worldMap) Plot(c draw.Canvas, plt *plot.Plot) {
 		c.FillPolygon(col, []vg.Point{p0, {X: p1.X, Y: p0.Y}, p1, {X: p0.X, Y: p1.Y}})
 	}
 	for _, xy := range w.s.Burnt {
-		square(xy, color.NRGBA{70, 70, 70, 255})
+		square(xy, burntColour)
 	}
 	for _, xy := range w.s.Burning {
 		square(xy, vermilion)
@@ -93,6 +100,91 @@ func (w worldMap) Plot(c draw.Canvas, plt *plot.Plot) {
 	}
 }
 
+// denseCell is the size of a cell on the chart [pt] below which a map is
+// drawn as an image of the grid, a pixel a cell: there each tree's circle
+// would be under two pixels across, and drawn one at a time a world of
+// 870,000 agents took 15 s a format for five maps, and made 110 MB SVG
+// and 35 MB PDF files (3.8 GB of memory to write).
+const denseCell = vg.Length(1.5)
+
+// rasterPerPoint is a dense map image's pixels per point of the chart:
+// 144 dots an inch, near the charts' default 150.
+const rasterPerPoint = 2
+
+// maxRasterSide bounds the pixels of a side of a dense map's image.
+const maxRasterSide = 4096
+
+// isDense reports whether s's map, drawn across width, is dense.
+func isDense(s agents.Snapshot, width vg.Length) bool {
+	return s.Width > 0 && (width-mapAxes)/vg.Length(max(s.Width, s.Height)) < denseCell
+}
+
+// plotDense draws the grid as an image: burnt and burning cells, trees in
+// their species' colour shaded by carbon, infested trees, fungi, nodes and
+// ants, each painting its cell in that order, so the last drawn shows as
+// on a sparse map. Links, under a pixel long, are left out (the key says
+// so); nests are marked on top, as they are few.
+func (w worldMap) plotDense(c draw.Canvas, trX, trY func(float64) vg.Length) {
+	s := w.s
+	rect := vg.Rectangle{Min: vg.Point{X: trX(0), Y: trY(float64(s.Height))}, Max: vg.Point{X: trX(float64(s.Width)), Y: trY(0)}}
+	// The image has the map area's own shape, at rasterPerPoint: an SVG
+	// viewer keeps an image's aspect, and would leave margins inside an
+	// area of another shape. A cell is a block of pixels, or shares one.
+	side := func(l vg.Length) int { return min(max(int(math.Round(l.Points()*rasterPerPoint)), 1), maxRasterSide) }
+	size := rect.Size()
+	pw, ph := side(size.X), side(size.Y)
+	img := image.NewNRGBA(image.Rect(0, 0, pw, ph))
+	paint := func(x, y float64, col color.Color) {
+		cx, cy := int(x), int(y)
+		if cx < 0 || cy < 0 || cx >= s.Width || cy >= s.Height {
+			return
+		}
+		x0, y0 := cx*pw/s.Width, cy*ph/s.Height
+		x1, y1 := max((cx+1)*pw/s.Width, x0+1), max((cy+1)*ph/s.Height, y0+1)
+		stddraw.Draw(img, image.Rect(x0, y0, x1, y1), image.NewUniform(col), image.Point{}, stddraw.Src)
+	}
+	for _, xy := range s.Burnt {
+		paint(xy[0], xy[1], burntColour)
+	}
+	for _, xy := range s.Burning {
+		paint(xy[0], xy[1], vermilion)
+	}
+	maxC := 0.0
+	for _, t := range s.Trees {
+		maxC = math.Max(maxC, t[3])
+	}
+	for _, t := range s.Trees {
+		paint(t[0], t[1], shade(speciesColours[int(t[2])%len(speciesColours)], 0.65*(1-t[3]/math.Max(maxC, 1e-9))))
+	}
+	for _, xy := range s.Infested {
+		paint(xy[0], xy[1], purple)
+	}
+	for _, f := range s.Fungi {
+		paint(f[0], f[1], purple)
+	}
+	maxN := 0.0
+	for _, n := range s.Nodes {
+		maxN = math.Max(maxN, n[2])
+	}
+	for _, n := range s.Nodes {
+		paint(n[0], n[1], shade(blue, 0.7*(1-n[2]/math.Max(maxN, 1e-9))))
+	}
+	for _, a := range s.Ants {
+		col := color.Color(black)
+		if a[2] != 0 {
+			col = vermilion
+		}
+		paint(a[0], a[1], col)
+	}
+	c.DrawImage(rect, img)
+	for _, n := range s.Nests {
+		c.DrawGlyph(draw.GlyphStyle{Color: black, Radius: vg.Points(3), Shape: draw.BoxGlyph{}}, vg.Point{X: trX(n[0] + 0.5), Y: trY(n[1] + 0.5)})
+	}
+}
+
+// burntColour is a burnt cell's.
+var burntColour = color.NRGBA{70, 70, 70, 255}
+
 // keyItem is one entry of a map's key.
 type keyItem struct {
 	glyph draw.GlyphStyle
@@ -122,7 +214,7 @@ func mapKey(s agents.Snapshot) []keyItem {
 		items = append(items, keyItem{draw.GlyphStyle{Color: black, Radius: r, Shape: draw.BoxGlyph{}}, "nest"})
 	}
 	if len(s.Burnt)+len(s.Burning) > 0 {
-		items = append(items, keyItem{draw.GlyphStyle{Color: color.NRGBA{70, 70, 70, 255}, Radius: r, Shape: draw.BoxGlyph{}}, "burnt"},
+		items = append(items, keyItem{draw.GlyphStyle{Color: burntColour, Radius: r, Shape: draw.BoxGlyph{}}, "burnt"},
 			keyItem{draw.GlyphStyle{Color: vermilion, Radius: r, Shape: draw.BoxGlyph{}}, "burning"})
 	}
 	if len(s.Infested) > 0 {
@@ -156,12 +248,12 @@ func keyRow(dc draw.Canvas, y vg.Length, items []keyItem, note string) {
 
 // mapPlot builds the map of one snapshot; its title and key are drawn
 // above it by drawMapOn.
-func mapPlot(s agents.Snapshot) *plot.Plot {
+func mapPlot(s agents.Snapshot, dense bool) *plot.Plot {
 	p := newPlot("", "x [cells]", "y [cells]")
 	p.X.Min, p.X.Max = 0, float64(s.Width)
 	p.Y.Min, p.Y.Max = 0, float64(s.Height)
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}} // north up
-	p.Add(worldMap{s: s})
+	p.Add(worldMap{s: s, dense: dense})
 	return p
 }
 
@@ -171,8 +263,14 @@ func drawMapOn(dc draw.Canvas, s agents.Snapshot) {
 	sty.Font.Size = titleSize
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
 	dc.FillText(sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y - vg.Points(3)}, mapTitle(s))
+	dense := isDense(s, dc.Max.X-dc.Min.X)
 	note := ""
 	switch {
+	case dense:
+		note = "each cell a dot; paler: less carbon"
+		if len(s.Links) > 0 {
+			note += fmt.Sprintf("; the %d links are not drawn at this density", len(s.Links))
+		}
 	case len(s.Trees) > 0 && len(s.Links) > 0:
 		note = "bigger: more fungal links (hubs); paler: less carbon; grey lines: links (red dashes: down)"
 	case len(s.Nodes) > 0:
@@ -198,7 +296,7 @@ func drawMapOn(dc draw.Canvas, s agents.Snapshot) {
 	case h/w > grid*1.2:
 		area = draw.Crop(area, 0, 0, h-w*grid, 0)
 	}
-	mapPlot(s).Draw(area)
+	mapPlot(s, dense).Draw(area)
 }
 
 // maxCellStretch is the most a map's shape may differ from its grid's: a
