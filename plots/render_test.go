@@ -308,7 +308,7 @@ func TestSweepChartNamesWhatItLeavesOut(t *testing.T) {
 	}
 	d.Figures = append([]string{"recovery"}, d.Figures...)
 	d.ByFig["recovery"] = []AggPoint{{Values: []string{"0"}, Mean: 5, N: 1}}
-	ch, aspect := drawSweepLines(d, 0)
+	ch, aspect := drawSweepLines(d, 0, nil)
 	files, err := save(ch, filepath.Join(t.TempDir(), "sweep"), aspect, Options{Formats: []string{"svg"}, DPI: 100, Width: 18})
 	if err != nil {
 		t.Fatal(err)
@@ -418,5 +418,41 @@ func TestDenseMapIsOneImage(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(files[0]); strings.Contains(string(b), "<image") {
 		t.Error("a sparse map was drawn as an image")
+	}
+}
+
+// TestCategoricalSweepIsCharted checks a sweep whose varied values are
+// names (network.topology=star,random,scale-free), which drew no chart at
+// all: each figure gets a panel with the names along its axis, in the
+// plan's order, and a second named path is told apart by colour.
+func TestCategoricalSweepIsCharted(t *testing.T) {
+	d := &SweepData{Paths: []string{"network.topology", "failures[0].select"}, Figures: []string{"giant"},
+		ByFig: map[string][]AggPoint{}}
+	for i, topo := range []string{"star", "random", "scale-free"} {
+		for j, sel := range []string{"hubs", "random"} {
+			m := float64(i + j)
+			d.ByFig["giant"] = append(d.ByFig["giant"], AggPoint{Values: []string{topo, sel}, Mean: m, Low: m - 0.1, High: m + 0.1, N: 2})
+		}
+	}
+	charts := sweepCharts(d)
+	if len(charts) != 1 {
+		t.Fatalf("%d charts, want 1", len(charts))
+	}
+	files, err := save(charts[0].ch, filepath.Join(t.TempDir(), "sweep"), charts[0].aspect, Options{Formats: []string{"svg"}, DPI: 100, Width: 18})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(b)
+	for _, want := range []string{">star<", ">random<", ">scale-free<", "blue: hubs, red: random by failures[0].select", "points: mean over replicates; bars: 95% confidence interval"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the chart has no text %q", want)
+		}
+	}
+	if strings.Index(svg, ">star<") > strings.Index(svg, ">scale-free<") {
+		t.Error("the names are not in the plan's order")
 	}
 }

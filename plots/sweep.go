@@ -170,10 +170,37 @@ func sweepCharts(d *SweepData) []namedChart {
 	case len(d.Paths) == 2 && allNum:
 		return heatmaps(d)
 	case len(d.Paths) <= 2 && numIdx >= 0:
-		ch, aspect := drawSweepLines(d, numIdx)
+		ch, aspect := drawSweepLines(d, numIdx, nil)
+		return []namedChart{{"sweep", ch, aspect}}
+	case len(d.Paths) <= 2:
+		// No numeric path (network.topology=star,random,scale-free):
+		// the first path's values become places along the x axis.
+		cd, cats := categorical(d)
+		ch, aspect := drawSweepLines(cd, 0, cats)
 		return []namedChart{{"sweep", ch, aspect}}
 	}
 	return nil
+}
+
+// categorical returns d with its first path's values replaced by their
+// places (0, 1, ...) in order of first appearance, which is the plan's,
+// and those values in that order.
+func categorical(d *SweepData) (*SweepData, []string) {
+	place := map[string]string{}
+	var cats []string
+	out := &SweepData{Paths: d.Paths, Figures: d.Figures, ByFig: map[string][]AggPoint{}}
+	for _, fig := range d.Figures {
+		for _, p := range d.ByFig[fig] {
+			if _, ok := place[p.Values[0]]; !ok {
+				place[p.Values[0]] = strconv.Itoa(len(cats))
+				cats = append(cats, p.Values[0])
+			}
+			q := p
+			q.Values = append([]string{place[p.Values[0]]}, p.Values[1:]...)
+			out.ByFig[fig] = append(out.ByFig[fig], q)
+		}
+	}
+	return out, cats
 }
 
 // DrawSweep draws a sweep's charts (see sweepCharts) into dir/plots.
@@ -200,7 +227,12 @@ func DrawSweep(dir string, o Options) ([]string, error) {
 // maxSweepPanels bounds the small multiples of a sweep chart.
 const maxSweepPanels = 12
 
-func drawSweepLines(d *SweepData, xi int) (chart, float64) {
+// drawSweepLines draws each figure against path xi: mean lines with
+// their confidence bands, one line per value of the other path, if any.
+// With cats, path xi's values are places along the axis, labelled cats:
+// each mean is a point with an error bar, a second path's values set
+// side by side, and nothing joins them, as the values have no order.
+func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	path := d.Paths[xi]
 	var plots []*plot.Plot
 	var labels, undefined, over []string
@@ -218,7 +250,13 @@ func drawSweepLines(d *SweepData, xi int) (chart, float64) {
 		}
 		p := newPlot(fig, path, "")
 		p.Title.TextStyle.Font.Size = labelSize
+		if cats != nil {
+			drawCategories(p, lines, cats)
+		}
 		for i, l := range lines {
+			if cats != nil {
+				break
+			}
 			col := seriesColours[i%len(seriesColours)]
 			if len(l.X) > 1 {
 				ring := append(xys(l.X, l.Hi), reversed(xys(l.X, l.Lo))...)
@@ -257,6 +295,9 @@ func drawSweepLines(d *SweepData, xi int) (chart, float64) {
 		title = "Degradation: figures against failure intensity " + path
 	}
 	key := "lines: mean over replicates; bands: 95% confidence interval of the mean"
+	if cats != nil {
+		key = "points: mean over replicates; bars: 95% confidence interval of the mean"
+	}
 	if len(labels) > 0 {
 		key = fmt.Sprintf("%s by %s; %s", strings.Join(labels, ", "), d.Paths[1-xi], key)
 	}
@@ -269,6 +310,45 @@ func drawSweepLines(d *SweepData, xi int) (chart, float64) {
 	}
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(rows, 1)) + 0.06
+}
+
+// drawCategories adds to p each line's means at the places of cats, as
+// points with error bars, the lines set side by side about each place.
+func drawCategories(p *plot.Plot, lines []SweepLine, cats []string) {
+	p.X.Min, p.X.Max = -0.5, float64(len(cats))-0.5
+	p.X.Tick.Marker = placeTicks(cats)
+	width := 0.6 / float64(max(len(lines), 1))
+	for i, l := range lines {
+		col := seriesColours[i%len(seriesColours)]
+		shift := (float64(i) - float64(len(lines)-1)/2) * width
+		var pts plotter.XYs
+		var errs plotter.YErrors
+		for j := range l.X {
+			pts = append(pts, plotter.XY{X: l.X[j] + shift, Y: l.Mean[j]})
+			errs = append(errs, struct{ Low, High float64 }{l.Mean[j] - l.Lo[j], l.Hi[j] - l.Mean[j]})
+		}
+		bars, err := plotter.NewYErrorBars(struct {
+			plotter.XYs
+			plotter.YErrors
+		}{pts, errs})
+		if err == nil {
+			bars.LineStyle.Color, bars.LineStyle.Width = col, vg.Points(1.2)
+			p.Add(bars)
+		}
+		if sc, err := plotter.NewScatter(pts); err == nil {
+			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+			p.Add(sc)
+		}
+	}
+}
+
+// placeTicks labels places 0, 1, ... with cats.
+func placeTicks(cats []string) plot.ConstantTicks {
+	t := make(plot.ConstantTicks, len(cats))
+	for i, c := range cats {
+		t[i] = plot.Tick{Value: float64(i), Label: c}
+	}
+	return t
 }
 
 func longest(lines []SweepLine) int {

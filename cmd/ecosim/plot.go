@@ -61,14 +61,11 @@ func (o *chartOptions) drawOptions(c *cobra.Command) plots.DrawOptions {
 }
 
 func drawCharts(c *cobra.Command, dir string, o chartOptions) error {
-	start := time.Now()
-	var files []string
-	var err error
 	if plots.IsSweep(dir) {
-		files, err = plots.DrawSweep(dir, o.drawOptions(c).Options)
-	} else {
-		files, err = plots.DrawRun(dir, o.drawOptions(c))
+		return drawSweep(c, dir, o.drawOptions(c).Options)
 	}
+	start := time.Now()
+	files, err := plots.DrawRun(dir, o.drawOptions(c))
 	if err != nil {
 		return err
 	}

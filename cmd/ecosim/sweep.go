@@ -166,13 +166,24 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	c.Printf("%s: %d runs done now (%d failed), %d recorded in all, %.1fs -> %s\n", base.Name, prog.Done, prog.Failed,
 		prog.Skipped+prog.Done, time.Since(start).Seconds(), opts.Out)
 	if err == nil && !o.noPlots {
-		files, perr := plots.DrawSweep(opts.Out, plots.Options{})
-		if perr != nil {
-			return perr
-		}
-		c.Printf("%d chart files in %s/plots\n", len(files), opts.Out)
+		return drawSweep(c, opts.Out, plots.Options{})
 	}
 	return err
+}
+
+// drawSweep draws a sweep directory's charts and says how many, or why
+// there are none.
+func drawSweep(c *cobra.Command, dir string, o plots.Options) error {
+	start := time.Now()
+	files, err := plots.DrawSweep(dir, o)
+	if err != nil {
+		return err
+	}
+	c.Printf("%d chart files in %s/plots (%.1fs)\n", len(files), dir, time.Since(start).Seconds())
+	if len(files) == 0 {
+		c.PrintErrln("note: a sweep chart shows one or two varied paths; this sweep's figures are all in aggregate.csv")
+	}
+	return nil
 }
 
 func shardNote(s string) string {
@@ -222,11 +233,7 @@ func newMergeCmd() *cobra.Command {
 				return err
 			}
 			c.Printf("%d runs merged into %s\n", n, out)
-			files, err := plots.DrawSweep(out, plots.Options{})
-			if err == nil {
-				c.Printf("%d chart files in %s/plots\n", len(files), out)
-			}
-			return err
+			return drawSweep(c, out, plots.Options{})
 		},
 	}
 	c.Flags().StringVarP(&out, "out", "o", "", "merged sweep directory")
