@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -33,7 +34,74 @@ func newPlot(title, xlabel, ylabel string) *plot.Plot {
 	p.Y.Tick.Label.Font.Size = tickSize
 	p.Legend.TextStyle.Font.Size = legendSize
 	p.Legend.Top = true
+	p.X.Tick.Marker, p.Y.Tick.Marker = plainTicks{}, plainTicks{}
 	return p
+}
+
+// plainTicks are gonum's default ticks with labels that tell the values
+// apart in the fewest digits: its own can repeat ("1, 1, 1" for 0.99 to
+// 1.01) or carry zeros that say nothing ("0.00, 250.00, 500.00").
+type plainTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	var vals []float64
+	for _, t := range ts {
+		if t.Label != "" {
+			vals = append(vals, t.Value)
+		}
+	}
+	labels := plainLabels(vals)
+	if labels == nil {
+		return ts
+	}
+	for i, j := 0, 0; i < len(ts); i++ {
+		if ts[i].Label != "" {
+			ts[i].Label = labels[j]
+			j++
+		}
+	}
+	return ts
+}
+
+// plainLabels writes vals with the fewest decimals, up to 9, that tell
+// them apart and stay within a thousandth of the step between them of
+// their values; nil for values too large or small for decimals, whose
+// default labels are kept.
+func plainLabels(vals []float64) []string {
+	if len(vals) < 2 {
+		return nil
+	}
+	big, step := 0.0, math.Inf(1)
+	for i, v := range vals {
+		big = math.Max(big, math.Abs(v))
+		if i > 0 {
+			step = math.Min(step, math.Abs(v-vals[i-1]))
+		}
+	}
+	if big >= 1e7 || step < 1e-9 {
+		return nil
+	}
+	for d := 0; d <= 9; d++ {
+		labels := make([]string, len(vals))
+		ok := true
+		for i, v := range vals {
+			labels[i] = strconv.FormatFloat(v, 'f', d, 64)
+			if labels[i] == "-0" {
+				labels[i] = "0"
+			}
+			back, _ := strconv.ParseFloat(labels[i], 64)
+			if math.Abs(back-v) > step/1000 || i > 0 && labels[i] == labels[i-1] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return labels
+		}
+	}
+	return nil
 }
 
 func lineColour(label string) color.Color {

@@ -456,3 +456,36 @@ func TestCategoricalSweepIsCharted(t *testing.T) {
 		t.Error("the names are not in the plan's order")
 	}
 }
+
+// TestTickLabelsTellValuesApart checks the axes' labels: distinct where
+// gonum's own repeated ("1, 1, 1" for 0.98 to 1.04) and without zeros that
+// say nothing ("0.00, 250.00, 500.00").
+func TestTickLabelsTellValuesApart(t *testing.T) {
+	cases := []struct {
+		vals []float64
+		want string
+	}{
+		{[]float64{0.98, 1, 1.02, 1.04}, "0.98 1.00 1.02 1.04"},
+		{[]float64{0, 250, 500}, "0 250 500"},
+		{[]float64{0.948, 0.949, 0.95, 0.951}, "0.948 0.949 0.950 0.951"},
+		{[]float64{-0.5, 0, 0.5}, "-0.5 0.0 0.5"},
+		{[]float64{1e8, 2e8}, ""},
+	}
+	for _, c := range cases {
+		if got := strings.Join(plainLabels(c.vals), " "); got != c.want {
+			t.Errorf("%v: %q, want %q", c.vals, got, c.want)
+		}
+	}
+	for _, r := range [][2]float64{{0.98, 1.04}, {0, 500}, {0.9479, 0.9511}, {-3, 1e-3}, {1, 1e9}} {
+		seen := map[string]bool{}
+		for _, tk := range (plainTicks{}).Ticks(r[0], r[1]) {
+			if tk.Label == "" {
+				continue
+			}
+			if seen[tk.Label] {
+				t.Errorf("%v: label %q twice", r, tk.Label)
+			}
+			seen[tk.Label] = true
+		}
+	}
+}
