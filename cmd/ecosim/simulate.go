@@ -53,7 +53,7 @@ still writes a complete run directory, marked interrupted.`,
 		RunE: func(c *cobra.Command, _ []string) error { return runSimulate(c, o) },
 	}
 	f := c.Flags()
-	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file or built-in name (required)")
+	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
 	f.Uint64Var(&o.seed, "seed", 0, "seed (default: the scenario's)")
 	f.IntVar(&o.ticks, "ticks", 0, "ticks to run (default: the scenario's)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field, path=value (repeatable), e.g. fungi.share_rate=0")
@@ -91,7 +91,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 		}
 		sets = append(sets, fmt.Sprintf("ticks=%d", o.ticks))
 	}
-	s, err := scenarios.Load(o.scenario, sets)
+	s, err := loadScenario(c, o.scenario, sets)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ecosim/ecosim/plots"
-	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sweep"
 )
 
@@ -67,7 +66,7 @@ workers ('ecosim worker').`,
 		RunE: func(c *cobra.Command, _ []string) error { return runSweep(c, o) },
 	}
 	f := c.Flags()
-	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file or built-in name (required)")
+	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field for every run, path=value (repeatable)")
 	f.StringArrayVar(&o.vary, "vary", nil, "a varied field, path=SPEC (repeatable)")
 	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples)")
@@ -130,7 +129,7 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if err != nil {
 		return err
 	}
-	base, err := scenarios.Load(o.scenario, o.sets)
+	base, err := loadScenario(c, o.scenario, o.sets)
 	if err != nil {
 		return err
 	}

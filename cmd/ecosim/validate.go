@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -13,8 +14,9 @@ func newValidateCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check scenario files and report every problem at once",
-		Long: `Check scenario files. Every problem is reported, one per line, as
-file:line:column: field.path: message. Exit code 2 when any file has a problem.`,
+		Long: `Check scenario files ("-" reads one from standard input). Every problem is
+reported, one per line, as file:line:column: field.path: message. Exit code 2
+when any file has a problem.`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("validate needs at least one scenario file")
@@ -24,7 +26,7 @@ file:line:column: field.path: message. Exit code 2 when any file has a problem.`
 		RunE: func(c *cobra.Command, args []string) error {
 			bad := 0
 			for _, f := range args {
-				if _, err := scenarios.Load(f, sets); err != nil {
+				if _, err := loadScenario(c, f, sets); err != nil {
 					bad++
 					c.PrintErrln(err)
 					continue
@@ -39,4 +41,18 @@ file:line:column: field.path: message. Exit code 2 when any file has a problem.`
 	}
 	c.Flags().StringArrayVar(&sets, "set", nil, "override a field before checking, path=value (repeatable)")
 	return c
+}
+
+// loadScenario is scenarios.Load with "-" read from standard input, so a
+// scenario can be piped in: ecosim scenarios show forest | sed … | ecosim
+// simulate --scenario -. Its errors name the file "stdin".
+func loadScenario(c *cobra.Command, name string, sets []string) (*scenarios.Scenario, error) {
+	if name != "-" {
+		return scenarios.Load(name, sets)
+	}
+	data, err := io.ReadAll(io.LimitReader(c.InOrStdin(), scenarios.MaxFileSize+1))
+	if err != nil {
+		return nil, &scenarios.FieldError{File: "stdin", Path: "scenario", Msg: err.Error()}
+	}
+	return scenarios.Parse("stdin", data, sets)
 }
