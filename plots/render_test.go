@@ -271,14 +271,7 @@ func TestHeatmapLabelsValuesAndCells(t *testing.T) {
 	if len(charts) != 1 {
 		t.Fatalf("%d heatmaps", len(charts))
 	}
-	files, err := save(charts[0].ch, filepath.Join(t.TempDir(), "hm"), charts[0].aspect, Options{Formats: []string{"svg"}, DPI: 100, Width: 12})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := []byte(svgText(t, charts[0].ch, charts[0].aspect))
 	svg := string(b)
 	for _, want := range []string{">0.55<", ">0.6<", ">1<", ">13<", ">1<", ">3<"} {
 		if !strings.Contains(svg, want) {
@@ -309,14 +302,7 @@ func TestSweepChartNamesWhatItLeavesOut(t *testing.T) {
 	d.Figures = append([]string{"recovery"}, d.Figures...)
 	d.ByFig["recovery"] = []AggPoint{{Values: []string{"0"}, Mean: 5, N: 1}}
 	ch, aspect := drawSweepLines(d, 0, nil)
-	files, err := save(ch, filepath.Join(t.TempDir(), "sweep"), aspect, Options{Formats: []string{"svg"}, DPI: 100, Width: 18})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := []byte(svgText(t, ch, aspect))
 	for _, want := range []string{"not drawn, defined at fewer than two points: recovery", "not drawn, past 12 panels: f12, f13 (all in aggregate.csv)", ">f11<"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the chart has no text %q", want)
@@ -438,14 +424,7 @@ func TestCategoricalSweepIsCharted(t *testing.T) {
 	if len(charts) != 1 {
 		t.Fatalf("%d charts, want 1", len(charts))
 	}
-	files, err := save(charts[0].ch, filepath.Join(t.TempDir(), "sweep"), charts[0].aspect, Options{Formats: []string{"svg"}, DPI: 100, Width: 18})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := []byte(svgText(t, charts[0].ch, charts[0].aspect))
 	svg := string(b)
 	for _, want := range []string{">star<", ">random<", ">scale-free<", "blue: hubs, red: random by failures[0].select", "points: mean over replicates; bars: 95% confidence interval"} {
 		if !strings.Contains(svg, want) {
@@ -488,4 +467,14 @@ func TestTickLabelsTellValuesApart(t *testing.T) {
 			seen[tk.Label] = true
 		}
 	}
+}
+
+// svgText draws ch as the report's inline SVG and returns its text.
+func svgText(t *testing.T, ch chart, aspect float64) string {
+	t.Helper()
+	svg, err := svgOf(ch, aspect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(svg)
 }

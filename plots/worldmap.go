@@ -65,10 +65,7 @@ func (w worldMap) Plot(c draw.Canvas, plt *plot.Plot) {
 		a, b := pt(l[0], l[1]), pt(l[2], l[3])
 		c.StrokeLine2(sty, a.X, a.Y, b.X, b.Y)
 	}
-	maxC := 0.0
-	for _, t := range w.s.Trees {
-		maxC = math.Max(maxC, t[3])
-	}
+	maxC, maxN := carbonScale(w.s)
 	for _, t := range w.s.Trees {
 		col := speciesColours[int(t[2])%len(speciesColours)]
 		r := vg.Length(cell * math.Min(0.42*(1+0.3*t[4]), 1.6))
@@ -79,10 +76,6 @@ func (w worldMap) Plot(c draw.Canvas, plt *plot.Plot) {
 	}
 	for _, f := range w.s.Fungi {
 		c.DrawGlyph(draw.GlyphStyle{Color: purple, Radius: vg.Length(cell * 0.5), Shape: draw.TriangleGlyph{}}, pt(f[0], f[1]))
-	}
-	maxN := 0.0
-	for _, n := range w.s.Nodes {
-		maxN = math.Max(maxN, n[2])
 	}
 	for _, n := range w.s.Nodes {
 		r := vg.Length(cell * math.Min(0.3*(1+0.15*n[3]), 1.5))
@@ -149,10 +142,7 @@ func (w worldMap) plotDense(c draw.Canvas, trX, trY func(float64) vg.Length) {
 	for _, xy := range s.Burning {
 		paint(xy[0], xy[1], vermilion)
 	}
-	maxC := 0.0
-	for _, t := range s.Trees {
-		maxC = math.Max(maxC, t[3])
-	}
+	maxC, maxN := carbonScale(s)
 	for _, t := range s.Trees {
 		paint(t[0], t[1], shade(speciesColours[int(t[2])%len(speciesColours)], 0.65*(1-t[3]/math.Max(maxC, 1e-9))))
 	}
@@ -161,10 +151,6 @@ func (w worldMap) plotDense(c draw.Canvas, trX, trY func(float64) vg.Length) {
 	}
 	for _, f := range s.Fungi {
 		paint(f[0], f[1], purple)
-	}
-	maxN := 0.0
-	for _, n := range s.Nodes {
-		maxN = math.Max(maxN, n[2])
 	}
 	for _, n := range s.Nodes {
 		paint(n[0], n[1], shade(blue, 0.7*(1-n[2]/math.Max(maxN, 1e-9))))
@@ -180,6 +166,18 @@ func (w worldMap) plotDense(c draw.Canvas, trX, trY func(float64) vg.Length) {
 	for _, n := range s.Nests {
 		c.DrawGlyph(draw.GlyphStyle{Color: black, Radius: vg.Points(3), Shape: draw.BoxGlyph{}}, vg.Point{X: trX(n[0] + 0.5), Y: trY(n[1] + 0.5)})
 	}
+}
+
+// carbonScale is the most carbon a tree and a node of s hold, which the
+// maps shade them against.
+func carbonScale(s agents.Snapshot) (trees, nodes float64) {
+	for _, t := range s.Trees {
+		trees = math.Max(trees, t[3])
+	}
+	for _, n := range s.Nodes {
+		nodes = math.Max(nodes, n[2])
+	}
+	return trees, nodes
 }
 
 // burntColour is a burnt cell's.
