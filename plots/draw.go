@@ -146,11 +146,19 @@ type windows struct {
 	colour color.Color // of strike lines and labels; grey when nil
 	// colours, where set, is window i's colour instead of colour.
 	colours []color.Color
+	// top, when set, is the value up to which windows are shaded and
+	// strikes drawn, rather than the top of the plot: a chart that keeps
+	// its top for the legend keeps it clear of them.
+	top *float64
 }
 
 // Plot implements plot.Plotter.
 func (w windows) Plot(c draw.Canvas, plt *plot.Plot) {
-	trX, _ := plt.Transforms(&c)
+	trX, trY := plt.Transforms(&c)
+	maxY := c.Max.Y
+	if w.top != nil {
+		maxY = min(maxY, trY(*w.top))
+	}
 	col := w.colour
 	if col == nil {
 		col = grey
@@ -170,9 +178,9 @@ func (w windows) Plot(c draw.Canvas, plt *plot.Plot) {
 		x0 := trX(float64(win.Start))
 		if win.End > win.Start {
 			x1 := trX(float64(win.End))
-			c.FillPolygon(withAlpha(grey, 45), []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+			c.FillPolygon(withAlpha(grey, 45), []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: maxY}, {X: x0, Y: maxY}})
 		} else {
-			c.StrokeLine2(draw.LineStyle{Color: col, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}, x0, c.Min.Y, x0, c.Max.Y)
+			c.StrokeLine2(draw.LineStyle{Color: col, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}, x0, c.Min.Y, x0, maxY)
 		}
 		if !w.labels || win.Label == "" {
 			continue
@@ -316,9 +324,11 @@ func drawResilience(d ResilienceData) (chart, float64) {
 		marks.colours = append(make([]color.Color, len(d.Windows)), green)
 	}
 	p.Legend.Add(fmt.Sprintf("%s; final ratio %.3g", rec, f.FinalRatio))
-	p.Add(marks)
-	// Leave the top quarter of the plot to the legend.
+	// Leave the top of the plot to the legend, and keep the marks out of
+	// it: a late recovery's line ran through the legend's text.
 	lo, hi := p.Y.Min, p.Y.Max
+	marks.top = &hi
+	p.Add(marks)
 	p.Y.Max = hi + 0.45*(hi-lo)
 	return func(dc draw.Canvas) { p.Draw(dc) }, 0.55
 }

@@ -17,6 +17,9 @@ import (
 
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 
 	"github.com/ecosim/ecosim/agents"
 )
@@ -477,4 +480,41 @@ func svgText(t *testing.T, ch chart, aspect float64) string {
 		t.Fatal(err)
 	}
 	return string(svg)
+}
+
+// TestResilienceMarksStayBelowTheLegend records the fixture's resilience
+// chart: the recovery's dashed line and the failures' marks must end below
+// the legend's lowest line, which a late recovery's line ran through.
+func TestResilienceMarksStayBelowTheLegend(t *testing.T) {
+	r, err := Load(writeFixture(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, aspect := drawResilience(Resilience(r)[0])
+	rec := &recorder.Canvas{}
+	w := 18 * vg.Centimeter
+	ch(draw.NewCanvas(rec, w, vg.Length(float64(w)*aspect)))
+	legendLow := vg.Length(math.Inf(1))
+	var colour color.Color
+	markTop := vg.Length(math.Inf(-1))
+	for _, a := range rec.Actions {
+		switch a := a.(type) {
+		case *recorder.SetColor:
+			colour = a.Color
+		case *recorder.FillString:
+			if strings.HasPrefix(a.String, "recovered at tick") {
+				legendLow = min(legendLow, a.Point.Y)
+			}
+		case *recorder.Stroke:
+			if colour == color.Color(green) && len(a.Path) == 2 {
+				markTop = max(markTop, a.Path[0].Pos.Y, a.Path[1].Pos.Y)
+			}
+		}
+	}
+	if math.IsInf(float64(legendLow), 0) || math.IsInf(float64(markTop), 0) {
+		t.Fatalf("no legend line (%v) or no recovery mark (%v) recorded", legendLow, markTop)
+	}
+	if markTop >= legendLow {
+		t.Errorf("the recovery's line reaches %.1f, into the legend, whose lowest line is at %.1f", markTop, legendLow)
+	}
 }
