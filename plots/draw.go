@@ -143,8 +143,8 @@ func line(l Line, c color.Color, width vg.Length, dashed bool) *plotter.Line {
 type windows struct {
 	ws     []Window
 	labels bool
-	colour color.Color // of strike lines and labels; grey when nil
-	// colours, where set, is window i's colour instead of colour.
+	// colours, where set, is window i's colour for its strike line and
+	// label; grey otherwise.
 	colours []color.Color
 	// top, when set, is the value up to which windows are shaded and
 	// strikes drawn, rather than the top of the plot: a chart that keeps
@@ -159,10 +159,6 @@ func (w windows) Plot(c draw.Canvas, plt *plot.Plot) {
 	if w.top != nil {
 		maxY = min(maxY, trY(*w.top))
 	}
-	col := w.colour
-	if col == nil {
-		col = grey
-	}
 	sty := plt.X.Tick.Label
 	sty.Font.Size = 8
 	sty.XAlign, sty.YAlign = draw.XLeft, draw.YBottom
@@ -171,7 +167,7 @@ func (w windows) Plot(c draw.Canvas, plt *plot.Plot) {
 	// it is clear of the labels already there.
 	var rows [][][2]vg.Length
 	for i, win := range w.ws {
-		col := col
+		col := color.Color(grey)
 		if i < len(w.colours) && w.colours[i] != nil {
 			col = w.colours[i]
 		}

@@ -218,14 +218,7 @@ func TestStripMapsStayChartSized(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(files[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
+		img := readPNG(t, files[0])
 		w, h := img.Bounds().Dx(), img.Bounds().Dy()
 		if float64(h) > maxMapAspect*float64(w)+1 || float64(h) < minMapAspect*float64(w)-1 {
 			t.Errorf("%v: the chart is %d × %d pixels", wh, w, h)
@@ -379,14 +372,7 @@ func TestDenseMapIsOneImage(t *testing.T) {
 	if !strings.Contains(string(svg), "the 1 links are not drawn at this density") {
 		t.Error("the key does not say the links are left out")
 	}
-	b, err := os.ReadFile(files[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, files[1])
 	greens := 0
 	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
 		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
@@ -517,4 +503,18 @@ func TestResilienceMarksStayBelowTheLegend(t *testing.T) {
 	if markTop >= legendLow {
 		t.Errorf("the recovery's line reaches %.1f, into the legend, whose lowest line is at %.1f", markTop, legendLow)
 	}
+}
+
+// readPNG reads and decodes the PNG file at path.
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return img
 }

@@ -252,25 +252,8 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 		p.Title.TextStyle.Font.Size = labelSize
 		if cats != nil {
 			drawCategories(p, lines, cats)
-		}
-		for i, l := range lines {
-			if cats != nil {
-				break
-			}
-			col := seriesColours[i%len(seriesColours)]
-			if len(l.X) > 1 {
-				ring := append(xys(l.X, l.Hi), reversed(xys(l.X, l.Lo))...)
-				if poly, err := plotter.NewPolygon(ring); err == nil {
-					poly.Color, poly.LineStyle.Width = withAlpha(col, 50), 0
-					p.Add(poly)
-				}
-			}
-			ln := line(Line{X: l.X, Y: l.Mean}, col, vg.Points(1.3), false)
-			p.Add(ln)
-			if pts, err := plotter.NewScatter(xys(l.X, l.Mean)); err == nil {
-				pts.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
-				p.Add(pts)
-			}
+		} else {
+			drawBands(p, lines)
 		}
 		if len(plots) == 0 {
 			for i, l := range lines {
@@ -310,6 +293,25 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	}
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(rows, 1)) + 0.06
+}
+
+// drawBands adds to p each line's means, joined, over its confidence band.
+func drawBands(p *plot.Plot, lines []SweepLine) {
+	for i, l := range lines {
+		col := seriesColours[i%len(seriesColours)]
+		if len(l.X) > 1 {
+			ring := append(xys(l.X, l.Hi), reversed(xys(l.X, l.Lo))...)
+			if poly, err := plotter.NewPolygon(ring); err == nil {
+				poly.Color, poly.LineStyle.Width = withAlpha(col, 50), 0
+				p.Add(poly)
+			}
+		}
+		p.Add(line(Line{X: l.X, Y: l.Mean}, col, vg.Points(1.3), false))
+		if pts, err := plotter.NewScatter(xys(l.X, l.Mean)); err == nil {
+			pts.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
+			p.Add(pts)
+		}
+	}
 }
 
 // drawCategories adds to p each line's means at the places of cats, as
@@ -412,8 +414,7 @@ func heatmaps(d *SweepData) []namedChart {
 		pal := moreland.SmoothBlueRed()
 		pal.SetMin(lo)
 		pal.SetMax(math.Max(hi, lo+1e-12))
-		cols := pal.Palette(64)
-		hm := plotter.NewHeatMap(g, cols)
+		hm := plotter.NewHeatMap(g, pal.Palette(64))
 		p := newPlot(fmt.Sprintf("%s (mean over replicates; blue %.3g to red %.3g)", fig, lo, hi), d.Paths[0], d.Paths[1])
 		p.Add(hm)
 		// The values swept are what a reader looks for along the axes;
