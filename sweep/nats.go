@@ -7,6 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	neturl "net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -88,9 +92,13 @@ func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig
 	return cons, nil
 }
 
-func connect(url, name string) (*nats.Conn, jetstream.JetStream, error) {
-	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(500*time.Millisecond))
+func connect(url, name string, opts ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {
+	opts = append([]nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(500 * time.Millisecond)}, opts...)
+	nc, err := nats.Connect(url, opts...)
 	if err != nil {
+		if unreachable(err) {
+			return nil, nil, newUnreachable(url, err)
+		}
 		return nil, nil, fmt.Errorf("sweep: broker %s: %w", url, err)
 	}
 	js, err := jetstream.New(nc)
@@ -194,9 +202,119 @@ type WorkerOptions struct {
 	Concurrency int
 	Version     string
 	Config      BrokerConfig
-	// Log receives a line once connected, and one per run taken, finished
-	// or rejected.
+	// Wait is how long to keep trying to reach a broker that is not there
+	// when the worker starts; 0 keeps trying until ctx ends. Workers are
+	// often started beside their broker, or before it, by a scheduler that
+	// gives no order.
+	Wait time.Duration
+	// Log receives a line while the broker cannot be reached, once
+	// connected, when the connection is lost and found again, and one per
+	// run taken, finished or rejected.
 	Log func(string)
+}
+
+// Retry delays while a worker waits for its broker: doubling from the
+// first to the last, so a broker that comes up soon is found soon and one
+// that is long away is asked a few times a minute.
+const (
+	firstRetry = 250 * time.Millisecond
+	lastRetry  = 5 * time.Second
+	// stillWaiting is how often a waiting worker says it still waits.
+	stillWaiting = time.Minute
+)
+
+// connectWaiting connects a worker, trying again while the broker cannot
+// be reached (see WorkerOptions.Wait). Errors that waiting cannot mend, a
+// malformed address or a refused login, end it at once.
+func connectWaiting(ctx context.Context, url string, o WorkerOptions) (*nats.Conn, jetstream.JetStream, error) {
+	start := time.Now()
+	delay, said := firstRetry, time.Time{}
+	for {
+		nc, js, err := connect(url, "ecosim worker",
+			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+				if err != nil {
+					logf(o, "lost the broker (%v); reconnecting, runs in flight carry on", err)
+				}
+			}),
+			nats.ReconnectHandler(func(nc *nats.Conn) { logf(o, "reconnected to %s", nc.ConnectedUrlRedacted()) }))
+		if err == nil || !unreachable(err) {
+			return nc, js, err
+		}
+		waited := time.Since(start)
+		if o.Wait > 0 && waited >= o.Wait {
+			return nil, nil, fmt.Errorf("%w; gave up after %s", err, o.Wait)
+		}
+		switch {
+		case said.IsZero():
+			logf(o, "%s; trying again until it answers (Ctrl-C to stop)", strings.TrimPrefix(err.Error(), "sweep: "))
+			said = time.Now()
+		case time.Since(said) >= stillWaiting:
+			logf(o, "still waiting for broker %s after %s", url, waited.Round(time.Second))
+			said = time.Now()
+		}
+		pause := delay
+		if o.Wait > 0 {
+			pause = min(pause, o.Wait-waited)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, fmt.Errorf("%w: before broker %s answered", sim.ErrInterrupted, url)
+		case <-time.After(pause):
+		}
+		delay = min(2*delay, lastRetry)
+	}
+}
+
+// unreachableError is a broker that did not answer. The client says only
+// "no servers available"; the reason (refused, timed out, no such host) is
+// what tells a user whether the address or the broker is wrong.
+type unreachableError struct {
+	url, why string
+	err      error
+}
+
+func newUnreachable(url string, err error) *unreachableError {
+	why := err.Error()
+	if errors.Is(err, nats.ErrNoServers) {
+		if r := dialReason(url); r != "" {
+			why = r
+		}
+	}
+	return &unreachableError{url: url, why: why, err: err}
+}
+
+// Error names the broker and why it did not answer.
+func (e *unreachableError) Error() string {
+	return fmt.Sprintf("sweep: broker %s not reachable: %s", e.url, e.why)
+}
+
+func (e *unreachableError) Unwrap() error { return e.err }
+
+// unreachable reports whether a connection failed for want of a server
+// that answers, which a later try may find, rather than for a malformed
+// address or a refused login, which it will not.
+func unreachable(err error) bool {
+	var dns *net.DNSError
+	return errors.Is(err, nats.ErrNoServers) || errors.As(err, &dns)
+}
+
+// dialReason is why a plain TCP connection to the first server of url
+// fails, or "" if it does not.
+func dialReason(url string) string {
+	first, _, _ := strings.Cut(url, ",")
+	host := first
+	if u, err := neturl.Parse(strings.TrimSpace(first)); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	if _, _, err := net.SplitHostPort(host); err != nil {
+		host = net.JoinHostPort(host, strconv.Itoa(nats.DefaultPort))
+	}
+	c, err := net.DialTimeout("tcp", host, 2*time.Second)
+	if err != nil {
+		return err.Error()
+	}
+	c.Close()
+	return ""
 }
 
 // Work pulls runs from the shared durable consumer with o.Concurrency
@@ -207,7 +325,7 @@ type WorkerOptions struct {
 // read is terminated (never redelivered) and reported on MalformedSubject.
 // Work returns when ctx is cancelled; runs in flight are handed back.
 func Work(ctx context.Context, url string, o WorkerOptions) error {
-	nc, js, err := connect(url, "ecosim worker")
+	nc, js, err := connectWaiting(ctx, url, o)
 	if err != nil {
 		return err
 	}
@@ -281,13 +399,61 @@ func handle(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg jets
 		return
 	}
 	b, _ := json.Marshal(result{Sweep: j.Sweep, Spec: row.Spec, Status: row.Status, Error: row.Error, Wall: row.Wall, Figures: row.Figures})
-	if _, err := js.Publish(ctx, resultsSubject+j.Sweep, b, jetstream.WithMsgID(j.Sweep+"."+j.Spec.Key)); err != nil {
+	if err := publishResult(ctx, nc, js, j, b, o); err != nil {
 		_ = msg.Nak()
 		logf(o, "run %s: publishing the result failed (%v); handed back", j.Spec.Key, err)
 		return
 	}
 	_ = msg.DoubleAck(ctx)
 	logf(o, "run %s %s in %.1fs", j.Spec.Key, row.Status, row.Wall)
+}
+
+// connectedTries is how often a result is offered to a broker that is
+// connected but refuses it (a stream still recovering after a restart, or
+// gone) before the run is handed back.
+const connectedTries = 5
+
+// publishWait is how long one try to publish a result waits for the
+// broker's answer.
+const publishWait = 5 * time.Second
+
+// publishResult publishes a finished run's result. While the connection is
+// down it keeps trying until the broker is back or ctx ends, so a broker
+// restart does not throw away a run that finished meanwhile; the result's
+// message ID keeps a second copy off the stream should the run have been
+// handed to another worker in between.
+func publishResult(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, j job, b []byte, o WorkerOptions) error {
+	delay, waited, refused := firstRetry, false, 0
+	for {
+		err := nats.ErrConnectionReconnecting
+		if nc.IsConnected() {
+			// Each try has its own time limit: a publish made as the
+			// connection drops waits in the client's buffer for an answer.
+			try, stop := context.WithTimeout(ctx, publishWait)
+			_, err = js.Publish(try, resultsSubject+j.Sweep, b, jetstream.WithMsgID(j.Sweep+"."+j.Spec.Key))
+			stop()
+			if err == nil {
+				if waited {
+					logf(o, "run %s: result published, the broker is back", j.Spec.Key)
+				}
+				return nil
+			}
+			refused++
+		}
+		if ctx.Err() != nil || refused >= connectedTries || nc.IsClosed() {
+			return err
+		}
+		if !waited {
+			logf(o, "run %s: cannot publish its result yet (%v); trying again until the broker is back", j.Spec.Key, err)
+			waited = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, lastRetry)
+	}
 }
 
 // heartbeat tells the server every interval that msg is still being worked

@@ -3,6 +3,8 @@ package sweep
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/ecosim/ecosim/broker"
 	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
 )
 
 // startBroker runs an embedded NATS server with JetStream on 127.0.0.1,
@@ -54,6 +57,12 @@ type logBook struct {
 }
 
 func (l *logBook) add(s string) { l.mu.Lock(); l.lines = append(l.lines, s); l.mu.Unlock() }
+func (l *logBook) text() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
 func (l *logBook) has(sub string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -245,10 +254,11 @@ func TestBrokerRestartMidSweep(t *testing.T) {
 		done <- err
 	}()
 	ctx, stopWorker := context.WithCancel(context.Background())
+	logs := &logBook{}
 	workerDone := make(chan struct{})
 	go func() {
 		defer close(workerDone)
-		_ = Work(ctx, url, WorkerOptions{Concurrency: 1, Config: testConfig})
+		_ = Work(ctx, url, WorkerOptions{Concurrency: 1, Config: testConfig, Log: logs.add})
 	}()
 	defer func() { stopWorker(); <-workerDone }()
 	deadline := time.Now().Add(120 * time.Second)
@@ -279,9 +289,150 @@ func TestBrokerRestartMidSweep(t *testing.T) {
 		t.Fatalf("%d rows, %d distinct runs after the restart (%d recorded when the broker went down)", len(rows), len(keys), atRestart)
 	}
 	t.Logf("%d of 20 runs were recorded when the broker stopped", atRestart)
+	if !logs.has("lost the broker") || !logs.has("reconnected to nats://127.0.0.1") {
+		t.Errorf("the worker did not say it lost the broker and found it again:\n%s", logs.text())
+	}
+}
+
+// freeAddr is a loopback address nothing listens on: a port the system
+// handed out and that was closed again.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// waitFor polls cond for up to a minute.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// TestWorkerWaitsForItsBroker starts a worker before its broker: it says
+// why it cannot connect, keeps trying, and once the broker is up it takes
+// the sweep's runs like any worker.
+func TestWorkerWaitsForItsBroker(t *testing.T) {
+	addr := freeAddr(t)
+	logs := &logBook{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- Work(ctx, "nats://"+addr, WorkerOptions{Concurrency: 2, Config: testConfig, Log: logs.add})
+	}()
+	waitFor(t, "the worker to say it cannot reach the broker", func() bool { return logs.has("not reachable") })
+	if !logs.has("nats://" + addr + " not reachable: dial tcp " + addr + ": connect: connection refused; trying again") {
+		t.Fatalf("the worker's first words do not say why it waits:\n%s", logs.text())
+	}
+	time.Sleep(600 * time.Millisecond) // a few tries go by
+	if logs.has("pulling runs") {
+		t.Fatal("the worker says it pulls runs from a broker that is not there")
+	}
+	s, err := broker.Start(broker.Options{Listen: addr, Store: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown()
+	if prog := brokerSweep(t, s.URL(), t.TempDir()); prog.Done != 8 || prog.Failed != 0 {
+		t.Fatalf("progress %+v, want 8 runs done", prog)
+	}
+	if !logs.has("pulling runs from nats://" + addr) {
+		t.Errorf("the worker did not say it connected:\n%s", logs.text())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("a worker stopped while connected returned %v", err)
+	}
+}
+
+// TestWorkerStopsWaiting: a worker gives up on an absent broker after its
+// Wait, or when stopped, and at once on an address waiting cannot mend.
+func TestWorkerStopsWaiting(t *testing.T) {
+	url := "nats://" + freeAddr(t)
+	start := time.Now()
+	err := Work(context.Background(), url, WorkerOptions{Wait: 300 * time.Millisecond})
+	if !errors.Is(err, nats.ErrNoServers) || !strings.Contains(err.Error(), "connection refused; gave up after 300ms") {
+		t.Errorf("Wait 300ms: %v", err)
+	}
+	if took := time.Since(start); took < 300*time.Millisecond || took > 10*time.Second {
+		t.Errorf("Wait 300ms returned after %s", took)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	if err := Work(ctx, url, WorkerOptions{}); !errors.Is(err, sim.ErrInterrupted) {
+		t.Errorf("stopped while waiting: %v", err)
+	}
+
+	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	logs := &logBook{}
+	err = Work(ctx, "nats://127.0.0.1:port", WorkerOptions{Log: logs.add})
+	if err == nil || errors.Is(err, sim.ErrInterrupted) || !strings.Contains(err.Error(), `invalid port ":port"`) || logs.has("trying again") {
+		t.Errorf("malformed address: %v, logs %q", err, logs.text())
+	}
 }
 
 func recorded(dir string) int {
 	b, _ := os.ReadFile(filepath.Join(dir, "runs.csv"))
 	return max(strings.Count(string(b), "\n")-1, 0)
+}
+
+// TestResultWaitsOutABrokerRestart stops the broker while a worker's run
+// is under way and starts it again only once the run has finished: the
+// worker keeps the result until the broker is back and publishes it, so
+// the run is not done twice.
+func TestResultWaitsOutABrokerRestart(t *testing.T) {
+	store := t.TempDir()
+	first, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := first.URL()
+	base, err := scenarios.Load("forest", []string{"ticks=600", "failures=[]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	p, err := Prepare(&Plan{Vary: []Vary{{"fungi.fee", "0.05"}}, Reps: 1}, base, Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A long ack wait, so the broker does not hand the run to anyone else
+	// while the worker cannot send its heartbeats.
+	cfg := BrokerConfig{AckWait: time.Minute}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { _, err := RunBrokerWith(ctx, p, Options{Out: dir}, url, cfg); done <- err }()
+	logs := &logBook{}
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		_ = Work(ctx, url, WorkerOptions{Concurrency: 1, Config: cfg, Log: logs.add})
+	}()
+	defer func() { cancel(); <-workerDone }()
+	waitFor(t, "the run to start", func() bool { return logs.has("(point 0, replicate 0)") })
+	first.Shutdown()
+	waitFor(t, "the run to finish with the broker away", func() bool { return logs.has("cannot publish its result yet") || logs.has("handed back") })
+	second, err := broker.Start(broker.Options{Listen: strings.TrimPrefix(url, "nats://"), Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Shutdown()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if recorded(dir) != 1 || !logs.has("result published, the broker is back") || logs.has("handed back") ||
+		strings.Count(logs.text(), "(point 0, replicate 0)") != 1 {
+		t.Fatalf("%d rows recorded; worker's log:\n%s", recorded(dir), logs.text())
+	}
 }

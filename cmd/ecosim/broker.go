@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,13 +19,19 @@ func runBroker(c *cobra.Command, prep *sweep.Prepared, o sweep.Options, url stri
 func newWorkerCmd() *cobra.Command {
 	var url string
 	var conc int
+	var wait time.Duration
 	c := &cobra.Command{
 		Use:   "worker --broker nats://HOST:4222 [--concurrency N]",
 		Short: "Run sweep runs pulled from a NATS JetStream work queue until stopped",
 		Long: `Pull run specs published by 'ecosim sweep --broker', run them, publish each
 result and only then acknowledge it. Start as many workers, on as many machines,
 as you like; a worker that dies leaves its run to be redelivered to another.
-Ctrl-C hands the runs in flight back and exits.`,
+Ctrl-C hands the runs in flight back and exits.
+
+A worker started before its broker keeps trying to reach it (every few
+seconds, saying so once a minute) until it answers, or until --wait has
+passed. A connection lost later is sought again without end; the runs in
+flight carry on meanwhile.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if url == "" {
@@ -33,7 +40,10 @@ Ctrl-C hands the runs in flight back and exits.`,
 			if conc < 1 {
 				return usagef("--concurrency must be at least 1, got %d", conc)
 			}
-			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(),
+			if wait < 0 {
+				return usagef("--wait must not be negative, got %s", wait)
+			}
+			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(), Wait: wait,
 				Log: func(s string) { fmt.Fprintln(c.ErrOrStderr(), "worker:", s) }})
 			if c.Context().Err() != nil {
 				return nil
@@ -43,6 +53,7 @@ Ctrl-C hands the runs in flight back and exits.`,
 	}
 	c.Flags().StringVar(&url, "broker", "", "NATS URL, e.g. nats://10.0.0.5:4222")
 	c.Flags().IntVar(&conc, "concurrency", 1, "runs at once")
+	c.Flags().DurationVar(&wait, "wait", 0, "give up if the broker cannot be reached within this long at start, e.g. 2m (0: keep trying)")
 	return c
 }
 
