@@ -143,6 +143,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 			c.Printf("time by phase: decide %.2fs, apply %.2fs (serial part %.2fs), environment %.2fs, deliver %.2fs, record %.2fs\n",
 				p.Decide, p.Apply, p.ApplySerial, p.Environment, p.Deliver, p.Record)
 		}
+		printResilience(c.OutOrStdout(), sum.Resilience)
 	}
 	// An interrupted or failed run still has its ticks to show; a second
 	// Ctrl-C while its charts are drawn ends the process at once.
