@@ -253,17 +253,7 @@ func inkExtent(img image.Image) (dx, dy int) {
 // its mean, and the text is white on the dark ends of the palette and
 // black on its pale middle.
 func TestHeatmapLabelsValuesAndCells(t *testing.T) {
-	d := &SweepData{Paths: []string{"trees.density", "failures[0].spread"}, Figures: []string{"loss"},
-		ByFig: map[string][]AggPoint{"loss": {}}}
-	means := map[[2]string]float64{}
-	for i, x := range []string{"0.5", "0.55", "0.6"} {
-		for j, y := range []string{"0.6", "1"} {
-			m := float64(1 + i + 10*j)
-			means[[2]string{x, y}] = m
-			d.ByFig["loss"] = append(d.ByFig["loss"], AggPoint{Values: []string{x, y}, Mean: m, N: 2})
-		}
-	}
-	charts := heatmaps(d)
+	charts := heatmaps(heatFixture())
 	if len(charts) != 1 {
 		t.Fatalf("%d heatmaps", len(charts))
 	}
@@ -281,6 +271,123 @@ func TestHeatmapLabelsValuesAndCells(t *testing.T) {
 	if labelColour(hm, 1) != color.White || labelColour(hm, 13) != color.White || labelColour(hm, 7) != color.Black {
 		t.Error("labels are not white on the palette's ends and black in its middle")
 	}
+}
+
+// heatFixture is a sweep of two paths, 3 × 2 points, whose means run from
+// 1 to 13.
+func heatFixture() *SweepData {
+	d := &SweepData{Paths: []string{"trees.density", "failures[0].spread"}, Figures: []string{"loss"},
+		ByFig: map[string][]AggPoint{"loss": {}}}
+	for i, x := range []string{"0.5", "0.55", "0.6"} {
+		for j, y := range []string{"0.6", "1"} {
+			d.ByFig["loss"] = append(d.ByFig["loss"], AggPoint{Values: []string{x, y}, Mean: float64(1 + i + 10*j), N: 2})
+		}
+	}
+	return d
+}
+
+// TestHeatmapHasAColourKey records a heatmap's drawing: right of every
+// cell stands a bar of the palette's colours, lowest value at the bottom,
+// in one unbroken column, ticked within the means' range, 1 to 13.
+func TestHeatmapHasAColourKey(t *testing.T) {
+	charts := heatmaps(heatFixture())
+	rec := &recorder.Canvas{}
+	w := 18 * vg.Centimeter
+	charts[0].ch(draw.NewCanvas(rec, w, vg.Length(float64(w)*charts[0].aspect)))
+	cols := moreland.SmoothBlueRed().Palette(64).Colors()
+	var colour color.Color
+	var bands []vg.Rectangle
+	var bandCols []color.Color
+	cellRight := vg.Length(math.Inf(-1))
+	labels := map[string]vg.Point{}
+	for _, a := range rec.Actions {
+		switch a := a.(type) {
+		case *recorder.SetColor:
+			colour = a.Color
+		case *recorder.Fill:
+			var r vg.Rectangle
+			for i, c := range a.Path {
+				if c.Type == vg.CloseComp {
+					continue
+				}
+				if i == 0 {
+					r = vg.Rectangle{Min: c.Pos, Max: c.Pos}
+				}
+				r.Min.X, r.Min.Y = min(r.Min.X, c.Pos.X), min(r.Min.Y, c.Pos.Y)
+				r.Max.X, r.Max.Y = max(r.Max.X, c.Pos.X), max(r.Max.Y, c.Pos.Y)
+			}
+			if math.Abs(float64(r.Max.X-r.Min.X-keyWidth)) < 1e-6 {
+				bands, bandCols = append(bands, r), append(bandCols, colour)
+			} else if r.Max.X < w-1 {
+				cellRight = max(cellRight, r.Max.X)
+			}
+		case *recorder.FillString:
+			labels[a.String] = a.Point
+		}
+	}
+	if len(bands) != len(cols) {
+		t.Fatalf("%d bands of the key's width, want %d", len(bands), len(cols))
+	}
+	for i, b := range bands {
+		if b.Min.X < cellRight || b.Min.X != bands[0].Min.X {
+			t.Fatalf("band %d at x %.1f, the cells end at %.1f", i, b.Min.X, cellRight)
+		}
+		if i > 0 && b.Min.Y > bands[i-1].Max.Y {
+			t.Fatalf("a gap below band %d", i)
+		}
+		if r, g, b, _ := bandCols[i].RGBA(); [3]uint32{r, g, b} != rgb(cols[i]) {
+			t.Fatalf("band %d is %v, want the palette's %v", i, bandCols[i], cols[i])
+		}
+	}
+	low, high := bands[0].Min.Y, bands[len(bands)-1].Max.Y
+	for _, v := range []string{"2.5", "7.5", "12.5"} {
+		p, ok := labels[v]
+		if !ok || p.X < bands[0].Max.X || p.Y < low || p.Y > high {
+			t.Errorf("key label %s: %v (drawn: %v), the key spans %.1f to %.1f", v, p, ok, low, high)
+		}
+	}
+	if a, b := labels["2.5"], labels["7.5"]; a.Y >= b.Y {
+		t.Errorf("the key's 2.5 is at %.1f, not below its 7.5 at %.1f", a.Y, b.Y)
+	}
+}
+
+// TestHeatmapOfOneValue: a figure with the same mean everywhere fills its
+// cells (gonum's heatmap leaves them blank) in the palette's middle colour,
+// and its key is one band of that colour, labelled with the value.
+func TestHeatmapOfOneValue(t *testing.T) {
+	d := heatFixture()
+	for i := range d.ByFig["loss"] {
+		d.ByFig["loss"][i].Mean = 0.25
+	}
+	ch := heatmaps(d)[0]
+	rec := &recorder.Canvas{}
+	ch.ch(draw.NewCanvas(rec, 18*vg.Centimeter, 18*vg.Centimeter*vg.Length(ch.aspect)))
+	mid := rgb(moreland.SmoothBlueRed().Palette(keyColours).Colors()[keyColours/2])
+	var colour color.Color = color.Black
+	fills, labelled := 0, 0
+	for _, a := range rec.Actions {
+		switch a := a.(type) {
+		case *recorder.SetColor:
+			colour = a.Color
+		case *recorder.Fill:
+			if rgb(colour) == mid {
+				fills++
+			}
+		case *recorder.FillString:
+			if a.String == "0.25" {
+				labelled++
+			}
+		}
+	}
+	// Six cells and the key's one band; six cell labels and the key's.
+	if fills != 7 || labelled != 7 {
+		t.Errorf("%d areas filled in the middle colour, want 7; %d labels of 0.25, want 7", fills, labelled)
+	}
+}
+
+func rgb(c color.Color) [3]uint32 {
+	r, g, b, _ := c.RGBA()
+	return [3]uint32{r, g, b}
 }
 
 // TestSweepChartNamesWhatItLeavesOut checks that a figure defined at one

@@ -72,6 +72,11 @@ func contains(set []string, v string) bool {
 	return false
 }
 
+// pageMargin is the white border round every chart: without it a title
+// sat on the image's top edge and the last tick label ("1000") was cut at
+// its right, and a chart placed on a page ran into the text beside it.
+const pageMargin = 6 * vg.Millimeter / 2
+
 // chart draws itself onto a canvas of the size it is given.
 type chart func(dc draw.Canvas)
 
@@ -110,7 +115,7 @@ func save(ch chart, base string, aspect float64, o Options) (paths []string, err
 			c.SetColor(color.White)
 			c.Fill(rectPath(w, h))
 		}
-		ch(draw.New(c))
+		ch(draw.Crop(draw.New(c), pageMargin, -pageMargin, pageMargin, -pageMargin))
 		p := base + "." + f
 		if err := writeAtomic(p, wt); err != nil {
 			return paths, err

@@ -411,11 +411,13 @@ func heatmaps(d *SweepData) []namedChart {
 		if len(g.xs) < 2 || len(g.ys) < 2 {
 			continue
 		}
-		pal := moreland.SmoothBlueRed()
-		pal.SetMin(lo)
-		pal.SetMax(math.Max(hi, lo+1e-12))
-		hm := plotter.NewHeatMap(g, pal.Palette(64))
-		p := newPlot(fmt.Sprintf("%s (mean over replicates; blue %.3g to red %.3g)", fig, lo, hi), d.Paths[0], d.Paths[1])
+		hm := plotter.NewHeatMap(g, moreland.SmoothBlueRed().Palette(keyColours))
+		if hi <= lo {
+			// One value everywhere: gonum leaves such cells blank; they
+			// take the palette's middle colour instead.
+			hm.Min, hm.Max = lo-1, lo+1
+		}
+		p := newPlot(fig+" (mean over replicates)", d.Paths[0], d.Paths[1])
 		p.Add(hm)
 		// The values swept are what a reader looks for along the axes;
 		// the default ticks fall between the cells (0.5, 0.7, 0.9 for
@@ -431,9 +433,67 @@ func heatmaps(d *SweepData) []namedChart {
 				p.Add(l)
 			}
 		}
-		out = append(out, namedChart{"heatmap-" + fig, func(dc draw.Canvas) { p.Draw(dc) }, 0.7})
+		out = append(out, namedChart{"heatmap-" + fig, func(dc draw.Canvas) { drawWithColourKey(dc, p, hm.Palette.Colors(), lo, hi) }, 0.7})
 	}
 	return out
+}
+
+// keyColours is how many colours a heatmap's palette has.
+const keyColours = 64
+
+// The colour key beside a heatmap: a bar of the palette's colours, ticked
+// and labelled at its right.
+const (
+	keyGap   = 10 * vg.Millimeter / 4 // between the data and the bar
+	keyWidth = 4 * vg.Millimeter
+	keyTick  = 3 * vg.Millimeter / 2
+	keyPad   = 3 * vg.Millimeter / 2 // between a tick and its label
+)
+
+// drawWithColourKey draws heatmap plot p with its colour key at the right,
+// beside the data area and as tall as it: the colours alone do not say
+// what they stand for.
+func drawWithColourKey(dc draw.Canvas, p *plot.Plot, cols []color.Color, lo, hi float64) {
+	ticks := []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)}}
+	if hi > lo {
+		ticks = plainTicks{}.Ticks(lo, hi)
+	} else {
+		// One value: one band of the colour its cells have, labelled
+		// at its middle.
+		cols = cols[len(cols)/2 : len(cols)/2+1]
+	}
+	style := p.Y.Tick.Label
+	style.XAlign, style.YAlign = draw.XLeft, draw.YCenter
+	labels := vg.Length(0)
+	for _, t := range ticks {
+		labels = max(labels, style.Width(t.Label))
+	}
+	main := draw.Crop(dc, 0, -(keyGap + keyWidth + keyTick + keyPad + labels), 0, 0)
+	p.Draw(main)
+	data := p.DataCanvas(main)
+	x0, x1 := main.Max.X+keyGap, main.Max.X+keyGap+keyWidth
+	y0, y1 := data.Min.Y, data.Max.Y
+	step := (y1 - y0) / vg.Length(len(cols))
+	for i, c := range cols {
+		// Each band runs a little into the next, so no seam of white
+		// shows between them at any resolution.
+		top := min(y0+vg.Length(i+1)*step+step/2, y1)
+		dc.SetColor(c)
+		dc.Fill(vg.Rectangle{Min: vg.Point{X: x0, Y: y0 + vg.Length(i)*step}, Max: vg.Point{X: x1, Y: top}}.Path())
+	}
+	line := draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}
+	dc.StrokeLines(line, []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}, {X: x0, Y: y0}})
+	for _, t := range ticks {
+		if t.Label == "" || t.Value < lo || t.Value > hi {
+			continue
+		}
+		y := (y0 + y1) / 2
+		if hi > lo {
+			y = y0 + vg.Length((t.Value-lo)/(hi-lo))*(y1-y0)
+		}
+		dc.StrokeLine2(line, x1, y, x1+keyTick, y)
+		dc.FillText(style, vg.Point{X: x1 + keyTick + keyPad, Y: y}, t.Label)
+	}
 }
 
 // maxValueTicks is the most values swept along a heatmap's axis that are
