@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -624,4 +625,53 @@ func readPNG(t *testing.T, path string) image.Image {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return img
+}
+
+// TestNoBandWithoutAnInterval: a point of one replicate has no interval,
+// so a band runs only over stretches of points that have one, an error bar
+// is left out there, and the chart's key says why.
+func TestNoBandWithoutAnInterval(t *testing.T) {
+	nan := math.NaN()
+	l := SweepLine{X: []float64{0, 1, 2, 3, 4}, Mean: []float64{5, 5, 5, 5, 5},
+		Lo: []float64{4, nan, 4, 4, 4}, Hi: []float64{6, nan, 6, 6, 6}}
+	// recorded draws p and returns the corners of each translucent fill
+	// (a band) and the number of vertical strokes (error bars).
+	recorded := func(p *plot.Plot) (bands []int, bars int) {
+		rec := &recorder.Canvas{}
+		p.Draw(draw.NewCanvas(rec, 10*vg.Centimeter, 6*vg.Centimeter))
+		var colour color.Color
+		for _, a := range rec.Actions {
+			switch a := a.(type) {
+			case *recorder.SetColor:
+				colour = a.Color
+			case *recorder.Fill:
+				if _, _, _, alpha := colour.RGBA(); alpha < 0xffff {
+					bands = append(bands, len(a.Path)-1) // less the closing
+				}
+			case *recorder.Stroke:
+				if len(a.Path) == 2 && a.Path[0].Pos.X == a.Path[1].Pos.X && colour == seriesColours[0] {
+					bars++
+				}
+			}
+		}
+		return bands, bars
+	}
+	p := plot.New()
+	drawBands(p, []SweepLine{l})
+	if bands, _ := recorded(p); len(bands) != 1 || bands[0] != 6 {
+		t.Errorf("bands of %v corners, want one of 6: over points 2 to 4", bands)
+	}
+	p = plot.New()
+	drawCategories(p, []SweepLine{l}, []string{"a", "b", "c", "d", "e"})
+	if _, bars := recorded(p); bars != 4 {
+		t.Errorf("%d error bars, want 4", bars)
+	}
+	d := &SweepData{Paths: []string{"fungi.fee"}, Figures: []string{"f"}, ByFig: map[string][]AggPoint{}}
+	for i, x := range []string{"0", "0.1", "0.2"} {
+		d.ByFig["f"] = append(d.ByFig["f"], AggPoint{Values: []string{x}, Mean: float64(i), Low: nan, High: nan, N: 1})
+	}
+	ch, aspect := drawSweepLines(d, 0, nil)
+	if svg := svgText(t, ch, aspect); !strings.Contains(svg, "no interval where a point has one replicate") {
+		t.Error("the key does not say why there is no band")
+	}
 }

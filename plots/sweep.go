@@ -63,18 +63,27 @@ func LoadSweep(dir string) (*SweepData, error) {
 	for i, r := range recs[1:] {
 		fig := r[np+1]
 		n, _ := strconv.Atoi(r[np+2])
-		mean, e1 := strconv.ParseFloat(r[np+3], 64)
-		lo, e2 := strconv.ParseFloat(r[np+5], 64)
-		hi, e3 := strconv.ParseFloat(r[np+6], 64)
 		if r[np+3] == "" {
 			continue // no value for this figure at this point
 		}
+		mean, e1 := strconv.ParseFloat(r[np+3], 64)
+		lo, e2 := optFloat(r[np+5])
+		hi, e3 := optFloat(r[np+6])
 		if e1 != nil || e2 != nil || e3 != nil {
 			return nil, dataErr(p, "line %d: mean or interval is not a number", i+2)
 		}
 		d.ByFig[fig] = append(d.ByFig[fig], AggPoint{Values: r[1 : 1+np], Mean: mean, Low: lo, High: hi, N: n})
 	}
 	return d, nil
+}
+
+// optFloat reads a number that may be left out, as NaN: an interval
+// where a point has one replicate.
+func optFloat(v string) (float64, error) {
+	if v == "" {
+		return math.NaN(), nil
+	}
+	return strconv.ParseFloat(v, 64)
 }
 
 func numeric(vals []string) ([]float64, bool) {
@@ -236,6 +245,7 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	path := d.Paths[xi]
 	var plots []*plot.Plot
 	var labels, undefined, over []string
+	single := false // a point drawn has one replicate, so no interval
 	for _, fig := range d.Figures {
 		lines := sweepLines(d.ByFig[fig], xi)
 		switch {
@@ -254,6 +264,11 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 			drawCategories(p, lines, cats)
 		} else {
 			drawBands(p, lines)
+		}
+		for _, l := range lines {
+			for j := range l.X {
+				single = single || !hasInterval(l, j)
+			}
 		}
 		if len(plots) == 0 {
 			for i, l := range lines {
@@ -284,6 +299,9 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	if len(labels) > 0 {
 		key = fmt.Sprintf("%s by %s; %s", strings.Join(labels, ", "), d.Paths[1-xi], key)
 	}
+	if single {
+		key += "\nno interval where a point has one replicate (--reps 2 or more gives one)"
+	}
 	// A panel left out is named, so that it is not taken for lost.
 	if len(undefined) > 0 {
 		key += "\nnot drawn, defined at fewer than two points: " + strings.Join(undefined, ", ")
@@ -299,12 +317,21 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 func drawBands(p *plot.Plot, lines []SweepLine) {
 	for i, l := range lines {
 		col := seriesColours[i%len(seriesColours)]
-		if len(l.X) > 1 {
-			ring := append(xys(l.X, l.Hi), reversed(xys(l.X, l.Lo))...)
-			if poly, err := plotter.NewPolygon(ring); err == nil {
-				poly.Color, poly.LineStyle.Width = withAlpha(col, 50), 0
-				p.Add(poly)
+		// A band runs over each stretch of points that have an
+		// interval; a point of one replicate has none.
+		for a := 0; a < len(l.X); {
+			b := a
+			for b < len(l.X) && hasInterval(l, b) {
+				b++
 			}
+			if b-a > 1 {
+				ring := append(xys(l.X[a:b], l.Hi[a:b]), reversed(xys(l.X[a:b], l.Lo[a:b]))...)
+				if poly, err := plotter.NewPolygon(ring); err == nil {
+					poly.Color, poly.LineStyle.Width = withAlpha(col, 50), 0
+					p.Add(poly)
+				}
+			}
+			a = b + 1
 		}
 		p.Add(line(Line{X: l.X, Y: l.Mean}, col, vg.Points(1.3), false))
 		if pts, err := plotter.NewScatter(xys(l.X, l.Mean)); err == nil {
@@ -325,15 +352,19 @@ func drawCategories(p *plot.Plot, lines []SweepLine, cats []string) {
 		shift := (float64(i) - float64(len(lines)-1)/2) * width
 		var pts plotter.XYs
 		var errs plotter.YErrors
+		var barPts plotter.XYs
 		for j := range l.X {
 			pts = append(pts, plotter.XY{X: l.X[j] + shift, Y: l.Mean[j]})
-			errs = append(errs, struct{ Low, High float64 }{l.Mean[j] - l.Lo[j], l.Hi[j] - l.Mean[j]})
+			if hasInterval(l, j) {
+				barPts = append(barPts, pts[len(pts)-1])
+				errs = append(errs, struct{ Low, High float64 }{l.Mean[j] - l.Lo[j], l.Hi[j] - l.Mean[j]})
+			}
 		}
 		bars, err := plotter.NewYErrorBars(struct {
 			plotter.XYs
 			plotter.YErrors
-		}{pts, errs})
-		if err == nil {
+		}{barPts, errs})
+		if err == nil && len(barPts) > 0 {
 			bars.LineStyle.Color, bars.LineStyle.Width = col, vg.Points(1.2)
 			p.Add(bars)
 		}
@@ -342,6 +373,12 @@ func drawCategories(p *plot.Plot, lines []SweepLine, cats []string) {
 			p.Add(sc)
 		}
 	}
+}
+
+// hasInterval reports whether point j of l has a confidence interval: it
+// has none where it has one replicate.
+func hasInterval(l SweepLine, j int) bool {
+	return !math.IsNaN(l.Lo[j]) && !math.IsNaN(l.Hi[j])
 }
 
 // placeTicks labels places 0, 1, ... with cats.

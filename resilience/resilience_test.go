@@ -119,7 +119,7 @@ func TestSummarizeHandComputed(t *testing.T) {
 	if s.N != 8 || s.Mean != 5 || math.Abs(s.SD-sd) > 1e-12 || math.Abs(s.CILow-(5-half)) > 1e-9 || math.Abs(s.CIHigh-(5+half)) > 1e-9 {
 		t.Fatalf("%+v; want sd %v half-width %v", s, sd, half)
 	}
-	if one := Summarize([]float64{3}); one.N != 1 || one.CILow != 3 || one.CIHigh != 3 {
+	if one := Summarize([]float64{3, math.NaN()}); one.N != 1 || one.Mean != 3 || !math.IsNaN(one.SD) || !math.IsNaN(one.CILow) || !math.IsNaN(one.CIHigh) {
 		t.Fatalf("one value: %+v", one)
 	}
 }

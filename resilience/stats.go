@@ -8,7 +8,9 @@ type Summary struct {
 	Mean float64 `json:"mean"`
 	SD   float64 `json:"sd"`
 	// CILow and CIHigh bound the 95% confidence interval of the mean
-	// (Student's t with N−1 degrees of freedom); equal to the mean for N=1.
+	// (Student's t with N−1 degrees of freedom). With one replicate there
+	// is no spread to estimate, so SD and the interval are NaN: an
+	// interval of zero width would claim a certainty one run cannot give.
 	CILow  float64 `json:"ci_low"`
 	CIHigh float64 `json:"ci_high"`
 }
@@ -28,8 +30,8 @@ func Summarize(xs []float64) Summary {
 		return Summary{Mean: math.NaN(), SD: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 	}
 	s.Mean = mean(v)
-	s.CILow, s.CIHigh = s.Mean, s.Mean
 	if s.N < 2 {
+		s.SD, s.CILow, s.CIHigh = math.NaN(), math.NaN(), math.NaN()
 		return s
 	}
 	s.SD = sampleSD(v, s.Mean)

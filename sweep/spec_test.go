@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -156,5 +157,10 @@ func TestAggregateHandComputed(t *testing.T) {
 	num := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
 	if r[3] != "8" || num(r[4]) != 5 || math.Abs(num(r[6])-(5-half)) > 1e-9 || math.Abs(num(r[7])-(5+half)) > 1e-9 {
 		t.Fatalf("aggregate row %v; want n 8, mean 5, CI 5 ± %v", r, half)
+	}
+	// A point of one run has a mean, and no spread or interval.
+	one := Aggregate(rows[:1], header, []string{"p"}, []string{"f"})
+	if got := strings.Join(one[0], ","); got != "0,0.5,f,1,2,,," {
+		t.Errorf("one run: %s, want 0,0.5,f,1,2,,,", got)
 	}
 }

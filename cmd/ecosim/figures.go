@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
+	"strings"
 
+	"github.com/ecosim/ecosim/plots"
 	"github.com/ecosim/ecosim/runner"
 )
 
@@ -33,4 +36,81 @@ func printResilience(w io.Writer, r *runner.Resilience) {
 		"  ratio is back to %g and stays there %d ticks (none: not within the run); loss: the area\n"+
 		"  between the ratio and 1 from the first failure on [ratio × ticks]\n",
 		r.RecoveryThreshold, r.Settle)
+}
+
+// maxSweepRows is the most points printSweepFigures lists; the rest are in
+// aggregate.csv and the charts.
+const maxSweepRows = 24
+
+// printSweepFigures writes the headline figure of a sweep at each point,
+// mean and 95% interval over its replicates: each indicator's resistance,
+// or where the scenario has no failures, each final value. A sweep's
+// numbers are otherwise only in aggregate.csv and its charts.
+func printSweepFigures(w io.Writer, d *plots.SweepData) {
+	var figs, heads []string
+	for _, suffix := range []string{"_resistance", ""} {
+		for _, f := range d.Figures {
+			if suffix != "" && strings.HasSuffix(f, suffix) {
+				figs, heads = append(figs, f), append(heads, strings.TrimSuffix(f, suffix))
+			} else if suffix == "" && strings.HasPrefix(f, "final_") {
+				figs, heads = append(figs, f), append(heads, f)
+			}
+		}
+		if len(figs) > 0 {
+			break
+		}
+	}
+	if len(figs) == 0 || len(d.ByFig[figs[0]]) == 0 {
+		return
+	}
+	what := "resistance"
+	if !strings.HasSuffix(figs[0], "_resistance") {
+		what = "final values"
+	}
+	cells := map[string][]string{} // point → one cell a figure
+	single := false                // a point of one replicate, without an interval
+	var points [][]string
+	for fi, f := range figs {
+		for _, p := range d.ByFig[f] {
+			key := strings.Join(p.Values, "\x00")
+			if _, ok := cells[key]; !ok {
+				cells[key] = make([]string, len(figs))
+				points = append(points, p.Values)
+			}
+			cells[key][fi] = fmt.Sprintf("%.3g [%.3g, %.3g]", p.Mean, p.Low, p.High)
+			if math.IsNaN(p.Low) || math.IsNaN(p.High) {
+				cells[key][fi], single = fmt.Sprintf("%.3g", p.Mean), true
+			}
+		}
+	}
+	cols := append(append([]string(nil), d.Paths...), heads...)
+	widths := make([]int, len(cols))
+	for i, c := range cols {
+		widths[i] = len(c)
+	}
+	rows := make([][]string, 0, min(len(points), maxSweepRows))
+	for _, p := range points[:min(len(points), maxSweepRows)] {
+		row := append(append([]string(nil), p...), cells[strings.Join(p, "\x00")]...)
+		for i, c := range row {
+			if c == "" {
+				row[i] = "-"
+			}
+			widths[i] = max(widths[i], len(row[i]))
+		}
+		rows = append(rows, row)
+	}
+	fmt.Fprintf(w, "%s at each point, mean [95%% interval] over its replicates:\n", what)
+	for _, row := range append([][]string{cols}, rows...) {
+		line := " "
+		for i, c := range row {
+			line += fmt.Sprintf(" %-*s", widths[i], c)
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	if len(points) > maxSweepRows {
+		fmt.Fprintf(w, "  … %d more points in aggregate.csv\n", len(points)-maxSweepRows)
+	}
+	if single {
+		fmt.Fprintln(w, "  a value without an interval is one run's: --reps 2 or more gives intervals")
+	}
 }

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ecosim/ecosim/plots"
 	"github.com/ecosim/ecosim/resilience"
 	"github.com/ecosim/ecosim/runner"
 )
@@ -40,5 +43,40 @@ func TestPrintResilience(t *testing.T) {
 	printResilience(&b, &runner.Resilience{})
 	if b.Len() != 0 {
 		t.Errorf("without figures: %q", b.String())
+	}
+}
+
+// TestPrintSweepFigures: each indicator's resistance at each point, with
+// its interval, or the mean alone and a note for a point of one run; the
+// final values where there are no failures; a long sweep cut short.
+func TestPrintSweepFigures(t *testing.T) {
+	nan := math.NaN()
+	d := &plots.SweepData{Paths: []string{"failures[0].fraction"},
+		Figures: []string{"final_nodes", "nodes_resistance", "nodes_loss", "giant_resistance"},
+		ByFig: map[string][]plots.AggPoint{
+			"final_nodes":      {{Values: []string{"0"}, Mean: 100}},
+			"nodes_resistance": {{Values: []string{"0"}, Mean: 1, Low: 1, High: 1, N: 3}, {Values: []string{"0.1"}, Mean: 0.9012, Low: 0.85, High: 0.95, N: 3}},
+			"giant_resistance": {{Values: []string{"0"}, Mean: 1, Low: 1, High: 1, N: 3}, {Values: []string{"0.1"}, Mean: 0.5, Low: nan, High: nan, N: 1}},
+		}}
+	var b strings.Builder
+	printSweepFigures(&b, d)
+	want := "resistance at each point, mean [95% interval] over its replicates:\n" +
+		"  failures[0].fraction nodes              giant\n" +
+		"  0                    1 [1, 1]           1 [1, 1]\n" +
+		"  0.1                  0.901 [0.85, 0.95] 0.5\n" +
+		"  a value without an interval is one run's: --reps 2 or more gives intervals\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+
+	d = &plots.SweepData{Paths: []string{"fungi.fee"}, Figures: []string{"final_biomass"}, ByFig: map[string][]plots.AggPoint{}}
+	for i := range maxSweepRows + 3 {
+		d.ByFig["final_biomass"] = append(d.ByFig["final_biomass"], plots.AggPoint{Values: []string{strconv.Itoa(i)}, Mean: 2, Low: 1, High: 3, N: 2})
+	}
+	b.Reset()
+	printSweepFigures(&b, d)
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if !strings.HasPrefix(lines[0], "final values at each point") || len(lines) != maxSweepRows+3 || lines[len(lines)-1] != "  … 3 more points in aggregate.csv" {
+		t.Errorf("a long sweep without failures:\n%s", b.String())
 	}
 }

@@ -164,6 +164,11 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	}
 	c.Printf("%s: %d runs done now (%d failed), %d recorded in all, %.1fs -> %s\n", base.Name, prog.Done, prog.Failed,
 		prog.Skipped+prog.Done, time.Since(start).Seconds(), opts.Out)
+	if err == nil {
+		if d, lerr := plots.LoadSweep(opts.Out); lerr == nil {
+			printSweepFigures(c.OutOrStdout(), d)
+		}
+	}
 	if err == nil && !o.noPlots {
 		return drawSweep(c, opts.Out, plots.Options{})
 	}
