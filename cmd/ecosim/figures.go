@@ -24,7 +24,7 @@ func printResilience(w io.Writer, r *runner.Resilience) {
 	fmt.Fprintf(w, "resilience against the control, from the first failure at tick %d:\n", r.FirstFailure)
 	fmt.Fprintf(w, "  %-*s  %10s  %7s  %10s  %8s  %11s\n", width, "indicator", "resistance", "at tick", "recovery", "loss", "final ratio")
 	for _, ind := range r.Indicators {
-		rec := "none"
+		rec := "never"
 		if t := ind.RecoveryTime; t != nil && *t == 1 {
 			rec = "1 tick"
 		} else if t != nil {
@@ -33,7 +33,7 @@ func printResilience(w io.Writer, r *runner.Resilience) {
 		fmt.Fprintf(w, "  %-*s  %10.3f  %7d  %10s  %8.2f  %11.3f\n", width, ind.Name, ind.Resistance, ind.ResistanceTick, rec, ind.Loss, ind.FinalRatio)
 	}
 	fmt.Fprintf(w, "  resistance: the lowest ratio of run to control; recovery: ticks from that low until the\n"+
-		"  ratio is back to %g and stays there %d ticks (none: not within the run); loss: the area\n"+
+		"  ratio is back to %g and stays there %d ticks (never: not within the run); loss: the area\n"+
 		"  between the ratio and 1 from the first failure on [ratio × ticks]\n",
 		r.RecoveryThreshold, r.Settle)
 }

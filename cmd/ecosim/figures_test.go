@@ -27,11 +27,11 @@ func TestPrintResilience(t *testing.T) {
 	want := []string{
 		"resilience against the control, from the first failure at tick 400:",
 		"  indicator     resistance  at tick    recovery      loss  final ratio",
-		"  biomass            0.614      752        none     99.56        0.881",
+		"  biomass            0.614      752       never     99.56        0.881",
 		"  living_trees       0.897      736   133 ticks     22.92        0.993",
 		"  g                  1.000      400      1 tick      0.00        1.060",
 		"  resistance: the lowest ratio of run to control; recovery: ticks from that low until the",
-		"  ratio is back to 0.95 and stays there 20 ticks (none: not within the run); loss: the area",
+		"  ratio is back to 0.95 and stays there 20 ticks (never: not within the run); loss: the area",
 	}
 	for i, w := range want {
 		if i >= len(lines) || lines[i] != w {
