@@ -176,6 +176,10 @@ func sweepCharts(d *SweepData) []namedChart {
 		}
 	}
 	switch {
+	case len(d.Paths) == 0:
+		// Replicates of one scenario: a point a figure, nothing to
+		// draw a figure against.
+		return nil
 	case len(d.Paths) == 2 && allNum:
 		return heatmaps(d)
 	case len(d.Paths) <= 2 && numIdx >= 0:

@@ -280,3 +280,34 @@ func TestSecondSweepIntoABusyDirectoryIsRefused(t *testing.T) {
 		t.Fatalf("once the first let go: %v", err)
 	}
 }
+
+// TestReplicatesOfOneScenario: a plan that varies nothing runs the
+// scenario's replicates as one point, and aggregates them like any point's;
+// one replicate of nothing, or a drawn design of nothing, is refused.
+func TestReplicatesOfOneScenario(t *testing.T) {
+	dir := t.TempDir()
+	prog, err := runSweep(t, context.Background(), &Plan{Reps: 3}, Options{Out: dir, Workers: 2})
+	if err != nil || prog.Done != 3 {
+		t.Fatalf("%+v, %v", prog, err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "aggregate.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if lines[0] != "point,figure,n,mean,sd,ci_low,ci_high" || !strings.HasPrefix(lines[1], "0,final_giant_component,3,") {
+		t.Errorf("aggregate.csv:\n%s", b)
+	}
+	seeds := map[string]bool{}
+	for _, r := range rowsByKey(t, dir) {
+		seeds[strings.Split(r, ",")[3]] = true
+	}
+	if len(seeds) != 3 {
+		t.Errorf("%d seeds among 3 replicates", len(seeds))
+	}
+	for _, p := range []*Plan{{Reps: 1}, {Reps: 3, Design: DesignLHS, Samples: 4}} {
+		if err := p.Check(); !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "nothing varies") {
+			t.Errorf("%+v: %v", p, err)
+		}
+	}
+}

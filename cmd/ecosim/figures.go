@@ -99,7 +99,11 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 		}
 		rows = append(rows, row)
 	}
-	fmt.Fprintf(w, "%s at each point, mean [95%% interval] over its replicates:\n", what)
+	if len(d.Paths) == 0 {
+		fmt.Fprintf(w, "%s, mean [95%% interval] over the replicates:\n", what)
+	} else {
+		fmt.Fprintf(w, "%s at each point, mean [95%% interval] over its replicates:\n", what)
+	}
 	for _, row := range append([][]string{cols}, rows...) {
 		line := " "
 		for i, c := range row {

@@ -35,7 +35,7 @@ type sweepOptions struct {
 func newSweepCmd() *cobra.Command {
 	o := &sweepOptions{}
 	c := &cobra.Command{
-		Use:   "sweep --scenario S --vary path=SPEC ... [flags]",
+		Use:   "sweep --scenario S [--vary path=SPEC ...] [flags]",
 		Short: "Run a batch parameter sweep with replicates",
 		Long: `Run a parameter sweep: every point of the design, each with --reps replicates.
 
@@ -50,6 +50,8 @@ can also come from a file (--plan sweep.yaml) with a sweep: section:
     reps: 10
     design: grid
 
+With no --vary, --reps N runs N replicates of the scenario as one point.
+
 Replicate r uses the same seed at every point (common random numbers), so
 differences between points are not drowned in noise. Each run with failures is
 paired with its control, as in simulate. The output directory holds
@@ -61,7 +63,8 @@ slices with 'ecosim sweep merge'. With --broker the runs go to NATS JetStream
 workers ('ecosim worker').`,
 		Example: `  ecosim sweep --scenario forest --vary failures[0].fraction=0:0.5:0.1 --reps 10
   ecosim sweep --scenario topology --vary network.topology=star,random,scale-free --vary failures[0].fraction=0:0.3:0.05 --reps 5
-  ecosim sweep --scenario fire --vary trees.density=0.5:0.7:0.02 --reps 10 --set ticks=400`,
+  ecosim sweep --scenario fire --vary trees.density=0.5:0.7:0.02 --reps 10 --set ticks=400
+  ecosim sweep --scenario forest --reps 20`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runSweep(c, o) },
 	}
@@ -148,8 +151,8 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 		return err
 	}
 	pending := len(prep.Pending())
-	c.Printf("%s: %d runs (%d points x %d replicates%s), %d already recorded, into %s\n", base.Name,
-		len(prep.Runs), len(prep.Runs)/plan.Reps, plan.Reps, shardNote(o.shard), len(prep.Runs)-pending, opts.Out)
+	c.Printf("%s: %s (%s x %s%s), %d already recorded, into %s\n", base.Name, count(len(prep.Runs), "run"),
+		count(len(prep.Runs)/plan.Reps, "point"), count(plan.Reps, "replicate"), shardNote(o.shard), len(prep.Runs)-pending, opts.Out)
 	bar, done := sweepBar(len(prep.Runs), len(prep.Runs)-pending)
 	opts.Progress = bar
 	var prog sweep.Progress
@@ -185,9 +188,17 @@ func drawSweep(c *cobra.Command, dir string, o plots.Options) error {
 	}
 	c.Printf("%d chart files in %s/plots (%.1fs)\n", len(files), dir, time.Since(start).Seconds())
 	if len(files) == 0 {
-		c.PrintErrln("note: a sweep chart shows one or two varied paths; this sweep's figures are all in aggregate.csv")
+		c.PrintErrln("note: a sweep chart shows one or two varied paths; this sweep's figures are all in aggregate.csv, and run by run in runs.csv")
 	}
 	return nil
+}
+
+// count is n and the noun, in the plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func shardNote(s string) string {
