@@ -407,7 +407,7 @@ func TestSweepChartNamesWhatItLeavesOut(t *testing.T) {
 	d.ByFig["recovery"] = []AggPoint{{Values: []string{"0"}, Mean: 5, N: 1}}
 	ch, aspect := drawSweepLines(d, 0, nil)
 	b := []byte(svgText(t, ch, aspect))
-	for _, want := range []string{"not drawn, defined at fewer than two points: recovery", "not drawn, past 12 panels: f12, f13 (all in aggregate.csv)", ">f11<"} {
+	for _, want := range []string{"not drawn, defined in fewer than two points: recovery", "not drawn, past 12 panels: f12, f13 (all in aggregate.csv)", ">f11<"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the chart has no text %q", want)
 		}

@@ -34,6 +34,11 @@ type SweepData struct {
 	Paths   []string
 	Figures []string
 	ByFig   map[string][]AggPoint
+	// Replicates holds, for a sweep that varies nothing, each figure's
+	// value in each successful replicate, in replicate order (NaN where
+	// the figure is undefined, as a recovery that never came), from
+	// runs.csv.
+	Replicates map[string][]float64
 }
 
 // LoadSweep reads a sweep directory's sweep.json and aggregate.csv.
@@ -74,7 +79,55 @@ func LoadSweep(dir string) (*SweepData, error) {
 		}
 		d.ByFig[fig] = append(d.ByFig[fig], AggPoint{Values: r[1 : 1+np], Mean: mean, Low: lo, High: hi, N: n})
 	}
+	if np == 0 {
+		if d.Replicates, err = loadReplicates(filepath.Join(dir, "runs.csv"), d.Figures); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// loadReplicates reads each figure's value in each successful run of
+// runs.csv, ordered by replicate.
+func loadReplicates(path string, figures []string) (map[string][]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, dataErr(path, "%v", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return nil, dataErr(path, "not a CSV table: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	for _, name := range append([]string{"replicate", "status"}, figures...) {
+		if _, ok := col[name]; !ok {
+			return nil, dataErr(path, "line 1: no column %s", name)
+		}
+	}
+	rows := recs[1:]
+	rep := func(r []string) int { n, _ := strconv.Atoi(r[col["replicate"]]); return n }
+	sort.SliceStable(rows, func(i, j int) bool { return rep(rows[i]) < rep(rows[j]) })
+	out := map[string][]float64{}
+	for i, r := range rows {
+		if len(r) != len(recs[0]) {
+			return nil, dataErr(path, "line %d: %d fields, want %d", i+2, len(r), len(recs[0]))
+		}
+		if r[col["status"]] != sweep.StatusOK {
+			continue
+		}
+		for _, fig := range figures {
+			v, err := optFloat(r[col[fig]])
+			if err != nil {
+				return nil, dataErr(path, "replicate %d: %s is not a number", rep(r), fig)
+			}
+			out[fig] = append(out[fig], v)
+		}
+	}
+	return out, nil
 }
 
 // optFloat reads a number that may be left out, as NaN: an interval
@@ -177,9 +230,10 @@ func sweepCharts(d *SweepData) []namedChart {
 	}
 	switch {
 	case len(d.Paths) == 0:
-		// Replicates of one scenario: a point a figure, nothing to
-		// draw a figure against.
-		return nil
+		// Replicates of one scenario: nothing to draw a figure
+		// against, so each figure's replicates are drawn side by side.
+		ch, aspect := drawReplicates(d)
+		return []namedChart{{"replicates", ch, aspect}}
 	case len(d.Paths) == 2 && allNum:
 		return heatmaps(d)
 	case len(d.Paths) <= 2 && numIdx >= 0:
@@ -283,15 +337,7 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 		}
 		plots = append(plots, p)
 	}
-	cols := 3
-	rows := (len(plots) + cols - 1) / cols
-	grid := make([][]*plot.Plot, rows)
-	for i := range grid {
-		grid[i] = make([]*plot.Plot, cols)
-	}
-	for i, p := range plots {
-		grid[i/cols][i%cols] = p
-	}
+	grid := panelGrid(plots)
 	title := "Sweep: figures against " + path
 	if strings.Contains(path, "failures[") {
 		title = "Degradation: figures against failure intensity " + path
@@ -306,15 +352,89 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	if single {
 		key += "\nno interval where a point has one replicate (--reps 2 or more gives one)"
 	}
-	// A panel left out is named, so that it is not taken for lost.
+	key += leftOut(undefined, over, "points")
+	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
+	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
+}
+
+// panelGrid sets a sweep chart's panels three to a row.
+func panelGrid(plots []*plot.Plot) [][]*plot.Plot {
+	const cols = 3
+	grid := make([][]*plot.Plot, (len(plots)+cols-1)/cols)
+	for i := range grid {
+		grid[i] = make([]*plot.Plot, cols)
+	}
+	for i, p := range plots {
+		grid[i/cols][i%cols] = p
+	}
+	return grid
+}
+
+// leftOut names, for a sweep chart's key, the figures not drawn: those
+// defined at fewer than two of its places (points, replicates) and those
+// past the last panel, so that none is taken for lost.
+func leftOut(undefined, over []string, places string) string {
+	var key string
 	if len(undefined) > 0 {
-		key += "\nnot drawn, defined at fewer than two points: " + strings.Join(undefined, ", ")
+		key += fmt.Sprintf("\nnot drawn, defined in fewer than two %s: %s", places, strings.Join(undefined, ", "))
 	}
 	if len(over) > 0 {
 		key += fmt.Sprintf("\nnot drawn, past %d panels: %s (all in aggregate.csv)", maxSweepPanels, strings.Join(over, ", "))
 	}
+	return key
+}
+
+// drawReplicates draws, a panel a figure, each replicate's value as a
+// dot over the mean and its confidence band: a sweep of replicates alone
+// shows how far its runs spread.
+func drawReplicates(d *SweepData) (chart, float64) {
+	var plots []*plot.Plot
+	var undefined, over []string
+	reps := 0
+	for _, fig := range d.Figures {
+		var pts plotter.XYs
+		for i, v := range d.Replicates[fig] {
+			if !math.IsNaN(v) {
+				pts = append(pts, plotter.XY{X: float64(i + 1), Y: v})
+			}
+		}
+		switch {
+		case len(pts) < 2:
+			undefined = append(undefined, fig)
+			continue
+		case len(plots) == maxSweepPanels:
+			over = append(over, fig)
+			continue
+		}
+		n := float64(len(d.Replicates[fig]))
+		reps = max(reps, len(d.Replicates[fig]))
+		p := newPlot(fig, "replicate", "")
+		p.Title.TextStyle.Font.Size = labelSize
+		p.X.Min, p.X.Max = 0.5, n+0.5
+		if agg := d.ByFig[fig]; len(agg) == 1 {
+			a := agg[0]
+			span := []float64{0.5, n + 0.5}
+			if !math.IsNaN(a.Low) && !math.IsNaN(a.High) {
+				ring := append(xys(span, []float64{a.High, a.High}), reversed(xys(span, []float64{a.Low, a.Low}))...)
+				if poly, err := plotter.NewPolygon(ring); err == nil {
+					poly.Color, poly.LineStyle.Width = withAlpha(blue, 50), 0
+					p.Add(poly)
+				}
+			}
+			p.Add(line(Line{X: span, Y: []float64{a.Mean, a.Mean}}, blue, vg.Points(1.3), false))
+		}
+		if sc, err := plotter.NewScatter(pts); err == nil {
+			sc.GlyphStyle = draw.GlyphStyle{Color: vermilion, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
+			p.Add(sc)
+		}
+		plots = append(plots, p)
+	}
+	grid := panelGrid(plots)
+	key := "dots: one replicate each; line: their mean; band: 95% confidence interval of the mean" +
+		leftOut(undefined, over, "replicates")
+	title := fmt.Sprintf("Replicates: each figure in %d runs of the scenario", reps)
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
-	return ch, 0.27*float64(max(rows, 1)) + 0.06
+	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
 }
 
 // drawBands adds to p each line's means, joined, over its confidence band.

@@ -73,7 +73,7 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 <tr><th>scenario digest</th><td><code>{{.ScenarioDigest}}</code></td></tr>
 <tr><th>base seed</th><td>{{.Seed}}</td></tr>
 <tr><th>design</th><td>{{.Plan.Design}}{{if .Plan.Samples}}, {{.Plan.Samples}} samples{{end}}, {{.Plan.Reps}} replicates per point</td></tr>
-<tr><th>varied</th><td>{{range .Plan.Vary}}{{.Path}} = {{.Values}}<br>{{end}}</td></tr>
+<tr><th>varied</th><td>{{range .Plan.Vary}}{{.Path}} = {{.Values}}<br>{{else}}nothing: replicates of the scenario{{end}}</td></tr>
 <tr><th>runs</th><td>{{.Runs}}</td></tr>
 <tr><th>ecosim version</th><td>{{.Version}}</td></tr>
 </table>

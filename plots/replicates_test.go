@@ -1,0 +1,64 @@
+package plots
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// writeReplicatesSweep writes a sweep directory that varies nothing: four
+// replicates in runs.csv, appended out of order as workers finish, one of
+// them failed; figure rec is undefined in all but one.
+func writeReplicatesSweep(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"sweep.json": `{"scenario": "tiny", "seed": 7, "plan": {"vary": null, "reps": 4, "design": "grid"}, "figures": ["a", "b", "rec"], "runs": 4}`,
+		"runs.csv": "key,point,replicate,seed,a,b,rec,status,error,wall_seconds\n" +
+			"k2,0,2,3,5,0.5,,ok,,0.1\n" +
+			"k0,0,0,1,1,0.1,40,ok,,0.1\n" +
+			"k3,0,3,4,,,,failed,boom,0.1\n" +
+			"k1,0,1,2,3,0.3,,ok,,0.1\n",
+		"aggregate.csv": "point,figure,n,mean,sd,ci_low,ci_high\n" +
+			"0,a,3,3,2,-1.97,7.97\n0,b,3,0.3,0.2,-0.197,0.797\n0,rec,1,40,,,\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestReplicatesChart: a sweep that varies nothing reads each figure's
+// value replicate by replicate, failed runs left out, and draws one panel
+// a figure defined in two replicates or more, naming the others.
+func TestReplicatesChart(t *testing.T) {
+	d, err := LoadSweep(writeReplicatesSweep(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := d.Replicates["a"]; !slices.Equal(a, []float64{1, 3, 5}) {
+		t.Errorf("replicates of a: %v, want 1, 3, 5 in replicate order", a)
+	}
+	if rec := d.Replicates["rec"]; len(rec) != 3 || rec[0] != 40 || !math.IsNaN(rec[1]) {
+		t.Errorf("replicates of rec: %v", rec)
+	}
+	charts := sweepCharts(d)
+	if len(charts) != 1 || charts[0].name != "replicates" {
+		t.Fatalf("%d charts", len(charts))
+	}
+	svg := svgText(t, charts[0].ch, charts[0].aspect)
+	for _, want := range []string{"Replicates: each figure in 3 runs of the scenario", ">a<", ">b<",
+		"not drawn, defined in fewer than two replicates: rec"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the chart has no text %q", want)
+		}
+	}
+	if strings.Contains(svg, ">rec<") {
+		t.Error("a panel of rec, defined in one replicate, was drawn")
+	}
+}
