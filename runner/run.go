@@ -18,6 +18,9 @@ import (
 // not set, or it holds files but no run.
 var ErrExists = errors.New("runner: output directory is not empty")
 
+// ErrNotDir is returned when the output path names a file.
+var ErrNotDir = errors.New("runner: the output is a file, not a directory")
+
 // Options says what to run and where.
 type Options struct {
 	Scenario *scenarios.Scenario
@@ -119,11 +122,12 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	parent := filepath.Dir(filepath.Clean(opts.Out))
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("runner: output %s: %w", opts.Out, err)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(opts.Out)+".partial-")
 	if err != nil {
-		return nil, err
+		// The temporary name means nothing to a user; the place does.
+		return nil, fmt.Errorf("runner: output %s: cannot create a directory in %s: %w", opts.Out, parent, errors.Unwrap(err))
 	}
 	sum, runErr, err := runInto(ctx, tmp, opts)
 	if err != nil {
@@ -159,6 +163,9 @@ func checkOut(out string, force bool) error {
 	entries, err := os.ReadDir(out)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
+	}
+	if fi, serr := os.Stat(out); serr == nil && !fi.IsDir() {
+		return fmt.Errorf("%w: %s", ErrNotDir, out)
 	}
 	if err != nil {
 		return fmt.Errorf("runner: output %s: %w", out, err)

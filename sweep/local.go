@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -25,6 +24,9 @@ type Options struct {
 	Version       string
 	// Progress is called after every recorded run, from one goroutine.
 	Progress func(Progress)
+	// Note receives what a user should know of a sweep under way, such as
+	// a broker sweep that no worker serves.
+	Note func(string)
 }
 
 // Progress counts a sweep's runs.
@@ -74,7 +76,7 @@ func Prepare(plan *Plan, base *scenarios.Scenario, o Options) (*Prepared, error)
 	if o.Shards > 0 {
 		m.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
 	}
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+	if err := makeOut(o.Out); err != nil {
 		return nil, err
 	}
 	if err := writeManifest(o.Out, m); err != nil {

@@ -44,6 +44,18 @@ func (m *Manifest) same(o *Manifest) bool {
 		slices.Equal(m.Plan.Vary, o.Plan.Vary) && slices.Equal(m.Figures, o.Figures)
 }
 
+// makeOut makes a sweep's output directory; a file in its place is a
+// usage error, not the operating system's "not a directory".
+func makeOut(dir string) error {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%w: --out %s is a file, not a directory", ErrPlan, dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("sweep: output %s: %w", dir, err)
+	}
+	return nil
+}
+
 // writeManifest writes dir/sweep.json into an empty dir, or checks that
 // the one there describes the same sweep.
 func writeManifest(dir string, m *Manifest) error {

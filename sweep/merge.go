@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"fmt"
-	"os"
 )
 
 // Merge joins the runs of shard directories into out, each run once, and
@@ -27,7 +26,7 @@ func Merge(out string, shards []string) (int, error) {
 	}
 	merged := *first
 	merged.Shard, merged.Runs = "", total
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	if err := makeOut(out); err != nil {
 		return 0, err
 	}
 	if err := writeManifest(out, &merged); err != nil {

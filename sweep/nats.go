@@ -37,11 +37,22 @@ type BrokerConfig struct {
 	// AckWait is how long a run may go without a heartbeat before the
 	// server hands it to another worker.
 	AckWait time.Duration
+	// IdleCheck is how often the coordinator looks for a worker taking
+	// runs; after idleChecks looks in a row find none while runs wait, it
+	// says so (Options.Note).
+	IdleCheck time.Duration
 }
+
+// idleChecks is how many looks in a row must find no worker before the
+// coordinator says so: a worker between two runs is briefly not pulling.
+const idleChecks = 3
 
 func (c BrokerConfig) withDefaults() BrokerConfig {
 	if c.AckWait <= 0 {
 		c.AckWait = 30 * time.Second
+	}
+	if c.IdleCheck <= 0 {
+		c.IdleCheck = 10 * time.Second
 	}
 	return c
 }
@@ -125,7 +136,8 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 		return Progress{}, err
 	}
 	defer nc.Close()
-	if _, err := ensureStreams(ctx, js, cfg); err != nil {
+	workers, err := ensureStreams(ctx, js, cfg)
+	if err != nil {
 		return Progress{}, err
 	}
 	id := SweepID(p.Manifest)
@@ -141,16 +153,55 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 	for _, r := range pending {
 		want[r.Key] = true
 	}
-	return collect(ctx, js, p, o, id, want, prog)
+	watch := &idleWatch{workers: workers, every: cfg.withDefaults().IdleCheck, last: time.Now(), note: o.Note,
+		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s", url, url)}
+	return collect(ctx, js, p, o, id, want, prog, watch)
 }
+
+// idleWatch notices a broker sweep that no worker serves: the coordinator
+// would otherwise wait without a word, its bar standing still.
+type idleWatch struct {
+	workers jetstream.Consumer
+	every   time.Duration
+	last    time.Time
+	idle    int
+	noted   bool
+	note    func(string)
+	hint    string
+}
+
+// look checks, once an interval has passed, whether runs wait on the
+// queue with no worker pulling or holding one.
+func (w *idleWatch) look(ctx context.Context) {
+	if w.note == nil || time.Since(w.last) < w.every {
+		return
+	}
+	w.last = time.Now()
+	info, err := w.workers.Info(ctx)
+	if err != nil {
+		return // the broker is away; that is reported elsewhere
+	}
+	if info.NumWaiting > 0 || info.NumAckPending > 0 || info.NumPending == 0 {
+		w.idle = 0
+		return
+	}
+	if w.idle++; w.idle >= idleChecks && !w.noted {
+		w.note(w.hint)
+		w.noted = true
+	}
+}
+
+// progressed is called when a result arrives: a later stall is noted again.
+func (w *idleWatch) progressed() { w.idle, w.noted = 0, false }
 
 // collect reads the sweep's results stream from the start until every
 // wanted key is recorded. When the broker goes away it waits for it to come
 // back and reads the stream again from the start: results already recorded
 // are skipped by key, so nothing is lost or counted twice.
-func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options, id string, want map[string]bool, prog Progress) (Progress, error) {
+func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options, id string, want map[string]bool, prog Progress, watch *idleWatch) (Progress, error) {
 	var cons jetstream.Consumer
 	for len(want) > 0 {
+		watch.look(ctx)
 		if ctx.Err() != nil {
 			return prog, fmt.Errorf("%w: %d runs still queued on the broker; rerun the sweep to collect them", sim.ErrInterrupted, len(want))
 		}
@@ -186,6 +237,7 @@ func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options
 			return prog, err
 		}
 		delete(want, res.Spec.Key)
+		watch.progressed()
 		prog.Done++
 		if row.Status != StatusOK {
 			prog.Failed++

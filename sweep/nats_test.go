@@ -436,3 +436,36 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 		t.Fatalf("%d rows recorded; worker's log:\n%s", recorded(dir), logs.text())
 	}
 }
+
+// TestBrokerSweepNotesNoWorker: a broker sweep that no worker serves says
+// so, once, and carries on when a worker comes.
+func TestBrokerSweepNotesNoWorker(t *testing.T) {
+	s := startBroker(t)
+	dir := t.TempDir()
+	p, err := Prepare(smallPlan(), topologyBase(t), Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := &logBook{}
+	cfg := testConfig
+	cfg.IdleCheck = 50 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := RunBrokerWith(ctx, p, Options{Out: dir, Note: notes.add}, s.URL(), cfg)
+		done <- err
+	}()
+	waitFor(t, "the note that no worker serves the sweep", func() bool { return notes.has("no worker is taking runs") })
+	want := "no worker is taking runs from " + s.URL() + "; start one with: ecosim worker --broker " + s.URL()
+	if got := notes.text(); got != want {
+		t.Fatalf("note %q, want %q", got, want)
+	}
+	startWorkers(t, s.URL(), 1, &logBook{})
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if recorded(dir) != 8 || strings.Count(notes.text(), "no worker") != 1 {
+		t.Errorf("%d runs recorded; notes:\n%s", recorded(dir), notes.text())
+	}
+}

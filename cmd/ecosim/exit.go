@@ -40,7 +40,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue), errors.Is(err, scenarios.ErrScenario), errors.Is(err, runner.ErrExists),
+	case errors.As(err, &ue), errors.Is(err, scenarios.ErrScenario), errors.Is(err, runner.ErrExists), errors.Is(err, runner.ErrNotDir),
 		errors.Is(err, sweep.ErrPlan), errors.Is(err, sweep.ErrBusy), errors.Is(err, plots.ErrOptions), errors.Is(err, runner.ErrTooBig):
 		return exitUsage
 	case errors.Is(err, sim.ErrInterrupted):

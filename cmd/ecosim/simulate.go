@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -123,7 +124,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if o.noSnaps {
 		snaps = nil
 	}
-	bar, done := progressBar(s.Ticks)
+	bar, done := progressBar(c.ErrOrStderr(), s.Name, s.Ticks)
 	start := time.Now()
 	sum, err := runner.Run(c.Context(), runner.Options{
 		Scenario: s, Out: out, Force: o.force, NoControl: o.noCtl, Mode: mode, Workers: o.workers,
@@ -155,11 +156,13 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	return err
 }
 
-// progressBar shows a bar with ETA on a terminal and nothing otherwise; it
-// returns the per-tick callback and a function that ends the bar.
-func progressBar(total int) (func(done, total int), func()) {
+// progressBar shows a bar with ETA on a terminal, and elsewhere a line of
+// progress every logEvery; it returns the per-tick callback and a function
+// that ends the bar.
+func progressBar(w io.Writer, name string, total int) (func(done, total int), func()) {
 	if !term.IsTerminal(int(os.Stderr.Fd())) {
-		return nil, func() {}
+		l := newProgressLog(w, name, "ticks", 0)
+		return func(done, all int) { l.report(done, all, "") }, func() {}
 	}
 	p := mpb.New(mpb.WithOutput(os.Stderr), mpb.WithWidth(60))
 	b := p.AddBar(int64(total),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,8 +154,9 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	pending := len(prep.Pending())
 	c.Printf("%s: %s (%s x %s%s), %d already recorded, into %s\n", base.Name, count(len(prep.Runs), "run"),
 		count(len(prep.Runs)/plan.Reps, "point"), count(plan.Reps, "replicate"), shardNote(o.shard), len(prep.Runs)-pending, opts.Out)
-	bar, done := sweepBar(len(prep.Runs), len(prep.Runs)-pending)
+	bar, done := sweepBar(c.ErrOrStderr(), base.Name, len(prep.Runs), len(prep.Runs)-pending)
 	opts.Progress = bar
+	opts.Note = func(s string) { c.PrintErrln("note:", s) }
 	var prog sweep.Progress
 	if o.broker != "" {
 		prog, err = runBroker(c, prep, opts, o.broker)
@@ -208,10 +210,14 @@ func shardNote(s string) string {
 	return ", shard " + s
 }
 
-// sweepBar shows runs done, failed and the ETA on a terminal.
-func sweepBar(total, already int) (func(sweep.Progress), func()) {
+// sweepBar shows runs done, failed and the ETA on a terminal, and
+// elsewhere a line of progress every logEvery.
+func sweepBar(w io.Writer, name string, total, already int) (func(sweep.Progress), func()) {
 	if !term.IsTerminal(int(os.Stderr.Fd())) {
-		return nil, func() {}
+		l := newProgressLog(w, name, "runs", already)
+		return func(pr sweep.Progress) {
+			l.report(pr.Skipped+pr.Done, total, fmt.Sprintf(" (%d failed)", pr.Failed))
+		}, func() {}
 	}
 	p := mpb.New(mpb.WithOutput(os.Stderr), mpb.WithWidth(50))
 	failed := 0
