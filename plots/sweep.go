@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"image/color"
@@ -48,14 +49,9 @@ func LoadSweep(dir string) (*SweepData, error) {
 		return nil, dataErr(filepath.Join(dir, "sweep.json"), "%v", err)
 	}
 	p := filepath.Join(dir, "aggregate.csv")
-	f, err := os.Open(p)
+	recs, err := readTable(p)
 	if err != nil {
-		return nil, dataErr(p, "%v", err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(recs) == 0 {
-		return nil, dataErr(p, "not a CSV table: %v", err)
+		return nil, err
 	}
 	d := &SweepData{ByFig: map[string][]AggPoint{}, Figures: m.Figures}
 	for _, v := range m.Plan.Vary {
@@ -87,17 +83,25 @@ func LoadSweep(dir string) (*SweepData, error) {
 	return d, nil
 }
 
-// loadReplicates reads each figure's value in each successful run of
-// runs.csv, ordered by replicate.
-func loadReplicates(path string, figures []string) (map[string][]float64, error) {
-	f, err := os.Open(path)
+// readTable reads a CSV file of a header and rows.
+func readTable(path string) ([][]string, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, dataErr(path, "%v", err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
 	if err != nil || len(recs) == 0 {
 		return nil, dataErr(path, "not a CSV table: %v", err)
+	}
+	return recs, nil
+}
+
+// loadReplicates reads each figure's value in each successful run of
+// runs.csv, ordered by replicate.
+func loadReplicates(path string, figures []string) (map[string][]float64, error) {
+	recs, err := readTable(path)
+	if err != nil {
+		return nil, err
 	}
 	col := map[string]int{}
 	for i, h := range recs[0] {
@@ -301,19 +305,14 @@ const maxSweepPanels = 12
 // side by side, and nothing joins them, as the values have no order.
 func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	path := d.Paths[xi]
-	var plots []*plot.Plot
-	var labels, undefined, over []string
+	var ps panels
+	var labels []string
 	single := false // a point drawn has one replicate, so no interval
 	for _, fig := range d.Figures {
 		lines := sweepLines(d.ByFig[fig], xi)
-		switch {
-		case longest(lines) < 2:
-			// A figure defined at one point at most says nothing here:
-			// a recovery time, say, where the system never recovered.
-			undefined = append(undefined, fig)
-			continue
-		case len(plots) == maxSweepPanels:
-			over = append(over, fig)
+		// A figure defined at one point at most says nothing here: a
+		// recovery time, say, where the system never recovered.
+		if !ps.admit(fig, longest(lines) >= 2) {
 			continue
 		}
 		p := newPlot(fig, path, "")
@@ -328,16 +327,16 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 				single = single || !hasInterval(l, j)
 			}
 		}
-		if len(plots) == 0 {
+		if len(ps.plots) == 0 {
 			for i, l := range lines {
 				if l.Label != "" {
 					labels = append(labels, fmt.Sprintf("%s: %s", colourNames[i%len(colourNames)], l.Label))
 				}
 			}
 		}
-		plots = append(plots, p)
+		ps.plots = append(ps.plots, p)
 	}
-	grid := panelGrid(plots)
+	grid := ps.grid()
 	title := "Sweep: figures against " + path
 	if strings.Contains(path, "failures[") {
 		title = "Degradation: figures against failure intensity " + path
@@ -352,34 +351,55 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	if single {
 		key += "\nno interval where a point has one replicate (--reps 2 or more gives one)"
 	}
-	key += leftOut(undefined, over, "points")
+	key += ps.leftOut("points")
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
 }
 
-// panelGrid sets a sweep chart's panels three to a row.
-func panelGrid(plots []*plot.Plot) [][]*plot.Plot {
+// panels are a sweep chart's small multiples, a figure each, and the
+// figures left out.
+type panels struct {
+	plots           []*plot.Plot
+	undefined, over []string
+}
+
+// admit reports whether fig gets a panel: it must be defined at two or
+// more places, and panels remain.
+func (ps *panels) admit(fig string, defined bool) bool {
+	switch {
+	case !defined:
+		ps.undefined = append(ps.undefined, fig)
+	case len(ps.plots) == maxSweepPanels:
+		ps.over = append(ps.over, fig)
+	default:
+		return true
+	}
+	return false
+}
+
+// grid sets the panels three to a row.
+func (ps *panels) grid() [][]*plot.Plot {
 	const cols = 3
-	grid := make([][]*plot.Plot, (len(plots)+cols-1)/cols)
+	grid := make([][]*plot.Plot, (len(ps.plots)+cols-1)/cols)
 	for i := range grid {
 		grid[i] = make([]*plot.Plot, cols)
 	}
-	for i, p := range plots {
+	for i, p := range ps.plots {
 		grid[i/cols][i%cols] = p
 	}
 	return grid
 }
 
-// leftOut names, for a sweep chart's key, the figures not drawn: those
+// leftOut names, for the chart's key, the figures not drawn: those
 // defined at fewer than two of its places (points, replicates) and those
 // past the last panel, so that none is taken for lost.
-func leftOut(undefined, over []string, places string) string {
+func (ps *panels) leftOut(places string) string {
 	var key string
-	if len(undefined) > 0 {
-		key += fmt.Sprintf("\nnot drawn, defined in fewer than two %s: %s", places, strings.Join(undefined, ", "))
+	if len(ps.undefined) > 0 {
+		key += fmt.Sprintf("\nnot drawn, defined in fewer than two %s: %s", places, strings.Join(ps.undefined, ", "))
 	}
-	if len(over) > 0 {
-		key += fmt.Sprintf("\nnot drawn, past %d panels: %s (all in aggregate.csv)", maxSweepPanels, strings.Join(over, ", "))
+	if len(ps.over) > 0 {
+		key += fmt.Sprintf("\nnot drawn, past %d panels: %s (all in aggregate.csv)", maxSweepPanels, strings.Join(ps.over, ", "))
 	}
 	return key
 }
@@ -388,8 +408,7 @@ func leftOut(undefined, over []string, places string) string {
 // dot over the mean and its confidence band: a sweep of replicates alone
 // shows how far its runs spread.
 func drawReplicates(d *SweepData) (chart, float64) {
-	var plots []*plot.Plot
-	var undefined, over []string
+	var ps panels
 	reps := 0
 	for _, fig := range d.Figures {
 		var pts plotter.XYs
@@ -398,12 +417,7 @@ func drawReplicates(d *SweepData) (chart, float64) {
 				pts = append(pts, plotter.XY{X: float64(i + 1), Y: v})
 			}
 		}
-		switch {
-		case len(pts) < 2:
-			undefined = append(undefined, fig)
-			continue
-		case len(plots) == maxSweepPanels:
-			over = append(over, fig)
+		if !ps.admit(fig, len(pts) >= 2) {
 			continue
 		}
 		n := float64(len(d.Replicates[fig]))
@@ -427,11 +441,11 @@ func drawReplicates(d *SweepData) (chart, float64) {
 			sc.GlyphStyle = draw.GlyphStyle{Color: vermilion, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
 			p.Add(sc)
 		}
-		plots = append(plots, p)
+		ps.plots = append(ps.plots, p)
 	}
-	grid := panelGrid(plots)
+	grid := ps.grid()
 	key := "dots: one replicate each; line: their mean; band: 95% confidence interval of the mean" +
-		leftOut(undefined, over, "replicates")
+		ps.leftOut("replicates")
 	title := fmt.Sprintf("Replicates: each figure in %d runs of the scenario", reps)
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1)) + 0.06

@@ -2,7 +2,6 @@ package plots
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"html/template"
 	"os"
@@ -37,14 +36,9 @@ func sweepReport(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p := filepath.Join(dir, "aggregate.csv")
-	b, err := os.ReadFile(p)
+	recs, err := readTable(filepath.Join(dir, "aggregate.csv"))
 	if err != nil {
-		return "", dataErr(p, "%v", err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil || len(recs) == 0 {
-		return "", dataErr(p, "not a CSV table: %v", err)
+		return "", err
 	}
 	rd := sweepReportData{Title: fmt.Sprintf("ecosim sweep: %s, seed %d", m.Scenario, m.Seed), Manifest: m,
 		Header: recs[0], Rows: recs[1:]}

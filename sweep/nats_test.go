@@ -25,12 +25,41 @@ import (
 // on a free port, storing in a temp directory.
 func startBroker(t *testing.T) *broker.Server {
 	t.Helper()
-	s, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: t.TempDir()})
+	s := brokerAt(t, "127.0.0.1:0", t.TempDir())
+	t.Cleanup(s.Shutdown)
+	return s
+}
+
+// brokerAt runs a broker on listen that keeps its streams in store, so a
+// test can stop it and start it again on the same port with its streams.
+func brokerAt(t *testing.T, listen, store string) *broker.Server {
+	t.Helper()
+	s, err := broker.Start(broker.Options{Listen: listen, Store: store})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(s.Shutdown)
 	return s
+}
+
+// coordinate runs a broker sweep's coordinator in the background.
+func coordinate(ctx context.Context, p *Prepared, o Options, url string, cfg BrokerConfig) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		_, err := RunBrokerWith(ctx, p, o, url, cfg)
+		done <- err
+	}()
+	return done
+}
+
+// runWorker runs one worker in the background until ctx ends; the channel
+// closes when it has returned.
+func runWorker(ctx context.Context, url string, o WorkerOptions) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = Work(ctx, url, o)
+	}()
+	return done
 }
 
 // testConfig shortens the ack wait so redelivery happens within a test.
@@ -120,13 +149,9 @@ func TestDeadWorkerRunIsRedelivered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
-		_, err := RunBrokerWith(ctx, p, Options{Out: dir}, s.URL(), testConfig)
-		done <- err
-	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	done := coordinate(ctx, p, Options{Out: dir}, s.URL(), testConfig)
 	held := dieHoldingARun(t, s.URL())
 	logs := &logBook{}
 	startWorkers(t, s.URL(), 1, logs)
@@ -231,10 +256,7 @@ func firstResult(t *testing.T, js jetstream.JetStream) jetstream.Msg {
 // worker reconnect, and the sweep ends with every run exactly once.
 func TestBrokerRestartMidSweep(t *testing.T) {
 	store := t.TempDir()
-	first, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: store})
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := brokerAt(t, "127.0.0.1:0", store)
 	url := first.URL()
 	dir := t.TempDir()
 	plan := &Plan{Vary: []Vary{{"failures[0].fraction", "0,0.05,0.1,0.15"}}, Reps: 5}
@@ -246,35 +268,17 @@ func TestBrokerRestartMidSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Second)
-		defer cancel()
-		_, err := RunBrokerWith(ctx, p, Options{Out: dir}, url, testConfig)
-		done <- err
-	}()
-	ctx, stopWorker := context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Second)
+	defer cancel()
+	done := coordinate(ctx, p, Options{Out: dir}, url, testConfig)
 	logs := &logBook{}
-	workerDone := make(chan struct{})
-	go func() {
-		defer close(workerDone)
-		_ = Work(ctx, url, WorkerOptions{Concurrency: 1, Config: testConfig, Log: logs.add})
-	}()
-	defer func() { stopWorker(); <-workerDone }()
-	deadline := time.Now().Add(120 * time.Second)
-	for recorded(dir) < 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("no results before the restart")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	workerDone := runWorker(ctx, url, WorkerOptions{Concurrency: 1, Config: testConfig, Log: logs.add})
+	defer func() { cancel(); <-workerDone }()
+	waitFor(t, "a result before the restart", func() bool { return recorded(dir) >= 1 })
 	first.Shutdown()
 	atRestart := recorded(dir)
 	time.Sleep(300 * time.Millisecond)
-	second, err := broker.Start(broker.Options{Listen: strings.TrimPrefix(url, "nats://"), Store: store})
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := brokerAt(t, strings.TrimPrefix(url, "nats://"), store)
 	defer second.Shutdown()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -336,10 +340,7 @@ func TestWorkerWaitsForItsBroker(t *testing.T) {
 	if logs.has("pulling runs") {
 		t.Fatal("the worker says it pulls runs from a broker that is not there")
 	}
-	s, err := broker.Start(broker.Options{Listen: addr, Store: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := brokerAt(t, addr, t.TempDir())
 	defer s.Shutdown()
 	if prog := brokerSweep(t, s.URL(), t.TempDir()); prog.Done != 8 || prog.Failed != 0 {
 		t.Fatalf("progress %+v, want 8 runs done", prog)
@@ -392,10 +393,7 @@ func recorded(dir string) int {
 // the run is not done twice.
 func TestResultWaitsOutABrokerRestart(t *testing.T) {
 	store := t.TempDir()
-	first, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: store})
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := brokerAt(t, "127.0.0.1:0", store)
 	url := first.URL()
 	base, err := scenarios.Load("forest", []string{"ticks=600", "failures=[]"})
 	if err != nil {
@@ -411,22 +409,14 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 	cfg := BrokerConfig{AckWait: time.Minute}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { _, err := RunBrokerWith(ctx, p, Options{Out: dir}, url, cfg); done <- err }()
+	done := coordinate(ctx, p, Options{Out: dir}, url, cfg)
 	logs := &logBook{}
-	workerDone := make(chan struct{})
-	go func() {
-		defer close(workerDone)
-		_ = Work(ctx, url, WorkerOptions{Concurrency: 1, Config: cfg, Log: logs.add})
-	}()
+	workerDone := runWorker(ctx, url, WorkerOptions{Concurrency: 1, Config: cfg, Log: logs.add})
 	defer func() { cancel(); <-workerDone }()
 	waitFor(t, "the run to start", func() bool { return logs.has("(point 0, replicate 0)") })
 	first.Shutdown()
 	waitFor(t, "the run to finish with the broker away", func() bool { return logs.has("cannot publish its result yet") || logs.has("handed back") })
-	second, err := broker.Start(broker.Options{Listen: strings.TrimPrefix(url, "nats://"), Store: store})
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := brokerAt(t, strings.TrimPrefix(url, "nats://"), store)
 	defer second.Shutdown()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -451,11 +441,7 @@ func TestBrokerSweepNotesNoWorker(t *testing.T) {
 	cfg.IdleCheck = 50 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := RunBrokerWith(ctx, p, Options{Out: dir, Note: notes.add}, s.URL(), cfg)
-		done <- err
-	}()
+	done := coordinate(ctx, p, Options{Out: dir, Note: notes.add}, s.URL(), cfg)
 	waitFor(t, "the note that no worker serves the sweep", func() bool { return notes.has("no worker is taking runs") })
 	want := "no worker is taking runs from " + s.URL() + "; start one with: ecosim worker --broker " + s.URL()
 	if got := notes.text(); got != want {
