@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,8 +38,13 @@ flight carry on meanwhile.`,
 			if url == "" {
 				return usagef("worker needs --broker")
 			}
-			if conc < 1 {
-				return usagef("--concurrency must be at least 1, got %d", conc)
+			if conc < 0 {
+				return usagef("--concurrency must be 0 (one per CPU) or more, got %d", conc)
+			}
+			if conc == 0 {
+				// A sweep's run uses one core, so one run a core, as
+				// 'sweep --workers' does on one machine.
+				conc = runtime.NumCPU()
 			}
 			if wait < 0 {
 				return usagef("--wait must not be negative, got %s", wait)
@@ -52,7 +58,7 @@ flight carry on meanwhile.`,
 		},
 	}
 	c.Flags().StringVar(&url, "broker", "", "NATS URL, e.g. nats://10.0.0.5:4222")
-	c.Flags().IntVar(&conc, "concurrency", 1, "runs at once")
+	c.Flags().IntVar(&conc, "concurrency", 0, "runs at once (default: one per CPU)")
 	c.Flags().DurationVar(&wait, "wait", 0, "give up if the broker cannot be reached within this long at start, e.g. 2m (0: keep trying)")
 	return c
 }
