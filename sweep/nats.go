@@ -206,7 +206,12 @@ func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options
 			return prog, fmt.Errorf("%w: %d runs still queued on the broker; rerun the sweep to collect them", sim.ErrInterrupted, len(want))
 		}
 		if cons == nil {
-			c, err := js.OrderedConsumer(ctx, ResultsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{resultsSubject + id}})
+			// Each try has its own time limit: a request made as the
+			// connection drops is never answered, and would otherwise
+			// hold the sweep until ctx's own deadline, if it has one.
+			try, stop := context.WithTimeout(ctx, publishWait)
+			c, err := js.OrderedConsumer(try, ResultsStream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{resultsSubject + id}})
+			stop()
 			if err != nil {
 				time.Sleep(250 * time.Millisecond) // the broker is away; try again
 				continue
@@ -465,8 +470,8 @@ func handle(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg jets
 // gone) before the run is handed back.
 const connectedTries = 5
 
-// publishWait is how long one try to publish a result waits for the
-// broker's answer.
+// publishWait is how long one request to the broker (a result published,
+// a consumer made) waits for its answer before it is tried again.
 const publishWait = 5 * time.Second
 
 // publishResult publishes a finished run's result. While the connection is

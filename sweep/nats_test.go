@@ -407,7 +407,7 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 	// A long ack wait, so the broker does not hand the run to anyone else
 	// while the worker cannot send its heartbeats.
 	cfg := BrokerConfig{AckWait: time.Minute}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	done := coordinate(ctx, p, Options{Out: dir}, url, cfg)
 	logs := &logBook{}
@@ -419,7 +419,7 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 	second := brokerAt(t, strings.TrimPrefix(url, "nats://"), store)
 	defer second.Shutdown()
 	if err := <-done; err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v; worker's log:\n%s", err, logs.text())
 	}
 	if recorded(dir) != 1 || !logs.has("result published, the broker is back") || logs.has("handed back") ||
 		strings.Count(logs.text(), "(point 0, replicate 0)") != 1 {
