@@ -407,13 +407,15 @@ func TestSweepChartNamesWhatItLeavesOut(t *testing.T) {
 	d.ByFig["recovery"] = []AggPoint{{Values: []string{"0"}, Mean: 5, N: 1}}
 	ch, aspect := drawSweepLines(d, 0, nil)
 	b := []byte(svgText(t, ch, aspect))
-	for _, want := range []string{"not drawn, defined in fewer than two points: recovery", "not drawn, past 12 panels: f12, f13 (all in aggregate.csv)", ">f11<"} {
+	n := maxSweepPanels
+	for _, want := range []string{"not drawn, defined in fewer than two points: recovery",
+		fmt.Sprintf("not drawn, past %d panels: f%02d, f%02d (all in aggregate.csv)", n, n, n+1), fmt.Sprintf(">f%02d<", n-1)} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the chart has no text %q", want)
 		}
 	}
-	if strings.Contains(string(b), ">f12<") {
-		t.Error("a 13th panel was drawn")
+	if strings.Contains(string(b), fmt.Sprintf(">f%02d<", n)) {
+		t.Errorf("panel %d was drawn", n+1)
 	}
 }
 
@@ -673,5 +675,21 @@ func TestNoBandWithoutAnInterval(t *testing.T) {
 	ch, aspect := drawSweepLines(d, 0, nil)
 	if svg := svgText(t, ch, aspect); !strings.Contains(svg, "no interval where a point has one replicate") {
 		t.Error("the key does not say why there is no band")
+	}
+}
+
+// TestSharePanels: the share of replicates that recovered is drawn on its
+// whole range, 0 to 1, whatever its values, and the key says what it is.
+func TestSharePanels(t *testing.T) {
+	d := &SweepData{Paths: []string{"fungi.fee"}, Figures: []string{"x_recovered"}, ByFig: map[string][]AggPoint{}}
+	for i, x := range []string{"0", "0.1", "0.2"} {
+		d.ByFig["x_recovered"] = append(d.ByFig["x_recovered"], AggPoint{Values: []string{x}, Mean: 0.9 + 0.05*float64(i), Low: 0.8, High: 1, N: 20})
+	}
+	ch, aspect := drawSweepLines(d, 0, nil)
+	svg := svgText(t, ch, aspect)
+	for _, want := range []string{"_recovered: the share of replicates that recovered, with its Wilson interval", ">0.5<"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the chart has no text %q", want)
+		}
 	}
 }

@@ -53,7 +53,7 @@ func LoadSweep(dir string) (*SweepData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &SweepData{ByFig: map[string][]AggPoint{}, Figures: m.Figures}
+	d := &SweepData{ByFig: map[string][]AggPoint{}, Figures: sweep.AggregateFigures(m.Figures)}
 	for _, v := range m.Plan.Vary {
 		d.Paths = append(d.Paths, v.Path)
 	}
@@ -76,11 +76,18 @@ func LoadSweep(dir string) (*SweepData, error) {
 		d.ByFig[fig] = append(d.ByFig[fig], AggPoint{Values: r[1 : 1+np], Mean: mean, Low: lo, High: hi, N: n})
 	}
 	if np == 0 {
-		if d.Replicates, err = loadReplicates(filepath.Join(dir, "runs.csv"), d.Figures); err != nil {
+		if d.Replicates, err = loadReplicates(filepath.Join(dir, "runs.csv"), m.Figures); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // readTable reads a CSV file of a header and rows.
@@ -129,6 +136,11 @@ func loadReplicates(path string, figures []string) (map[string][]float64, error)
 				return nil, dataErr(path, "replicate %d: %s is not a number", rep(r), fig)
 			}
 			out[fig] = append(out[fig], v)
+			if ind, ok := strings.CutSuffix(fig, "_recovery_time"); ok {
+				// 1 where the indicator recovered, as aggregate.csv's
+				// <indicator>_recovered counts it.
+				out[ind+"_recovered"] = append(out[ind+"_recovered"], b2f(!math.IsNaN(v)))
+			}
 		}
 	}
 	return out, nil
@@ -296,7 +308,7 @@ func DrawSweep(dir string, o Options) ([]string, error) {
 }
 
 // maxSweepPanels bounds the small multiples of a sweep chart.
-const maxSweepPanels = 12
+const maxSweepPanels = 18
 
 // drawSweepLines draws each figure against path xi: mean lines with
 // their confidence bands, one line per value of the other path, if any.
@@ -308,6 +320,7 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	var ps panels
 	var labels []string
 	single := false // a point drawn has one replicate, so no interval
+	shares := false // a panel is the share of replicates that recovered
 	for _, fig := range d.Figures {
 		lines := sweepLines(d.ByFig[fig], xi)
 		// A figure defined at one point at most says nothing here: a
@@ -317,6 +330,11 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 		}
 		p := newPlot(fig, path, "")
 		p.Title.TextStyle.Font.Size = labelSize
+		if strings.HasSuffix(fig, "_recovered") {
+			// A share: its whole range, so 0.9 does not look like 0.
+			p.Y.Min, p.Y.Max = 0, 1
+			shares = true
+		}
 		if cats != nil {
 			drawCategories(p, lines, cats)
 		} else {
@@ -347,6 +365,9 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	}
 	if len(labels) > 0 {
 		key = fmt.Sprintf("%s by %s; %s", strings.Join(labels, ", "), d.Paths[1-xi], key)
+	}
+	if shares {
+		key += "\n_recovered: the share of replicates that recovered, with its Wilson interval"
 	}
 	if single {
 		key += "\nno interval where a point has one replicate (--reps 2 or more gives one)"

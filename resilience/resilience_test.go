@@ -123,3 +123,24 @@ func TestSummarizeHandComputed(t *testing.T) {
 		t.Fatalf("one value: %+v", one)
 	}
 }
+
+// TestProportionHandComputed checks the Wilson interval against worked
+// values: 3 of 10 gives 0.1078 to 0.6032; 8 of 8 gives 8/(8+z²) to 1 and
+// 0 of 8 gives 0 to z²/(8+z²), intervals that are not of zero width.
+func TestProportionHandComputed(t *testing.T) {
+	s := Proportion(3, 10)
+	if s.N != 10 || s.Mean != 0.3 || math.Abs(s.CILow-0.10779) > 1e-5 || math.Abs(s.CIHigh-0.60322) > 1e-5 ||
+		math.Abs(s.SD-math.Sqrt(0.21*10/9)) > 1e-12 {
+		t.Errorf("3 of 10: %+v", s)
+	}
+	all, none := Proportion(8, 8), Proportion(0, 8)
+	if all.CIHigh != 1 || math.Abs(all.CILow-0.675592) > 1e-6 || none.CILow != 0 || math.Abs(none.CIHigh-0.324408) > 1e-6 || all.SD != 0 {
+		t.Errorf("8 of 8: %+v; 0 of 8: %+v", all, none)
+	}
+	if one := Proportion(1, 1); one.Mean != 1 || !math.IsNaN(one.CILow) || !math.IsNaN(one.SD) {
+		t.Errorf("1 of 1: %+v", one)
+	}
+	if bad := Proportion(2, 1); !math.IsNaN(bad.Mean) {
+		t.Errorf("2 of 1: %+v", bad)
+	}
+}

@@ -66,3 +66,35 @@ func sampleSD(xs []float64, m float64) float64 {
 	n := float64(len(xs))
 	return math.Sqrt((ss - float64(sd*sd)/n) / (n - 1))
 }
+
+// z975 is the standard normal's 97.5% quantile, for 95% intervals.
+const z975 = 1.959963984540054
+
+// Proportion summarises k successes in n trials (replicates that
+// recovered, say): the share k/n, the sample standard deviation of the
+// trials' 0/1 outcomes, and the Wilson score 95% interval of the share,
+// which, unlike a t-interval, stays within 0 and 1 and is not of zero
+// width when every trial came out alike. With fewer than two trials SD
+// and the interval are NaN, as in Summarize.
+func Proportion(k, n int) Summary {
+	if n <= 0 || k < 0 || k > n {
+		return Summary{Mean: math.NaN(), SD: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+	}
+	nf := float64(n)
+	p := float64(k) / nf
+	s := Summary{N: n, Mean: p}
+	if n < 2 {
+		s.SD, s.CILow, s.CIHigh = math.NaN(), math.NaN(), math.NaN()
+		return s
+	}
+	// Each product is rounded before it is added (see sampleSD), so the
+	// interval's last bits do not depend on the processor.
+	q := float64(p * (1 - p))
+	s.SD = math.Sqrt(float64(q*nf) / (nf - 1))
+	z2 := float64(z975 * z975)
+	denom := 1 + z2/nf
+	centre := (p + z2/float64(2*nf)) / denom
+	half := float64(z975*math.Sqrt(q/nf+z2/float64(4*nf*nf))) / denom
+	s.CILow, s.CIHigh = max(0, centre-half), min(1, centre+half)
+	return s
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/ecosim/ecosim/resilience"
 )
@@ -15,9 +16,33 @@ import (
 // AggregateHeader is the header of aggregate.csv after the varied paths.
 var AggregateHeader = []string{"figure", "n", "mean", "sd", "ci_low", "ci_high"}
 
+// recoveredSuffix names a derived figure: the share of a point's
+// replicates whose indicator recovered within the run. The mean of the
+// recovery times alone is taken over the replicates that recovered; this
+// says how many those were, with an interval of its own.
+const (
+	recoverySuffix  = "_recovery_time"
+	recoveredSuffix = "_recovered"
+)
+
+// AggregateFigures are the figures of aggregate.csv, in its order: each
+// run's figures, with <indicator>_recovered after each recovery time.
+func AggregateFigures(figures []string) []string {
+	var out []string
+	for _, f := range figures {
+		out = append(out, f)
+		if ind, ok := strings.CutSuffix(f, recoverySuffix); ok {
+			out = append(out, ind+recoveredSuffix)
+		}
+	}
+	return out
+}
+
 // Aggregate summarises the successful runs of each point: for every figure,
-// n, mean, standard deviation and the 95% confidence interval of the mean.
-// Rows are ordered by point, then figure. paths are the varied paths.
+// n, mean, standard deviation and the 95% confidence interval of the mean,
+// and after each recovery time the share of replicates that recovered
+// (resilience.Proportion). Rows are ordered by point, then figure (as
+// AggregateFigures). paths are the varied paths.
 func Aggregate(rows [][]string, header []string, paths, figures []string) [][]string {
 	col := map[string]int{}
 	for i, h := range header {
@@ -57,8 +82,20 @@ func Aggregate(rows [][]string, header []string, paths, figures []string) [][]st
 	var out [][]string
 	for _, p := range points {
 		g := groups[p]
-		for _, f := range figures {
-			s := resilience.Summarize(g.figs[f])
+		for _, f := range AggregateFigures(figures) {
+			var s resilience.Summary
+			if ind, ok := strings.CutSuffix(f, recoveredSuffix); ok {
+				times := g.figs[ind+recoverySuffix]
+				recovered := 0
+				for _, v := range times {
+					if !math.IsNaN(v) {
+						recovered++
+					}
+				}
+				s = resilience.Proportion(recovered, len(times))
+			} else {
+				s = resilience.Summarize(g.figs[f])
+			}
 			rec := append([]string{strconv.Itoa(p)}, g.values...)
 			rec = append(rec, f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh))
 			out = append(out, rec)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ecosim/ecosim/resilience"
 )
 
 func TestParseSpec(t *testing.T) {
@@ -157,6 +159,23 @@ func TestAggregateHandComputed(t *testing.T) {
 	num := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
 	if r[3] != "8" || num(r[4]) != 5 || math.Abs(num(r[6])-(5-half)) > 1e-9 || math.Abs(num(r[7])-(5+half)) > 1e-9 {
 		t.Fatalf("aggregate row %v; want n 8, mean 5, CI 5 ± %v", r, half)
+	}
+	// After a recovery time comes the share of replicates that recovered,
+	// failed runs left out: here 2 of 4, by the Wilson interval.
+	hdr := []string{"key", "point", "replicate", "seed", "p", "x_recovery_time", "status", "error", "wall_seconds"}
+	var rrows [][]string
+	for i, v := range []string{"12", "", "30", "", ""} {
+		status := StatusOK
+		if i == 4 {
+			status = StatusFailed
+		}
+		rrows = append(rrows, []string{strconv.Itoa(i), "0", strconv.Itoa(i), "1", "0.5", v, status, "", "0.1"})
+	}
+	ragg := Aggregate(rrows, hdr, []string{"p"}, []string{"x_recovery_time"})
+	w := resilience.Proportion(2, 4)
+	if len(ragg) != 2 || strings.Join(ragg[0][:5], ",") != "0,0.5,x_recovery_time,2,21" ||
+		ragg[1][2] != "x_recovered" || ragg[1][3] != "4" || ragg[1][4] != "0.5" || num(ragg[1][6]) != w.CILow || num(ragg[1][7]) != w.CIHigh {
+		t.Errorf("recovery rows: %v", ragg)
 	}
 	// A point of one run has a mean, and no spread or interval.
 	one := Aggregate(rows[:1], header, []string{"p"}, []string{"f"})

@@ -50,7 +50,8 @@ func run(t *testing.T, name string, sets ...string) string {
 //     light (exponentials), uptake (powers);
 //   - a random topology (G(n, p), whose gaps are logarithms);
 //   - the confidence intervals of 2 to 400 replicates (mean, standard
-//     deviation, Student's t factor through log-gamma);
+//     deviation, Student's t factor through log-gamma), and the Wilson
+//     intervals of shares of 2 to 400;
 //   - a sweep's points: a grid range and a Latin hypercube.
 func fingerprint(t *testing.T) string {
 	h := sha256.New()
@@ -62,6 +63,8 @@ func fingerprint(t *testing.T) string {
 		if n > 0 {
 			s := resilience.Summarize(xs)
 			fmt.Fprintf(h, "%x %x %x\n", math.Float64bits(s.SD), math.Float64bits(s.CILow), math.Float64bits(s.CIHigh))
+			p := resilience.Proportion(n/3, n+1)
+			fmt.Fprintf(h, "%x %x %x\n", math.Float64bits(p.SD), math.Float64bits(p.CILow), math.Float64bits(p.CIHigh))
 		}
 	}
 	plan := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "0.1:7.3:0.1"}, {Path: "b", Values: "uniform(0.001,3.7)"}}, Design: sweep.DesignLHS, Samples: 64, Reps: 1}
