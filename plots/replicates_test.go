@@ -11,19 +11,19 @@ import (
 
 // writeReplicatesSweep writes a sweep directory that varies nothing: four
 // replicates in runs.csv, appended out of order as workers finish, one of
-// them failed; figure rec is undefined in all but one.
+// them failed; x recovered in one of them.
 func writeReplicatesSweep(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"sweep.json": `{"scenario": "tiny", "seed": 7, "plan": {"vary": null, "reps": 4, "design": "grid"}, "figures": ["a", "b", "rec"], "runs": 4}`,
-		"runs.csv": "key,point,replicate,seed,a,b,rec,status,error,wall_seconds\n" +
+		"sweep.json": `{"scenario": "tiny", "seed": 7, "plan": {"vary": null, "reps": 4, "design": "grid"}, "figures": ["a", "b", "x_recovery_time"], "runs": 4}`,
+		"runs.csv": "key,point,replicate,seed,a,b,x_recovery_time,status,error,wall_seconds\n" +
 			"k2,0,2,3,5,0.5,,ok,,0.1\n" +
 			"k0,0,0,1,1,0.1,40,ok,,0.1\n" +
 			"k3,0,3,4,,,,failed,boom,0.1\n" +
 			"k1,0,1,2,3,0.3,,ok,,0.1\n",
 		"aggregate.csv": "point,figure,n,mean,sd,ci_low,ci_high\n" +
-			"0,a,3,3,2,-1.97,7.97\n0,b,3,0.3,0.2,-0.197,0.797\n0,rec,1,40,,,\n",
+			"0,a,3,3,2,-1.97,7.97\n0,b,3,0.3,0.2,-0.197,0.797\n0,x_recovery_time,1,40,,,\n0,x_recovered,3,0.333,0.577,0.0615,0.792\n",
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
@@ -44,21 +44,25 @@ func TestReplicatesChart(t *testing.T) {
 	if a := d.Replicates["a"]; !slices.Equal(a, []float64{1, 3, 5}) {
 		t.Errorf("replicates of a: %v, want 1, 3, 5 in replicate order", a)
 	}
-	if rec := d.Replicates["rec"]; len(rec) != 3 || rec[0] != 40 || !math.IsNaN(rec[1]) {
-		t.Errorf("replicates of rec: %v", rec)
+	if rec := d.Replicates["x_recovery_time"]; len(rec) != 3 || rec[0] != 40 || !math.IsNaN(rec[1]) {
+		t.Errorf("replicates of x_recovery_time: %v", rec)
+	}
+	if got := d.Replicates["x_recovered"]; !slices.Equal(got, []float64{1, 0, 0}) {
+		t.Errorf("x_recovered by replicate: %v, want 1, 0, 0", got)
 	}
 	charts := sweepCharts(d)
 	if len(charts) != 1 || charts[0].name != "replicates" {
 		t.Fatalf("%d charts", len(charts))
 	}
 	svg := svgText(t, charts[0].ch, charts[0].aspect)
-	for _, want := range []string{"Replicates: each figure in 3 runs of the scenario", ">a<", ">b<",
-		"not drawn, defined in fewer than two replicates: rec"} {
+	for _, want := range []string{"Replicates: each figure in 3 runs of the scenario", ">a<", ">b<", ">x_recovered<",
+		"_recovered: 1 where the indicator recovered; line: the share, with its Wilson interval",
+		"not drawn, defined in fewer than two replicates: x_recovery_time"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the chart has no text %q", want)
 		}
 	}
-	if strings.Contains(svg, ">rec<") {
-		t.Error("a panel of rec, defined in one replicate, was drawn")
+	if strings.Contains(svg, ">x_recovery_time<") {
+		t.Error("a panel of x_recovery_time, defined in one replicate, was drawn")
 	}
 }

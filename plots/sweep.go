@@ -330,11 +330,7 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 		}
 		p := newPlot(fig, path, "")
 		p.Title.TextStyle.Font.Size = labelSize
-		if strings.HasSuffix(fig, "_recovered") {
-			// A share: its whole range, so 0.9 does not look like 0.
-			p.Y.Min, p.Y.Max = 0, 1
-			shares = true
-		}
+		shares = shareAxis(p, fig) || shares
 		if cats != nil {
 			drawCategories(p, lines, cats)
 		} else {
@@ -367,7 +363,7 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 		key = fmt.Sprintf("%s by %s; %s", strings.Join(labels, ", "), d.Paths[1-xi], key)
 	}
 	if shares {
-		key += "\n_recovered: the share of replicates that recovered, with its Wilson interval"
+		key += shareNote
 	}
 	if single {
 		key += "\nno interval where a point has one replicate (--reps 2 or more gives one)"
@@ -376,6 +372,20 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
 }
+
+// shareAxis gives the panel of a share of replicates (<indicator>_recovered)
+// its whole range, so that 0.9 does not look like 0, and reports whether
+// fig is one.
+func shareAxis(p *plot.Plot, fig string) bool {
+	if !strings.HasSuffix(fig, "_recovered") {
+		return false
+	}
+	p.Y.Min, p.Y.Max = 0, 1
+	return true
+}
+
+// shareNote is the key's line for shares' panels.
+const shareNote = "\n_recovered: the share of replicates that recovered, with its Wilson interval"
 
 // panels are a sweep chart's small multiples, a figure each, and the
 // figures left out.
@@ -430,7 +440,7 @@ func (ps *panels) leftOut(places string) string {
 // shows how far its runs spread.
 func drawReplicates(d *SweepData) (chart, float64) {
 	var ps panels
-	reps := 0
+	reps, shares := 0, false
 	for _, fig := range d.Figures {
 		var pts plotter.XYs
 		for i, v := range d.Replicates[fig] {
@@ -446,6 +456,7 @@ func drawReplicates(d *SweepData) (chart, float64) {
 		p := newPlot(fig, "replicate", "")
 		p.Title.TextStyle.Font.Size = labelSize
 		p.X.Min, p.X.Max = 0.5, n+0.5
+		shares = shareAxis(p, fig) || shares
 		if agg := d.ByFig[fig]; len(agg) == 1 {
 			a := agg[0]
 			span := []float64{0.5, n + 0.5}
@@ -465,8 +476,11 @@ func drawReplicates(d *SweepData) (chart, float64) {
 		ps.plots = append(ps.plots, p)
 	}
 	grid := ps.grid()
-	key := "dots: one replicate each; line: their mean; band: 95% confidence interval of the mean" +
-		ps.leftOut("replicates")
+	key := "dots: one replicate each; line: their mean; band: 95% confidence interval of the mean"
+	if shares {
+		key += "\n_recovered: 1 where the indicator recovered; line: the share, with its Wilson interval"
+	}
+	key += ps.leftOut("replicates")
 	title := fmt.Sprintf("Replicates: each figure in %d runs of the scenario", reps)
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
