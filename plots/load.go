@@ -11,9 +11,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ecosim/ecosim/agents"
 	"github.com/ecosim/ecosim/runner"
@@ -214,19 +216,37 @@ func readSnapshots(dir string) ([]agents.Snapshot, error) {
 	if err != nil {
 		return nil, dataErr(dir, "%v", err)
 	}
-	var snaps []agents.Snapshot
+	var names []string
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") {
-			continue
+		if strings.HasSuffix(e.Name(), ".json") {
+			names = append(names, e.Name())
 		}
-		var s agents.Snapshot
-		if err := readJSON(filepath.Join(dir, e.Name()), &s); err != nil {
-			return nil, err
-		}
-		if s.Width <= 0 || s.Height <= 0 {
-			return nil, dataErr(filepath.Join(dir, e.Name()), "no grid size")
-		}
-		snaps = append(snaps, s)
+	}
+	// Decoding is most of the time a big world's maps take (0.2-0.3 s a
+	// snapshot at 100,000 agents), so the files are read side by side.
+	snaps := make([]agents.Snapshot, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int, len(names))
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				p := filepath.Join(dir, names[i])
+				if errs[i] = readJSON(p, &snaps[i]); errs[i] == nil && (snaps[i].Width <= 0 || snaps[i].Height <= 0) {
+					errs[i] = dataErr(p, "no grid size")
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	sort.Slice(snaps, func(i, j int) bool { return snaps[i].Tick < snaps[j].Tick })
 	return snaps, nil
