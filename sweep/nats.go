@@ -177,7 +177,9 @@ func (w *idleWatch) look(ctx context.Context) {
 		return
 	}
 	w.last = time.Now()
-	info, err := w.workers.Info(ctx)
+	try, stop := context.WithTimeout(ctx, publishWait) // as in collect
+	info, err := w.workers.Info(try)
+	stop()
 	if err != nil {
 		return // the broker is away; that is reported elsewhere
 	}

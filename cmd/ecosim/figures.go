@@ -47,25 +47,23 @@ const maxSweepRows = 24
 // or where the scenario has no failures, each final value. A sweep's
 // numbers are otherwise only in aggregate.csv and its charts.
 func printSweepFigures(w io.Writer, d *plots.SweepData) {
+	what := "resistance"
 	var figs, heads []string
-	for _, suffix := range []string{"_resistance", ""} {
+	for _, f := range d.Figures {
+		if ind, ok := strings.CutSuffix(f, "_resistance"); ok {
+			figs, heads = append(figs, f), append(heads, ind)
+		}
+	}
+	if len(figs) == 0 {
+		what = "final values"
 		for _, f := range d.Figures {
-			if suffix != "" && strings.HasSuffix(f, suffix) {
-				figs, heads = append(figs, f), append(heads, strings.TrimSuffix(f, suffix))
-			} else if suffix == "" && strings.HasPrefix(f, "final_") {
+			if strings.HasPrefix(f, "final_") {
 				figs, heads = append(figs, f), append(heads, f)
 			}
-		}
-		if len(figs) > 0 {
-			break
 		}
 	}
 	if len(figs) == 0 || len(d.ByFig[figs[0]]) == 0 {
 		return
-	}
-	what := "resistance"
-	if !strings.HasSuffix(figs[0], "_resistance") {
-		what = "final values"
 	}
 	cells := map[string][]string{} // point → one cell a figure
 	single := false                // a point of one replicate, without an interval
