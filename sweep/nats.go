@@ -120,6 +120,17 @@ func connect(url, name string, opts ...nats.Option) (*nats.Conn, jetstream.JetSt
 	return nc, js, nil
 }
 
+// CheckBroker connects to the broker at url and lets go, so that a sweep
+// can find a wrong address before it writes anything.
+func CheckBroker(url string) error {
+	nc, _, err := connect(url, "ecosim sweep")
+	if err != nil {
+		return err
+	}
+	nc.Close()
+	return nil
+}
+
 // RunBroker publishes the pending runs to the work queue and records the
 // results as workers publish them, until every run is recorded. Runs are
 // published with their key as message ID, so a restarted coordinator does

@@ -146,6 +146,13 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 			return err
 		}
 	}
+	if o.broker != "" {
+		// Before the sweep's directory is written: a mistyped address
+		// should leave nothing behind.
+		if err := sweep.CheckBroker(o.broker); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	prep, err := sweep.Prepare(plan, base, opts)
 	if err != nil {
