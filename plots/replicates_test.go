@@ -66,3 +66,26 @@ func TestReplicatesChart(t *testing.T) {
 		t.Error("a panel of x_recovery_time, defined in one replicate, was drawn")
 	}
 }
+
+// TestSweepHeadline pivots a sweep's resistance, and with it the share
+// recovered, a row a point; past the limit it counts what it left out.
+func TestSweepHeadline(t *testing.T) {
+	d := &SweepData{Paths: []string{"f"}, Figures: []string{"final_x", "x_resistance", "x_recovery_time", "x_recovered"},
+		ByFig: map[string][]AggPoint{}}
+	for i, v := range []string{"0", "0.1", "0.2"} {
+		d.ByFig["x_resistance"] = append(d.ByFig["x_resistance"], AggPoint{Values: []string{v}, Mean: 1 - float64(i)/10, Low: 0.5, High: 1, N: 4})
+		d.ByFig["x_recovered"] = append(d.ByFig["x_recovered"], AggPoint{Values: []string{v}, Mean: 0.25 * float64(i), Low: math.NaN(), High: math.NaN(), N: 1})
+	}
+	h := SweepHeadline(d, true, 2)
+	if h.What != "resistance and share recovered" || !slices.Equal(h.Columns, []string{"f", "x_resistance", "x_recovered"}) ||
+		len(h.Rows) != 2 || h.More != 1 || !h.Single || !slices.Equal(h.Rows[1], []string{"0.1", "0.9 [0.5, 1]", "0.25"}) {
+		t.Errorf("with shares: %+v", h)
+	}
+	h = SweepHeadline(d, false, 0)
+	if h.What != "resistance" || !slices.Equal(h.Columns, []string{"f", "x"}) || len(h.Rows) != 3 || h.More != 0 || h.Single {
+		t.Errorf("resistance alone: %+v", h)
+	}
+	if h := SweepHeadline(&SweepData{Figures: []string{"a"}, ByFig: map[string][]AggPoint{}}, true, 0); h != nil {
+		t.Errorf("a sweep of no headline figure: %+v", h)
+	}
+}

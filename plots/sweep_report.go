@@ -20,6 +20,7 @@ func IsSweep(dir string) bool {
 type sweepReportData struct {
 	Title    string
 	Manifest *sweep.Manifest
+	Headline *Headline
 	Header   []string
 	Rows     [][]string
 	Figures  []figure
@@ -41,7 +42,7 @@ func sweepReport(dir string) (string, error) {
 		return "", err
 	}
 	rd := sweepReportData{Title: fmt.Sprintf("ecosim sweep: %s, seed %d", m.Scenario, m.Seed), Manifest: m,
-		Header: recs[0], Rows: recs[1:]}
+		Headline: SweepHeadline(d, true, 0), Header: recs[0], Rows: recs[1:]}
 	for _, c := range sweepCharts(d) {
 		s, err := svgOf(c.ch, c.aspect)
 		if err != nil {
@@ -71,6 +72,14 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 <tr><th>runs</th><td>{{.Runs}}</td></tr>
 <tr><th>ecosim version</th><td>{{.Version}}</td></tr>
 </table>
+{{end}}
+{{with .Headline}}
+<h2>Headline: {{.What}} at each point, mean [95% interval] over its replicates</h2>
+<table class="aggregate headline">
+<tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+{{if .Single}}<p>A value without an interval is one run's: <code>--reps 2</code> or more gives intervals.</p>{{end}}
 {{end}}
 <h2>Charts</h2>
 {{template "figures" .}}

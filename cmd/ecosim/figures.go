@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/ecosim/ecosim/plots"
@@ -47,72 +46,32 @@ const maxSweepRows = 24
 // or where the scenario has no failures, each final value. A sweep's
 // numbers are otherwise only in aggregate.csv and its charts.
 func printSweepFigures(w io.Writer, d *plots.SweepData) {
-	what := "resistance"
-	var figs, heads []string
-	for _, f := range d.Figures {
-		if ind, ok := strings.CutSuffix(f, "_resistance"); ok {
-			figs, heads = append(figs, f), append(heads, ind)
-		}
-	}
-	if len(figs) == 0 {
-		what = "final values"
-		for _, f := range d.Figures {
-			if strings.HasPrefix(f, "final_") {
-				figs, heads = append(figs, f), append(heads, f)
-			}
-		}
-	}
-	if len(figs) == 0 || len(d.ByFig[figs[0]]) == 0 {
+	h := plots.SweepHeadline(d, false, maxSweepRows)
+	if h == nil {
 		return
 	}
-	cells := map[string][]string{} // point → one cell a figure
-	single := false                // a point of one replicate, without an interval
-	var points [][]string
-	for fi, f := range figs {
-		for _, p := range d.ByFig[f] {
-			key := strings.Join(p.Values, "\x00")
-			if _, ok := cells[key]; !ok {
-				cells[key] = make([]string, len(figs))
-				points = append(points, p.Values)
-			}
-			cells[key][fi] = fmt.Sprintf("%.3g [%.3g, %.3g]", p.Mean, p.Low, p.High)
-			if math.IsNaN(p.Low) || math.IsNaN(p.High) {
-				cells[key][fi], single = fmt.Sprintf("%.3g", p.Mean), true
-			}
-		}
-	}
-	cols := append(append([]string(nil), d.Paths...), heads...)
-	widths := make([]int, len(cols))
-	for i, c := range cols {
-		widths[i] = len(c)
-	}
-	rows := make([][]string, 0, min(len(points), maxSweepRows))
-	for _, p := range points[:min(len(points), maxSweepRows)] {
-		row := append(append([]string(nil), p...), cells[strings.Join(p, "\x00")]...)
+	widths := make([]int, len(h.Columns))
+	for _, row := range append([][]string{h.Columns}, h.Rows...) {
 		for i, c := range row {
-			if c == "" {
-				row[i] = "-"
-			}
-			widths[i] = max(widths[i], len(row[i]))
+			widths[i] = max(widths[i], len(c))
 		}
-		rows = append(rows, row)
 	}
 	if len(d.Paths) == 0 {
-		fmt.Fprintf(w, "%s, mean [95%% interval] over the replicates:\n", what)
+		fmt.Fprintf(w, "%s, mean [95%% interval] over the replicates:\n", h.What)
 	} else {
-		fmt.Fprintf(w, "%s at each point, mean [95%% interval] over its replicates:\n", what)
+		fmt.Fprintf(w, "%s at each point, mean [95%% interval] over its replicates:\n", h.What)
 	}
-	for _, row := range append([][]string{cols}, rows...) {
+	for _, row := range append([][]string{h.Columns}, h.Rows...) {
 		line := " "
 		for i, c := range row {
 			line += fmt.Sprintf(" %-*s", widths[i], c)
 		}
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
-	if len(points) > maxSweepRows {
-		fmt.Fprintf(w, "  … %d more points in aggregate.csv\n", len(points)-maxSweepRows)
+	if h.More > 0 {
+		fmt.Fprintf(w, "  … %d more points in aggregate.csv\n", h.More)
 	}
-	if single {
+	if h.Single {
 		fmt.Fprintln(w, "  a value without an interval is one run's: --reps 2 or more gives intervals")
 	}
 }

@@ -1,0 +1,85 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Headline is a sweep's headline figures pivoted for reading: a row a
+// point, the varied values and then a cell a figure, "mean [low, high]".
+// aggregate.csv has a row a point and figure, which for a sweep of tens of
+// points and eighteen figures is hundreds of rows to search.
+type Headline struct {
+	// What names the figures: "resistance", "resistance and recovery",
+	// or "final values" for a scenario without failures.
+	What string
+	// Columns heads the varied paths' columns, then the figures'.
+	Columns []string
+	Rows    [][]string
+	// More is how many points were left out past the limit.
+	More int
+	// Single is set when a cell is one run's value, with no interval.
+	Single bool
+}
+
+// SweepHeadline pivots each indicator's resistance, and with recovered
+// each indicator's share of replicates that recovered, for the first
+// limit points (0: all). Without failures it takes the final values. It
+// returns nil when the sweep has none of them.
+func SweepHeadline(d *SweepData, recovered bool, limit int) *Headline {
+	h := &Headline{What: "resistance"}
+	var figs, heads []string
+	for _, f := range d.Figures {
+		ind, ok := strings.CutSuffix(f, "_resistance")
+		if !ok {
+			continue
+		}
+		if share := ind + "_recovered"; recovered && len(d.ByFig[share]) > 0 {
+			figs, heads = append(figs, f, share), append(heads, f, share)
+			h.What = "resistance and share recovered"
+		} else {
+			figs, heads = append(figs, f), append(heads, ind)
+		}
+	}
+	if len(figs) == 0 {
+		h.What = "final values"
+		for _, f := range d.Figures {
+			if strings.HasPrefix(f, "final_") {
+				figs, heads = append(figs, f), append(heads, f)
+			}
+		}
+	}
+	if len(figs) == 0 || len(d.ByFig[figs[0]]) == 0 {
+		return nil
+	}
+	cells := map[string][]string{} // point → a cell a figure
+	var points [][]string
+	for fi, f := range figs {
+		for _, p := range d.ByFig[f] {
+			key := strings.Join(p.Values, "\x00")
+			if _, ok := cells[key]; !ok {
+				cells[key] = make([]string, len(figs))
+				points = append(points, p.Values)
+			}
+			cells[key][fi] = fmt.Sprintf("%.3g [%.3g, %.3g]", p.Mean, p.Low, p.High)
+			if math.IsNaN(p.Low) || math.IsNaN(p.High) {
+				cells[key][fi], h.Single = fmt.Sprintf("%.3g", p.Mean), true
+			}
+		}
+	}
+	h.Columns = append(append([]string(nil), d.Paths...), heads...)
+	if limit > 0 && len(points) > limit {
+		h.More, points = len(points)-limit, points[:limit]
+	}
+	for _, p := range points {
+		row := append(append([]string(nil), p...), cells[strings.Join(p, "\x00")]...)
+		for i, c := range row {
+			if c == "" {
+				row[i] = "-"
+			}
+		}
+		h.Rows = append(h.Rows, row)
+	}
+	return h
+}
