@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ecosim/ecosim/plots"
+	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sweep"
 )
 
@@ -31,6 +32,7 @@ type sweepOptions struct {
 	shard    string
 	broker   string
 	noPlots  bool
+	dryRun   bool
 }
 
 func newSweepCmd() *cobra.Command {
@@ -83,6 +85,7 @@ workers ('ecosim worker').`,
 	f.StringVar(&o.shard, "shard", "", "run only static shard i of N, as i/N")
 	f.StringVar(&o.broker, "broker", "", "NATS URL: publish the runs to JetStream workers instead of running them here")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw the sweep charts")
+	f.BoolVar(&o.dryRun, "dry-run", false, "check every point of the plan against the scenario and list them, without running or writing anything")
 	c.AddCommand(newMergeCmd())
 	return c
 }
@@ -136,6 +139,9 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	base, err := loadScenario(c, o.scenario, o.sets)
 	if err != nil {
 		return err
+	}
+	if o.dryRun {
+		return dryRun(c, plan, base)
 	}
 	opts := sweep.Options{Out: o.out, Workers: o.workers, KeepRuns: o.keepRuns, Version: versionString()}
 	if opts.Out == "" {
@@ -198,6 +204,31 @@ func drawSweep(c *cobra.Command, dir string, o plots.Options) error {
 	c.Printf("%d chart files in %s/plots (%.1fs)\n", len(files), dir, time.Since(start).Seconds())
 	if len(files) == 0 {
 		c.PrintErrln("note: a sweep chart shows one or two varied paths; this sweep's figures are all in aggregate.csv, and run by run in runs.csv")
+	}
+	return nil
+}
+
+// dryPoints is the most points --dry-run lists.
+const dryPoints = 10
+
+// dryRun checks every point of plan against base, as a sweep does before
+// its first run, and says what the sweep would run: a plan of thousands of
+// runs is worth checking before a cluster is given it.
+func dryRun(c *cobra.Command, plan *sweep.Plan, base *scenarios.Scenario) error {
+	runs, err := plan.Runs(base)
+	if err != nil {
+		return err
+	}
+	points := len(runs) / plan.Reps
+	c.Printf("%s: %s (%s x %s), every point valid; nothing run or written\n", base.Name,
+		count(len(runs), "run"), count(points, "point"), count(plan.Reps, "replicate"))
+	for i := 0; i < len(runs) && i/plan.Reps < dryPoints; i += plan.Reps {
+		if sets := runs[i].Sets; len(sets) > 0 {
+			c.Printf("  point %d: %s\n", runs[i].Point, strings.Join(sets, " "))
+		}
+	}
+	if points > dryPoints {
+		c.Printf("  … %d more points\n", points-dryPoints)
 	}
 	return nil
 }

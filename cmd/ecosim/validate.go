@@ -29,6 +29,9 @@ when any file has a problem.`,
 				if _, err := loadScenario(c, f, sets); err != nil {
 					bad++
 					c.PrintErrln(err)
+					if isPlan(err) {
+						c.PrintErrf("note: %s looks like a sweep plan; check it, and every point it makes, with: ecosim sweep --scenario S --plan %s --dry-run\n", f, f)
+					}
 					continue
 				}
 				c.Printf("%s: ok\n", f)
@@ -55,4 +58,19 @@ func loadScenario(c *cobra.Command, name string, sets []string) (*scenarios.Scen
 		return nil, &scenarios.FieldError{File: "stdin", Path: "scenario", Msg: err.Error()}
 	}
 	return scenarios.Parse("stdin", data, sets)
+}
+
+// isPlan reports whether err is a scenario's complaint that its file
+// has a top-level sweep: section, which is how a sweep plan file begins.
+func isPlan(err error) bool {
+	var es scenarios.Errors
+	if !errors.As(err, &es) {
+		return false
+	}
+	for _, e := range es {
+		if e.Path == "sweep" && e.Col == 1 {
+			return true
+		}
+	}
+	return false
 }
