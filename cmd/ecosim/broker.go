@@ -50,7 +50,9 @@ flight carry on meanwhile.`,
 				return usagef("--wait must not be negative, got %s", wait)
 			}
 			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(), Wait: wait,
-				Log: func(s string) { fmt.Fprintln(c.ErrOrStderr(), "worker:", s) }})
+				// A worker runs for hours, often with its output in a
+				// file: each line says when.
+				Log: func(s string) { fmt.Fprintln(c.ErrOrStderr(), time.Now().Format(time.RFC3339), "worker:", s) }})
 			if c.Context().Err() != nil {
 				return nil
 			}
