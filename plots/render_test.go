@@ -693,3 +693,20 @@ func TestSharePanels(t *testing.T) {
 		}
 	}
 }
+
+// TestShareHeatmapSpansZeroToOne: a heatmap of shares recovered is
+// coloured on 0..1 whatever its values, so its key runs from 0 to 1.
+func TestShareHeatmapSpansZeroToOne(t *testing.T) {
+	d := heatFixture()
+	d.Figures = []string{"x_recovered"}
+	d.ByFig["x_recovered"] = d.ByFig["loss"]
+	for i := range d.ByFig["x_recovered"] {
+		d.ByFig["x_recovered"][i].Mean = 0.8 + 0.02*float64(i)
+	}
+	svg := svgText(t, heatmaps(d)[0].ch, heatmaps(d)[0].aspect)
+	for _, want := range []string{">0.0<", ">0.5<", ">1.0<", "x_recovered (share of replicates that recovered)"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the key has no label %s", want)
+		}
+	}
+}

@@ -622,12 +622,21 @@ func heatmaps(d *SweepData) []namedChart {
 			continue
 		}
 		hm := plotter.NewHeatMap(g, moreland.SmoothBlueRed().Palette(keyColours))
-		if hi <= lo {
+		if strings.HasSuffix(fig, "_recovered") {
+			// A share is coloured on its whole range, as its line
+			// panels are drawn: 0.9 must not look like 0.
+			lo, hi = 0, 1
+			hm.Min, hm.Max = 0, 1
+		} else if hi <= lo {
 			// One value everywhere: gonum leaves such cells blank; they
 			// take the palette's middle colour instead.
 			hm.Min, hm.Max = lo-1, lo+1
 		}
-		p := newPlot(fig+" (mean over replicates)", d.Paths[0], d.Paths[1])
+		title := fig + " (mean over replicates)"
+		if strings.HasSuffix(fig, "_recovered") {
+			title = fig + " (share of replicates that recovered)"
+		}
+		p := newPlot(title, d.Paths[0], d.Paths[1])
 		p.Add(hm)
 		// The values swept are what a reader looks for along the axes;
 		// the default ticks fall between the cells (0.5, 0.7, 0.9 for
