@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/ecosim/ecosim/plots"
@@ -35,6 +36,34 @@ func printResilience(w io.Writer, r *runner.Resilience) {
 		"  ratio is back to %g and stays there %d ticks (never: not within the run); loss: the area\n"+
 		"  between the ratio and 1 from the first failure on [ratio × ticks]\n",
 		r.RecoveryThreshold, r.Settle)
+}
+
+// printFinal writes the scenario's indicators at the run's last tick,
+// for a run without a control, whose resilience table is not printed.
+func printFinal(w io.Writer, sum *runner.Summary, indicators []string) {
+	var parts []string
+	for _, name := range indicators {
+		if v, ok := sum.Final[name]; ok {
+			parts = append(parts, name+" "+readable(v))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "at tick %d: %s\n", sum.TicksDone, strings.Join(parts, ", "))
+	}
+}
+
+// readable is v as a reader takes it in: whole numbers whole, large ones
+// with one decimal and no exponent, small ones to four digits.
+func readable(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e9 || math.IsNaN(v):
+		return fmt.Sprintf("%.4g", v)
+	case v == math.Trunc(v):
+		return fmt.Sprintf("%.0f", v)
+	case a >= 100:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.4g", v)
 }
 
 // maxSweepRows is the most points printSweepFigures lists; the rest are in

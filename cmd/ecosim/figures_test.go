@@ -80,3 +80,19 @@ func TestPrintSweepFigures(t *testing.T) {
 		t.Errorf("a long sweep without failures:\n%s", b.String())
 	}
 }
+
+// TestPrintFinal: a run without a control prints the scenario's
+// indicators at its last tick, in the scenario's order, readably.
+func TestPrintFinal(t *testing.T) {
+	sum := &runner.Summary{TicksDone: 300, Final: map[string]float64{"biomass": 43256.51, "living_trees": 4254, "giant_component": 0.06, "ants": 7}}
+	var b strings.Builder
+	printFinal(&b, sum, []string{"living_trees", "biomass", "giant_component", "missing"})
+	if want := "at tick 300: living_trees 4254, biomass 43256.5, giant_component 0.06\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	printFinal(&b, sum, nil)
+	if b.Len() != 0 {
+		t.Errorf("without indicators: %q", b.String())
+	}
+}

@@ -145,6 +145,9 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 				p.Decide, p.Apply, p.ApplySerial, p.Environment, p.Deliver, p.Record)
 		}
 		printResilience(c.OutOrStdout(), sum.Resilience)
+		if sum.Resilience == nil {
+			printFinal(c.OutOrStdout(), sum, s.Resilience.Indicators)
+		}
 	}
 	// An interrupted or failed run still has its ticks to show; a second
 	// Ctrl-C while its charts are drawn ends the process at once.
