@@ -275,12 +275,37 @@ func header(dc draw.Canvas, title, key string) draw.Canvas {
 	dc.FillText(sty, vg.Point{X: mid, Y: dc.Max.Y - vg.Points(4)}, title)
 	sty.Font.Size = 8.5
 	sty.Color = grey
-	// The key may run to several lines, one per "\n".
-	lines := strings.Split(key, "\n")
+	// The key may run to several lines, one per "\n", and a line wider
+	// than the chart is broken between words.
+	var lines []string
+	for _, l := range strings.Split(key, "\n") {
+		lines = append(lines, wrap(l, dc.Max.X-dc.Min.X, sty.Width)...)
+	}
 	for i, l := range lines {
 		dc.FillText(sty, vg.Point{X: mid, Y: dc.Max.Y - vg.Points(4+titleSize+4+keyLead*float64(i))}, l)
 	}
 	return draw.Crop(dc, 0, 0, 0, -vg.Points(4+titleSize+4+14+keyLead*float64(len(lines)-1)))
+}
+
+// wrap breaks line between words into lines no wider than width, as
+// measured by size; a word wider than width stands alone.
+func wrap(line string, width vg.Length, size func(string) vg.Length) []string {
+	if size(line) <= width {
+		return []string{line}
+	}
+	var out []string
+	cur := ""
+	for _, w := range strings.Fields(line) {
+		if cur != "" && size(cur+" "+w) > width {
+			out, cur = append(out, cur), w
+			continue
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += w
+	}
+	return append(out, cur)
 }
 
 // keyLead is the distance between the lines of a chart's key [pt].

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -707,6 +708,25 @@ func TestShareHeatmapSpansZeroToOne(t *testing.T) {
 	for _, want := range []string{">0.0<", ">0.5<", ">1.0<", "x_recovered (share of replicates that recovered)"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the key has no label %s", want)
+		}
+	}
+}
+
+// TestWrapKeyLines: a key line wider than the chart breaks between words,
+// each piece within the width; a word wider than it stands alone.
+func TestWrapKeyLines(t *testing.T) {
+	size := func(s string) vg.Length { return vg.Length(len(s)) }
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"short", []string{"short"}},
+		{"aa bb cc dd", []string{"aa bb", "cc dd"}},
+		{"aa verylongword bb", []string{"aa", "verylongword", "bb"}},
+	}
+	for _, c := range cases {
+		if got := wrap(c.in, 5, size); !slices.Equal(got, c.want) {
+			t.Errorf("wrap(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }
