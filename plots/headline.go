@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/ecosim/ecosim/sweep"
 )
 
 // Headline is a sweep's headline figures pivoted for reading: a row a
@@ -11,8 +13,8 @@ import (
 // aggregate.csv has a row a point and figure, which for a sweep of tens of
 // points and eighteen figures is hundreds of rows to search.
 type Headline struct {
-	// What names the figures: "resistance", "resistance and recovery",
-	// or "final values" for a scenario without failures.
+	// What names the figures: "resistance", "resistance and share
+	// recovered", or "final values" for a scenario without failures.
 	What string
 	// Columns heads the varied paths' columns, then the figures'.
 	Columns []string
@@ -35,7 +37,7 @@ func SweepHeadline(d *SweepData, recovered bool, limit int) *Headline {
 		if !ok {
 			continue
 		}
-		if share := ind + "_recovered"; recovered && len(d.ByFig[share]) > 0 {
+		if share := ind + sweep.RecoveredSuffix; recovered && len(d.ByFig[share]) > 0 {
 			figs, heads = append(figs, f, share), append(heads, f, share)
 			h.What = "resistance and share recovered"
 		} else {

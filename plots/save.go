@@ -75,7 +75,7 @@ func contains(set []string, v string) bool {
 // pageMargin is the white border round every chart: without it a title
 // sat on the image's top edge and the last tick label ("1000") was cut at
 // its right, and a chart placed on a page ran into the text beside it.
-const pageMargin = 6 * vg.Millimeter / 2
+const pageMargin = 3 * vg.Millimeter
 
 // chart draws itself onto a canvas of the size it is given.
 type chart func(dc draw.Canvas)

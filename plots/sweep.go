@@ -136,10 +136,11 @@ func loadReplicates(path string, figures []string) (map[string][]float64, error)
 				return nil, dataErr(path, "replicate %d: %s is not a number", rep(r), fig)
 			}
 			out[fig] = append(out[fig], v)
-			if ind, ok := strings.CutSuffix(fig, "_recovery_time"); ok {
+			if ind, ok := strings.CutSuffix(fig, sweep.RecoveryTimeSuffix); ok {
 				// 1 where the indicator recovered, as aggregate.csv's
-				// <indicator>_recovered counts it.
-				out[ind+"_recovered"] = append(out[ind+"_recovered"], b2f(!math.IsNaN(v)))
+				// share counts it.
+				share := ind + sweep.RecoveredSuffix
+				out[share] = append(out[share], b2f(!math.IsNaN(v)))
 			}
 		}
 	}
@@ -288,12 +289,18 @@ func categorical(d *SweepData) (*SweepData, []string) {
 
 // DrawSweep draws a sweep's charts (see sweepCharts) into dir/plots.
 func DrawSweep(dir string, o Options) ([]string, error) {
-	o = o.withDefaults()
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
 	d, err := LoadSweep(dir)
 	if err != nil {
+		return nil, err
+	}
+	return d.Draw(dir, o)
+}
+
+// Draw draws the charts of sweep data already loaded from dir into
+// dir/plots.
+func (d *SweepData) Draw(dir string, o Options) ([]string, error) {
+	o = o.withDefaults()
+	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	var files []string
@@ -377,12 +384,15 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 // its whole range, so that 0.9 does not look like 0, and reports whether
 // fig is one.
 func shareAxis(p *plot.Plot, fig string) bool {
-	if !strings.HasSuffix(fig, "_recovered") {
+	if !isShare(fig) {
 		return false
 	}
 	p.Y.Min, p.Y.Max = 0, 1
 	return true
 }
+
+// isShare reports whether fig is a share of replicates, drawn on 0..1.
+func isShare(fig string) bool { return strings.HasSuffix(fig, sweep.RecoveredSuffix) }
 
 // shareNote is the key's line for shares' panels.
 const shareNote = "\n_recovered: the share of replicates that recovered, with its Wilson interval"
@@ -461,11 +471,7 @@ func drawReplicates(d *SweepData) (chart, float64) {
 			a := agg[0]
 			span := []float64{0.5, n + 0.5}
 			if !math.IsNaN(a.Low) && !math.IsNaN(a.High) {
-				ring := append(xys(span, []float64{a.High, a.High}), reversed(xys(span, []float64{a.Low, a.Low}))...)
-				if poly, err := plotter.NewPolygon(ring); err == nil {
-					poly.Color, poly.LineStyle.Width = withAlpha(blue, 50), 0
-					p.Add(poly)
-				}
+				addBand(p, span, []float64{a.Low, a.Low}, []float64{a.High, a.High}, blue)
 			}
 			p.Add(line(Line{X: span, Y: []float64{a.Mean, a.Mean}}, blue, vg.Points(1.3), false))
 		}
@@ -498,11 +504,7 @@ func drawBands(p *plot.Plot, lines []SweepLine) {
 				b++
 			}
 			if b-a > 1 {
-				ring := append(xys(l.X[a:b], l.Hi[a:b]), reversed(xys(l.X[a:b], l.Lo[a:b]))...)
-				if poly, err := plotter.NewPolygon(ring); err == nil {
-					poly.Color, poly.LineStyle.Width = withAlpha(col, 50), 0
-					p.Add(poly)
-				}
+				addBand(p, l.X[a:b], l.Lo[a:b], l.Hi[a:b], col)
 			}
 			a = b + 1
 		}
@@ -511,6 +513,16 @@ func drawBands(p *plot.Plot, lines []SweepLine) {
 			pts.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
 			p.Add(pts)
 		}
+	}
+}
+
+// addBand adds to p a confidence band from lo to hi over x, in a pale
+// shade of col.
+func addBand(p *plot.Plot, x, lo, hi []float64, col color.NRGBA) {
+	ring := append(xys(x, hi), reversed(xys(x, lo))...)
+	if poly, err := plotter.NewPolygon(ring); err == nil {
+		poly.Color, poly.LineStyle.Width = withAlpha(col, 50), 0
+		p.Add(poly)
 	}
 }
 
@@ -622,19 +634,17 @@ func heatmaps(d *SweepData) []namedChart {
 			continue
 		}
 		hm := plotter.NewHeatMap(g, moreland.SmoothBlueRed().Palette(keyColours))
-		if strings.HasSuffix(fig, "_recovered") {
+		title := fig + " (mean over replicates)"
+		if isShare(fig) {
 			// A share is coloured on its whole range, as its line
 			// panels are drawn: 0.9 must not look like 0.
 			lo, hi = 0, 1
 			hm.Min, hm.Max = 0, 1
+			title = fig + " (share of replicates that recovered)"
 		} else if hi <= lo {
 			// One value everywhere: gonum leaves such cells blank; they
 			// take the palette's middle colour instead.
 			hm.Min, hm.Max = lo-1, lo+1
-		}
-		title := fig + " (mean over replicates)"
-		if strings.HasSuffix(fig, "_recovered") {
-			title = fig + " (share of replicates that recovered)"
 		}
 		p := newPlot(title, d.Paths[0], d.Paths[1])
 		p.Add(hm)
@@ -663,10 +673,10 @@ const keyColours = 64
 // The colour key beside a heatmap: a bar of the palette's colours, ticked
 // and labelled at its right.
 const (
-	keyGap   = 10 * vg.Millimeter / 4 // between the data and the bar
+	keyGap   = 2.5 * vg.Millimeter // between the data and the bar
 	keyWidth = 4 * vg.Millimeter
-	keyTick  = 3 * vg.Millimeter / 2
-	keyPad   = 3 * vg.Millimeter / 2 // between a tick and its label
+	keyTick  = 1.5 * vg.Millimeter
+	keyPad   = 1.5 * vg.Millimeter // between a tick and its label
 )
 
 // drawWithColourKey draws heatmap plot p with its colour key at the right,

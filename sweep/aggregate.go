@@ -16,13 +16,14 @@ import (
 // AggregateHeader is the header of aggregate.csv after the varied paths.
 var AggregateHeader = []string{"figure", "n", "mean", "sd", "ci_low", "ci_high"}
 
-// recoveredSuffix names a derived figure: the share of a point's
+// Figure name suffixes. <indicator>_recovery_time is a run's figure;
+// <indicator>_recovered is derived at aggregation: the share of a point's
 // replicates whose indicator recovered within the run. The mean of the
-// recovery times alone is taken over the replicates that recovered; this
-// says how many those were, with an interval of its own.
+// recovery times is taken over the replicates that recovered only; the
+// share says how many those were, with an interval of its own.
 const (
-	recoverySuffix  = "_recovery_time"
-	recoveredSuffix = "_recovered"
+	RecoveryTimeSuffix = "_recovery_time"
+	RecoveredSuffix    = "_recovered"
 )
 
 // AggregateFigures are the figures of aggregate.csv, in its order: each
@@ -31,8 +32,8 @@ func AggregateFigures(figures []string) []string {
 	var out []string
 	for _, f := range figures {
 		out = append(out, f)
-		if ind, ok := strings.CutSuffix(f, recoverySuffix); ok {
-			out = append(out, ind+recoveredSuffix)
+		if ind, ok := strings.CutSuffix(f, RecoveryTimeSuffix); ok {
+			out = append(out, ind+RecoveredSuffix)
 		}
 	}
 	return out
@@ -84,8 +85,8 @@ func Aggregate(rows [][]string, header []string, paths, figures []string) [][]st
 		g := groups[p]
 		for _, f := range AggregateFigures(figures) {
 			var s resilience.Summary
-			if ind, ok := strings.CutSuffix(f, recoveredSuffix); ok {
-				times := g.figs[ind+recoverySuffix]
+			if ind, ok := strings.CutSuffix(f, RecoveredSuffix); ok {
+				times := g.figs[ind+RecoveryTimeSuffix]
 				recovered := 0
 				for _, v := range times {
 					if !math.IsNaN(v) {

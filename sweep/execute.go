@@ -38,7 +38,7 @@ func Figures(base *scenarios.Scenario) []string {
 	}
 	if len(base.Failures) > 0 {
 		for _, ind := range base.Resilience.Indicators {
-			cols = append(cols, ind+"_resistance", ind+"_recovery_time", ind+"_loss", ind+"_final_ratio")
+			cols = append(cols, ind+"_resistance", ind+RecoveryTimeSuffix, ind+"_loss", ind+"_final_ratio")
 		}
 	}
 	return cols
@@ -76,7 +76,7 @@ func Execute(ctx context.Context, spec RunSpec, keepDir, version string) (Row, e
 		for _, f := range r.Indicators {
 			row.Figures[f.Name+"_resistance"] = f.Resistance
 			if f.RecoveryTime != nil {
-				row.Figures[f.Name+"_recovery_time"] = float64(*f.RecoveryTime)
+				row.Figures[f.Name+RecoveryTimeSuffix] = float64(*f.RecoveryTime)
 			}
 			row.Figures[f.Name+"_loss"] = f.Loss
 			row.Figures[f.Name+"_final_ratio"] = f.FinalRatio

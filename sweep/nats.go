@@ -405,11 +405,9 @@ func Work(ctx context.Context, url string, o WorkerOptions) error {
 		return err
 	}
 	n := max(o.Concurrency, 1)
-	if o.Log != nil {
-		// Said once connected, so that it is not said of a broker that
-		// cannot be reached.
-		o.Log(fmt.Sprintf("pulling runs from %s, %d at a time", url, n))
-	}
+	// Said once connected, so that it is not said of a broker that cannot
+	// be reached.
+	logf(o, "pulling runs from %s, %d at a time", url, n)
 	errc := make(chan error, n)
 	for range n {
 		go func() { errc <- workLoop(ctx, nc, js, cons, o) }()

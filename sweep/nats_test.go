@@ -51,6 +51,17 @@ func coordinate(ctx context.Context, p *Prepared, o Options, url string, cfg Bro
 	return done
 }
 
+// sweepWithWorker runs p's coordinator and one worker, with its log,
+// until the test ends or limit has passed.
+func sweepWithWorker(t *testing.T, p *Prepared, dir, url string, cfg BrokerConfig, limit time.Duration) (<-chan error, *logBook) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	done := coordinate(ctx, p, Options{Out: dir}, url, cfg)
+	logs := &logBook{}
+	workerDone := runWorker(ctx, url, WorkerOptions{Concurrency: 1, Config: cfg, Log: logs.add})
+	t.Cleanup(func() { cancel(); <-workerDone })
+	return done, logs
+}
+
 // runWorker runs one worker in the background until ctx ends; the channel
 // closes when it has returned.
 func runWorker(ctx context.Context, url string, o WorkerOptions) <-chan struct{} {
@@ -105,10 +116,7 @@ func (l *logBook) has(sub string) bool {
 
 func brokerSweep(t *testing.T, url, dir string) Progress {
 	t.Helper()
-	p, err := Prepare(smallPlan(), topologyBase(t), Options{Out: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := prepared(t, smallPlan(), topologyBase(t), dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	prog, err := RunBrokerWith(ctx, p, Options{Out: dir}, url, testConfig)
@@ -145,10 +153,7 @@ func TestBrokerSweepMatchesLocal(t *testing.T) {
 func TestDeadWorkerRunIsRedelivered(t *testing.T) {
 	s := startBroker(t)
 	dir := t.TempDir()
-	p, err := Prepare(smallPlan(), topologyBase(t), Options{Out: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := prepared(t, smallPlan(), topologyBase(t), dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	done := coordinate(ctx, p, Options{Out: dir}, s.URL(), testConfig)
@@ -264,16 +269,8 @@ func TestBrokerRestartMidSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Prepare(plan, base, Options{Out: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Second)
-	defer cancel()
-	done := coordinate(ctx, p, Options{Out: dir}, url, testConfig)
-	logs := &logBook{}
-	workerDone := runWorker(ctx, url, WorkerOptions{Concurrency: 1, Config: testConfig, Log: logs.add})
-	defer func() { cancel(); <-workerDone }()
+	p := prepared(t, plan, base, dir)
+	done, logs := sweepWithWorker(t, p, dir, url, testConfig, 300*time.Second)
 	waitFor(t, "a result before the restart", func() bool { return recorded(dir) >= 1 })
 	first.Shutdown()
 	atRestart := recorded(dir)
@@ -400,19 +397,11 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	p, err := Prepare(&Plan{Vary: []Vary{{"fungi.fee", "0.05"}}, Reps: 1}, base, Options{Out: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := prepared(t, &Plan{Vary: []Vary{{"fungi.fee", "0.05"}}, Reps: 1}, base, dir)
 	// A long ack wait, so the broker does not hand the run to anyone else
 	// while the worker cannot send its heartbeats.
 	cfg := BrokerConfig{AckWait: time.Minute}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	done := coordinate(ctx, p, Options{Out: dir}, url, cfg)
-	logs := &logBook{}
-	workerDone := runWorker(ctx, url, WorkerOptions{Concurrency: 1, Config: cfg, Log: logs.add})
-	defer func() { cancel(); <-workerDone }()
+	done, logs := sweepWithWorker(t, p, dir, url, cfg, 90*time.Second)
 	waitFor(t, "the run to start", func() bool { return logs.has("(point 0, replicate 0)") })
 	first.Shutdown()
 	waitFor(t, "the run to finish with the broker away", func() bool { return logs.has("cannot publish its result yet") || logs.has("handed back") })
@@ -432,10 +421,7 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 func TestBrokerSweepNotesNoWorker(t *testing.T) {
 	s := startBroker(t)
 	dir := t.TempDir()
-	p, err := Prepare(smallPlan(), topologyBase(t), Options{Out: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := prepared(t, smallPlan(), topologyBase(t), dir)
 	notes := &logBook{}
 	cfg := testConfig
 	cfg.IdleCheck = 50 * time.Millisecond

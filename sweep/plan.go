@@ -94,12 +94,12 @@ func (p *Plan) Check() error {
 		p.Reps = 1
 	}
 	switch {
+	case p.Reps < 1 || p.Reps > 100_000:
+		return fmt.Errorf("%w: reps must be between 1 and 100000, got %d", ErrPlan, p.Reps)
 	case len(p.Vary) == 0 && p.Reps < 2:
 		return fmt.Errorf("%w: nothing varies and there is one replicate, which is one run; give --vary path=spec, or --reps N for N replicates of the scenario", ErrPlan)
 	case len(p.Vary) == 0 && p.Design != DesignGrid:
 		return fmt.Errorf("%w: the %s design draws values of what varies, and nothing varies; give --vary path=spec", ErrPlan, p.Design)
-	case p.Reps < 1 || p.Reps > 100_000:
-		return fmt.Errorf("%w: reps must be between 1 and 100000, got %d", ErrPlan, p.Reps)
 	case p.Design != DesignGrid && p.Design != DesignRandom && p.Design != DesignLHS:
 		return fmt.Errorf("%w: unknown design %q (grid, random or lhs)", ErrPlan, p.Design)
 	case p.Design != DesignGrid && (p.Samples < 1 || p.Samples > 1_000_000):

@@ -31,6 +31,16 @@ func topologyBase(t *testing.T) *scenarios.Scenario {
 	return s
 }
 
+// prepared is Prepare into dir, failing the test on an error.
+func prepared(t *testing.T, plan *Plan, base *scenarios.Scenario, dir string) *Prepared {
+	t.Helper()
+	p, err := Prepare(plan, base, Options{Out: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func smallPlan() *Plan {
 	return &Plan{Vary: []Vary{{"network.topology", "star,random"}, {"failures[0].fraction", "0,0.1"}}, Reps: 2}
 }
@@ -230,10 +240,7 @@ func TestFailingRunDoesNotStopTheSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := &Plan{Vary: []Vary{{"trees.species[0].growth", "0.05,1e308"}}, Reps: 2}
-	p, err := Prepare(plan, base, Options{Out: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := prepared(t, plan, base, dir)
 	prog, err := RunLocal(context.Background(), p, Options{Out: dir, Workers: 2})
 	if err != nil {
 		t.Fatal(err)

@@ -25,10 +25,8 @@ func printResilience(w io.Writer, r *runner.Resilience) {
 	fmt.Fprintf(w, "  %-*s  %10s  %7s  %10s  %8s  %11s\n", width, "indicator", "resistance", "at tick", "recovery", "loss", "final ratio")
 	for _, ind := range r.Indicators {
 		rec := "never"
-		if t := ind.RecoveryTime; t != nil && *t == 1 {
-			rec = "1 tick"
-		} else if t != nil {
-			rec = fmt.Sprintf("%d ticks", *t)
+		if ind.RecoveryTime != nil {
+			rec = count(*ind.RecoveryTime, "tick")
 		}
 		fmt.Fprintf(w, "  %-*s  %10.3f  %7d  %10s  %8.2f  %11.3f\n", width, ind.Name, ind.Resistance, ind.ResistanceTick, rec, ind.Loss, ind.FinalRatio)
 	}

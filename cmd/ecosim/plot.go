@@ -62,7 +62,7 @@ func (o *chartOptions) drawOptions(c *cobra.Command) plots.DrawOptions {
 
 func drawCharts(c *cobra.Command, dir string, o chartOptions) error {
 	if plots.IsSweep(dir) {
-		return drawSweep(c, dir, o.drawOptions(c).Options)
+		return drawSweep(c, dir, nil, o.drawOptions(c).Options)
 	}
 	start := time.Now()
 	files, err := plots.DrawRun(dir, o.drawOptions(c))

@@ -182,22 +182,32 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	}
 	c.Printf("%s: %d runs done now (%d failed), %d recorded in all, %.1fs -> %s\n", base.Name, prog.Done, prog.Failed,
 		prog.Skipped+prog.Done, time.Since(start).Seconds(), opts.Out)
-	if err == nil {
-		if d, lerr := plots.LoadSweep(opts.Out); lerr == nil {
-			printSweepFigures(c.OutOrStdout(), d)
-		}
+	if err != nil {
+		return err
 	}
-	if err == nil && !o.noPlots {
-		return drawSweep(c, opts.Out, plots.Options{})
+	// Loaded once, for the table and the charts.
+	d, err := plots.LoadSweep(opts.Out)
+	if err != nil {
+		return err
 	}
-	return err
+	printSweepFigures(c.OutOrStdout(), d)
+	if o.noPlots {
+		return nil
+	}
+	return drawSweep(c, opts.Out, d, plots.Options{})
 }
 
-// drawSweep draws a sweep directory's charts and says how many, or why
-// there are none.
-func drawSweep(c *cobra.Command, dir string, o plots.Options) error {
+// drawSweep draws a sweep directory's charts, from d or, when it is nil,
+// from the directory's files, and says how many, or why there are none.
+func drawSweep(c *cobra.Command, dir string, d *plots.SweepData, o plots.Options) error {
 	start := time.Now()
-	files, err := plots.DrawSweep(dir, o)
+	var err error
+	if d == nil {
+		if d, err = plots.LoadSweep(dir); err != nil {
+			return err
+		}
+	}
+	files, err := d.Draw(dir, o)
 	if err != nil {
 		return err
 	}
@@ -292,7 +302,7 @@ func newMergeCmd() *cobra.Command {
 				return err
 			}
 			c.Printf("%d runs merged into %s\n", n, out)
-			return drawSweep(c, out, plots.Options{})
+			return drawSweep(c, out, nil, plots.Options{})
 		},
 	}
 	c.Flags().StringVarP(&out, "out", "o", "", "merged sweep directory")
