@@ -85,3 +85,17 @@ func SweepHeadline(d *SweepData, recovered bool, limit int) *Headline {
 	}
 	return h
 }
+
+// ContrastHeadline pivots, as SweepHeadline does, the paired differences
+// of the headline figures from the sweep's baseline (contrasts.csv), a row
+// a point other than a baseline. It returns nil when the sweep has none.
+func ContrastHeadline(d *SweepData, limit int) *Headline {
+	if len(d.Contrasts) == 0 {
+		return nil
+	}
+	h := SweepHeadline(&SweepData{Paths: d.Paths, Figures: d.Figures, ByFig: d.Contrasts}, false, limit)
+	if h != nil {
+		h.What = "difference in " + h.What + " from " + d.Baseline
+	}
+	return h
+}

@@ -406,7 +406,7 @@ func TestSweepChartNamesWhatItLeavesOut(t *testing.T) {
 	}
 	d.Figures = append([]string{"recovery"}, d.Figures...)
 	d.ByFig["recovery"] = []AggPoint{{Values: []string{"0"}, Mean: 5, N: 1}}
-	ch, aspect := drawSweepLines(d, 0, nil)
+	ch, aspect := drawSweepLines(d, 0, nil, "")
 	b := []byte(svgText(t, ch, aspect))
 	n := maxSweepPanels
 	for _, want := range []string{"not drawn, defined in fewer than two points: recovery",
@@ -673,7 +673,7 @@ func TestNoBandWithoutAnInterval(t *testing.T) {
 	for i, x := range []string{"0", "0.1", "0.2"} {
 		d.ByFig["f"] = append(d.ByFig["f"], AggPoint{Values: []string{x}, Mean: float64(i), Low: nan, High: nan, N: 1})
 	}
-	ch, aspect := drawSweepLines(d, 0, nil)
+	ch, aspect := drawSweepLines(d, 0, nil, "")
 	if svg := svgText(t, ch, aspect); !strings.Contains(svg, "no interval where a point has one replicate") {
 		t.Error("the key does not say why there is no band")
 	}
@@ -686,7 +686,7 @@ func TestSharePanels(t *testing.T) {
 	for i, x := range []string{"0", "0.1", "0.2"} {
 		d.ByFig["x_recovered"] = append(d.ByFig["x_recovered"], AggPoint{Values: []string{x}, Mean: 0.9 + 0.05*float64(i), Low: 0.8, High: 1, N: 20})
 	}
-	ch, aspect := drawSweepLines(d, 0, nil)
+	ch, aspect := drawSweepLines(d, 0, nil, "")
 	svg := svgText(t, ch, aspect)
 	for _, want := range []string{"_recovered: the share of replicates that recovered, with its Wilson interval", ">0.5<"} {
 		if !strings.Contains(svg, want) {

@@ -3,8 +3,10 @@ package plots
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"image/color"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -35,6 +37,12 @@ type SweepData struct {
 	Paths   []string
 	Figures []string
 	ByFig   map[string][]AggPoint
+	// Contrasts is contrasts.csv grouped by figure: each point's paired
+	// difference from its baseline (sweep.Contrasts), the baseline's
+	// points left out. Nil when the sweep has none.
+	Contrasts map[string][]AggPoint
+	// Baseline names the contrasts' baseline, path=value.
+	Baseline string
 	// Replicates holds, for a sweep that varies nothing, each figure's
 	// value in each successful replicate, in replicate order (NaN where
 	// the figure is undefined, as a recovery that never came), from
@@ -80,7 +88,47 @@ func LoadSweep(dir string) (*SweepData, error) {
 			return nil, err
 		}
 	}
+	if d.Contrasts, err = loadContrasts(filepath.Join(dir, "contrasts.csv"), np); err != nil {
+		return nil, err
+	}
+	if d.Contrasts != nil {
+		d.Baseline = sweep.ContrastBaseline(&m.Plan)
+	}
 	return d, nil
+}
+
+// loadContrasts reads contrasts.csv, for a sweep of np varied paths, by
+// figure; a sweep without one (a random design, one replicate) has none.
+func loadContrasts(p string, np int) (map[string][]AggPoint, error) {
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	recs, err := readTable(p)
+	if err != nil {
+		return nil, err
+	}
+	if want := np + 1 + len(sweep.ContrastHeader); len(recs[0]) != want {
+		return nil, dataErr(p, "line 1: %d columns, want %d", len(recs[0]), want)
+	}
+	out := map[string][]AggPoint{}
+	for i, r := range recs[1:] {
+		if len(r) != len(recs[0]) {
+			return nil, dataErr(p, "line %d: %d fields, want %d", i+2, len(r), len(recs[0]))
+		}
+		if r[np+4] == "" {
+			continue // no pair has this figure defined in both runs
+		}
+		n, e0 := strconv.Atoi(r[np+3])
+		mean, e1 := strconv.ParseFloat(r[np+4], 64)
+		lo, e2 := optFloat(r[np+6])
+		hi, e3 := optFloat(r[np+7])
+		if e0 != nil || e1 != nil || e2 != nil || e3 != nil {
+			return nil, dataErr(p, "line %d: pairs, difference or interval is not a number", i+2)
+		}
+		fig := r[np+2]
+		out[fig] = append(out[fig], AggPoint{Values: r[1 : 1+np], Mean: mean, Low: lo, High: hi, N: n})
+	}
+	return out, nil
 }
 
 func b2f(b bool) float64 {
@@ -245,6 +293,7 @@ func sweepCharts(d *SweepData) []namedChart {
 			allNum = false
 		}
 	}
+	var out []namedChart
 	switch {
 	case len(d.Paths) == 0:
 		// Replicates of one scenario: nothing to draw a figure
@@ -252,18 +301,83 @@ func sweepCharts(d *SweepData) []namedChart {
 		ch, aspect := drawReplicates(d)
 		return []namedChart{{"replicates", ch, aspect}}
 	case len(d.Paths) == 2 && allNum:
-		return heatmaps(d)
+		out = heatmaps(d)
 	case len(d.Paths) <= 2 && numIdx >= 0:
-		ch, aspect := drawSweepLines(d, numIdx, nil)
-		return []namedChart{{"sweep", ch, aspect}}
+		ch, aspect := drawSweepLines(d, numIdx, nil, "")
+		out = []namedChart{{"sweep", ch, aspect}}
 	case len(d.Paths) <= 2:
 		// No numeric path (network.topology=star,random,scale-free):
 		// the first path's values become places along the x axis.
 		cd, cats := categorical(d)
-		ch, aspect := drawSweepLines(cd, 0, cats)
-		return []namedChart{{"sweep", ch, aspect}}
+		ch, aspect := drawSweepLines(cd, 0, cats, "")
+		out = []namedChart{{"sweep", ch, aspect}}
 	}
-	return nil
+	if c, ok := contrastChart(d); ok {
+		out = append(out, c)
+	}
+	return out
+}
+
+// maxContrastLines bounds the lines of a contrast chart: one per value of
+// a second varied path.
+const maxContrastLines = 8
+
+// contrastChart draws each figure's paired difference from its baseline
+// against the first varied path, whose first value the baseline is: one
+// line (or, for names, points) per value of a second path, with a dashed
+// line at no difference. A figure's difference over an interval clear of
+// that line is one the replicates resolve, even where the sweep chart's
+// two bands overlap. Sweeps of three or more paths, or whose second path
+// has more than maxContrastLines values, get none.
+func contrastChart(d *SweepData) (namedChart, bool) {
+	if len(d.Contrasts) == 0 || len(d.Paths) == 0 || len(d.Paths) > 2 {
+		return namedChart{}, false
+	}
+	// Each baseline point is drawn too, at no difference and with no
+	// spread, as its pairs are the same run twice: lines then start
+	// where the comparison does, and the baseline's name is on the axis.
+	base, _ := strings.CutPrefix(d.Baseline, d.Paths[0]+"=")
+	view := &SweepData{Paths: d.Paths, ByFig: map[string][]AggPoint{}}
+	for _, f := range d.Figures {
+		if isShare(f) {
+			continue // derived at aggregation, not paired
+		}
+		// A figure with no pairs stays, so the key names it as not drawn.
+		view.Figures = append(view.Figures, f)
+		pts := d.Contrasts[f]
+		seen := map[string]bool{}
+		for _, p := range pts {
+			bv := append([]string{base}, p.Values[1:]...)
+			if k := strings.Join(bv, "\x00"); !seen[k] {
+				seen[k] = true
+				view.ByFig[f] = append(view.ByFig[f], AggPoint{Values: bv, N: p.N})
+			}
+		}
+		view.ByFig[f] = append(view.ByFig[f], pts...)
+	}
+	var first []string
+	seconds := map[string]bool{}
+	for _, pts := range view.ByFig {
+		for _, p := range pts {
+			first = append(first, p.Values[0])
+			if len(p.Values) == 2 {
+				seconds[p.Values[1]] = true
+			}
+		}
+		break
+	}
+	if len(seconds) > maxContrastLines {
+		return namedChart{}, false
+	}
+	var ch chart
+	var aspect float64
+	if _, ok := numeric(first); ok {
+		ch, aspect = drawSweepLines(view, 0, nil, d.Baseline)
+	} else {
+		cd, cats := categorical(view)
+		ch, aspect = drawSweepLines(cd, 0, cats, d.Baseline)
+	}
+	return namedChart{"contrasts", ch, aspect}, true
 }
 
 // categorical returns d with its first path's values replaced by their
@@ -322,7 +436,9 @@ const maxSweepPanels = 18
 // With cats, path xi's values are places along the axis, labelled cats:
 // each mean is a point with an error bar, a second path's values set
 // side by side, and nothing joins them, as the values have no order.
-func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
+// With baseline, d holds paired differences from it (contrastChart), and
+// each panel has a dashed line at no difference.
+func drawSweepLines(d *SweepData, xi int, cats []string, baseline string) (chart, float64) {
 	path := d.Paths[xi]
 	var ps panels
 	var labels []string
@@ -342,6 +458,9 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 			drawCategories(p, lines, cats)
 		} else {
 			drawBands(p, lines)
+		}
+		if baseline != "" {
+			noDifference(p, lines, cats)
 		}
 		for _, l := range lines {
 			for j := range l.X {
@@ -375,9 +494,33 @@ func drawSweepLines(d *SweepData, xi int, cats []string) (chart, float64) {
 	if single {
 		key += "\nno interval where a point has one replicate (--reps 2 or more gives one)"
 	}
+	if baseline != "" {
+		title = "Difference from " + baseline + ", paired by replicate"
+		key = strings.NewReplacer("mean over replicates", "each figure less the baseline's, mean over the pairs of replicates (a pair runs from one seed)",
+			"of the mean", "of that mean").Replace(key) + "; dashed: no difference"
+	}
 	key += ps.leftOut("points")
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
+}
+
+// noDifference adds to a panel of paired differences a dashed line at 0
+// across its places, which also keeps 0 within the panel's range, so how
+// far a difference lies from none is seen at a glance.
+func noDifference(p *plot.Plot, lines []SweepLine, cats []string) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, l := range lines {
+		for _, x := range l.X {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+	}
+	if cats != nil {
+		lo, hi = -0.5, float64(len(cats))-0.5
+	}
+	if lo > hi {
+		return
+	}
+	p.Add(line(Line{X: []float64{lo, hi}, Y: []float64{0, 0}}, grey, vg.Points(0.8), true))
 }
 
 // shareAxis gives the panel of a share of replicates (<indicator>_recovered)

@@ -21,6 +21,9 @@ type sweepReportData struct {
 	Title    string
 	Manifest *sweep.Manifest
 	Headline *Headline
+	// Contrast is the headline figures' paired differences from the
+	// baseline, when the sweep has them.
+	Contrast *Headline
 	Header   []string
 	Rows     [][]string
 	Figures  []figure
@@ -42,7 +45,7 @@ func sweepReport(dir string) (string, error) {
 		return "", err
 	}
 	rd := sweepReportData{Title: fmt.Sprintf("ecosim sweep: %s, seed %d", m.Scenario, m.Seed), Manifest: m,
-		Headline: SweepHeadline(d, true, 0), Header: recs[0], Rows: recs[1:]}
+		Headline: SweepHeadline(d, true, 0), Contrast: ContrastHeadline(d, 0), Header: recs[0], Rows: recs[1:]}
 	for _, c := range sweepCharts(d) {
 		s, err := svgOf(c.ch, c.aspect)
 		if err != nil {
@@ -80,6 +83,16 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table>
 {{if .Single}}<p>A value without an interval is one run's: <code>--reps 2</code> or more gives intervals.</p>{{end}}
+{{end}}
+{{with .Contrast}}
+<h2>Paired: {{.What}}, mean [95% interval] over the pairs of replicates</h2>
+<p>Replicate r of every point runs from the same seed, so each point is compared with its baseline run by run:
+an interval that excludes 0 is a difference the replicates resolve, even where the two points' own intervals above overlap.
+Every figure's differences are in <code>contrasts.csv</code>.</p>
+<table class="aggregate headline">
+<tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
 {{end}}
 <h2>Charts</h2>
 {{template "figures" .}}

@@ -3,6 +3,8 @@ package sweep
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -114,16 +116,30 @@ func num(v float64) string {
 
 // WriteAggregate writes dir/aggregate.csv through a temporary file.
 func WriteAggregate(dir string, paths []string, rows [][]string) error {
+	head := append(append([]string{"point"}, paths...), AggregateHeader...)
+	return writeTable(dir, "aggregate.csv", head, rows)
+}
+
+// writeTable writes dir/name as CSV, head then rows, through a temporary
+// file, so a reader never finds it half-written.
+func writeTable(dir, name string, head []string, rows [][]string) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	head := append(append([]string{"point"}, paths...), AggregateHeader...)
 	_ = w.Write(head)
 	_ = w.WriteAll(rows)
 	w.Flush()
-	p := filepath.Join(dir, "aggregate.csv")
+	p := filepath.Join(dir, name)
 	tmp := p + ".tmp"
 	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, p)
+}
+
+// removeIfThere removes dir/name; that it was not there is no error.
+func removeIfThere(dir, name string) error {
+	if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }

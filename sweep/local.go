@@ -104,10 +104,16 @@ func (p *Prepared) Pending() []RunSpec {
 	return out
 }
 
-// Finish writes aggregate.csv from every recorded run and closes the store.
+// Finish writes aggregate.csv and contrasts.csv from every recorded run
+// and closes the store.
 func (p *Prepared) Finish(dir string) error {
-	agg := Aggregate(p.Store.Rows(), p.Header, p.Paths, p.Manifest.Figures)
-	if err := WriteAggregate(dir, p.Paths, agg); err != nil {
+	rows := p.Store.Rows()
+	agg := Aggregate(rows, p.Header, p.Paths, p.Manifest.Figures)
+	err := WriteAggregate(dir, p.Paths, agg)
+	if err == nil {
+		err = WriteContrasts(dir, p.Paths, Contrasts(rows, p.Header, &p.Manifest.Plan, p.Manifest.Figures))
+	}
+	if err != nil {
 		p.Store.Close()
 		return err
 	}

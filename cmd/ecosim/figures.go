@@ -71,22 +71,37 @@ const maxSweepRows = 24
 // printSweepFigures writes the headline figure of a sweep at each point,
 // mean and 95% interval over its replicates: each indicator's resistance,
 // or where the scenario has no failures, each final value. A sweep's
-// numbers are otherwise only in aggregate.csv and its charts.
+// numbers are otherwise only in aggregate.csv and its charts. Where points
+// pair with a baseline, it then writes each point's paired difference
+// from it, which is the comparison the sweep was run for.
 func printSweepFigures(w io.Writer, d *plots.SweepData) {
 	h := plots.SweepHeadline(d, false, maxSweepRows)
 	if h == nil {
 		return
 	}
+	if len(d.Paths) == 0 {
+		fmt.Fprintf(w, "%s, mean [95%% interval] over the replicates:\n", h.What)
+	} else {
+		fmt.Fprintf(w, "%s at each point, mean [95%% interval] over its replicates:\n", h.What)
+	}
+	printHeadline(w, h, "aggregate.csv")
+	if h.Single {
+		fmt.Fprintln(w, "  a value without an interval is one run's: --reps 2 or more gives intervals")
+	}
+	if c := plots.ContrastHeadline(d, maxSweepRows); c != nil {
+		fmt.Fprintf(w, "%s, paired by replicate, mean [95%% interval]:\n", c.What)
+		printHeadline(w, c, "contrasts.csv")
+	}
+}
+
+// printHeadline writes h's table, columns aligned, and how many points
+// it left out for file.
+func printHeadline(w io.Writer, h *plots.Headline, file string) {
 	widths := make([]int, len(h.Columns))
 	for _, row := range append([][]string{h.Columns}, h.Rows...) {
 		for i, c := range row {
 			widths[i] = max(widths[i], len(c))
 		}
-	}
-	if len(d.Paths) == 0 {
-		fmt.Fprintf(w, "%s, mean [95%% interval] over the replicates:\n", h.What)
-	} else {
-		fmt.Fprintf(w, "%s at each point, mean [95%% interval] over its replicates:\n", h.What)
 	}
 	for _, row := range append([][]string{h.Columns}, h.Rows...) {
 		line := " "
@@ -96,9 +111,6 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 	if h.More > 0 {
-		fmt.Fprintf(w, "  … %d more points in aggregate.csv\n", h.More)
-	}
-	if h.Single {
-		fmt.Fprintln(w, "  a value without an interval is one run's: --reps 2 or more gives intervals")
+		fmt.Fprintf(w, "  … %d more points in %s\n", h.More, file)
 	}
 }

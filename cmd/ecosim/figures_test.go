@@ -81,6 +81,27 @@ func TestPrintSweepFigures(t *testing.T) {
 	}
 }
 
+// TestPrintSweepContrasts: after the points' own figures come each
+// point's paired differences from the baseline.
+func TestPrintSweepContrasts(t *testing.T) {
+	d := &plots.SweepData{Paths: []string{"fungi.share_rate"}, Figures: []string{"x_resistance"}, Baseline: "fungi.share_rate=0",
+		ByFig: map[string][]plots.AggPoint{"x_resistance": {
+			{Values: []string{"0"}, Mean: 0.184, Low: 0.175, High: 0.194, N: 8}, {Values: []string{"0.3"}, Mean: 0.202, Low: 0.192, High: 0.213, N: 8}}},
+		Contrasts: map[string][]plots.AggPoint{"x_resistance": {{Values: []string{"0.3"}, Mean: 0.0181, Low: 0.012, High: 0.0241, N: 8}}}}
+	var b strings.Builder
+	printSweepFigures(&b, d)
+	want := "resistance at each point, mean [95% interval] over its replicates:\n" +
+		"  fungi.share_rate x\n" +
+		"  0                0.184 [0.175, 0.194]\n" +
+		"  0.3              0.202 [0.192, 0.213]\n" +
+		"difference in resistance from fungi.share_rate=0, paired by replicate, mean [95% interval]:\n" +
+		"  fungi.share_rate x\n" +
+		"  0.3              0.0181 [0.012, 0.0241]\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
 // TestPrintFinal: a run without a control prints the scenario's
 // indicators at its last tick, in the scenario's order, readably.
 func TestPrintFinal(t *testing.T) {

@@ -59,7 +59,14 @@ Replicate r uses the same seed at every point (common random numbers), so
 differences between points are not drowned in noise. Each run with failures is
 paired with its control, as in simulate. The output directory holds
 sweep.json, runs.csv (one row per run), aggregate.csv (mean, sd and 95%
-confidence interval per point and figure) and plots/. Rerunning into the same
+confidence interval per point and figure), contrasts.csv and plots/.
+
+contrasts.csv compares each point with its baseline replicate by replicate:
+the mean and 95% interval of the differences of each figure. The baseline is
+the point with the first --vary at its first value and the other varied paths
+as the point has them, so list first the --vary whose values you compare.
+Paired runs share their noise, so a difference is often resolved where the
+two points' own intervals overlap. Rerunning into the same
 directory skips the runs already recorded; Ctrl-C loses only the runs in
 flight. --shard i/N runs one static slice for batch schedulers; join the
 slices with 'ecosim sweep merge'. With --broker the runs go to NATS JetStream

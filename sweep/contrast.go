@@ -1,0 +1,131 @@
+package sweep
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ecosim/ecosim/resilience"
+)
+
+// ContrastHeader is the header of contrasts.csv after the point's varied
+// values.
+var ContrastHeader = []string{"baseline", "figure", "pairs", "mean_diff", "sd_diff", "ci_low", "ci_high"}
+
+// Contrasts compares each point of a grid sweep with its baseline, replicate
+// by replicate. Replicate r of every point runs from the same seed (common
+// random numbers), so the two runs of a pair differ only in what varies,
+// and the spread of their differences is what the comparison must beat.
+// Two points' intervals in aggregate.csv carry each run's own noise as
+// well, and can overlap while every pair moves the same way.
+//
+// The baseline of a point is the point with the first varied path at its
+// first value and every other path as the point has it: with one --vary,
+// the first value; with two, the first path's first value at the same
+// value of the second. Each record is a point other than its baseline and
+// a figure: the baseline's point number, the number of pairs (replicates
+// in which both runs succeeded and the figure is defined in both; a
+// recovery time is, where both recovered), and the mean, standard
+// deviation and 95% interval of the point's value less the baseline's.
+//
+// It returns nil when nothing can be paired: a design other than grid,
+// one replicate, or a first path of one value. rows and header are
+// runs.csv's.
+func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [][]string {
+	first, ok := baselineValue(plan)
+	if !ok {
+		return nil
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	np := len(plan.Vary)
+	type point struct {
+		values []string
+		reps   map[int][]string
+	}
+	points := map[int]*point{}
+	var order []int
+	baseline := map[string]int{} // other paths' values → the baseline's point
+	for _, r := range rows {
+		if r[col["status"]] != StatusOK {
+			continue
+		}
+		pt, _ := strconv.Atoi(r[col["point"]])
+		rep, _ := strconv.Atoi(r[col["replicate"]])
+		p := points[pt]
+		if p == nil {
+			p = &point{values: r[len(fixedColumns) : len(fixedColumns)+np], reps: map[int][]string{}}
+			points[pt] = p
+			order = append(order, pt)
+			if p.values[0] == first {
+				baseline[strings.Join(p.values[1:], "\x00")] = pt
+			}
+		}
+		p.reps[rep] = r
+	}
+	slices.Sort(order)
+	var out [][]string
+	for _, pt := range order {
+		p := points[pt]
+		bpt, ok := baseline[strings.Join(p.values[1:], "\x00")]
+		if !ok || bpt == pt {
+			continue
+		}
+		b := points[bpt]
+		for _, f := range figures {
+			var diffs []float64
+			for rep := range plan.Reps {
+				x, y := p.reps[rep], b.reps[rep]
+				if x == nil || y == nil {
+					continue
+				}
+				vx, e1 := strconv.ParseFloat(x[col[f]], 64)
+				vy, e2 := strconv.ParseFloat(y[col[f]], 64)
+				if e1 != nil || e2 != nil {
+					continue // undefined in one run: a recovery that never came
+				}
+				diffs = append(diffs, vx-vy)
+			}
+			s := resilience.Summarize(diffs)
+			rec := append([]string{strconv.Itoa(pt)}, p.values...)
+			rec = append(rec, strconv.Itoa(bpt), f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh))
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// ContrastBaseline names the baseline of Contrasts as path=value, or ""
+// when the plan has none.
+func ContrastBaseline(plan *Plan) string {
+	v, ok := baselineValue(plan)
+	if !ok {
+		return ""
+	}
+	return plan.Vary[0].Path + "=" + v
+}
+
+// baselineValue is the first varied path's first value, and whether the
+// plan's points can be paired with a baseline at all.
+func baselineValue(plan *Plan) (string, bool) {
+	if plan.Design != DesignGrid || plan.Reps < 2 || len(plan.Vary) == 0 {
+		return "", false
+	}
+	spec, err := ParseSpec(plan.Vary[0].Values)
+	if err != nil || len(spec.Values) < 2 {
+		return "", false
+	}
+	return spec.Values[0], true
+}
+
+// WriteContrasts writes dir/contrasts.csv through a temporary file, or
+// removes one left by an earlier version of the sweep when rows is empty.
+func WriteContrasts(dir string, paths []string, rows [][]string) error {
+	if len(rows) == 0 {
+		return removeIfThere(dir, "contrasts.csv")
+	}
+	head := append(append([]string{"point"}, paths...), ContrastHeader...)
+	return writeTable(dir, "contrasts.csv", head, rows)
+}

@@ -1,0 +1,210 @@
+package sweep
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// contrastRows builds runs.csv rows for plan (figures x and y) from value,
+// which gives a run's figure by point, its values and replicate; the rows
+// are shuffled, as workers finishing in any order append them.
+func contrastRows(t *testing.T, plan *Plan, seed uint64, value func(pt int, vals []string, rep int, fig string) string) ([][]string, []string) {
+	t.Helper()
+	if err := plan.Check(); err != nil {
+		t.Fatal(err)
+	}
+	pts, err := plan.Points(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs := []string{"x", "y"}
+	var rows [][]string
+	for _, p := range pts {
+		for rep := range plan.Reps {
+			r := []string{"k" + strconv.Itoa(p.Index*plan.Reps+rep), strconv.Itoa(p.Index), strconv.Itoa(rep), "7"}
+			r = append(r, p.Values...)
+			for _, f := range figs {
+				r = append(r, value(p.Index, p.Values, rep, f))
+			}
+			rows = append(rows, append(r, StatusOK, "", "0.1"))
+		}
+	}
+	rng := rand.New(rand.NewPCG(seed, 1))
+	rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	return rows, Header(plan, figs)
+}
+
+// contrastOf finds the record of point pt and figure fig.
+func contrastOf(t *testing.T, recs [][]string, np, pt int, fig string) []string {
+	t.Helper()
+	for _, r := range recs {
+		if r[0] == strconv.Itoa(pt) && r[np+2] == fig {
+			return r
+		}
+	}
+	t.Fatalf("no contrast for point %d, figure %s in %v", pt, fig, recs)
+	return nil
+}
+
+// TestContrastsPairByReplicate: each run's figure is its replicate's noise
+// plus its point's effect, so every pair's difference is exactly the
+// effect, whatever order the rows come in; a pairing by anything but the
+// replicate would leave noise in it.
+func TestContrastsPairByReplicate(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "0,1,2"}}, Reps: 5}
+	noise := []float64{100, -37, 12, 0, 999}
+	for seed := range uint64(5) {
+		rows, header := contrastRows(t, plan, seed, func(pt int, _ []string, rep int, _ string) string {
+			return strconv.FormatFloat(noise[rep]+float64(3*pt), 'g', -1, 64)
+		})
+		recs := Contrasts(rows, header, plan, []string{"x", "y"})
+		if len(recs) != 4 {
+			t.Fatalf("%d records, want 2 points x 2 figures: %v", len(recs), recs)
+		}
+		for _, pt := range []int{1, 2} {
+			r := contrastOf(t, recs, 1, pt, "x")
+			want := strconv.Itoa(3 * pt)
+			if r[2] != "0" || r[4] != "5" || r[5] != want || r[6] != "0" || r[7] != want || r[8] != want {
+				t.Errorf("seed %d, point %d: %v, want baseline 0, 5 pairs, difference %s with no spread", seed, pt, r, want)
+			}
+		}
+	}
+}
+
+// TestContrastsLeaveOutIncompletePairs: a failed run or a figure undefined
+// in one run of a pair (a recovery that never came) drops that pair only.
+func TestContrastsLeaveOutIncompletePairs(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "0,1"}}, Reps: 4}
+	rows, header := contrastRows(t, plan, 3, func(pt int, _ []string, rep int, fig string) string {
+		if fig == "y" && pt == 0 && rep == 1 {
+			return "" // never recovered
+		}
+		return strconv.Itoa(rep*rep + pt*(rep+1))
+	})
+	for _, r := range rows {
+		if r[1] == "1" && r[2] == "3" {
+			r[len(r)-3] = StatusFailed
+		}
+	}
+	recs := Contrasts(rows, header, plan, []string{"x", "y"})
+	// Pairs of x: replicates 0, 1, 2 (3 failed), differences 1, 2, 3.
+	if r := contrastOf(t, recs, 1, 1, "x"); r[4] != "3" || r[5] != "2" || r[6] != "1" {
+		t.Errorf("x: %v, want 3 pairs, mean 2, sd 1", r)
+	}
+	// Pairs of y: replicates 0 and 2, differences 1 and 3.
+	if r := contrastOf(t, recs, 1, 1, "y"); r[4] != "2" || r[5] != "2" {
+		t.Errorf("y: %v, want 2 pairs, mean 2", r)
+	}
+}
+
+// TestContrastsOfTwoPaths: the baseline keeps the second path's value, and
+// the mean difference equals the difference of the two points' means in
+// aggregate.csv when every pair is complete.
+func TestContrastsOfTwoPaths(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"topology", "star,ring"}, {"fraction", "0,0.1,0.2"}}, Reps: 6}
+	rng := rand.New(rand.NewPCG(9, 9))
+	rows, header := contrastRows(t, plan, 4, func(int, []string, int, string) string {
+		return strconv.FormatFloat(rng.NormFloat64(), 'g', -1, 64)
+	})
+	recs := Contrasts(rows, header, plan, []string{"x", "y"})
+	agg := Aggregate(rows, header, []string{"topology", "fraction"}, []string{"x", "y"})
+	mean := func(pt int, fig string) float64 {
+		for _, r := range agg {
+			if r[0] == strconv.Itoa(pt) && r[3] == fig {
+				v, _ := strconv.ParseFloat(r[5], 64)
+				return v
+			}
+		}
+		t.Fatalf("no aggregate of point %d, %s", pt, fig)
+		return 0
+	}
+	if len(recs) != 3*2 {
+		t.Fatalf("%d records, want the 3 ring points x 2 figures", len(recs))
+	}
+	for pt := 3; pt < 6; pt++ {
+		for _, fig := range []string{"x", "y"} {
+			r := contrastOf(t, recs, 2, pt, fig)
+			if r[3] != strconv.Itoa(pt-3) || r[1] != "ring" {
+				t.Errorf("point %d: baseline %s, want %d (star at the same fraction)", pt, r[3], pt-3)
+			}
+			got, _ := strconv.ParseFloat(r[6], 64)
+			want := mean(pt, fig) - mean(pt-3, fig)
+			if math.Abs(got-want) > 1e-12 {
+				t.Errorf("point %d, %s: mean difference %v, difference of means %v", pt, fig, got, want)
+			}
+		}
+	}
+}
+
+// TestNoContrastsWithoutPairs: designs whose points share no baseline, a
+// single replicate and a first path of one value have nothing to pair.
+func TestNoContrastsWithoutPairs(t *testing.T) {
+	for _, plan := range []*Plan{
+		{Vary: []Vary{{"a", "uniform(0,1)"}}, Reps: 3, Design: DesignRandom, Samples: 4},
+		{Vary: []Vary{{"a", "0,1"}}, Reps: 1},
+		{Vary: []Vary{{"a", "0"}, {"b", "0,1"}}, Reps: 3},
+		{Reps: 3},
+	} {
+		rows, header := contrastRows(t, plan, 1, func(int, []string, int, string) string { return "1" })
+		if recs := Contrasts(rows, header, plan, []string{"x", "y"}); recs != nil || ContrastBaseline(plan) != "" {
+			t.Errorf("plan %+v: contrasts %v, baseline %q", plan, recs, ContrastBaseline(plan))
+		}
+	}
+}
+
+// TestSweepWritesContrasts runs a sweep and recomputes its contrasts.csv
+// from runs.csv by hand: the star's giant component at each fraction
+// against the random network's, replicate by replicate.
+func TestSweepWritesContrasts(t *testing.T) {
+	dir := t.TempDir()
+	plan := &Plan{Vary: []Vary{{"network.topology", "star,random"}, {"failures[0].fraction", "0.1,0.2"}}, Reps: 3}
+	if _, err := runSweep(t, context.Background(), plan, Options{Out: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) [][]string {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		recs, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	runs, con := read("runs.csv"), read("contrasts.csv")
+	col := map[string]int{}
+	for i, h := range runs[0] {
+		col[h] = i
+	}
+	fig := "giant_component_resistance"
+	val := map[[2]string]float64{} // point, replicate
+	for _, r := range runs[1:] {
+		val[[2]string{r[1], r[2]}], _ = strconv.ParseFloat(r[col[fig]], 64)
+	}
+	checked := 0
+	for _, r := range con[1:] {
+		if r[4] != fig {
+			continue
+		}
+		sum := 0.0
+		for rep := range 3 {
+			sum += val[[2]string{r[0], strconv.Itoa(rep)}] - val[[2]string{r[3], strconv.Itoa(rep)}]
+		}
+		got, _ := strconv.ParseFloat(r[6], 64)
+		if r[5] != "3" || math.Abs(got-sum/3) > 1e-12 {
+			t.Errorf("point %s against %s: %v, want 3 pairs, mean %v", r[0], r[3], r, sum/3)
+		}
+		checked++
+	}
+	if checked != 2 {
+		t.Errorf("%d contrasts of %s, want 2 (random at each fraction)", checked, fig)
+	}
+}
