@@ -18,6 +18,8 @@ h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; margin: 0.5rem 0; }
 th, td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
+table.aggregate { display: block; max-width: 100%; overflow-x: auto; }
+table.headline td { white-space: nowrap; }
 figure { margin: 1.5rem 0; }
 figure svg { width: 100%; height: auto; display: block; }
 figcaption { color: #555; font-size: 0.9rem; }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,6 +44,10 @@ type SweepData struct {
 	Contrasts map[string][]AggPoint
 	// Baseline names the contrasts' baseline, path=value.
 	Baseline string
+	// Crossings is crossings.csv for reading (sweep.Crossings), nil
+	// when the sweep asked for none; Marks the same, to draw.
+	Crossings *Headline
+	Marks     []CrossingMark
 	// Replicates holds, for a sweep that varies nothing, each figure's
 	// value in each successful replicate, in replicate order (NaN where
 	// the figure is undefined, as a recovery that never came), from
@@ -94,7 +99,66 @@ func LoadSweep(dir string) (*SweepData, error) {
 	if d.Contrasts != nil {
 		d.Baseline = sweep.ContrastBaseline(&m.Plan)
 	}
+	if d.Crossings, d.Marks, err = loadCrossings(filepath.Join(dir, "crossings.csv"), d.Paths); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// CrossingMark is where a figure first reaches a level along the first
+// varied path, at one value of the others (sweep.Crossings).
+type CrossingMark struct {
+	Others          []string
+	Figure          string
+	Level           float64
+	Mean, Low, High float64
+}
+
+// loadCrossings reads crossings.csv as a table to print: the other paths'
+// values, the figure and its level, where it is first reached along the
+// first path as "mean [low, high]", and how many replicates reach it; and
+// as marks for the charts.
+func loadCrossings(p string, paths []string) (*Headline, []CrossingMark, error) {
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) || len(paths) == 0 {
+		return nil, nil, nil
+	}
+	recs, err := readTable(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	no := len(paths) - 1 // the other paths' columns
+	if want := no + len(sweep.CrossingHeader); len(recs[0]) != want {
+		return nil, nil, dataErr(p, "line 1: %d columns, want %d", len(recs[0]), want)
+	}
+	var marks []CrossingMark
+	h := &Headline{What: "first crossing along " + paths[0],
+		Columns: append(append(append([]string(nil), paths[1:]...), "figure", "level"), paths[0], "replicates")}
+	for i, r := range recs[1:] {
+		if len(r) != len(recs[0]) {
+			return nil, nil, dataErr(p, "line %d: %d fields, want %d", i+2, len(r), len(recs[0]))
+		}
+		c := r[no:]
+		level, e0 := strconv.ParseFloat(c[1], 64)
+		mean, e1 := optFloat(c[4])
+		lo, e2 := optFloat(c[6])
+		hi, e3 := optFloat(c[7])
+		if e0 != nil || e1 != nil || e2 != nil || e3 != nil {
+			return nil, nil, dataErr(p, "line %d: level, mean or interval is not a number", i+2)
+		}
+		if !math.IsNaN(mean) {
+			marks = append(marks, CrossingMark{Others: r[:no], Figure: c[0], Level: level, Mean: mean, Low: lo, High: hi})
+		}
+		at := "-" // no replicate reaches the level
+		switch {
+		case !math.IsNaN(lo) && !math.IsNaN(hi):
+			at = fmt.Sprintf("%.3g [%.3g, %.3g]", mean, lo, hi)
+		case !math.IsNaN(mean):
+			at, h.Single = fmt.Sprintf("%.3g", mean), true
+		}
+		row := append(append([]string(nil), r[:no]...), c[0], c[1], at, c[3]+" of "+c[2])
+		h.Rows = append(h.Rows, row)
+	}
+	return h, marks, nil
 }
 
 // loadContrasts reads contrasts.csv, for a sweep of np varied paths, by
@@ -444,6 +508,7 @@ func drawSweepLines(d *SweepData, xi int, cats []string, baseline string) (chart
 	var labels []string
 	single := false // a point drawn has one replicate, so no interval
 	shares := false // a panel is the share of replicates that recovered
+	marked := false // a panel marks where its figure crosses a level
 	for _, fig := range d.Figures {
 		lines := sweepLines(d.ByFig[fig], xi)
 		// A figure defined at one point at most says nothing here: a
@@ -461,6 +526,8 @@ func drawSweepLines(d *SweepData, xi int, cats []string, baseline string) (chart
 		}
 		if baseline != "" {
 			noDifference(p, lines, cats)
+		} else if cats == nil && xi == 0 && markCrossings(p, fig, lines, d.Marks) {
+			marked = true
 		}
 		for _, l := range lines {
 			for j := range l.X {
@@ -494,6 +561,9 @@ func drawSweepLines(d *SweepData, xi int, cats []string, baseline string) (chart
 	if single {
 		key += "\nno interval where a point has one replicate (--reps 2 or more gives one)"
 	}
+	if marked {
+		key += "\ntriangles: where a replicate first reaches the dotted level, mean over those that do; bars: 95% interval (crossings.csv)"
+	}
 	if baseline != "" {
 		title = "Difference from " + baseline + ", paired by replicate"
 		key = strings.NewReplacer("mean over replicates", "each figure less the baseline's, mean over the pairs of replicates (a pair runs from one seed)",
@@ -502,6 +572,38 @@ func drawSweepLines(d *SweepData, xi int, cats []string, baseline string) (chart
 	key += ps.leftOut("points")
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
+}
+
+// markCrossings adds to the panel of fig, drawn against the first path,
+// each of its crossings: the level dotted across the panel, and on it
+// where the replicates first reach it, a triangle at the mean with a bar
+// over its interval, in the colour of the line of the other path's value.
+// It reports whether it marked any.
+func markCrossings(p *plot.Plot, fig string, lines []SweepLine, marks []CrossingMark) bool {
+	marked := false
+	for _, m := range marks {
+		if m.Figure != fig {
+			continue
+		}
+		li := slices.IndexFunc(lines, func(l SweepLine) bool { return l.Label == strings.Join(m.Others, ", ") })
+		if li < 0 || len(lines[li].X) == 0 {
+			continue
+		}
+		col := seriesColours[li%len(seriesColours)]
+		x := lines[li].X
+		level := line(Line{X: []float64{x[0], x[len(x)-1]}, Y: []float64{m.Level, m.Level}}, grey, vg.Points(0.6), true)
+		level.LineStyle.Dashes = []vg.Length{vg.Points(1), vg.Points(2)}
+		p.Add(level)
+		if !math.IsNaN(m.Low) && !math.IsNaN(m.High) {
+			p.Add(line(Line{X: []float64{m.Low, m.High}, Y: []float64{m.Level, m.Level}}, col, vg.Points(2), false))
+		}
+		if sc, err := plotter.NewScatter(plotter.XYs{{X: m.Mean, Y: m.Level}}); err == nil {
+			sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3.5), Shape: draw.PyramidGlyph{}}
+			p.Add(sc)
+		}
+		marked = true
+	}
+	return marked
 }
 
 // noDifference adds to a panel of paired differences a dashed line at 0

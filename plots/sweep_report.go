@@ -24,9 +24,12 @@ type sweepReportData struct {
 	// Contrast is the headline figures' paired differences from the
 	// baseline, when the sweep has them.
 	Contrast *Headline
-	Header   []string
-	Rows     [][]string
-	Figures  []figure
+	// Crossings is crossings.csv, when the sweep asked for crossings.
+	Crossings *Headline
+	Axis      string
+	Header    []string
+	Rows      [][]string
+	Figures   []figure
 }
 
 // sweepReport writes dir/report.html for a sweep: what was swept, the
@@ -45,7 +48,10 @@ func sweepReport(dir string) (string, error) {
 		return "", err
 	}
 	rd := sweepReportData{Title: fmt.Sprintf("ecosim sweep: %s, seed %d", m.Scenario, m.Seed), Manifest: m,
-		Headline: SweepHeadline(d, true, 0), Contrast: ContrastHeadline(d, 0), Header: recs[0], Rows: recs[1:]}
+		Headline: SweepHeadline(d, true, 0), Contrast: ContrastHeadline(d, 0), Crossings: d.Crossings, Header: recs[0], Rows: recs[1:]}
+	if len(d.Paths) > 0 {
+		rd.Axis = d.Paths[0]
+	}
 	for _, c := range sweepCharts(d) {
 		s, err := svgOf(c.ch, c.aspect)
 		if err != nil {
@@ -89,6 +95,15 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 <p>Replicate r of every point runs from the same seed, so each point is compared with its baseline run by run:
 an interval that excludes 0 is a difference the replicates resolve, even where the two points' own intervals above overlap.
 Every figure's differences are in <code>contrasts.csv</code>.</p>
+<table class="aggregate headline">
+<tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+{{end}}
+{{with .Crossings}}
+<h2>Crossings: where each figure first reaches its level as {{$.Axis}} grows</h2>
+<p>Found replicate by replicate, between the two values where its figure passes the level; mean [95% interval]
+over the replicates that reach it within the sweep, and how many do.</p>
 <table class="aggregate headline">
 <tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>

@@ -27,6 +27,8 @@ type Options struct {
 	// Note receives what a user should know of a sweep under way, such as
 	// a broker sweep that no worker serves.
 	Note func(string)
+	// Crossings are worked out into crossings.csv when the sweep ends.
+	Crossings []Crossing
 }
 
 // Progress counts a sweep's runs.
@@ -71,8 +73,11 @@ func Prepare(plan *Plan, base *scenarios.Scenario, o Options) (*Prepared, error)
 		runs = mine
 	}
 	figures := Figures(base)
+	if err := CheckCrossings(o.Crossings, plan, figures); err != nil {
+		return nil, err
+	}
 	m := &Manifest{Version: o.Version, Scenario: base.Name, ScenarioDigest: base.Digest(), Seed: base.Seed,
-		Plan: *plan, Figures: figures, Runs: len(runs)}
+		Plan: *plan, Figures: figures, Runs: len(runs), Crossings: o.Crossings}
 	if o.Shards > 0 {
 		m.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
 	}
@@ -112,6 +117,9 @@ func (p *Prepared) Finish(dir string) error {
 	err := WriteAggregate(dir, p.Paths, agg)
 	if err == nil {
 		err = WriteContrasts(dir, p.Paths, Contrasts(rows, p.Header, &p.Manifest.Plan, p.Manifest.Figures))
+	}
+	if err == nil {
+		err = WriteCrossings(dir, &p.Manifest.Plan, Crossings(rows, p.Header, &p.Manifest.Plan, p.Manifest.Crossings))
 	}
 	if err != nil {
 		p.Store.Close()

@@ -22,6 +22,9 @@ type Manifest struct {
 	Runs           int      `json:"runs"`
 	// Shard is "i/N" when this directory holds one static shard.
 	Shard string `json:"shard,omitempty"`
+	// Crossings are the analysis crossings.csv holds. They change no run,
+	// so a rerun may ask for others; one that asks for none keeps these.
+	Crossings []Crossing `json:"crossings,omitempty"`
 }
 
 // ReadManifest reads dir/sweep.json.
@@ -57,7 +60,8 @@ func makeOut(dir string) error {
 }
 
 // writeManifest writes dir/sweep.json into an empty dir, or checks that
-// the one there describes the same sweep.
+// the one there describes the same sweep. Continuing a sweep, m takes the
+// recorded crossings unless it asks for its own, which are then recorded.
 func writeManifest(dir string, m *Manifest) error {
 	old, err := ReadManifest(dir)
 	switch {
@@ -65,7 +69,13 @@ func writeManifest(dir string, m *Manifest) error {
 		if !old.same(m) {
 			return fmt.Errorf("%w: %s holds a different sweep (scenario, seed or plan differ); use another --out", ErrPlan, dir)
 		}
-		return nil
+		if len(m.Crossings) == 0 || slices.Equal(m.Crossings, old.Crossings) {
+			m.Crossings = old.Crossings
+			return nil
+		}
+		up := *old
+		up.Crossings = m.Crossings
+		return saveManifest(dir, &up)
 	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
@@ -77,6 +87,11 @@ func writeManifest(dir string, m *Manifest) error {
 	} else if len(entries) > 0 {
 		return fmt.Errorf("%w: %s holds files but no sweep (no sweep.json); use another --out", ErrPlan, dir)
 	}
+	return saveManifest(dir, m)
+}
+
+// saveManifest writes dir/sweep.json through a temporary file.
+func saveManifest(dir string, m *Manifest) error {
 	b, _ := json.MarshalIndent(m, "", "  ")
 	p := filepath.Join(dir, "sweep.json")
 	if err := os.WriteFile(p+".tmp", append(b, '\n'), 0o644); err != nil {

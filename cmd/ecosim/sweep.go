@@ -19,20 +19,21 @@ import (
 )
 
 type sweepOptions struct {
-	scenario string
-	sets     []string
-	vary     []string
-	plan     string
-	reps     int
-	design   string
-	samples  int
-	workers  int
-	out      string
-	keepRuns bool
-	shard    string
-	broker   string
-	noPlots  bool
-	dryRun   bool
+	scenario  string
+	sets      []string
+	vary      []string
+	plan      string
+	reps      int
+	design    string
+	samples   int
+	workers   int
+	out       string
+	keepRuns  bool
+	shard     string
+	broker    string
+	noPlots   bool
+	dryRun    bool
+	crossings []string
 }
 
 func newSweepCmd() *cobra.Command {
@@ -66,13 +67,22 @@ the mean and 95% interval of the differences of each figure. The baseline is
 the point with the first --vary at its first value and the other varied paths
 as the point has them, so list first the --vary whose values you compare.
 Paired runs share their noise, so a difference is often resolved where the
-two points' own intervals overlap. Rerunning into the same
+two points' own intervals overlap.
+
+--crossing FIGURE=LEVEL finds, replicate by replicate, where FIGURE first
+reaches LEVEL as the first --vary grows (interpolated between its values), and
+writes the mean and 95% interval of those places to crossings.csv: the failure
+fraction at which a network falls apart, say. They are kept in sweep.json, and
+a rerun with other --crossing flags works them out from the recorded runs.
+
+Rerunning into the same
 directory skips the runs already recorded; Ctrl-C loses only the runs in
 flight. --shard i/N runs one static slice for batch schedulers; join the
 slices with 'ecosim sweep merge'. With --broker the runs go to NATS JetStream
 workers ('ecosim worker').`,
 		Example: `  ecosim sweep --scenario forest --vary failures[0].fraction=0:0.5:0.1 --reps 10
   ecosim sweep --scenario topology --vary network.topology=star,random,scale-free --vary failures[0].fraction=0:0.3:0.05 --reps 5
+  ecosim sweep --scenario topology --vary failures[0].fraction=0:0.3:0.05 --reps 6 --crossing giant_component_resistance=0.5
   ecosim sweep --scenario fire --vary trees.density=0.5:0.7:0.02 --reps 10 --set ticks=400
   ecosim sweep --scenario forest --reps 20`,
 		Args: cobra.NoArgs,
@@ -92,6 +102,7 @@ workers ('ecosim worker').`,
 	f.StringVar(&o.shard, "shard", "", "run only static shard i of N, as i/N")
 	f.StringVar(&o.broker, "broker", "", "NATS URL: publish the runs to JetStream workers instead of running them here")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw the sweep charts")
+	f.StringArrayVar(&o.crossings, "crossing", nil, "FIGURE=LEVEL: where FIGURE first reaches LEVEL as the first --vary grows, per replicate, into crossings.csv (repeatable)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "check every point of the plan against the scenario and list them, without running or writing anything")
 	c.AddCommand(newMergeCmd())
 	return c
@@ -147,10 +158,21 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if err != nil {
 		return err
 	}
+	var crossings []sweep.Crossing
+	for _, s := range o.crossings {
+		cr, err := sweep.ParseCrossing(s)
+		if err != nil {
+			return err
+		}
+		crossings = append(crossings, cr)
+	}
 	if o.dryRun {
+		if err := sweep.CheckCrossings(crossings, plan, sweep.Figures(base)); err != nil {
+			return err
+		}
 		return dryRun(c, plan, base)
 	}
-	opts := sweep.Options{Out: o.out, Workers: o.workers, KeepRuns: o.keepRuns, Version: versionString()}
+	opts := sweep.Options{Out: o.out, Workers: o.workers, KeepRuns: o.keepRuns, Version: versionString(), Crossings: crossings}
 	if opts.Out == "" {
 		opts.Out = filepath.Join("results", base.Name+"-sweep")
 	}
