@@ -1,6 +1,8 @@
 package sweep
 
 import (
+	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -169,5 +171,53 @@ func TestCrossingsAreKeptWithTheSweep(t *testing.T) {
 		t.Error("an unknown figure was taken")
 	} else if _, serr := os.Stat(filepath.Join(dir, "new")); serr == nil {
 		t.Error("a refused sweep made its directory")
+	}
+}
+
+// TestAnalyseWorksFromTheRunsAlone: a sweep's analysis files are worked
+// out anew from runs.csv and sweep.json, the same as the sweep wrote them,
+// with the crossings asked for recorded; not while a sweep writes there.
+func TestAnalyseWorksFromTheRunsAlone(t *testing.T) {
+	dir := t.TempDir()
+	plan := &Plan{Vary: []Vary{{"failures[0].fraction", "0,0.1,0.2"}}, Reps: 2}
+	if _, err := runSweep(t, context.Background(), plan, Options{Out: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	agg, con := read("aggregate.csv"), read("contrasts.csv")
+	for _, f := range []string{"aggregate.csv", "contrasts.csv"} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs := []Crossing{{"final_nodes", 100}}
+	if err := Analyse(dir, cs); err != nil {
+		t.Fatal(err)
+	}
+	if read("aggregate.csv") != agg || read("contrasts.csv") != con {
+		t.Error("the analysis differs from the sweep's own")
+	}
+	if !strings.HasPrefix(read("crossings.csv"), "figure,level,replicates,crossed,") {
+		t.Errorf("crossings.csv:\n%s", read("crossings.csv"))
+	}
+	if m, err := ReadManifest(dir); err != nil || !slices.Equal(m.Crossings, cs) {
+		t.Errorf("sweep.json's crossings: %+v, %v", m, err)
+	}
+	if err := Analyse(dir, []Crossing{{"final_node", 1}}); err == nil || !IsPlanError(err) {
+		t.Errorf("an unknown figure: %v", err)
+	}
+	st, err := OpenStore(dir, Header(plan, Figures(topologyBase(t))), Figures(topologyBase(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := Analyse(dir, nil); !errors.Is(err, ErrBusy) {
+		t.Errorf("analysing a sweep being written: %v", err)
 	}
 }

@@ -2,6 +2,8 @@ package sweep
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 )
 
 // Merge joins the runs of shard directories into out, each run once, and
@@ -71,4 +73,39 @@ func (s *Store) addRecord(rec []string) error {
 	s.done[rec[0]] = rec
 	s.order = append(s.order, rec[0])
 	return nil
+}
+
+// Analyse works out dir's aggregate.csv, contrasts.csv and crossings.csv
+// anew from its runs.csv, with crossings, when given, recorded in
+// sweep.json in place of those there. The analysis changes no run, so it
+// needs neither the scenario nor the flags the sweep was run with.
+func Analyse(dir string, crossings []Crossing) error {
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return fmt.Errorf("sweep: %s is not a sweep directory: %w", dir, err)
+	}
+	if err := CheckCrossings(crossings, &m.Plan, m.Figures); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "runs.csv")); err != nil {
+		return fmt.Errorf("sweep: %s holds no runs.csv to analyse: %w", dir, err)
+	}
+	header := Header(&m.Plan, m.Figures)
+	st, err := OpenStore(dir, header, m.Figures)
+	if err != nil {
+		return err
+	}
+	if len(crossings) > 0 {
+		m.Crossings = crossings
+		if err := saveManifest(dir, m); err != nil {
+			st.Close()
+			return err
+		}
+	}
+	var paths []string
+	for _, v := range m.Plan.Vary {
+		paths = append(paths, v.Path)
+	}
+	p := &Prepared{Store: st, Manifest: m, Paths: paths, Header: header}
+	return p.Finish(dir)
 }

@@ -92,6 +92,12 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 		fmt.Fprintf(w, "%s, paired by replicate, mean [95%% interval]:\n", c.What)
 		printHeadline(w, c, "contrasts.csv")
 	}
+	printCrossings(w, d)
+}
+
+// printCrossings writes where each of a sweep's crossings is first
+// reached, if it has any.
+func printCrossings(w io.Writer, d *plots.SweepData) {
 	if c := d.Crossings; c != nil {
 		fmt.Fprintf(w, "where each figure first reaches its level as %s grows, mean [95%% interval] over the replicates that reach it:\n", d.Paths[0])
 		printHeadline(w, c, "crossings.csv")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecosim/ecosim/plots"
 	"github.com/ecosim/ecosim/runner"
+	"github.com/ecosim/ecosim/sweep"
 )
 
 // chartOptions are the chart flags shared by simulate and plot.
@@ -75,6 +76,7 @@ func drawCharts(c *cobra.Command, dir string, o chartOptions) error {
 
 func newPlotCmd() *cobra.Command {
 	o := chartOptions{}
+	var crossings []string
 	c := &cobra.Command{
 		Use:   "plot DIR",
 		Short: "Draw (or redraw) the charts of a run or sweep directory from its recorded data",
@@ -87,9 +89,13 @@ resilience of each analysed indicator against the control (lost area, resistance
 point, recovery tick), the giant component over time and against nodes lost,
 the degree distribution on log-log axes, and world maps at the recorded
 snapshots (--animate: map.gif from all of them). For a sweep directory: each
-figure against the varied values with confidence bands, or heatmaps.`,
+figure against the varied values with confidence bands, or heatmaps, and
+each point's paired difference from its baseline. --crossing works out a
+sweep's crossings anew (crossings.csv) from the runs it recorded, without the
+scenario or the sweep's flags, before drawing.`,
 		Example: `  ecosim plot results/forest
-  ecosim plot results/forest --format png,svg,pdf --dpi 300 --width 16`,
+  ecosim plot results/forest --format png,svg,pdf --dpi 300 --width 16
+  ecosim plot results/topology-sweep --crossing giant_component_resistance=0.5`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if err := o.check(); err != nil {
@@ -101,12 +107,43 @@ figure against the varied values with confidence bands, or heatmaps.`,
 			if err := isDir(args[0]); err != nil {
 				return err
 			}
+			if len(crossings) > 0 {
+				if err := analyseSweep(c, args[0], crossings); err != nil {
+					return err
+				}
+			}
 			return runDirHint(drawCharts(c, args[0], o), args[0])
 		},
 	}
 	o.addFlags(c)
 	c.Flags().Lookup("snapshots").Usage = "ticks whose recorded snapshots to draw as maps (the nearest recorded tick, with a note, where one was not recorded)"
+	c.Flags().StringArrayVar(&crossings, "crossing", nil, "sweep directories: FIGURE=LEVEL, work out where FIGURE first reaches LEVEL along the first varied path, as sweep --crossing does, in place of the crossings recorded (repeatable)")
 	return c
+}
+
+// analyseSweep records crossings for the sweep in dir and works out its
+// analysis files anew, then prints where each figure crosses its level.
+func analyseSweep(c *cobra.Command, dir string, specs []string) error {
+	if !plots.IsSweep(dir) {
+		return usagef("--crossing applies to a sweep directory, and %s has no sweep.json", dir)
+	}
+	var cs []sweep.Crossing
+	for _, s := range specs {
+		cr, err := sweep.ParseCrossing(s)
+		if err != nil {
+			return err
+		}
+		cs = append(cs, cr)
+	}
+	if err := sweep.Analyse(dir, cs); err != nil {
+		return err
+	}
+	d, err := plots.LoadSweep(dir)
+	if err != nil {
+		return err
+	}
+	printCrossings(c.OutOrStdout(), d)
+	return nil
 }
 
 func newReportCmd() *cobra.Command {
