@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,7 +57,7 @@ func Aggregate(rows [][]string, header []string, paths, figures []string) [][]st
 		figs   map[string][]float64
 	}
 	groups := map[int]*group{}
-	for _, r := range rows {
+	for _, r := range inRunOrder(rows, col) {
 		if r[col["status"]] != StatusOK {
 			continue
 		}
@@ -104,6 +105,28 @@ func Aggregate(rows [][]string, header []string, paths, figures []string) [][]st
 			out = append(out, rec)
 		}
 	}
+	return out
+}
+
+// inRunOrder returns runs.csv's rows sorted by point, then replicate.
+// runs.csv holds them in the order the runs finished, which depends on
+// the number of workers and their timing, and a sum over them in that
+// order would differ from one sweep to the next in its last bits.
+func inRunOrder(rows [][]string, col map[string]int) [][]string {
+	key := func(r []string) (int, int) {
+		pt, _ := strconv.Atoi(r[col["point"]])
+		rep, _ := strconv.Atoi(r[col["replicate"]])
+		return pt, rep
+	}
+	out := slices.Clone(rows)
+	slices.SortStableFunc(out, func(a, b []string) int {
+		pa, ra := key(a)
+		pb, rb := key(b)
+		if pa != pb {
+			return pa - pb
+		}
+		return ra - rb
+	})
 	return out
 }
 

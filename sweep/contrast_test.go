@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -206,5 +207,50 @@ func TestSweepWritesContrasts(t *testing.T) {
 	}
 	if checked != 2 {
 		t.Errorf("%d contrasts of %s, want 2 (random at each fraction)", checked, fig)
+	}
+}
+
+// TestAnalysisDoesNotDependOnRunOrder: runs.csv holds the runs in the
+// order they finished, which the number of workers and their timing
+// decide. Every analysis file must come out byte for byte the same in any
+// order: sums of seven replicates' values, taken in another order, differ
+// in their last bits.
+func TestAnalysisDoesNotDependOnRunOrder(t *testing.T) {
+	grid := &Plan{Vary: []Vary{{"a", "0,0.5,1"}, {"b", "x,y"}}, Reps: 7}
+	lhs := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}, {"b", "uniform(2,3)"}}, Reps: 3, Design: DesignLHS, Samples: 9}
+	analyses := func(rows [][]string, header []string, plan *Plan) string {
+		figs := []string{"x", "y"}
+		var all [][]string
+		all = append(all, Aggregate(rows, header, []string{"a", "b"}, figs)...)
+		all = append(all, Contrasts(rows, header, plan, figs)...)
+		all = append(all, Crossings(rows, header, plan, []Crossing{{"x", 0.3}})...)
+		// SENS
+		var b strings.Builder
+		for _, r := range all {
+			b.WriteString(strings.Join(r, ",") + "\n")
+		}
+		return b.String()
+	}
+	for _, plan := range []*Plan{grid, lhs} {
+		var first string
+		for seed := range uint64(12) {
+			rows, header := contrastRows(t, plan, seed, func(pt int, vals []string, rep int, fig string) string {
+				a, _ := strconv.ParseFloat(vals[0], 64)
+				v := 0.1*float64(rep*rep) + 1.0/3*a + 1e-3*float64(pt)
+				if fig == "y" {
+					v = math.Sqrt(float64(rep+1)) * 1e4 / 7
+				}
+				return strconv.FormatFloat(v, 'g', -1, 64)
+			})
+			got := analyses(rows, header, plan)
+			if seed == 0 {
+				first = got
+				if got == "" {
+					t.Fatal("no analysis")
+				}
+			} else if got != first {
+				t.Fatalf("%s design, rows in order %d:\n%s\nin order 0:\n%s", plan.Design, seed, got, first)
+			}
+		}
 	}
 }
