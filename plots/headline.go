@@ -30,26 +30,16 @@ type Headline struct {
 // limit points (0: all). Without failures it takes the final values. It
 // returns nil when the sweep has none of them.
 func SweepHeadline(d *SweepData, recovered bool, limit int) *Headline {
-	h := &Headline{What: "resistance"}
+	pick, names, what := headlineFigures(d.Figures)
+	h := &Headline{What: what}
 	var figs, heads []string
-	for _, f := range d.Figures {
+	for i, f := range pick {
+		figs, heads = append(figs, f), append(heads, names[i])
 		ind, ok := strings.CutSuffix(f, "_resistance")
-		if !ok {
-			continue
-		}
-		if share := ind + sweep.RecoveredSuffix; recovered && len(d.ByFig[share]) > 0 {
-			figs, heads = append(figs, f, share), append(heads, f, share)
+		if share := ind + sweep.RecoveredSuffix; ok && recovered && len(d.ByFig[share]) > 0 {
+			heads[len(heads)-1] = f // beside its share, named in full
+			figs, heads = append(figs, share), append(heads, share)
 			h.What = "resistance and share recovered"
-		} else {
-			figs, heads = append(figs, f), append(heads, ind)
-		}
-	}
-	if len(figs) == 0 {
-		h.What = "final values"
-		for _, f := range d.Figures {
-			if strings.HasPrefix(f, "final_") {
-				figs, heads = append(figs, f), append(heads, f)
-			}
 		}
 	}
 	if len(figs) == 0 || len(d.ByFig[figs[0]]) == 0 {
@@ -98,4 +88,24 @@ func ContrastHeadline(d *SweepData, limit int) *Headline {
 		h.What = "difference in " + h.What + " from " + d.Baseline
 	}
 	return h
+}
+
+// headlineFigures picks a sweep's headline figures among figures: each
+// indicator's resistance, headed by the indicator's name, or for a
+// scenario without failures each final value; what names them.
+func headlineFigures(figures []string) (figs, heads []string, what string) {
+	for _, f := range figures {
+		if ind, ok := strings.CutSuffix(f, "_resistance"); ok {
+			figs, heads = append(figs, f), append(heads, ind)
+		}
+	}
+	if len(figs) > 0 {
+		return figs, heads, "resistance"
+	}
+	for _, f := range figures {
+		if strings.HasPrefix(f, "final_") {
+			figs, heads = append(figs, f), append(heads, f)
+		}
+	}
+	return figs, heads, "final values"
 }

@@ -48,6 +48,9 @@ type SweepData struct {
 	// when the sweep asked for none; Marks the same, to draw.
 	Crossings *Headline
 	Marks     []CrossingMark
+	// Sensitivity is sensitivity.csv by figure, for a random or
+	// Latin-hypercube sweep: each varied path's partial rank correlation.
+	Sensitivity map[string][]SensPoint
 	// Replicates holds, for a sweep that varies nothing, each figure's
 	// value in each successful replicate, in replicate order (NaN where
 	// the figure is undefined, as a recovery that never came), from
@@ -100,6 +103,9 @@ func LoadSweep(dir string) (*SweepData, error) {
 		d.Baseline = sweep.ContrastBaseline(&m.Plan)
 	}
 	if d.Crossings, d.Marks, err = loadCrossings(filepath.Join(dir, "crossings.csv"), d.Paths); err != nil {
+		return nil, err
+	}
+	if d.Sensitivity, err = loadSensitivity(filepath.Join(dir, "sensitivity.csv")); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -378,6 +384,10 @@ func sweepCharts(d *SweepData) []namedChart {
 	}
 	if c, ok := contrastChart(d); ok {
 		out = append(out, c)
+	}
+	if len(d.Sensitivity) > 0 {
+		ch, aspect := drawSensitivity(d)
+		out = append(out, namedChart{"sensitivity", ch, aspect})
 	}
 	return out
 }
@@ -664,8 +674,10 @@ func (ps *panels) admit(fig string, defined bool) bool {
 }
 
 // grid sets the panels three to a row.
-func (ps *panels) grid() [][]*plot.Plot {
-	const cols = 3
+func (ps *panels) grid() [][]*plot.Plot { return ps.gridOf(3) }
+
+// gridOf sets the panels cols to a row.
+func (ps *panels) gridOf(cols int) [][]*plot.Plot {
 	grid := make([][]*plot.Plot, (len(ps.plots)+cols-1)/cols)
 	for i := range grid {
 		grid[i] = make([]*plot.Plot, cols)

@@ -27,9 +27,12 @@ type sweepReportData struct {
 	// Crossings is crossings.csv, when the sweep asked for crossings.
 	Crossings *Headline
 	Axis      string
-	Header    []string
-	Rows      [][]string
-	Figures   []figure
+	// Sensitivity is the headline figures' partial rank correlations,
+	// for a random or Latin-hypercube sweep.
+	Sensitivity *Headline
+	Header      []string
+	Rows        [][]string
+	Figures     []figure
 }
 
 // sweepReport writes dir/report.html for a sweep: what was swept, the
@@ -48,7 +51,8 @@ func sweepReport(dir string) (string, error) {
 		return "", err
 	}
 	rd := sweepReportData{Title: fmt.Sprintf("ecosim sweep: %s, seed %d", m.Scenario, m.Seed), Manifest: m,
-		Headline: SweepHeadline(d, true, 0), Contrast: ContrastHeadline(d, 0), Crossings: d.Crossings, Header: recs[0], Rows: recs[1:]}
+		Headline: SweepHeadline(d, true, 0), Contrast: ContrastHeadline(d, 0), Crossings: d.Crossings, Sensitivity: SensitivityHeadline(d),
+		Header: recs[0], Rows: recs[1:]}
 	if len(d.Paths) > 0 {
 		rd.Axis = d.Paths[0]
 	}
@@ -81,6 +85,16 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 <tr><th>runs</th><td>{{.Runs}}</td></tr>
 <tr><th>ecosim version</th><td>{{.Version}}</td></tr>
 </table>
+{{end}}
+{{with .Sensitivity}}
+<h2>Sensitivity: partial rank correlation of each figure with each varied path [95% interval]</h2>
+<p>Over every run of the design: the rank correlation of a varied path and a figure once the other paths' effects
+are taken out of both (PRCC). Near ±1, the figure follows the path closely; an interval that spans 0 is no effect
+the runs resolve. Every figure's coefficients, and the plain rank correlations, are in <code>sensitivity.csv</code>.</p>
+<table class="aggregate headline">
+<tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
 {{end}}
 {{with .Headline}}
 <h2>Headline: {{.What}} at each point, mean [95% interval] over its replicates</h2>

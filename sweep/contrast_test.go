@@ -224,7 +224,7 @@ func TestAnalysisDoesNotDependOnRunOrder(t *testing.T) {
 		all = append(all, Aggregate(rows, header, []string{"a", "b"}, figs)...)
 		all = append(all, Contrasts(rows, header, plan, figs)...)
 		all = append(all, Crossings(rows, header, plan, []Crossing{{"x", 0.3}})...)
-		// SENS
+		all = append(all, Sensitivities(rows, header, plan, figs)...)
 		var b strings.Builder
 		for _, r := range all {
 			b.WriteString(strings.Join(r, ",") + "\n")

@@ -1,12 +1,16 @@
 // Package sweep runs batch parameter sweeps: a plan of varied scenario
 // fields (grid, random or Latin-hypercube designs) with replicates, run by a
 // local worker pool or by NATS JetStream workers, recorded in a resumable
-// runs.csv and summarised in aggregate.csv with confidence intervals.
+// runs.csv and summarised in aggregate.csv with confidence intervals, with
+// paired differences from a baseline (contrasts.csv), where figures cross
+// levels (crossings.csv) and, for random and Latin-hypercube designs, the
+// paths' partial rank correlations with each figure (sensitivity.csv).
 //
 // Outline: Plan and Spec describe what varies; Plan.Runs expands it into
 // RunSpecs, each keyed by its resolved scenario's digest and replicate, with
 // common random numbers (replicate r uses the same seed at every point);
 // Execute runs one RunSpec into a Row; Store appends rows to runs.csv so an
 // interrupted sweep loses only the runs in flight; Local and the NATS
-// Coordinator/Worker drive Execute; Aggregate writes aggregate.csv.
+// Coordinator/Worker drive Execute; Prepared.Finish (and Analyse, from
+// the recorded runs alone) writes the analysis files.
 package sweep

@@ -109,8 +109,9 @@ func (p *Prepared) Pending() []RunSpec {
 	return out
 }
 
-// Finish writes aggregate.csv and contrasts.csv from every recorded run
-// and closes the store.
+// Finish writes the analysis files (aggregate.csv, contrasts.csv,
+// crossings.csv, sensitivity.csv) from every recorded run and closes the
+// store.
 func (p *Prepared) Finish(dir string) error {
 	rows := p.Store.Rows()
 	agg := Aggregate(rows, p.Header, p.Paths, p.Manifest.Figures)
@@ -120,6 +121,9 @@ func (p *Prepared) Finish(dir string) error {
 	}
 	if err == nil {
 		err = WriteCrossings(dir, &p.Manifest.Plan, Crossings(rows, p.Header, &p.Manifest.Plan, p.Manifest.Crossings))
+	}
+	if err == nil {
+		err = WriteSensitivities(dir, Sensitivities(rows, p.Header, &p.Manifest.Plan, p.Manifest.Figures))
 	}
 	if err != nil {
 		p.Store.Close()

@@ -75,8 +75,8 @@ func (s *Store) addRecord(rec []string) error {
 	return nil
 }
 
-// Analyse works out dir's aggregate.csv, contrasts.csv and crossings.csv
-// anew from its runs.csv, with crossings, when given, recorded in
+// Analyse works out dir's analysis files (Prepared.Finish) anew from its
+// runs.csv, with crossings, when given, recorded in
 // sweep.json in place of those there. The analysis changes no run, so it
 // needs neither the scenario nor the flags the sweep was run with.
 func Analyse(dir string, crossings []Crossing) error {

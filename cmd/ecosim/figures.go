@@ -93,6 +93,10 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 		printHeadline(w, c, "contrasts.csv")
 	}
 	printCrossings(w, d)
+	if s := plots.SensitivityHeadline(d); s != nil {
+		fmt.Fprintf(w, "%s to each varied path, partial rank correlation [95%% interval] over the runs:\n", s.What)
+		printHeadline(w, s, "sensitivity.csv")
+	}
 }
 
 // printCrossings writes where each of a sweep's crossings is first

@@ -69,6 +69,10 @@ as the point has them, so list first the --vary whose values you compare.
 Paired runs share their noise, so a difference is often resolved where the
 two points' own intervals overlap.
 
+A random or lhs design also writes sensitivity.csv: for each figure and each
+varied path with numbers, the partial rank correlation (PRCC) over all runs,
+with its 95% interval, which tells the paths the figure depends on.
+
 --crossing FIGURE=LEVEL finds, replicate by replicate, where FIGURE first
 reaches LEVEL as the first --vary grows (interpolated between its values), and
 writes the mean and 95% interval of those places to crossings.csv: the failure

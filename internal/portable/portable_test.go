@@ -52,7 +52,9 @@ func run(t *testing.T, name string, sets ...string) string {
 //   - the confidence intervals of 2 to 400 replicates (mean, standard
 //     deviation, Student's t factor through log-gamma), and the Wilson
 //     intervals of shares of 2 to 400;
-//   - a sweep's points: a grid range and a Latin hypercube.
+//   - a sweep's points: a grid range and a Latin hypercube;
+//   - the partial rank correlations of 3 inputs with an output over 60
+//     runs (rank correlations, a matrix inverse, Fisher's z).
 func fingerprint(t *testing.T) string {
 	h := sha256.New()
 	fmt.Fprintln(h, run(t, "forest", "ticks=300", "failures[0].at=100", "failures[1].at=200", "failures[1].duration=50"))
@@ -74,6 +76,15 @@ func fingerprint(t *testing.T) string {
 	}
 	for _, p := range pts {
 		fmt.Fprintln(h, p.Values)
+	}
+	ins, out := make([][]float64, 60), make([]float64, 60)
+	for i := range ins {
+		u := float64(i)
+		ins[i] = []float64{fmath.Sin(u), fmath.Cos(float64(u * 1.7)), float64(i % 11)}
+		out[i] = float64(3*ins[i][0]) - ins[i][1] + fmath.Sin(float64(u*u))
+	}
+	for _, s := range resilience.PRCC(ins, out) {
+		fmt.Fprintf(h, "%x %x %x %x\n", math.Float64bits(s.Spearman), math.Float64bits(s.PRCC), math.Float64bits(s.CILow), math.Float64bits(s.CIHigh))
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }

@@ -1,0 +1,183 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/ecosim/ecosim/sweep"
+)
+
+// SensPoint is how one figure depends on one varied path, from
+// sensitivity.csv: the partial rank correlation and its interval.
+type SensPoint struct {
+	Path            string
+	PRCC, Low, High float64
+	Spearman        float64
+	Runs            int
+}
+
+// loadSensitivity reads sensitivity.csv by figure, in its order; a sweep
+// without one (a grid design) has none.
+func loadSensitivity(p string) (map[string][]SensPoint, error) {
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	recs, err := readTable(p)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs[0]) != len(sweep.SensitivityHeader) {
+		return nil, dataErr(p, "line 1: %d columns, want %d", len(recs[0]), len(sweep.SensitivityHeader))
+	}
+	out := map[string][]SensPoint{}
+	for i, r := range recs[1:] {
+		if len(r) != len(recs[0]) {
+			return nil, dataErr(p, "line %d: %d fields, want %d", i+2, len(r), len(recs[0]))
+		}
+		n, e0 := strconv.Atoi(r[2])
+		sp, e1 := optFloat(r[3])
+		pr, e2 := optFloat(r[4])
+		lo, e3 := optFloat(r[5])
+		hi, e4 := optFloat(r[6])
+		if e0 != nil || e1 != nil || e2 != nil || e3 != nil || e4 != nil {
+			return nil, dataErr(p, "line %d: runs, correlation or interval is not a number", i+2)
+		}
+		out[r[0]] = append(out[r[0]], SensPoint{Path: r[1], PRCC: pr, Low: lo, High: hi, Spearman: sp, Runs: n})
+	}
+	return out, nil
+}
+
+// SensitivityHeadline pivots the partial rank correlations of the
+// headline figures (as SweepHeadline picks them): a row a varied path, a
+// cell a figure, "prcc [low, high]". It returns nil when the sweep has
+// none.
+func SensitivityHeadline(d *SweepData) *Headline {
+	if len(d.Sensitivity) == 0 {
+		return nil
+	}
+	figs, heads, what := headlineFigures(d.Figures)
+	if len(figs) == 0 {
+		return nil
+	}
+	out := &Headline{What: "sensitivity of " + what, Columns: append([]string{"varied path"}, heads...)}
+	var paths []string
+	cells := map[string][]string{}
+	for fi, f := range figs {
+		for _, s := range d.Sensitivity[f] {
+			if _, ok := cells[s.Path]; !ok {
+				cells[s.Path] = make([]string, len(figs))
+				paths = append(paths, s.Path)
+			}
+			c := "-"
+			switch {
+			case !math.IsNaN(s.Low):
+				c = fmt.Sprintf("%.2f [%.2f, %.2f]", s.PRCC, s.Low, s.High)
+			case !math.IsNaN(s.PRCC):
+				c, out.Single = fmt.Sprintf("%.2f", s.PRCC), true
+			}
+			cells[s.Path][fi] = c
+		}
+	}
+	for _, p := range paths {
+		row := append([]string{p}, cells[p]...)
+		for i, c := range row {
+			if c == "" {
+				row[i] = "-"
+			}
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
+}
+
+// drawSensitivity draws, a panel a figure, each varied path's partial
+// rank correlation with the figure, a point with its 95% interval on a
+// scale from −1 to 1, the paths down the side in plan order: which of a
+// random or Latin-hypercube sweep's paths drive which figure.
+func drawSensitivity(d *SweepData) (chart, float64) {
+	var ps panels
+	kmax := 0 // the most paths in a panel
+	for _, fig := range d.Figures {
+		ss, ok := d.Sensitivity[fig]
+		if !ok {
+			continue // a share of replicates, derived per point
+		}
+		defined := 0
+		for _, s := range ss {
+			if !math.IsNaN(s.PRCC) {
+				defined++
+			}
+		}
+		if !ps.admit(fig, defined > 0) {
+			continue
+		}
+		k := len(ss)
+		kmax = max(kmax, k)
+		p := newPlot(fig, "partial rank correlation", "")
+		p.Title.TextStyle.Font.Size = labelSize
+		p.X.Min, p.X.Max = -1.08, 1.08 // a point at ±1 whole, not cut by the frame
+		p.Y.Min, p.Y.Max = -0.5, float64(k)-0.5
+		names := make([]string, k)
+		var pts plotter.XYs
+		var errs plotter.XErrors
+		var barPts plotter.XYs
+		for i, s := range ss {
+			y := float64(k - 1 - i) // the first path on top
+			names[k-1-i] = s.Path
+			if math.IsNaN(s.PRCC) {
+				continue
+			}
+			pts = append(pts, plotter.XY{X: s.PRCC, Y: y})
+			if !math.IsNaN(s.Low) && !math.IsNaN(s.High) {
+				barPts = append(barPts, plotter.XY{X: s.PRCC, Y: y})
+				errs = append(errs, struct{ Low, High float64 }{s.PRCC - s.Low, s.High - s.PRCC})
+			}
+		}
+		p.Y.Tick.Marker = placeTicks(names)
+		p.Add(line(Line{X: []float64{0, 0}, Y: []float64{-0.5, float64(k) - 0.5}}, grey, vg.Points(0.8), true))
+		if len(barPts) > 0 {
+			if bars, err := plotter.NewXErrorBars(struct {
+				plotter.XYs
+				plotter.XErrors
+			}{barPts, errs}); err == nil {
+				bars.LineStyle.Color, bars.LineStyle.Width = blue, vg.Points(1.2)
+				p.Add(bars)
+			}
+		}
+		if sc, err := plotter.NewScatter(pts); err == nil {
+			sc.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
+			p.Add(sc)
+		}
+		p.X.Tick.Marker = plot.ConstantTicks{{Value: -1, Label: "-1"}, {Value: -0.5}, {Value: 0, Label: "0"},
+			{Value: 0.5}, {Value: 1, Label: "1"}}
+		ps.plots = append(ps.plots, p)
+	}
+	// Two to a row: each panel names the paths down its side, which
+	// would leave three to a row little room for the scale.
+	grid := ps.gridOf(2)
+	runs := 0
+	for _, ss := range d.Sensitivity {
+		for _, s := range ss {
+			runs = max(runs, s.Runs)
+		}
+	}
+	title := fmt.Sprintf("Sensitivity: each figure against each varied path, over %d runs", runs)
+	key := "points: partial rank correlation (PRCC: the other paths' effects taken out); bars: 95% interval; dashed: none"
+	if len(ps.undefined) > 0 {
+		key += "\nnot drawn, too few runs where the figure is defined: " + strings.Join(ps.undefined, ", ")
+		ps.undefined = nil
+	}
+	key += ps.leftOut("runs")
+	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
+	return ch, float64(0.05*float64(kmax+3))*float64(max(len(grid), 1)) + 0.08
+}

@@ -1,0 +1,83 @@
+package sweep
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/ecosim/ecosim/resilience"
+)
+
+// SensitivityHeader is the header of sensitivity.csv.
+var SensitivityHeader = []string{"figure", "path", "runs", "spearman", "prcc", "ci_low", "ci_high"}
+
+// Sensitivities measures, for a random or Latin-hypercube sweep, how much
+// each figure depends on each varied path with numeric values, over every
+// successful run: the rank correlation of path and figure, and the partial
+// rank correlation (resilience.PRCC), which takes the other paths' effects
+// out of both and is the usual summary of such a design. A path of names
+// (network.topology, say) has no ranks and is left out. Records are by
+// figure, then path in plan order; nil for a grid design, whose points
+// are compared by aggregate.csv and contrasts.csv instead. rows and header
+// are runs.csv's.
+func Sensitivities(rows [][]string, header []string, plan *Plan, figures []string) [][]string {
+	if plan.Design != DesignRandom && plan.Design != DesignLHS {
+		return nil
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	var paths []int // the varied paths with numeric values
+	for j, v := range plan.Vary {
+		numeric := true
+		for _, r := range rows {
+			if _, err := strconv.ParseFloat(r[col[v.Path]], 64); err != nil {
+				numeric = false
+				break
+			}
+		}
+		if numeric {
+			paths = append(paths, j)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	var xs [][]float64
+	var ok [][]string
+	for _, r := range inRunOrder(rows, col) {
+		if r[col["status"]] != StatusOK {
+			continue
+		}
+		x := make([]float64, len(paths))
+		for i, j := range paths {
+			x[i], _ = strconv.ParseFloat(r[col[plan.Vary[j].Path]], 64)
+		}
+		xs = append(xs, x)
+		ok = append(ok, r)
+	}
+	var out [][]string
+	for _, f := range figures {
+		ys := make([]float64, len(ok))
+		for i, r := range ok {
+			ys[i] = math.NaN()
+			if v, err := strconv.ParseFloat(r[col[f]], 64); err == nil {
+				ys[i] = v
+			}
+		}
+		for i, s := range resilience.PRCC(xs, ys) {
+			out = append(out, []string{f, plan.Vary[paths[i]].Path, strconv.Itoa(s.N),
+				num(s.Spearman), num(s.PRCC), num(s.CILow), num(s.CIHigh)})
+		}
+	}
+	return out
+}
+
+// WriteSensitivities writes dir/sensitivity.csv through a temporary file,
+// or removes a stale one when there are no records.
+func WriteSensitivities(dir string, rows [][]string) error {
+	if len(rows) == 0 {
+		return removeIfThere(dir, "sensitivity.csv")
+	}
+	return writeTable(dir, "sensitivity.csv", SensitivityHeader, rows)
+}
