@@ -2,7 +2,6 @@ package plots
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,11 +22,7 @@ func writeContrastSweep(t *testing.T) string {
 			"1,0.1,0,final_x,3,1,0.1,0.75,1.25\n1,0.1,0,x_resistance,3,0.05,0.01,0.025,0.075\n1,0.1,0,x_recovery_time,0,,,,\n" +
 			"2,0.3,0,final_x,3,2,0.1,1.75,2.25\n2,0.3,0,x_resistance,3,0.1,0.01,0.075,0.125\n2,0.3,0,x_recovery_time,0,,,,\n",
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	return dir
 }
 
@@ -94,9 +89,7 @@ func TestBadContrastsNameTheFile(t *testing.T) {
 		"point,fungi.share_rate,baseline,figure,pairs,mean_diff,sd_diff,ci_low,ci_high\n1,0.1,0,x,3,one,0.1,0.75,1.25\n",
 	} {
 		dir := writeContrastSweep(t)
-		if err := os.WriteFile(filepath.Join(dir, "contrasts.csv"), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFiles(t, dir, map[string]string{"contrasts.csv": body})
 		if _, err := LoadSweep(dir); err == nil || !strings.Contains(err.Error(), "contrasts.csv") {
 			t.Errorf("%q: %v", body, err)
 		}

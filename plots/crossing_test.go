@@ -1,8 +1,6 @@
 package plots
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,9 +15,7 @@ func TestCrossingsAreReadAndMarked(t *testing.T) {
 		"x_resistance,0.57,3,3,0.18,0.02,0.13,0.23\n" +
 		"final_x,20,3,0,,,,\n" +
 		"final_x,10.5,3,1,0.05,,,\n"
-	if err := os.WriteFile(filepath.Join(dir, "crossings.csv"), []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, dir, map[string]string{"crossings.csv": body})
 	d, err := LoadSweep(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -43,9 +39,7 @@ func TestCrossingsAreReadAndMarked(t *testing.T) {
 		t.Error("a chart without crossings explains their marks")
 	}
 
-	if err := os.WriteFile(filepath.Join(dir, "crossings.csv"), []byte("figure,level\nx,1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, dir, map[string]string{"crossings.csv": "figure,level\nx,1\n"})
 	if _, err := LoadSweep(dir); err == nil || !strings.Contains(err.Error(), "crossings.csv") {
 		t.Errorf("a malformed crossings.csv: %v", err)
 	}

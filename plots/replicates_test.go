@@ -25,11 +25,7 @@ func writeReplicatesSweep(t *testing.T) string {
 		"aggregate.csv": "point,figure,n,mean,sd,ci_low,ci_high\n" +
 			"0,a,3,3,2,-1.97,7.97\n0,b,3,0.3,0.2,-0.197,0.797\n0,x_recovery_time,1,40,,,\n0,x_recovered,3,0.333,0.577,0.0615,0.792\n",
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	return dir
 }
 
@@ -87,5 +83,15 @@ func TestSweepHeadline(t *testing.T) {
 	}
 	if h := SweepHeadline(&SweepData{Figures: []string{"a"}, ByFig: map[string][]AggPoint{}}, true, 0); h != nil {
 		t.Errorf("a sweep of no headline figure: %+v", h)
+	}
+}
+
+// writeFiles writes each file of files, by name, into dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package plots
 
 import (
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -24,11 +23,7 @@ func writeLHSSweep(t *testing.T) string {
 			"x_resistance,a,30,0.01,0.02,-0.35,0.38\nx_resistance,b,30,-0.9,-0.93,-0.97,-0.86\n" +
 			"x_recovery_time,a,2,,,,\nx_recovery_time,b,2,,,,\n",
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	return dir
 }
 
@@ -69,9 +64,7 @@ func TestSensitivityChartAndTable(t *testing.T) {
 	}
 
 	dir := writeLHSSweep(t)
-	if err := os.WriteFile(filepath.Join(dir, "sensitivity.csv"), []byte("figure,path\nx,a\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, dir, map[string]string{"sensitivity.csv": "figure,path\nx,a\n"})
 	if _, err := LoadSweep(dir); err == nil || !strings.Contains(err.Error(), "sensitivity.csv") {
 		t.Errorf("a malformed sensitivity.csv: %v", err)
 	}
