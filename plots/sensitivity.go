@@ -1,11 +1,8 @@
 package plots
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 
@@ -29,21 +26,12 @@ type SensPoint struct {
 // loadSensitivity reads sensitivity.csv by figure, in its order; a sweep
 // without one (a grid design) has none.
 func loadSensitivity(p string) (map[string][]SensPoint, error) {
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	recs, err := readTable(p)
-	if err != nil {
+	recs, err := readOptional(p, len(sweep.SensitivityHeader))
+	if recs == nil || err != nil {
 		return nil, err
-	}
-	if len(recs[0]) != len(sweep.SensitivityHeader) {
-		return nil, dataErr(p, "line 1: %d columns, want %d", len(recs[0]), len(sweep.SensitivityHeader))
 	}
 	out := map[string][]SensPoint{}
 	for i, r := range recs[1:] {
-		if len(r) != len(recs[0]) {
-			return nil, dataErr(p, "line %d: %d fields, want %d", i+2, len(r), len(recs[0]))
-		}
 		n, e0 := strconv.Atoi(r[2])
 		sp, e1 := optFloat(r[3])
 		pr, e2 := optFloat(r[4])

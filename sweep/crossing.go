@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -146,7 +147,7 @@ func Crossings(rows [][]string, header []string, plan *Plan, cs []Crossing) [][]
 					continue
 				}
 				reps++
-				slices.SortFunc(pts, func(a, b curvePoint) int { return cmpFloat(a.x, b.x) })
+				slices.SortFunc(pts, func(a, b curvePoint) int { return cmp.Compare(a.x, b.x) })
 				xy := make([][2]float64, len(pts))
 				for i, p := range pts {
 					xy[i] = [2]float64{p.x, p.y}
@@ -164,16 +165,6 @@ func Crossings(rows [][]string, header []string, plan *Plan, cs []Crossing) [][]
 	return out
 }
 
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // FirstCrossing returns the first x, along points sorted by x, at which y
 // reaches level: a point's x where y equals it, or between two points on
 // either side of it, interpolated on the straight line between them. It
@@ -182,12 +173,12 @@ func FirstCrossing(xy [][2]float64, level float64) (float64, bool) {
 	if len(xy) == 0 {
 		return 0, false
 	}
-	side := cmpFloat(xy[0][1], level)
+	side := cmp.Compare(xy[0][1], level)
 	if side == 0 {
 		return xy[0][0], true
 	}
 	for i := 1; i < len(xy); i++ {
-		s := cmpFloat(xy[i][1], level)
+		s := cmp.Compare(xy[i][1], level)
 		if s == 0 {
 			return xy[i][0], true
 		}
