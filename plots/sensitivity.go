@@ -169,3 +169,57 @@ func drawSensitivity(d *SweepData) (chart, float64) {
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, float64(0.05*float64(kmax+3))*float64(max(len(grid), 1)) + 0.08
 }
+
+// drawScatter draws, for a random or Latin-hypercube sweep, each headline
+// figure (SweepHeadline's) against each varied path with numbers, a dot a
+// point at the mean of its replicates: the shape of what the partial rank
+// correlations summarise in one number each, which misses a figure that
+// rises and then falls.
+func drawScatter(d *SweepData) (chart, float64) {
+	figs, _, what := headlineFigures(d.Figures)
+	var paths []string
+	for _, ss := range d.Sensitivity {
+		for _, s := range ss {
+			paths = append(paths, s.Path)
+		}
+		break
+	}
+	index := map[string]int{}
+	for i, p := range d.Paths {
+		index[p] = i
+	}
+	var ps panels
+	for _, fig := range figs {
+		for _, path := range paths {
+			var pts plotter.XYs
+			for _, a := range d.ByFig[fig] {
+				x, err := strconv.ParseFloat(a.Values[index[path]], 64)
+				if err == nil && !math.IsNaN(a.Mean) {
+					pts = append(pts, plotter.XY{X: x, Y: a.Mean})
+				}
+			}
+			name := fig + " ~ " + path
+			if !ps.admit(name, len(pts) >= 2) {
+				continue
+			}
+			p := newPlot(fig, path, "")
+			p.Title.TextStyle.Font.Size = labelSize
+			if sc, err := plotter.NewScatter(pts); err == nil {
+				sc.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: vg.Points(2), Shape: draw.CircleGlyph{}}
+				p.Add(sc)
+			}
+			ps.plots = append(ps.plots, p)
+		}
+	}
+	cols := min(max(len(paths), 1), 3)
+	grid := ps.gridOf(cols)
+	title := fmt.Sprintf("Scatter: %s against each varied path", what)
+	key := "a dot a point of the design, at the mean of its replicates"
+	if len(ps.undefined) > 0 {
+		key += "\nnot drawn, defined at fewer than two points: " + strings.Join(ps.undefined, ", ")
+		ps.undefined = nil
+	}
+	key += ps.leftOut("points")
+	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
+	return ch, 0.27*float64(max(len(grid), 1))*3/float64(cols) + 0.06
+}

@@ -29,7 +29,8 @@ func writeLHSSweep(t *testing.T) string {
 
 // TestSensitivityChartAndTable: a Latin-hypercube sweep's partial rank
 // correlations are read, pivoted for the headline figures a path a row,
-// and drawn a panel a figure, naming the figure too sparse to have any.
+// and drawn a panel a figure, naming the figure too sparse to have any;
+// its headline figure is drawn against each path, a dot a point.
 func TestSensitivityChartAndTable(t *testing.T) {
 	d, err := LoadSweep(writeLHSSweep(t))
 	if err != nil {
@@ -54,6 +55,19 @@ func TestSensitivityChartAndTable(t *testing.T) {
 	}
 	if strings.Contains(svg, ">x_recovered<") {
 		t.Error("a share of replicates has a sensitivity panel")
+	}
+	i = slices.IndexFunc(charts, func(c namedChart) bool { return c.name == "scatter" })
+	if i < 0 {
+		t.Fatal("no scatter chart")
+	}
+	svg = svgText(t, charts[i].ch, charts[i].aspect)
+	for _, want := range []string{"Scatter: resistance against each varied path", ">x_resistance<", ">a<", ">b<"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the scatter chart has no text %q", want)
+		}
+	}
+	if strings.Contains(svg, ">final_x<") {
+		t.Error("the scatter chart has a panel of a figure other than the headline's")
 	}
 	out, err := Report(writeLHSSweep(t))
 	if err != nil {

@@ -295,6 +295,8 @@ func sweepCharts(d *SweepData) []namedChart {
 	if len(d.Sensitivity) > 0 {
 		ch, aspect := drawSensitivity(d)
 		out = append(out, namedChart{"sensitivity", ch, aspect})
+		ch, aspect = drawScatter(d)
+		out = append(out, namedChart{"scatter", ch, aspect})
 	}
 	return out
 }
