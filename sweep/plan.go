@@ -32,6 +32,10 @@ type Plan struct {
 	Design string `yaml:"design" json:"design"`
 	// Samples is the number of points of random and lhs designs.
 	Samples int `yaml:"samples" json:"samples"`
+	// Crossings are those a plan file asks for. They are analysis, not
+	// what the sweep runs, so sweep.json keeps them beside its plan
+	// (Manifest.Crossings), where a rerun may change them.
+	Crossings []Crossing `yaml:"-" json:"-"`
 }
 
 // Point is one combination of values, as path=value overrides.

@@ -13,12 +13,14 @@ import (
 )
 
 // ReadPlanFile reads a --plan file: one section, sweep:, holding vary,
-// reps, design and samples, as in
+// reps, design, samples and crossings, as in
 //
 //	sweep:
 //	  vary:
 //	    - {path: "failures[0].fraction", values: "0:0.5:0.05"}
 //	  reps: 10
+//	  crossings:
+//	    - {figure: giant_component_resistance, level: 0.5}
 //
 // A vary entry's values may also be a YAML list ([0, 0.1]). Every problem
 // is reported at once as file:line:column: field: message, like a
@@ -57,7 +59,7 @@ func ParsePlanFile(file string, data []byte) (*Plan, error) {
 		case "sweep":
 			found = true
 			d.sweep(v, p)
-		case "vary", "reps", "design", "samples":
+		case "vary", "reps", "design", "samples", "crossings":
 			misplaced = true
 			d.fail(k, key, "belongs under the sweep: section (sweep:, then %s: indented below it)", key)
 		default:
@@ -117,7 +119,7 @@ func resolve(n *yaml.Node) *yaml.Node {
 
 func (d *planDecoder) sweep(n *yaml.Node, p *Plan) {
 	if n.Kind != yaml.MappingNode {
-		d.fail(n, "sweep", "expected a mapping of vary, reps, design and samples")
+		d.fail(n, "sweep", "expected a mapping of vary, reps, design, samples and crossings")
 		return
 	}
 	d.fields(n, "sweep.", func(key string, k, v *yaml.Node) {
@@ -135,10 +137,58 @@ func (d *planDecoder) sweep(n *yaml.Node, p *Plan) {
 				return
 			}
 			p.Design = v.Value
+		case "crossings":
+			d.crossings(v, p)
 		default:
-			d.fail(k, path, "unknown field (known: vary, reps, design, samples)")
+			d.fail(k, path, "unknown field (known: vary, reps, design, samples, crossings)")
 		}
 	})
+}
+
+// crossings reads sweep.crossings, a list of {figure: ..., level: ...}.
+func (d *planDecoder) crossings(n *yaml.Node, p *Plan) {
+	if n.Kind != yaml.SequenceNode {
+		d.fail(n, "sweep.crossings", "expected a list of {figure: ..., level: ...}")
+		return
+	}
+	for i, e := range n.Content {
+		e = resolve(e)
+		at := fmt.Sprintf("sweep.crossings[%d]", i)
+		if e.Kind != yaml.MappingNode {
+			d.fail(e, at, "expected {figure: ..., level: ...}")
+			continue
+		}
+		var c Crossing
+		var hasFigure, hasLevel bool
+		d.fields(e, at+".", func(key string, k, val *yaml.Node) {
+			switch key {
+			case "figure":
+				hasFigure = true
+				if val.Kind != yaml.ScalarNode || val.Value == "" {
+					d.fail(val, at+".figure", "expected a figure of runs.csv such as giant_component_resistance")
+					return
+				}
+				c.Figure = val.Value
+			case "level":
+				hasLevel = true
+				v, err := parseFinite(val.Value)
+				if val.Kind != yaml.ScalarNode || err != nil {
+					d.fail(val, at+".level", "expected a finite number, got %s", describe(val))
+					return
+				}
+				c.Level = v
+			default:
+				d.fail(k, at+"."+key, "unknown field (known: figure, level)")
+			}
+		})
+		if !hasFigure {
+			d.fail(e, at+".figure", "missing")
+		}
+		if !hasLevel {
+			d.fail(e, at+".level", "missing")
+		}
+		p.Crossings = append(p.Crossings, c)
+	}
 }
 
 func (d *planDecoder) whole(n *yaml.Node, path string) int {

@@ -18,11 +18,18 @@ func TestPlanFileReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Vary{{"failures[0].fraction", "0:0.5:0.25"}, {"fungi.fee", "0,0.1"}}
-	if !slices.Equal(p.Vary, want) || p.Reps != 3 || p.Design != "grid" {
+	if !slices.Equal(p.Vary, want) || p.Reps != 3 || p.Design != "grid" || len(p.Crossings) != 0 {
 		t.Fatalf("got %+v", p)
 	}
 	if err := p.Check(); err != nil {
 		t.Fatal(err)
+	}
+	p, err = ParsePlanFile("p.yaml", []byte(doc+"  crossings:\n    - {figure: final_biomass, level: 2e3}\n    - figure: biomass_resistance\n      level: 0.5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Crossings, []Crossing{{"final_biomass", 2000}, {"biomass_resistance", 0.5}}) {
+		t.Errorf("crossings: %+v", p.Crossings)
 	}
 }
 
@@ -32,7 +39,10 @@ func TestPlanFileReads(t *testing.T) {
 func TestPlanFileErrorsNamePlaceAndField(t *testing.T) {
 	cases := []struct{ doc, want string }{
 		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"}\n  desing: grid\n",
-			"p.yaml:4:3: sweep.desing: unknown field (known: vary, reps, design, samples)"},
+			"p.yaml:4:3: sweep.desing: unknown field (known: vary, reps, design, samples, crossings)"},
+		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"}\n  crossings:\n    - {figure: final_biomass, level: half}\n    - {figure: final_biomass, levl: 1}\n",
+			"p.yaml:5:38: sweep.crossings[0].level: expected a finite number, got \"half\"\np.yaml:6:31: sweep.crossings[1].levl: unknown field (known: figure, level)\np.yaml:6:7: sweep.crossings[1].level: missing"},
+		{"sweep:\n  crossings: final_biomass=1\n", "p.yaml:2:14: sweep.crossings: expected a list of {figure: ..., level: ...}"},
 		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"\n",
 			"p.yaml:3:1: (syntax): did not find expected ',' or '}'"},
 		{"vary:\n  - {path: fungi.fee, values: \"0,0.1\"}\n",

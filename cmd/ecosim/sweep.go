@@ -53,6 +53,8 @@ can also come from a file (--plan sweep.yaml) with a sweep: section:
       - {path: fungi.share_rate, values: "0,0.1"}
     reps: 10
     design: grid
+    crossings:                     # as --crossing, which adds to these
+      - {figure: biomass_resistance, level: 0.5}
 
 With no --vary, --reps N runs N replicates of the scenario as one point.
 
@@ -96,7 +98,7 @@ workers ('ecosim worker').`,
 	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field for every run, path=value (repeatable)")
 	f.StringArrayVar(&o.vary, "vary", nil, "a varied field, path=SPEC (repeatable)")
-	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples)")
+	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples, crossings)")
 	f.IntVar(&o.reps, "reps", 0, "replicates per point (default 1)")
 	f.StringVar(&o.design, "design", "", "grid (default), random or lhs")
 	f.IntVar(&o.samples, "samples", 0, "points of a random or lhs design")
@@ -162,7 +164,7 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if err != nil {
 		return err
 	}
-	var crossings []sweep.Crossing
+	crossings := plan.Crossings
 	for _, s := range o.crossings {
 		cr, err := sweep.ParseCrossing(s)
 		if err != nil {
