@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -161,11 +160,7 @@ func drawSensitivity(d *SweepData) (chart, float64) {
 	}
 	title := fmt.Sprintf("Sensitivity: each figure against each varied path, over %d runs", runs)
 	key := "points: partial rank correlation (PRCC: the other paths' effects taken out); bars: 95% interval; dashed: none"
-	if len(ps.undefined) > 0 {
-		key += "\nnot drawn, too few runs where the figure is defined: " + strings.Join(ps.undefined, ", ")
-		ps.undefined = nil
-	}
-	key += ps.leftOut("runs")
+	key += ps.leftOut("too few runs where the figure is defined")
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, float64(0.05*float64(kmax+3))*float64(max(len(grid), 1)) + 0.08
 }
@@ -215,11 +210,7 @@ func drawScatter(d *SweepData) (chart, float64) {
 	grid := ps.gridOf(cols)
 	title := fmt.Sprintf("Scatter: %s against each varied path", what)
 	key := "a dot a point of the design, at the mean of its replicates"
-	if len(ps.undefined) > 0 {
-		key += "\nnot drawn, defined at fewer than two points: " + strings.Join(ps.undefined, ", ")
-		ps.undefined = nil
-	}
-	key += ps.leftOut("points")
+	key += ps.leftOut("defined in fewer than two points")
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1))*3/float64(cols) + 0.06
 }

@@ -426,7 +426,7 @@ func drawSweepLines(d *SweepData, xi int, cats []string, baseline string) (chart
 		key = strings.NewReplacer("mean over replicates", "each figure less the baseline's, mean over the pairs of replicates (a pair runs from one seed)",
 			"of the mean", "of that mean").Replace(key) + "; dashed: no difference"
 	}
-	key += ps.leftOut("points")
+	key += ps.leftOut("defined in fewer than two points")
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
 }
@@ -485,12 +485,13 @@ func (ps *panels) gridOf(cols int) [][]*plot.Plot {
 }
 
 // leftOut names, for the chart's key, the figures not drawn: those
-// defined at fewer than two of its places (points, replicates) and those
-// past the last panel, so that none is taken for lost.
-func (ps *panels) leftOut(places string) string {
+// without enough data to draw (why says how little, such as "defined in
+// fewer than two points") and those past the last panel, so that none is
+// taken for lost.
+func (ps *panels) leftOut(why string) string {
 	var key string
 	if len(ps.undefined) > 0 {
-		key += fmt.Sprintf("\nnot drawn, defined in fewer than two %s: %s", places, strings.Join(ps.undefined, ", "))
+		key += fmt.Sprintf("\nnot drawn, %s: %s", why, strings.Join(ps.undefined, ", "))
 	}
 	if len(ps.over) > 0 {
 		key += fmt.Sprintf("\nnot drawn, past %d panels: %s (all in aggregate.csv)", maxSweepPanels, strings.Join(ps.over, ", "))
@@ -539,7 +540,7 @@ func drawReplicates(d *SweepData) (chart, float64) {
 	if shares {
 		key += "\n_recovered: 1 where the indicator recovered; line: the share, with its Wilson interval"
 	}
-	key += ps.leftOut("replicates")
+	key += ps.leftOut("defined in fewer than two replicates")
 	title := fmt.Sprintf("Replicates: each figure in %d runs of the scenario", reps)
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1)) + 0.06

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -147,47 +148,57 @@ func (d *planDecoder) sweep(n *yaml.Node, p *Plan) {
 
 // crossings reads sweep.crossings, a list of {figure: ..., level: ...}.
 func (d *planDecoder) crossings(n *yaml.Node, p *Plan) {
+	d.entries(n, "sweep.crossings", "{figure: ..., level: ...}", []string{"figure", "level"}, func(i int, at, key string, val *yaml.Node) {
+		for len(p.Crossings) <= i {
+			p.Crossings = append(p.Crossings, Crossing{})
+		}
+		switch key {
+		case "figure":
+			if val.Kind != yaml.ScalarNode || val.Value == "" {
+				d.fail(val, at+".figure", "expected a figure of runs.csv such as giant_component_resistance")
+				return
+			}
+			p.Crossings[i].Figure = val.Value
+		case "level":
+			v, err := parseFinite(val.Value)
+			if val.Kind != yaml.ScalarNode || err != nil {
+				d.fail(val, at+".level", "expected a finite number, got %s", describe(val))
+				return
+			}
+			p.Crossings[i].Level = v
+		}
+	})
+}
+
+// entries walks a list of mappings at path, each of the fields known and
+// every one of them required, calling field for each field of entry i
+// (at is the entry's path); an unknown field or one left out is reported.
+func (d *planDecoder) entries(n *yaml.Node, path, shape string, known []string, field func(i int, at, key string, val *yaml.Node)) {
 	if n.Kind != yaml.SequenceNode {
-		d.fail(n, "sweep.crossings", "expected a list of {figure: ..., level: ...}")
+		d.fail(n, path, "expected a list of %s", shape)
 		return
 	}
 	for i, e := range n.Content {
 		e = resolve(e)
-		at := fmt.Sprintf("sweep.crossings[%d]", i)
+		at := fmt.Sprintf("%s[%d]", path, i)
 		if e.Kind != yaml.MappingNode {
-			d.fail(e, at, "expected {figure: ..., level: ...}")
+			d.fail(e, at, "expected %s", shape)
 			continue
 		}
-		var c Crossing
-		var hasFigure, hasLevel bool
+		seen := map[string]bool{}
 		d.fields(e, at+".", func(key string, k, val *yaml.Node) {
-			switch key {
-			case "figure":
-				hasFigure = true
-				if val.Kind != yaml.ScalarNode || val.Value == "" {
-					d.fail(val, at+".figure", "expected a figure of runs.csv such as giant_component_resistance")
-					return
-				}
-				c.Figure = val.Value
-			case "level":
-				hasLevel = true
-				v, err := parseFinite(val.Value)
-				if val.Kind != yaml.ScalarNode || err != nil {
-					d.fail(val, at+".level", "expected a finite number, got %s", describe(val))
-					return
-				}
-				c.Level = v
-			default:
-				d.fail(k, at+"."+key, "unknown field (known: figure, level)")
+			if !slices.Contains(known, key) {
+				d.fail(k, at+"."+key, "unknown field (known: %s)", strings.Join(known, ", "))
+				return
 			}
+			seen[key] = true
+			field(i, at, key, val)
 		})
-		if !hasFigure {
-			d.fail(e, at+".figure", "missing")
+		for _, f := range known {
+			if !seen[f] {
+				d.fail(e, at+"."+f, "missing")
+			}
 		}
-		if !hasLevel {
-			d.fail(e, at+".level", "missing")
-		}
-		p.Crossings = append(p.Crossings, c)
 	}
 }
 
@@ -200,43 +211,21 @@ func (d *planDecoder) whole(n *yaml.Node, path string) int {
 }
 
 func (d *planDecoder) vary(n *yaml.Node, p *Plan) {
-	if n.Kind != yaml.SequenceNode {
-		d.fail(n, "sweep.vary", "expected a list of {path: ..., values: ...}")
-		return
-	}
-	for i, e := range n.Content {
-		e = resolve(e)
-		at := fmt.Sprintf("sweep.vary[%d]", i)
-		if e.Kind != yaml.MappingNode {
-			d.fail(e, at, "expected {path: ..., values: ...}")
-			continue
+	d.entries(n, "sweep.vary", "{path: ..., values: ...}", []string{"path", "values"}, func(i int, at, key string, val *yaml.Node) {
+		for len(p.Vary) <= i {
+			p.Vary = append(p.Vary, Vary{})
 		}
-		var v Vary
-		var hasPath, hasValues bool
-		d.fields(e, at+".", func(key string, k, val *yaml.Node) {
-			switch key {
-			case "path":
-				hasPath = true
-				if val.Kind != yaml.ScalarNode || val.Value == "" {
-					d.fail(val, at+".path", "expected a field path such as fungi.share_rate")
-					return
-				}
-				v.Path = val.Value
-			case "values":
-				hasValues = true
-				v.Values = d.values(val, at+".values")
-			default:
-				d.fail(k, at+"."+key, "unknown field (known: path, values)")
+		switch key {
+		case "path":
+			if val.Kind != yaml.ScalarNode || val.Value == "" {
+				d.fail(val, at+".path", "expected a field path such as fungi.share_rate")
+				return
 			}
-		})
-		if !hasPath {
-			d.fail(e, at+".path", "missing")
+			p.Vary[i].Path = val.Value
+		case "values":
+			p.Vary[i].Values = d.values(val, at+".values")
 		}
-		if !hasValues {
-			d.fail(e, at+".values", "missing")
-		}
-		p.Vary = append(p.Vary, v)
-	}
+	})
 }
 
 // values is a vary entry's values as the text --vary takes: a scalar as
