@@ -3,6 +3,7 @@ package plots
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/ecosim/ecosim/sweep"
@@ -65,7 +66,7 @@ func SweepHeadline(d *SweepData, recovered bool, limit int) *Headline {
 		h.More, points = len(points)-limit, points[:limit]
 	}
 	for _, p := range points {
-		row := append(append([]string(nil), p...), cells[strings.Join(p, "\x00")]...)
+		row := append(shortValues(p), cells[strings.Join(p, "\x00")]...)
 		for i, c := range row {
 			if c == "" {
 				row[i] = "-"
@@ -108,4 +109,21 @@ func headlineFigures(figures []string) (figs, heads []string, what string) {
 		}
 	}
 	return figs, heads, "final values"
+}
+
+// shortValues returns a point's varied values for reading: a value drawn
+// by a random or Latin-hypercube design (0.451341947587) to 6 significant
+// digits, every other value as the plan gave it.
+func shortValues(vals []string) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = v
+		f, err := strconv.ParseFloat(v, 64)
+		mantissa, _, _ := strings.Cut(strings.ToLower(v), "e")
+		digits := strings.TrimLeft(strings.NewReplacer("-", "", "+", "", ".", "").Replace(mantissa), "0")
+		if err == nil && len(digits) > 8 {
+			out[i] = strconv.FormatFloat(f, 'g', 6, 64)
+		}
+	}
+	return out
 }

@@ -95,3 +95,11 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 		}
 	}
 }
+
+func TestShortValues(t *testing.T) {
+	got := shortValues([]string{"0.451341947587", "0.05", "star", "100000", "-1.23456789012e-05", "7"})
+	want := []string{"0.451342", "0.05", "star", "100000", "-1.23457e-05", "7"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
