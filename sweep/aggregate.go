@@ -48,10 +48,7 @@ func AggregateFigures(figures []string) []string {
 // (resilience.Proportion). Rows are ordered by point, then figure (as
 // AggregateFigures). paths are the varied paths.
 func Aggregate(rows [][]string, header []string, paths, figures []string) [][]string {
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
+	col := columns(header)
 	type group struct {
 		values []string
 		figs   map[string][]float64
@@ -108,6 +105,15 @@ func Aggregate(rows [][]string, header []string, paths, figures []string) [][]st
 	return out
 }
 
+// columns maps runs.csv's column names to their places in header.
+func columns(header []string) map[string]int {
+	col := make(map[string]int, len(header))
+	for i, h := range header {
+		col[h] = i
+	}
+	return col
+}
+
 // inRunOrder returns runs.csv's rows sorted by point, then replicate.
 // runs.csv holds them in the order the runs finished, which depends on
 // the number of workers and their timing, and a sum over them in that
@@ -137,12 +143,6 @@ func num(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
-// WriteAggregate writes dir/aggregate.csv through a temporary file.
-func WriteAggregate(dir string, paths []string, rows [][]string) error {
-	head := append(append([]string{"point"}, paths...), AggregateHeader...)
-	return writeTable(dir, "aggregate.csv", head, rows)
-}
-
 // writeTable writes dir/name as CSV, head then rows, through a temporary
 // file, so a reader never finds it half-written.
 func writeTable(dir, name string, head []string, rows [][]string) error {
@@ -159,8 +159,12 @@ func writeTable(dir, name string, head []string, rows [][]string) error {
 	return os.Rename(tmp, p)
 }
 
-// removeIfThere removes dir/name; that it was not there is no error.
-func removeIfThere(dir, name string) error {
+// writeAnalysis writes dir/name as writeTable does, or, with no rows,
+// removes one an earlier analysis left, which would no longer hold.
+func writeAnalysis(dir, name string, head []string, rows [][]string) error {
+	if len(rows) > 0 {
+		return writeTable(dir, name, head, rows)
+	}
 	if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}

@@ -36,10 +36,7 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 	if !ok {
 		return nil
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
+	col := columns(header)
 	np := len(plan.Vary)
 	type point struct {
 		values []string
@@ -110,22 +107,22 @@ func ContrastBaseline(plan *Plan) string {
 // baselineValue is the first varied path's first value, and whether the
 // plan's points can be paired with a baseline at all.
 func baselineValue(plan *Plan) (string, bool) {
-	if plan.Design != DesignGrid || plan.Reps < 2 || len(plan.Vary) == 0 {
+	vals, ok := firstValues(plan)
+	if !ok || plan.Reps < 2 {
 		return "", false
+	}
+	return vals[0], true
+}
+
+// firstValues are the first varied path's values in a grid design, when
+// it has two or more: what contrasts and crossings are taken along.
+func firstValues(plan *Plan) ([]string, bool) {
+	if plan.Design != DesignGrid || len(plan.Vary) == 0 {
+		return nil, false
 	}
 	spec, err := ParseSpec(plan.Vary[0].Values)
 	if err != nil || len(spec.Values) < 2 {
-		return "", false
+		return nil, false
 	}
-	return spec.Values[0], true
-}
-
-// WriteContrasts writes dir/contrasts.csv through a temporary file, or
-// removes one left by an earlier version of the sweep when rows is empty.
-func WriteContrasts(dir string, paths []string, rows [][]string) error {
-	if len(rows) == 0 {
-		return removeIfThere(dir, "contrasts.csv")
-	}
-	head := append(append([]string{"point"}, paths...), ContrastHeader...)
-	return writeTable(dir, "contrasts.csv", head, rows)
+	return spec.Values, true
 }

@@ -58,15 +58,12 @@ func CheckCrossings(cs []Crossing, plan *Plan, figures []string) error {
 
 // crossingAxis is the first path's values as numbers, if they all are.
 func crossingAxis(plan *Plan) (map[string]float64, bool) {
-	if plan.Design != DesignGrid || len(plan.Vary) == 0 {
-		return nil, false
-	}
-	spec, err := ParseSpec(plan.Vary[0].Values)
-	if err != nil || len(spec.Values) < 2 {
+	vals, ok := firstValues(plan)
+	if !ok {
 		return nil, false
 	}
 	xs := map[string]float64{}
-	for _, v := range spec.Values {
+	for _, v := range vals {
 		x, err := parseFinite(v)
 		if err != nil {
 			return nil, false
@@ -91,16 +88,12 @@ func Crossings(rows [][]string, header []string, plan *Plan, cs []Crossing) [][]
 	if !ok || len(cs) == 0 {
 		return nil
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
+	col := columns(header)
 	np := len(plan.Vary)
-	type curvePoint struct{ x, y float64 }
 	type group struct {
 		others []string
 		first  int                             // its first point, for the records' order
-		curves map[int]map[string][]curvePoint // replicate → figure → points
+		curves map[int]map[string][][2]float64 // replicate → figure → (x, y)
 	}
 	groups := map[string]*group{}
 	var order []string
@@ -117,18 +110,18 @@ func Crossings(rows [][]string, header []string, plan *Plan, cs []Crossing) [][]
 		pt, _ := strconv.Atoi(r[col["point"]])
 		g := groups[key]
 		if g == nil {
-			g = &group{others: vals[1:], first: pt, curves: map[int]map[string][]curvePoint{}}
+			g = &group{others: vals[1:], first: pt, curves: map[int]map[string][][2]float64{}}
 			groups[key] = g
 			order = append(order, key)
 		}
 		g.first = min(g.first, pt)
 		rep, _ := strconv.Atoi(r[col["replicate"]])
 		if g.curves[rep] == nil {
-			g.curves[rep] = map[string][]curvePoint{}
+			g.curves[rep] = map[string][][2]float64{}
 		}
 		for _, c := range cs {
 			if y, err := strconv.ParseFloat(r[col[c.Figure]], 64); err == nil {
-				g.curves[rep][c.Figure] = append(g.curves[rep][c.Figure], curvePoint{x, y})
+				g.curves[rep][c.Figure] = append(g.curves[rep][c.Figure], [2]float64{x, y})
 			}
 		}
 	}
@@ -147,12 +140,8 @@ func Crossings(rows [][]string, header []string, plan *Plan, cs []Crossing) [][]
 					continue
 				}
 				reps++
-				slices.SortFunc(pts, func(a, b curvePoint) int { return cmp.Compare(a.x, b.x) })
-				xy := make([][2]float64, len(pts))
-				for i, p := range pts {
-					xy[i] = [2]float64{p.x, p.y}
-				}
-				if x, ok := FirstCrossing(xy, c.Level); ok {
+				slices.SortFunc(pts, func(a, b [2]float64) int { return cmp.Compare(a[0], b[0]) })
+				if x, ok := FirstCrossing(pts, c.Level); ok {
 					at = append(at, x)
 				}
 			}
@@ -190,17 +179,4 @@ func FirstCrossing(xy [][2]float64, level float64) (float64, bool) {
 		}
 	}
 	return 0, false
-}
-
-// WriteCrossings writes dir/crossings.csv through a temporary file, or
-// removes one of an earlier analysis when the sweep asks for none.
-func WriteCrossings(dir string, plan *Plan, rows [][]string) error {
-	if len(rows) == 0 {
-		return removeIfThere(dir, "crossings.csv")
-	}
-	var head []string
-	for _, v := range plan.Vary[1:] {
-		head = append(head, v.Path)
-	}
-	return writeTable(dir, "crossings.csv", append(head, CrossingHeader...), rows)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,27 +110,36 @@ func (p *Prepared) Pending() []RunSpec {
 	return out
 }
 
-// Finish writes the analysis files (aggregate.csv, contrasts.csv,
-// crossings.csv, sensitivity.csv) from every recorded run and closes the
-// store.
+// Finish writes the analysis files from every recorded run and closes
+// the store: aggregate.csv always, and contrasts.csv, crossings.csv and
+// sensitivity.csv where the sweep's design and crossings give them rows
+// (one of an earlier analysis that no longer holds is removed).
 func (p *Prepared) Finish(dir string) error {
-	rows := p.Store.Rows()
-	agg := Aggregate(rows, p.Header, p.Paths, p.Manifest.Figures)
-	err := WriteAggregate(dir, p.Paths, agg)
-	if err == nil {
-		err = WriteContrasts(dir, p.Paths, Contrasts(rows, p.Header, &p.Manifest.Plan, p.Manifest.Figures))
+	rows, plan, figs := p.Store.Rows(), &p.Manifest.Plan, p.Manifest.Figures
+	points := append([]string{"point"}, p.Paths...)
+	var others []string // crossings.csv's leading columns
+	if len(p.Paths) > 0 {
+		others = p.Paths[1:]
 	}
-	if err == nil {
-		err = WriteCrossings(dir, &p.Manifest.Plan, Crossings(rows, p.Header, &p.Manifest.Plan, p.Manifest.Crossings))
+	err := writeTable(dir, "aggregate.csv", append(points, AggregateHeader...), Aggregate(rows, p.Header, p.Paths, figs))
+	analyses := []struct {
+		name string
+		head []string
+		rows [][]string
+	}{
+		{"contrasts.csv", append(slices.Clone(points), ContrastHeader...), Contrasts(rows, p.Header, plan, figs)},
+		{"crossings.csv", append(slices.Clone(others), CrossingHeader...), Crossings(rows, p.Header, plan, p.Manifest.Crossings)},
+		{"sensitivity.csv", SensitivityHeader, Sensitivities(rows, p.Header, plan, figs)},
 	}
-	if err == nil {
-		err = WriteSensitivities(dir, Sensitivities(rows, p.Header, &p.Manifest.Plan, p.Manifest.Figures))
+	for _, a := range analyses {
+		if err == nil {
+			err = writeAnalysis(dir, a.name, a.head, a.rows)
+		}
 	}
-	if err != nil {
-		p.Store.Close()
-		return err
+	if cerr := p.Store.Close(); err == nil {
+		err = cerr
 	}
-	return p.Store.Close()
+	return err
 }
 
 // RunLocal runs the pending runs on a pool of o.Workers goroutines (default:

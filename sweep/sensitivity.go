@@ -23,10 +23,7 @@ func Sensitivities(rows [][]string, header []string, plan *Plan, figures []strin
 	if plan.Design != DesignRandom && plan.Design != DesignLHS {
 		return nil
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
+	col := columns(header)
 	var paths []int // the varied paths with numeric values
 	for j, v := range plan.Vary {
 		numeric := true
@@ -71,13 +68,4 @@ func Sensitivities(rows [][]string, header []string, plan *Plan, figures []strin
 		}
 	}
 	return out
-}
-
-// WriteSensitivities writes dir/sensitivity.csv through a temporary file,
-// or removes a stale one when there are no records.
-func WriteSensitivities(dir string, rows [][]string) error {
-	if len(rows) == 0 {
-		return removeIfThere(dir, "sensitivity.csv")
-	}
-	return writeTable(dir, "sensitivity.csv", SensitivityHeader, rows)
 }
