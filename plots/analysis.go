@@ -2,7 +2,6 @@ package plots
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -74,13 +73,8 @@ func loadCrossings(p string, paths []string) (*Headline, []CrossingMark, error) 
 		if !math.IsNaN(mean) {
 			marks = append(marks, CrossingMark{Others: r[:no], Figure: c[0], Level: level, Mean: mean, Low: lo, High: hi})
 		}
-		at := "-" // no replicate reaches the level
-		switch {
-		case !math.IsNaN(lo) && !math.IsNaN(hi):
-			at = fmt.Sprintf("%.3g [%.3g, %.3g]", mean, lo, hi)
-		case !math.IsNaN(mean):
-			at, h.Single = fmt.Sprintf("%.3g", mean), true
-		}
+		at, single := meanInterval(mean, lo, hi) // "-" where no replicate reaches the level
+		h.Single = h.Single || single
 		row := append(append([]string(nil), r[:no]...), c[0], c[1], at, c[3]+" of "+c[2])
 		h.Rows = append(h.Rows, row)
 	}

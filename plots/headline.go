@@ -55,10 +55,9 @@ func SweepHeadline(d *SweepData, recovered bool, limit int) *Headline {
 				cells[key] = make([]string, len(figs))
 				points = append(points, p.Values)
 			}
-			cells[key][fi] = fmt.Sprintf("%.3g [%.3g, %.3g]", p.Mean, p.Low, p.High)
-			if math.IsNaN(p.Low) || math.IsNaN(p.High) {
-				cells[key][fi], h.Single = fmt.Sprintf("%.3g", p.Mean), true
-			}
+			var single bool
+			cells[key][fi], single = meanInterval(p.Mean, p.Low, p.High)
+			h.Single = h.Single || single
 		}
 	}
 	h.Columns = append(append([]string(nil), d.Paths...), heads...)
@@ -126,4 +125,17 @@ func shortValues(vals []string) []string {
 		}
 	}
 	return out
+}
+
+// meanInterval is a table's cell for a mean and its interval, "mean [low,
+// high]", or the mean alone, reported as single, where there is no
+// interval (one run), or "-" where there is no mean.
+func meanInterval(mean, low, high float64) (cell string, single bool) {
+	switch {
+	case math.IsNaN(mean):
+		return "-", false
+	case math.IsNaN(low) || math.IsNaN(high):
+		return fmt.Sprintf("%.3g", mean), true
+	}
+	return fmt.Sprintf("%.3g [%.3g, %.3g]", mean, low, high), false
 }

@@ -108,9 +108,11 @@ scenario or the sweep's flags, before drawing.`,
 				return err
 			}
 			if len(crossings) > 0 {
-				if err := analyseSweep(c, args[0], crossings); err != nil {
+				d, err := analyseSweep(c, args[0], crossings)
+				if err != nil {
 					return err
 				}
+				return drawSweep(c, args[0], d, o.drawOptions(c).Options)
 			}
 			return runDirHint(drawCharts(c, args[0], o), args[0])
 		},
@@ -122,28 +124,37 @@ scenario or the sweep's flags, before drawing.`,
 }
 
 // analyseSweep records crossings for the sweep in dir and works out its
-// analysis files anew, then prints where each figure crosses its level.
-func analyseSweep(c *cobra.Command, dir string, specs []string) error {
+// analysis files anew, then prints where each figure crosses its level;
+// it returns the sweep's data as loaded, for its charts.
+func analyseSweep(c *cobra.Command, dir string, specs []string) (*plots.SweepData, error) {
 	if !plots.IsSweep(dir) {
-		return usagef("--crossing applies to a sweep directory, and %s has no sweep.json", dir)
+		return nil, usagef("--crossing applies to a sweep directory, and %s has no sweep.json", dir)
 	}
-	var cs []sweep.Crossing
-	for _, s := range specs {
-		cr, err := sweep.ParseCrossing(s)
-		if err != nil {
-			return err
-		}
-		cs = append(cs, cr)
+	cs, err := parseCrossings(nil, specs)
+	if err != nil {
+		return nil, err
 	}
 	if err := sweep.Analyse(dir, cs); err != nil {
-		return err
+		return nil, err
 	}
 	d, err := plots.LoadSweep(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	printCrossings(c.OutOrStdout(), d)
-	return nil
+	return d, nil
+}
+
+// parseCrossings appends to cs the crossings --crossing flags give.
+func parseCrossings(cs []sweep.Crossing, specs []string) ([]sweep.Crossing, error) {
+	for _, s := range specs {
+		cr, err := sweep.ParseCrossing(s)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, cr)
+	}
+	return cs, nil
 }
 
 func newReportCmd() *cobra.Command {

@@ -164,13 +164,9 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if err != nil {
 		return err
 	}
-	crossings := plan.Crossings
-	for _, s := range o.crossings {
-		cr, err := sweep.ParseCrossing(s)
-		if err != nil {
-			return err
-		}
-		crossings = append(crossings, cr)
+	crossings, err := parseCrossings(plan.Crossings, o.crossings)
+	if err != nil {
+		return err
 	}
 	if o.dryRun {
 		if err := sweep.CheckCrossings(crossings, plan, sweep.Figures(base)); err != nil {
