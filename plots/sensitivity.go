@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 
@@ -108,43 +109,13 @@ func drawSensitivity(d *SweepData) (chart, float64) {
 		if !ps.admit(fig, defined > 0) {
 			continue
 		}
-		k := len(ss)
-		kmax = max(kmax, k)
-		p := newPlot(fig, "partial rank correlation", "")
-		p.Title.TextStyle.Font.Size = labelSize
-		p.X.Min, p.X.Max = -1.08, 1.08 // a point at ±1 whole, not cut by the frame
-		p.Y.Min, p.Y.Max = -0.5, float64(k)-0.5
-		names := make([]string, k)
-		var pts plotter.XYs
-		var errs plotter.XErrors
-		var barPts plotter.XYs
+		kmax = max(kmax, len(ss))
+		paths := make([]string, len(ss))
+		dots := make([]intervalDot, len(ss))
 		for i, s := range ss {
-			y := float64(k - 1 - i) // the first path on top
-			names[k-1-i] = s.Path
-			if math.IsNaN(s.PRCC) {
-				continue
-			}
-			pts = append(pts, plotter.XY{X: s.PRCC, Y: y})
-			if !math.IsNaN(s.Low) && !math.IsNaN(s.High) {
-				barPts = append(barPts, plotter.XY{X: s.PRCC, Y: y})
-				errs = append(errs, struct{ Low, High float64 }{s.PRCC - s.Low, s.High - s.PRCC})
-			}
+			paths[i], dots[i] = s.Path, intervalDot{s.PRCC, s.Low, s.High}
 		}
-		p.Y.Tick.Marker = placeTicks(names)
-		p.Add(line(Line{X: []float64{0, 0}, Y: []float64{-0.5, float64(k) - 0.5}}, grey, vg.Points(0.8), true))
-		if len(barPts) > 0 {
-			if bars, err := plotter.NewXErrorBars(struct {
-				plotter.XYs
-				plotter.XErrors
-			}{barPts, errs}); err == nil {
-				bars.LineStyle.Color, bars.LineStyle.Width = blue, vg.Points(1.2)
-				p.Add(bars)
-			}
-		}
-		if sc, err := plotter.NewScatter(pts); err == nil {
-			sc.GlyphStyle = draw.GlyphStyle{Color: blue, Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
-			p.Add(sc)
-		}
+		p := indexPanel(fig, "partial rank correlation", paths, []indexSeries{{dots, blue, draw.CircleGlyph{}}}, -1, 1)
 		p.X.Tick.Marker = plot.ConstantTicks{{Value: -1, Label: "-1"}, {Value: -0.5}, {Value: 0, Label: "0"},
 			{Value: 0.5}, {Value: 1, Label: "1"}}
 		ps.plots = append(ps.plots, p)
@@ -213,4 +184,69 @@ func drawScatter(d *SweepData) (chart, float64) {
 	key += ps.leftOut("defined in fewer than two points")
 	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
 	return ch, 0.27*float64(max(len(grid), 1))*3/float64(cols) + 0.06
+}
+
+// intervalDot is one estimate with its interval, NaN where there is none.
+type intervalDot struct{ at, low, high float64 }
+
+// indexSeries is one kind of estimate on an index panel: a dot a path.
+type indexSeries struct {
+	dots   []intervalDot
+	colour color.Color
+	shape  draw.GlyphDrawer
+}
+
+// indexPanel draws a panel for fig with the paths down its side, the
+// first on top, and each series' dots and interval bars along x, the
+// series of a path a little apart so their bars do not cover each other.
+// x spans lo to hi, widened for any dot or bar beyond them, and a dashed
+// line marks 0.
+func indexPanel(fig, xlabel string, paths []string, series []indexSeries, lo, hi float64) *plot.Plot {
+	k := len(paths)
+	p := newPlot(fig, xlabel, "")
+	p.Title.TextStyle.Font.Size = labelSize
+	p.Y.Min, p.Y.Max = -0.5, float64(k)-0.5
+	names := make([]string, k)
+	for i, path := range paths {
+		names[k-1-i] = path
+	}
+	p.Y.Tick.Marker = placeTicks(names)
+	p.Add(line(Line{X: []float64{0, 0}, Y: []float64{-0.5, float64(k) - 0.5}}, grey, vg.Points(0.8), true))
+	for si, sr := range series {
+		var pts, barPts plotter.XYs
+		var errs plotter.XErrors
+		shift := 0.0
+		if len(series) > 1 { // the first series above the path's line, the last below
+			shift = 0.3 * (0.5 - float64(si)/float64(len(series)-1))
+		}
+		for i, d := range sr.dots {
+			if math.IsNaN(d.at) {
+				continue
+			}
+			y := float64(k-1-i) + shift
+			pts = append(pts, plotter.XY{X: d.at, Y: y})
+			lo, hi = min(lo, d.at), max(hi, d.at)
+			if !math.IsNaN(d.low) && !math.IsNaN(d.high) {
+				barPts = append(barPts, plotter.XY{X: d.at, Y: y})
+				errs = append(errs, struct{ Low, High float64 }{d.at - d.low, d.high - d.at})
+				lo, hi = min(lo, d.low), max(hi, d.high)
+			}
+		}
+		if len(barPts) > 0 {
+			if bars, err := plotter.NewXErrorBars(struct {
+				plotter.XYs
+				plotter.XErrors
+			}{barPts, errs}); err == nil {
+				bars.LineStyle.Color, bars.LineStyle.Width = sr.colour, vg.Points(1.2)
+				p.Add(bars)
+			}
+		}
+		if sc, err := plotter.NewScatter(pts); err == nil {
+			sc.GlyphStyle = draw.GlyphStyle{Color: sr.colour, Radius: vg.Points(2.5), Shape: sr.shape}
+			p.Add(sc)
+		}
+	}
+	pad := float64(0.04 * (hi - lo)) // a dot at the edge whole, not cut by the frame
+	p.X.Min, p.X.Max = lo-pad, hi+pad
+	return p
 }

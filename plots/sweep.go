@@ -48,6 +48,9 @@ type SweepData struct {
 	// Sensitivity is sensitivity.csv by figure, for a random or
 	// Latin-hypercube sweep: each varied path's partial rank correlation.
 	Sensitivity map[string][]SensPoint
+	// Sobol is sobol.csv by figure, for a sobol sweep: each varied
+	// path's first-order and total-effect indices.
+	Sobol map[string][]SobolPoint
 	// Replicates holds, for a sweep that varies nothing, each figure's
 	// value in each successful replicate, in replicate order (NaN where
 	// the figure is undefined, as a recovery that never came), from
@@ -103,6 +106,9 @@ func LoadSweep(dir string) (*SweepData, error) {
 		return nil, err
 	}
 	if d.Sensitivity, err = loadSensitivity(filepath.Join(dir, "sensitivity.csv")); err != nil {
+		return nil, err
+	}
+	if d.Sobol, err = loadSobol(filepath.Join(dir, "sobol.csv")); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -297,6 +303,10 @@ func sweepCharts(d *SweepData) []namedChart {
 		out = append(out, namedChart{"sensitivity", ch, aspect})
 		ch, aspect = drawScatter(d)
 		out = append(out, namedChart{"scatter", ch, aspect})
+	}
+	if len(d.Sobol) > 0 {
+		ch, aspect := drawSobol(d)
+		out = append(out, namedChart{"sobol", ch, aspect})
 	}
 	return out
 }

@@ -30,9 +30,12 @@ type sweepReportData struct {
 	// Sensitivity is the headline figures' partial rank correlations,
 	// for a random or Latin-hypercube sweep.
 	Sensitivity *Headline
-	Header      []string
-	Rows        [][]string
-	Figures     []figure
+	// SobolFirst and SobolTotal are the headline figures' Sobol'
+	// indices, first-order and total-effect, for a sobol design.
+	SobolFirst, SobolTotal *Headline
+	Header                 []string
+	Rows                   [][]string
+	Figures                []figure
 }
 
 // sweepReport writes dir/report.html for a sweep: what was swept, the
@@ -52,6 +55,7 @@ func sweepReport(dir string) (string, error) {
 	}
 	rd := sweepReportData{Title: fmt.Sprintf("ecosim sweep: %s, seed %d", m.Scenario, m.Seed), Manifest: m,
 		Headline: SweepHeadline(d, true, 0), Contrast: ContrastHeadline(d, 0), Crossings: d.Crossings, Sensitivity: SensitivityHeadline(d),
+		SobolFirst: SobolHeadline(d, false), SobolTotal: SobolHeadline(d, true),
 		Header: recs[0], Rows: recs[1:]}
 	if len(d.Paths) > 0 {
 		rd.Axis = d.Paths[0]
@@ -72,7 +76,11 @@ func sweepReport(dir string) (string, error) {
 }
 
 // sweepReportTemplate is the whole report page of a sweep.
-var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead + `{{template "head" .}}
+var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead + `{{define "headline"}}<table class="aggregate headline">
+<tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>{{end}}
+{{template "head" .}}
 <body>
 <h1>{{.Title}}</h1>
 {{with .Manifest}}
@@ -91,17 +99,24 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 <p>Over every run of the design: the rank correlation of a varied path and a figure once the other paths' effects
 are taken out of both (PRCC). Near ±1, the figure follows the path closely; an interval that spans 0 is no effect
 the runs resolve. Every figure's coefficients, and the plain rank correlations, are in <code>sensitivity.csv</code>.</p>
-<table class="aggregate headline">
-<tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
-{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
-{{end}}</table>
+{{template "headline" .}}
+{{end}}
+{{with .SobolFirst}}
+<h2>Sobol' indices: the share of each figure's variance each varied path accounts for [95% bootstrap interval]</h2>
+<p>From Saltelli's design, each figure taken as the mean of a point's replicates. The first-order index is the share a
+path accounts for on its own; the total-effect index adds what it does through interactions with the others, so a total
+well above the first-order index is a path that acts through others, and a total near 0 a path that could be fixed
+anywhere in its range. The indices of every figure are in <code>sobol.csv</code>.</p>
+<h3>{{.What}}</h3>
+{{template "headline" .}}
+{{end}}
+{{with .SobolTotal}}
+<h3>{{.What}}</h3>
+{{template "headline" .}}
 {{end}}
 {{with .Headline}}
 <h2>Headline: {{.What}} at each point, mean [95% interval] over its replicates</h2>
-<table class="aggregate headline">
-<tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
-{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
-{{end}}</table>
+{{template "headline" .}}
 {{if .Single}}<p>A value without an interval is one run's: <code>--reps 2</code> or more gives intervals.</p>{{end}}
 {{end}}
 {{with .Contrast}}
@@ -109,19 +124,13 @@ the runs resolve. Every figure's coefficients, and the plain rank correlations, 
 <p>Replicate r of every point runs from the same seed, so each point is compared with its baseline run by run:
 an interval that excludes 0 is a difference the replicates resolve, even where the two points' own intervals above overlap.
 Every figure's differences are in <code>contrasts.csv</code>.</p>
-<table class="aggregate headline">
-<tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
-{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
-{{end}}</table>
+{{template "headline" .}}
 {{end}}
 {{with .Crossings}}
 <h2>Crossings: where each figure first reaches its level as {{$.Axis}} grows</h2>
 <p>Found replicate by replicate, between the two values where its figure passes the level; mean [95% interval]
 over the replicates that reach it within the sweep, and how many do.</p>
-<table class="aggregate headline">
-<tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
-{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
-{{end}}</table>
+{{template "headline" .}}
 {{end}}
 <h2>Charts</h2>
 {{template "figures" .}}

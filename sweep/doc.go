@@ -1,10 +1,12 @@
 // Package sweep runs batch parameter sweeps: a plan of varied scenario
-// fields (grid, random or Latin-hypercube designs) with replicates, run by a
+// fields (grid, random, Latin-hypercube or Saltelli designs) with replicates, run by a
 // local worker pool or by NATS JetStream workers, recorded in a resumable
 // runs.csv and summarised in aggregate.csv with confidence intervals, with
 // paired differences from a baseline (contrasts.csv), where figures cross
-// levels (crossings.csv) and, for random and Latin-hypercube designs, the
-// paths' partial rank correlations with each figure (sensitivity.csv).
+// levels (crossings.csv), for random, Latin-hypercube and Saltelli designs
+// the paths' partial rank correlations with each figure (sensitivity.csv),
+// and for Saltelli's each figure's variance split among the paths by Sobol'
+// indices (sobol.csv).
 //
 // Outline: Plan and Spec describe what varies; Plan.Runs expands it into
 // RunSpecs, each keyed by its resolved scenario's digest and replicate, with

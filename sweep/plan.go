@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ecosim/ecosim/scenarios"
@@ -15,6 +16,9 @@ const (
 	DesignGrid   = "grid"
 	DesignRandom = "random"
 	DesignLHS    = "lhs"
+	// DesignSobol is Saltelli's design for Sobol' indices: Samples rows,
+	// each of 2+k points for k varied paths (see sobolPoints).
+	DesignSobol = "sobol"
 )
 
 // Vary is one varied field: a scenario path, as --set takes it, and its
@@ -30,7 +34,8 @@ type Plan struct {
 	Vary   []Vary `yaml:"vary" json:"vary"`
 	Reps   int    `yaml:"reps" json:"reps"`
 	Design string `yaml:"design" json:"design"`
-	// Samples is the number of points of random and lhs designs.
+	// Samples is the number of points of random and lhs designs, and of
+	// base rows of the sobol design.
 	Samples int `yaml:"samples" json:"samples"`
 	// Crossings are those a plan file asks for. They are analysis, not
 	// what the sweep runs, so sweep.json keeps them beside its plan
@@ -82,7 +87,7 @@ func (p *Plan) specs() ([]Spec, error) {
 			return nil, fmt.Errorf("vary %s: %w", v.Path, err)
 		}
 		if s.Dist() && p.Design == DesignGrid {
-			return nil, fmt.Errorf("%w: vary %s: %s needs --design random or lhs", ErrPlan, v.Path, v.Values)
+			return nil, fmt.Errorf("%w: vary %s: %s needs --design random, lhs or sobol", ErrPlan, v.Path, v.Values)
 		}
 		specs[i] = s
 	}
@@ -104,8 +109,11 @@ func (p *Plan) Check() error {
 		return fmt.Errorf("%w: nothing varies and there is one replicate, which is one run; give --vary path=spec, or --reps N for N replicates of the scenario", ErrPlan)
 	case len(p.Vary) == 0 && p.Design != DesignGrid:
 		return fmt.Errorf("%w: the %s design draws values of what varies, and nothing varies; give --vary path=spec", ErrPlan, p.Design)
-	case p.Design != DesignGrid && p.Design != DesignRandom && p.Design != DesignLHS:
-		return fmt.Errorf("%w: unknown design %q (grid, random or lhs)", ErrPlan, p.Design)
+	case p.Design != DesignGrid && p.Design != DesignRandom && p.Design != DesignLHS && p.Design != DesignSobol:
+		return fmt.Errorf("%w: unknown design %q (grid, random, lhs or sobol)", ErrPlan, p.Design)
+	case p.Design == DesignSobol && (p.Samples < 2 || p.Samples*(len(p.Vary)+2) > 1_000_000):
+		return fmt.Errorf("%w: sobol design needs --samples of at least 2, and at most 1000000 points in all: each sample is %d points (2 and one per varied path), got --samples %d",
+			ErrPlan, len(p.Vary)+2, p.Samples)
 	case p.Design != DesignGrid && (p.Samples < 1 || p.Samples > 1_000_000):
 		return fmt.Errorf("%w: %s design needs --samples between 1 and 1000000", ErrPlan, p.Design)
 	}
@@ -132,6 +140,8 @@ func (p *Plan) Points(seed uint64) ([]Point, error) {
 		return randomPoints(specs, p.Samples, seed), nil
 	case DesignLHS:
 		return lhsPoints(specs, p.Samples, seed), nil
+	case DesignSobol:
+		return sobolPoints(specs, p.Samples, seed), nil
 	}
 	n := 1
 	for _, s := range specs {
@@ -191,6 +201,38 @@ func lhsPoints(specs []Spec, k int, seed uint64) []Point {
 	return pts
 }
 
+// sobolPoints lays out Saltelli's design for n rows: two independent Latin
+// hypercubes A and B of n points each and, for each varied path i, the
+// points of A with path i's value taken from B. Row j's 2+k points are
+// consecutive (A's, B's, then one per path in plan order), so a sweep
+// stopped early holds whole rows, and point p is block p%(2+k) of row
+// p/(2+k) (SobolBlock).
+func sobolPoints(specs []Spec, n int, seed uint64) []Point {
+	a := lhsPoints(specs, n, sim.Hash(seed, 0x50b0, 'A'))
+	b := lhsPoints(specs, n, sim.Hash(seed, 0x50b0, 'B'))
+	k := len(specs)
+	pts := make([]Point, 0, n*(k+2))
+	for j := range n {
+		pts = append(pts, Point{Values: a[j].Values}, Point{Values: b[j].Values})
+		for i := range k {
+			v := slices.Clone(a[j].Values)
+			v[i] = b[j].Values[i]
+			pts = append(pts, Point{Values: v})
+		}
+	}
+	for i := range pts {
+		pts[i].Index = i
+	}
+	return pts
+}
+
+// SobolBlock returns which base row of a sobol design point p belongs to,
+// and its block there: 0 for A, 1 for B, 2+i for A with varied path i's
+// value from B.
+func SobolBlock(p, paths int) (row, block int) {
+	return p / (paths + 2), p % (paths + 2)
+}
+
 // draw maps u in [0,1) to a value of the spec.
 func draw(s Spec, u float64) string {
 	if s.Dist() {
@@ -201,7 +243,9 @@ func draw(s Spec, u float64) string {
 
 // Runs expands the plan over base into run specs, point by point and
 // replicate by replicate, checking every point's scenario first: an invalid
-// point stops the sweep before any run starts.
+// point stops the sweep before any run starts. A point whose scenario an
+// earlier point already has gets no runs of its own; analyses that need
+// it (SobolIndices) find it by its values.
 func (p *Plan) Runs(base *scenarios.Scenario) ([]RunSpec, error) {
 	if err := p.Check(); err != nil {
 		return nil, err
@@ -212,6 +256,7 @@ func (p *Plan) Runs(base *scenarios.Scenario) ([]RunSpec, error) {
 	}
 	yaml := string(base.Resolved())
 	var runs []RunSpec
+	seen := map[string]bool{}
 	for _, pt := range pts {
 		sets := pt.Sets(p)
 		s, err := scenarios.Parse("sweep point", []byte(yaml), sets)
@@ -219,6 +264,14 @@ func (p *Plan) Runs(base *scenarios.Scenario) ([]RunSpec, error) {
 			return nil, fmt.Errorf("%w: point %d (%s): %w", ErrPlan, pt.Index, strings.Join(sets, " "), err)
 		}
 		digest := s.Digest()
+		if seen[digest] {
+			// The same scenario as an earlier point (a design drawing a
+			// name twice): its runs would be those runs again, and
+			// whichever finished first would hold the point's place in
+			// runs.csv. The first point holds it, always.
+			continue
+		}
+		seen[digest] = true
 		for r := range p.Reps {
 			runs = append(runs, RunSpec{Key: runKey(digest, r), Point: pt.Index, Replicate: r,
 				Seed: ReplicateSeed(base.Seed, r), Values: pt.Values, Sets: sets, Name: base.Name, Scenario: yaml})

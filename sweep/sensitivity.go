@@ -17,13 +17,26 @@ var SensitivityHeader = []string{"figure", "path", "runs", "spearman", "prcc", "
 // out of both and is the usual summary of such a design. A path of names
 // (network.topology, say) has no ranks and is left out. Records are by
 // figure, then path in plan order; nil for a grid design, whose points
-// are compared by aggregate.csv and contrasts.csv instead. rows and header
-// are runs.csv's.
+// are compared by aggregate.csv and contrasts.csv instead. Of a sobol
+// design only the points of its two independent samples (A and B) count:
+// the others repeat all but one of A's values, and counted as runs of
+// their own they would narrow the intervals beyond what the data say.
+// rows and header are runs.csv's.
 func Sensitivities(rows [][]string, header []string, plan *Plan, figures []string) [][]string {
-	if plan.Design != DesignRandom && plan.Design != DesignLHS {
+	if plan.Design != DesignRandom && plan.Design != DesignLHS && plan.Design != DesignSobol {
 		return nil
 	}
 	col := columns(header)
+	if plan.Design == DesignSobol {
+		var ab [][]string
+		for _, r := range rows {
+			p, _ := strconv.Atoi(r[col["point"]])
+			if _, block := SobolBlock(p, len(plan.Vary)); block < 2 {
+				ab = append(ab, r)
+			}
+		}
+		rows = ab
+	}
 	var paths []int // the varied paths with numeric values
 	for j, v := range plan.Vary {
 		numeric := true

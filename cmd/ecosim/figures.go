@@ -97,6 +97,12 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 		fmt.Fprintf(w, "%s to each varied path, partial rank correlation [95%% interval] over the runs:\n", s.What)
 		printHeadline(w, s, "sensitivity.csv")
 	}
+	for _, total := range []bool{false, true} {
+		if s := plots.SobolHeadline(d, total); s != nil {
+			fmt.Fprintf(w, "%s by varied path, share of the variance [95%% bootstrap interval]:\n", s.What)
+			printHeadline(w, s, "sobol.csv")
+		}
+	}
 }
 
 // printCrossings writes where each of a sweep's crossings is first

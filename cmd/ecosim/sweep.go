@@ -44,7 +44,7 @@ func newSweepCmd() *cobra.Command {
 		Long: `Run a parameter sweep: every point of the design, each with --reps replicates.
 
 SPEC is a list (0,0.1,0.5), an inclusive range (0:1:0.1), or, for --design
-random or lhs, a distribution (uniform(0,1)). Paths are those of --set. A plan
+random, lhs or sobol, a distribution (uniform(0,1)). Paths are those of --set. A plan
 can also come from a file (--plan sweep.yaml) with a sweep: section:
 
   sweep:
@@ -75,6 +75,12 @@ A random or lhs design also writes sensitivity.csv: for each figure and each
 varied path with numbers, the partial rank correlation (PRCC) over all runs,
 with its 95% interval, which tells the paths the figure depends on.
 
+--design sobol --samples N apportions each figure's variance among the varied
+paths (Saltelli's design: N rows of 2+k points for k paths, so N(2+k) points).
+sobol.csv holds each path's first-order index (its share of the variance on
+its own) and total-effect index (with its interactions), each with a 95%
+bootstrap interval. It needs no monotone effect and takes paths of names too.
+
 --crossing FIGURE=LEVEL finds, replicate by replicate, where FIGURE first
 reaches LEVEL as the first --vary grows (interpolated between its values), and
 writes the mean and 95% interval of those places to crossings.csv: the failure
@@ -90,6 +96,7 @@ workers ('ecosim worker').`,
   ecosim sweep --scenario topology --vary network.topology=star,random,scale-free --vary failures[0].fraction=0:0.3:0.05 --reps 5
   ecosim sweep --scenario topology --vary failures[0].fraction=0:0.3:0.05 --reps 6 --crossing giant_component_resistance=0.5
   ecosim sweep --scenario fire --vary trees.density=0.5:0.7:0.02 --reps 10 --set ticks=400
+  ecosim sweep --scenario mycorrhiza --design sobol --samples 64 --vary fungi.share_rate=uniform(0,0.3) --vary drought.severity=uniform(0.2,0.8)
   ecosim sweep --scenario forest --reps 20`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runSweep(c, o) },
@@ -100,8 +107,8 @@ workers ('ecosim worker').`,
 	f.StringArrayVar(&o.vary, "vary", nil, "a varied field, path=SPEC (repeatable)")
 	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples, crossings)")
 	f.IntVar(&o.reps, "reps", 0, "replicates per point (default 1)")
-	f.StringVar(&o.design, "design", "", "grid (default), random or lhs")
-	f.IntVar(&o.samples, "samples", 0, "points of a random or lhs design")
+	f.StringVar(&o.design, "design", "", "grid (default), random, lhs or sobol")
+	f.IntVar(&o.samples, "samples", 0, "points of a random or lhs design; base rows of a sobol design")
 	f.IntVar(&o.workers, "workers", 0, "runs at once (default: number of CPUs)")
 	f.StringVarP(&o.out, "out", "o", "", "sweep directory (default: results/<scenario>-sweep)")
 	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/")
@@ -198,6 +205,10 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	pending := len(prep.Pending())
 	c.Printf("%s: %s (%s x %s%s), %d already recorded, into %s\n", base.Name, count(len(prep.Runs), "run"),
 		count(len(prep.Runs)/plan.Reps, "point"), count(plan.Reps, "replicate"), shardNote(o.shard), len(prep.Runs)-pending, opts.Out)
+	if pts, err := plan.Points(base.Seed); err == nil && o.shard == "" && len(pts) > len(prep.Runs)/plan.Reps {
+		c.Printf("  %d of the design's %d points repeat an earlier point's values; that point's runs stand for them\n",
+			len(pts)-len(prep.Runs)/plan.Reps, len(pts))
+	}
 	bar, done := sweepBar(c.ErrOrStderr(), base.Name, len(prep.Runs), len(prep.Runs)-pending)
 	opts.Progress = bar
 	opts.Note = func(s string) { c.PrintErrln("note:", s) }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -85,6 +86,35 @@ func fingerprint(t *testing.T) string {
 	}
 	for _, s := range resilience.PRCC(ins, out) {
 		fmt.Fprintf(h, "%x %x %x %x\n", math.Float64bits(s.Spearman), math.Float64bits(s.PRCC), math.Float64bits(s.CILow), math.Float64bits(s.CIHigh))
+	}
+	// Sobol' indices over a sobol design's points, outputs made from
+	// their values: the estimators' sums and the bootstrap's percentiles.
+	sp := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "uniform(0.1,2.9)"}, {Path: "b", Values: "uniform(-1,1)"}, {Path: "c", Values: "x,y,z"}},
+		Design: sweep.DesignSobol, Samples: 50, Reps: 1}
+	spts, err := sp.Points(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ya, yb, yab := make([]float64, 50), make([]float64, 50), make([][]float64, 3)
+	for i := range yab {
+		yab[i] = make([]float64, 50)
+	}
+	for p, pt := range spts {
+		a, _ := strconv.ParseFloat(pt.Values[0], 64)
+		b, _ := strconv.ParseFloat(pt.Values[1], 64)
+		y := fmath.Sin(float64(a*b)) + float64(a*a) + float64(len(pt.Values[2])*int(pt.Values[2][0]))/100
+		switch row, block := sweep.SobolBlock(p, 3); block {
+		case 0:
+			ya[row] = y
+		case 1:
+			yb[row] = y
+		default:
+			yab[block-2][row] = y
+		}
+	}
+	for _, s := range resilience.Sobol(ya, yb, yab) {
+		fmt.Fprintf(h, "%x %x %x %x %x %x\n", math.Float64bits(s.First), math.Float64bits(s.FirstLow), math.Float64bits(s.FirstHigh),
+			math.Float64bits(s.Total), math.Float64bits(s.TotalLow), math.Float64bits(s.TotalHigh))
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }

@@ -1,0 +1,132 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/ecosim/ecosim/sweep"
+)
+
+// SobolPoint is how much of one figure's variance one varied path
+// accounts for, from sobol.csv.
+type SobolPoint struct {
+	Path string
+	// Rows is the number of the design's base rows the indices used.
+	Rows                       int
+	First, FirstLow, FirstHigh float64
+	Total, TotalLow, TotalHigh float64
+}
+
+// loadSobol reads sobol.csv by figure, in its order; a sweep without one
+// (any design but sobol) has none.
+func loadSobol(p string) (map[string][]SobolPoint, error) {
+	recs, err := readOptional(p, len(sweep.SobolHeader))
+	if recs == nil || err != nil {
+		return nil, err
+	}
+	out := map[string][]SobolPoint{}
+	for i, r := range recs[1:] {
+		n, err := strconv.Atoi(r[2])
+		v := make([]float64, 6)
+		for j := range v {
+			if err == nil {
+				v[j], err = optFloat(r[3+j])
+			}
+		}
+		if err != nil {
+			return nil, dataErr(p, "line %d: rows, index or interval is not a number", i+2)
+		}
+		out[r[0]] = append(out[r[0]], SobolPoint{Path: r[1], Rows: n,
+			First: v[0], FirstLow: v[1], FirstHigh: v[2], Total: v[3], TotalLow: v[4], TotalHigh: v[5]})
+	}
+	return out, nil
+}
+
+// SobolHeadline pivots the headline figures' (as SweepHeadline picks
+// them) first-order indices, or with total their total-effect indices: a
+// row a varied path, a cell a figure, "index [low, high]". It returns nil
+// when the sweep has none.
+func SobolHeadline(d *SweepData, total bool) *Headline {
+	if len(d.Sobol) == 0 {
+		return nil
+	}
+	figs, heads, what := headlineFigures(d.Figures)
+	if len(figs) == 0 {
+		return nil
+	}
+	kind := "first-order"
+	if total {
+		kind = "total-effect"
+	}
+	out := &Headline{What: kind + " index of " + what, Columns: append([]string{"varied path"}, heads...)}
+	for fi, f := range figs {
+		for i, s := range d.Sobol[f] {
+			if i == len(out.Rows) {
+				out.Rows = append(out.Rows, append([]string{s.Path}, make([]string, len(figs))...))
+			}
+			at, lo, hi := s.First, s.FirstLow, s.FirstHigh
+			if total {
+				at, lo, hi = s.Total, s.TotalLow, s.TotalHigh
+			}
+			c := "-"
+			if !math.IsNaN(at) {
+				c = fmt.Sprintf("%.2f [%.2f, %.2f]", at, lo, hi)
+			}
+			out.Rows[i][1+fi] = c
+		}
+	}
+	for _, row := range out.Rows {
+		for i, c := range row {
+			if c == "" {
+				row[i] = "-"
+			}
+		}
+	}
+	return out
+}
+
+// drawSobol draws, a panel a figure, each varied path's first-order and
+// total-effect index with their intervals, the paths down the side in plan
+// order: how a sobol sweep's figures' variance divides among its paths,
+// and where a path acts through others (total well past first).
+func drawSobol(d *SweepData) (chart, float64) {
+	var ps panels
+	kmax, rows := 0, 0
+	for _, fig := range d.Figures {
+		ss, ok := d.Sobol[fig]
+		if !ok {
+			continue // a share of replicates, derived per point
+		}
+		defined := false
+		for _, s := range ss {
+			defined = defined || !math.IsNaN(s.First)
+			rows = max(rows, s.Rows)
+		}
+		if !ps.admit(fig, defined) {
+			continue
+		}
+		kmax = max(kmax, len(ss))
+		paths := make([]string, len(ss))
+		first, total := make([]intervalDot, len(ss)), make([]intervalDot, len(ss))
+		for i, s := range ss {
+			paths[i] = s.Path
+			first[i] = intervalDot{s.First, s.FirstLow, s.FirstHigh}
+			total[i] = intervalDot{s.Total, s.TotalLow, s.TotalHigh}
+		}
+		p := indexPanel(fig, "share of variance", paths, []indexSeries{
+			{first, blue, draw.CircleGlyph{}}, {total, vermilion, draw.TriangleGlyph{}}}, 0, 1)
+		p.X.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.25}, {Value: 0.5, Label: "0.5"},
+			{Value: 0.75}, {Value: 1, Label: "1"}}
+		ps.plots = append(ps.plots, p)
+	}
+	grid := ps.gridOf(2)
+	title := fmt.Sprintf("Sobol' indices: each figure's variance by varied path, over %d rows of the design", rows)
+	key := "blue circles: first-order index (the path alone); red triangles: total effect (with its interactions); bars: 95% bootstrap interval"
+	key += ps.leftOut("too few rows where the figure is defined, or it never varies")
+	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
+	return ch, float64(0.05*float64(kmax+3))*float64(max(len(grid), 1)) + 0.08
+}
