@@ -30,7 +30,7 @@ func readOptional(p string, width int) ([][]string, error) {
 	}
 	for i, r := range recs {
 		if len(r) != width {
-			return nil, dataErr(p, "line %d: %d fields, want %d", i+1, len(r), width)
+			return nil, dataErr(p, "line %d: %d fields, want %d (a file of another ecosim version? rerunning the sweep's command rewrites it)", i+1, len(r), width)
 		}
 	}
 	return recs, nil
@@ -97,11 +97,16 @@ func loadContrasts(p string, np int) (map[string][]AggPoint, error) {
 		mean, e1 := strconv.ParseFloat(r[np+4], 64)
 		lo, e2 := optFloat(r[np+6])
 		hi, e3 := optFloat(r[np+7])
-		if e0 != nil || e1 != nil || e2 != nil || e3 != nil {
-			return nil, dataErr(p, "line %d: pairs, difference or interval is not a number", i+2)
+		holm, e4 := optFloat(r[np+9])
+		if e0 != nil || e1 != nil || e2 != nil || e3 != nil || e4 != nil {
+			return nil, dataErr(p, "line %d: pairs, difference, interval or p-value is not a number", i+2)
 		}
 		fig := r[np+2]
-		out[fig] = append(out[fig], AggPoint{Values: r[1 : 1+np], Mean: mean, Low: lo, High: hi, N: n})
+		a := AggPoint{Values: r[1 : 1+np], Mean: mean, Low: lo, High: hi, N: n}
+		if holm < 0.05 {
+			a.Mark = " *"
+		}
+		out[fig] = append(out[fig], a)
 	}
 	return out, nil
 }

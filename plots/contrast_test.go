@@ -18,9 +18,9 @@ func writeContrastSweep(t *testing.T) string {
 			"0,0,final_x,3,10,1,7.5,12.5\n0,0,x_resistance,3,0.5,0.1,0.25,0.75\n0,0,x_recovery_time,0,,,,\n0,0,x_recovered,3,0,0,0,0.56\n" +
 			"1,0.1,final_x,3,11,1,8.5,13.5\n1,0.1,x_resistance,3,0.55,0.1,0.3,0.8\n1,0.1,x_recovery_time,0,,,,\n1,0.1,x_recovered,3,0,0,0,0.56\n" +
 			"2,0.3,final_x,3,12,1,9.5,14.5\n2,0.3,x_resistance,3,0.6,0.1,0.35,0.85\n2,0.3,x_recovery_time,1,40,,,\n2,0.3,x_recovered,3,0.333,0.577,0.06,0.79\n",
-		"contrasts.csv": "point,fungi.share_rate,baseline,figure,pairs,mean_diff,sd_diff,ci_low,ci_high\n" +
-			"1,0.1,0,final_x,3,1,0.1,0.75,1.25\n1,0.1,0,x_resistance,3,0.05,0.01,0.025,0.075\n1,0.1,0,x_recovery_time,0,,,,\n" +
-			"2,0.3,0,final_x,3,2,0.1,1.75,2.25\n2,0.3,0,x_resistance,3,0.1,0.01,0.075,0.125\n2,0.3,0,x_recovery_time,0,,,,\n",
+		"contrasts.csv": "point,fungi.share_rate,baseline,figure,pairs,mean_diff,sd_diff,ci_low,ci_high,p,p_holm\n" +
+			"1,0.1,0,final_x,3,1,0.1,0.75,1.25,0.003,0.003\n1,0.1,0,x_resistance,3,0.05,0.01,0.025,0.075,0.04,0.08\n1,0.1,0,x_recovery_time,0,,,,,,\n" +
+			"2,0.3,0,final_x,3,2,0.1,1.75,2.25,0.001,0.002\n2,0.3,0,x_resistance,3,0.1,0.01,0.075,0.125,0.003,0.006\n2,0.3,0,x_recovery_time,0,,,,,,\n",
 	}
 	writeFiles(t, dir, files)
 	return dir
@@ -56,7 +56,10 @@ func TestContrastChart(t *testing.T) {
 	}
 
 	h := ContrastHeadline(d, 0)
-	if h == nil || h.What != "difference in resistance from fungi.share_rate=0" || len(h.Rows) != 2 || h.Rows[1][1] != "0.1 [0.075, 0.125]" {
+	// Point 1's interval leaves out 0, but not once Holm's adjustment
+	// counts point 2's comparison in: only point 2 is marked.
+	if h == nil || h.What != "difference in resistance from fungi.share_rate=0" || len(h.Rows) != 2 ||
+		h.Rows[0][1] != "0.05 [0.025, 0.075]" || h.Rows[1][1] != "0.1 [0.075, 0.125] *" || !strings.HasPrefix(h.Note, "* the difference stands") {
 		t.Errorf("headline: %+v", h)
 	}
 	out, err := Report(writeContrastSweep(t))
@@ -64,8 +67,9 @@ func TestContrastChart(t *testing.T) {
 		t.Fatal(err)
 	}
 	page, _ := os.ReadFile(out)
-	if !strings.Contains(string(page), "Paired: difference in resistance from fungi.share_rate=0") {
-		t.Error("the report has no paired differences")
+	if !strings.Contains(string(page), "Paired: difference in resistance from fungi.share_rate=0") ||
+		!strings.Contains(string(page), "<td>0.1 [0.075, 0.125] *</td>") || !strings.Contains(string(page), "<p>* the difference stands") {
+		t.Error("the report has no paired differences, or no mark and note")
 	}
 }
 
@@ -86,7 +90,7 @@ func TestNoDifferenceLineKeepsZeroInRange(t *testing.T) {
 func TestBadContrastsNameTheFile(t *testing.T) {
 	for _, body := range []string{
 		"point,fungi.share_rate,figure,n,mean\n1,0.1,x,3,1\n",
-		"point,fungi.share_rate,baseline,figure,pairs,mean_diff,sd_diff,ci_low,ci_high\n1,0.1,0,x,3,one,0.1,0.75,1.25\n",
+		"point,fungi.share_rate,baseline,figure,pairs,mean_diff,sd_diff,ci_low,ci_high,p,p_holm\n1,0.1,0,x,3,one,0.1,0.75,1.25,0.1,0.1\n",
 	} {
 		dir := writeContrastSweep(t)
 		writeFiles(t, dir, map[string]string{"contrasts.csv": body})

@@ -24,6 +24,8 @@ type Headline struct {
 	More int
 	// Single is set when a cell is one run's value, with no interval.
 	Single bool
+	// Note says what a cell's mark means, when a cell has one.
+	Note string
 }
 
 // SweepHeadline pivots each indicator's resistance, and with recovered
@@ -57,6 +59,7 @@ func SweepHeadline(d *SweepData, recovered bool, limit int) *Headline {
 			}
 			var single bool
 			cells[key][fi], single = meanInterval(p.Mean, p.Low, p.High)
+			cells[key][fi] += p.Mark
 			h.Single = h.Single || single
 		}
 	}
@@ -78,7 +81,8 @@ func SweepHeadline(d *SweepData, recovered bool, limit int) *Headline {
 
 // ContrastHeadline pivots, as SweepHeadline does, the paired differences
 // of the headline figures from the sweep's baseline (contrasts.csv), a row
-// a point other than a baseline. It returns nil when the sweep has none.
+// a point other than a baseline, each difference that stands after Holm's
+// adjustment marked. It returns nil when the sweep has none.
 func ContrastHeadline(d *SweepData, limit int) *Headline {
 	if len(d.Contrasts) == 0 {
 		return nil
@@ -86,6 +90,13 @@ func ContrastHeadline(d *SweepData, limit int) *Headline {
 	h := SweepHeadline(&SweepData{Paths: d.Paths, Figures: d.Figures, ByFig: d.Contrasts}, false, limit)
 	if h != nil {
 		h.What = "difference in " + h.What + " from " + d.Baseline
+		for _, row := range h.Rows {
+			for _, c := range row {
+				if strings.HasSuffix(c, " *") {
+					h.Note = "* the difference stands with every point's comparison of the figure counted in (Holm-adjusted p < 0.05, p_holm in contrasts.csv)"
+				}
+			}
+		}
 	}
 	return h
 }

@@ -28,6 +28,9 @@ type AggPoint struct {
 	Low    float64
 	High   float64
 	N      int
+	// Mark follows the cell in a headline table: " *" on a paired
+	// difference that stands after Holm's adjustment (loadContrasts).
+	Mark string
 }
 
 // SweepData is aggregate.csv grouped by figure.

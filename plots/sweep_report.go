@@ -79,7 +79,7 @@ func sweepReport(dir string) (string, error) {
 var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead + `{{define "headline"}}<table class="aggregate headline">
 <tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
-{{end}}</table>{{end}}
+{{end}}</table>{{with .Note}}<p>{{.}}</p>{{end}}{{end}}
 {{template "head" .}}
 <body>
 <h1>{{.Title}}</h1>

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,7 +11,7 @@ import (
 
 // ContrastHeader is the header of contrasts.csv after the point's varied
 // values.
-var ContrastHeader = []string{"baseline", "figure", "pairs", "mean_diff", "sd_diff", "ci_low", "ci_high"}
+var ContrastHeader = []string{"baseline", "figure", "pairs", "mean_diff", "sd_diff", "ci_low", "ci_high", "p", "p_holm"}
 
 // Contrasts compares each point of a grid sweep with its baseline, replicate
 // by replicate. Replicate r of every point runs from the same seed (common
@@ -26,7 +27,12 @@ var ContrastHeader = []string{"baseline", "figure", "pairs", "mean_diff", "sd_di
 // a figure: the baseline's point number, the number of pairs (replicates
 // in which both runs succeeded and the figure is defined in both; a
 // recovery time is, where both recovered), and the mean, standard
-// deviation and 95% interval of the point's value less the baseline's.
+// deviation and 95% interval of the point's value less the baseline's,
+// the paired t test's two-sided p-value (resilience.PairedP), and that
+// p-value adjusted by Holm's method over the figure's records
+// (resilience.Holm). A sweep of many points finds some intervals clear of
+// 0 by chance; an adjusted p below 0.05 is a difference that stands with
+// every other point's comparison of the same figure counted in.
 //
 // It returns nil when nothing can be paired: a design other than grid,
 // one replicate, or a first path of one value. rows and header are
@@ -64,6 +70,7 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 	}
 	slices.Sort(order)
 	var out [][]string
+	ps := map[string][]int{} // each figure's records, for Holm's adjustment
 	for _, pt := range order {
 		p := points[pt]
 		bpt, ok := baseline[strings.Join(p.values[1:], "\x00")]
@@ -87,8 +94,22 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 			}
 			s := resilience.Summarize(diffs)
 			rec := append([]string{strconv.Itoa(pt)}, p.values...)
-			rec = append(rec, strconv.Itoa(bpt), f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh))
+			rec = append(rec, strconv.Itoa(bpt), f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh),
+				num(resilience.PairedP(s.Mean, s.SD, s.N)), "")
+			ps[f] = append(ps[f], len(out))
 			out = append(out, rec)
+		}
+	}
+	for _, recs := range ps {
+		p := make([]float64, len(recs))
+		for i, r := range recs {
+			p[i] = math.NaN()
+			if v, err := strconv.ParseFloat(out[r][len(out[r])-2], 64); err == nil {
+				p[i] = v
+			}
+		}
+		for i, h := range resilience.Holm(p) {
+			out[recs[i]][len(out[recs[i]])-1] = num(h)
 		}
 	}
 	return out

@@ -7,9 +7,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ecosim/ecosim/resilience"
 )
 
 // contrastRows builds runs.csv rows for plan (figures x and y) from value,
@@ -97,6 +100,11 @@ func TestContrastsLeaveOutIncompletePairs(t *testing.T) {
 	// Pairs of x: replicates 0, 1, 2 (3 failed), differences 1, 2, 3.
 	if r := contrastOf(t, recs, 1, 1, "x"); r[4] != "3" || r[5] != "2" || r[6] != "1" {
 		t.Errorf("x: %v, want 3 pairs, mean 2, sd 1", r)
+	}
+	// Its t is 2√3 on 2 degrees of freedom, whose two-sided p is
+	// 1 − t/√(2 + t²) = 1 − √(6/7); one point, so Holm leaves it.
+	if r := contrastOf(t, recs, 1, 1, "x"); !(math.Abs(parse(r[9])-(1-math.Sqrt(6.0/7))) < 1e-12) || r[10] != r[9] {
+		t.Errorf("x: p %s, Holm %s, want %v for both", r[9], r[10], 1-math.Sqrt(6.0/7))
 	}
 	// Pairs of y: replicates 0 and 2, differences 1 and 3.
 	if r := contrastOf(t, recs, 1, 1, "y"); r[4] != "2" || r[5] != "2" {
@@ -253,6 +261,44 @@ func TestAnalysisDoesNotDependOnRunOrder(t *testing.T) {
 			} else if got != first {
 				t.Fatalf("%s design, rows in order %d:\n%s\nin order 0:\n%s", plan.Design, seed, got, first)
 			}
+		}
+	}
+}
+
+func parse(s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}
+
+// TestContrastsAdjustEachFigureForItsPoints: each record's p is the paired
+// t test's for its differences, and its Holm-adjusted p counts the other
+// points' tests of the same figure, not other figures'.
+func TestContrastsAdjustEachFigureForItsPoints(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "0,1,2,3"}}, Reps: 4}
+	noise := [][]float64{{0, 0, 0, 0}, {0.1, -0.3, 0.5, 0.2}, {1, -1, 2, 0.5}, {0.3, 0.1, -0.2, 0.9}}
+	rows, header := contrastRows(t, plan, 2, func(pt int, _ []string, rep int, fig string) string {
+		v := 0.4*float64(pt) + noise[pt][rep]
+		if fig == "y" {
+			v = float64(pt*pt) + noise[3-pt][rep]
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	})
+	recs := Contrasts(rows, header, plan, []string{"x", "y"})
+	for _, fig := range []string{"x", "y"} {
+		var ps, holm []float64
+		for pt := 1; pt <= 3; pt++ {
+			r := contrastOf(t, recs, 1, pt, fig)
+			want := resilience.PairedP(parse(r[5]), parse(r[6]), 4)
+			if parse(r[9]) != want || !(want > 0 && want < 1) {
+				t.Errorf("%s at point %d: p %s, want %v", fig, pt, r[9], want)
+			}
+			ps, holm = append(ps, want), append(holm, parse(r[10]))
+		}
+		if want := resilience.Holm(ps); !slices.Equal(holm, want) || slices.Equal(holm, ps) {
+			t.Errorf("%s: Holm %v, want %v (from %v)", fig, holm, want, ps)
 		}
 	}
 }

@@ -133,4 +133,7 @@ func printHeadline(w io.Writer, h *plots.Headline, file string) {
 	if h.More > 0 {
 		fmt.Fprintf(w, "  … %d more points in %s\n", h.More, file)
 	}
+	if h.Note != "" {
+		fmt.Fprintf(w, "  %s\n", h.Note)
+	}
 }

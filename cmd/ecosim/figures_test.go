@@ -87,7 +87,7 @@ func TestPrintSweepContrasts(t *testing.T) {
 	d := &plots.SweepData{Paths: []string{"fungi.share_rate"}, Figures: []string{"x_resistance"}, Baseline: "fungi.share_rate=0",
 		ByFig: map[string][]plots.AggPoint{"x_resistance": {
 			{Values: []string{"0"}, Mean: 0.184, Low: 0.175, High: 0.194, N: 8}, {Values: []string{"0.3"}, Mean: 0.202, Low: 0.192, High: 0.213, N: 8}}},
-		Contrasts: map[string][]plots.AggPoint{"x_resistance": {{Values: []string{"0.3"}, Mean: 0.0181, Low: 0.012, High: 0.0241, N: 8}}}}
+		Contrasts: map[string][]plots.AggPoint{"x_resistance": {{Values: []string{"0.3"}, Mean: 0.0181, Low: 0.012, High: 0.0241, N: 8, Mark: " *"}}}}
 	var b strings.Builder
 	printSweepFigures(&b, d)
 	want := "resistance at each point, mean [95% interval] over its replicates:\n" +
@@ -96,7 +96,8 @@ func TestPrintSweepContrasts(t *testing.T) {
 		"  0.3              0.202 [0.192, 0.213]\n" +
 		"difference in resistance from fungi.share_rate=0, paired by replicate, mean [95% interval]:\n" +
 		"  fungi.share_rate x\n" +
-		"  0.3              0.0181 [0.012, 0.0241]\n"
+		"  0.3              0.0181 [0.012, 0.0241] *\n" +
+		"  * the difference stands with every point's comparison of the figure counted in (Holm-adjusted p < 0.05, p_holm in contrasts.csv)\n"
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}

@@ -69,7 +69,9 @@ the mean and 95% interval of the differences of each figure. The baseline is
 the point with the first --vary at its first value and the other varied paths
 as the point has them, so list first the --vary whose values you compare.
 Paired runs share their noise, so a difference is often resolved where the
-two points' own intervals overlap.
+two points' own intervals overlap. Each difference also has the paired t test's
+p-value and, in p_holm, that p adjusted by Holm's method over the points
+compared on the same figure; the tables mark with * those below 0.05.
 
 A random or lhs design also writes sensitivity.csv: for each figure and each
 varied path with numbers, the partial rank correlation (PRCC) over all runs,

@@ -61,6 +61,7 @@ func fingerprint(t *testing.T) string {
 	fmt.Fprintln(h, run(t, "forest", "ticks=300", "failures[0].at=100", "failures[1].at=200", "failures[1].duration=50"))
 	fmt.Fprintln(h, run(t, "topology", "ticks=80", "failures[0].at=40", "network.topology=random"))
 	xs := make([]float64, 0, 400)
+	var pv []float64 // paired p-values, then Holm's adjustment of them
 	for n := range 400 {
 		xs = append(xs, float64(fmath.Sin(float64(n))*10)+float64(n%7))
 		if n > 0 {
@@ -68,7 +69,11 @@ func fingerprint(t *testing.T) string {
 			fmt.Fprintf(h, "%x %x %x\n", math.Float64bits(s.SD), math.Float64bits(s.CILow), math.Float64bits(s.CIHigh))
 			p := resilience.Proportion(n/3, n+1)
 			fmt.Fprintf(h, "%x %x %x\n", math.Float64bits(p.SD), math.Float64bits(p.CILow), math.Float64bits(p.CIHigh))
+			pv = append(pv, resilience.PairedP(s.Mean, s.SD, len(xs)))
 		}
+	}
+	for _, p := range append(pv, resilience.Holm(pv)...) {
+		fmt.Fprintf(h, "%x\n", math.Float64bits(p))
 	}
 	plan := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "0.1:7.3:0.1"}, {Path: "b", Values: "uniform(0.001,3.7)"}}, Design: sweep.DesignLHS, Samples: 64, Reps: 1}
 	pts, err := plan.Points(7)
