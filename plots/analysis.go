@@ -132,8 +132,8 @@ func contrastChart(d *SweepData) (namedChart, bool) {
 	base, _ := strings.CutPrefix(d.Baseline, d.Paths[0]+"=")
 	view := &SweepData{Paths: d.Paths, ByFig: map[string][]AggPoint{}}
 	for _, f := range d.Figures {
-		if isShare(f) {
-			continue // derived at aggregation, not paired
+		if isShare(f) && len(d.Contrasts[f]) == 0 {
+			continue // a sweep of an earlier version paired no shares
 		}
 		// A figure with no pairs stays, so the key names it as not drawn.
 		view.Figures = append(view.Figures, f)

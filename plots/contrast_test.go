@@ -19,8 +19,8 @@ func writeContrastSweep(t *testing.T) string {
 			"1,0.1,final_x,3,11,1,8.5,13.5\n1,0.1,x_resistance,3,0.55,0.1,0.3,0.8\n1,0.1,x_recovery_time,0,,,,\n1,0.1,x_recovered,3,0,0,0,0.56\n" +
 			"2,0.3,final_x,3,12,1,9.5,14.5\n2,0.3,x_resistance,3,0.6,0.1,0.35,0.85\n2,0.3,x_recovery_time,1,40,,,\n2,0.3,x_recovered,3,0.333,0.577,0.06,0.79\n",
 		"contrasts.csv": "point,fungi.share_rate,baseline,figure,pairs,mean_diff,sd_diff,ci_low,ci_high,p,p_holm\n" +
-			"1,0.1,0,final_x,3,1,0.1,0.75,1.25,0.003,0.003\n1,0.1,0,x_resistance,3,0.05,0.01,0.025,0.075,0.04,0.08\n1,0.1,0,x_recovery_time,0,,,,,,\n" +
-			"2,0.3,0,final_x,3,2,0.1,1.75,2.25,0.001,0.002\n2,0.3,0,x_resistance,3,0.1,0.01,0.075,0.125,0.003,0.006\n2,0.3,0,x_recovery_time,0,,,,,,\n",
+			"1,0.1,0,final_x,3,1,0.1,0.75,1.25,0.003,0.003\n1,0.1,0,x_resistance,3,0.05,0.01,0.025,0.075,0.04,0.08\n1,0.1,0,x_recovery_time,0,,,,,,\n1,0.1,0,x_recovered,3,0,0,-0.5,0.5,1,1\n" +
+			"2,0.3,0,final_x,3,2,0.1,1.75,2.25,0.001,0.002\n2,0.3,0,x_resistance,3,0.1,0.01,0.075,0.125,0.003,0.006\n2,0.3,0,x_recovery_time,0,,,,,,\n2,0.3,0,x_recovered,3,0.333,0.577,-0.2,0.7,1,1\n",
 	}
 	writeFiles(t, dir, files)
 	return dir
@@ -51,8 +51,8 @@ func TestContrastChart(t *testing.T) {
 			t.Errorf("the chart has no text %q", want)
 		}
 	}
-	if strings.Contains(svg, ">x_recovered<") {
-		t.Error("a share of replicates, which is not paired, has a panel")
+	if !strings.Contains(svg, ">x_recovered<") {
+		t.Error("the share of replicates that recovered, paired too, has no panel")
 	}
 
 	h := ContrastHeadline(d, 0)

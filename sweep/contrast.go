@@ -30,7 +30,10 @@ var ContrastHeader = []string{"baseline", "figure", "pairs", "mean_diff", "sd_di
 // deviation and 95% interval of the point's value less the baseline's,
 // the paired t test's two-sided p-value (resilience.PairedP), and that
 // p-value adjusted by Holm's method over the figure's records
-// (resilience.Holm). A sweep of many points finds some intervals clear of
+// (resilience.Holm). After each recovery time comes <indicator>_recovered:
+// the share of replicates that recovered less the baseline's, over the
+// pairs where both runs succeeded, with Newcombe's interval for paired
+// shares and McNemar's exact p (resilience.PairedProportion). A sweep of many points finds some intervals clear of
 // 0 by chance; an adjusted p below 0.05 is a difference that stands with
 // every other point's comparison of the same figure counted in.
 //
@@ -93,11 +96,17 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 				diffs = append(diffs, vx-vy)
 			}
 			s := resilience.Summarize(diffs)
-			rec := append([]string{strconv.Itoa(pt)}, p.values...)
-			rec = append(rec, strconv.Itoa(bpt), f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh),
-				num(resilience.PairedP(s.Mean, s.SD, s.N)), "")
-			ps[f] = append(ps[f], len(out))
-			out = append(out, rec)
+			add := func(f string, s resilience.Summary, pv float64) {
+				rec := append([]string{strconv.Itoa(pt)}, p.values...)
+				rec = append(rec, strconv.Itoa(bpt), f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh), num(pv), "")
+				ps[f] = append(ps[f], len(out))
+				out = append(out, rec)
+			}
+			add(f, s, resilience.PairedP(s.Mean, s.SD, s.N))
+			if ind, ok := strings.CutSuffix(f, RecoveryTimeSuffix); ok {
+				rs, rp := recoveredPairs(p.reps, b.reps, plan.Reps, col[f])
+				add(ind+RecoveredSuffix, rs, rp)
+			}
 		}
 	}
 	for _, recs := range ps {
@@ -113,6 +122,31 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 		}
 	}
 	return out
+}
+
+// recoveredPairs compares the shares of replicates that recovered at a
+// point and at its baseline, over the pairs of replicates where both runs
+// succeeded (resilience.PairedProportion); c is the recovery time's
+// column, empty where the run never recovered.
+func recoveredPairs(point, base map[int][]string, reps, c int) (resilience.Summary, float64) {
+	var both, first, second, n int
+	for rep := range reps {
+		x, y := point[rep], base[rep]
+		if x == nil || y == nil {
+			continue
+		}
+		n++
+		rx, ry := x[c] != "", y[c] != ""
+		switch {
+		case rx && ry:
+			both++
+		case rx:
+			first++
+		case ry:
+			second++
+		}
+	}
+	return resilience.PairedProportion(both, first, second, n)
 }
 
 // ContrastBaseline names the baseline of Contrasts as path=value, or ""

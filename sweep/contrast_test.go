@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -300,5 +301,49 @@ func TestContrastsAdjustEachFigureForItsPoints(t *testing.T) {
 		if want := resilience.Holm(ps); !slices.Equal(holm, want) || slices.Equal(holm, ps) {
 			t.Errorf("%s: Holm %v, want %v (from %v)", fig, holm, want, ps)
 		}
+	}
+}
+
+// TestContrastsPairRecoveredShares: after a recovery time's record comes
+// the difference in the share of replicates that recovered, counted pair
+// by pair: here the point recovered in replicates 0–4 and the baseline in
+// 3–6 of 8, with replicate 7 failed at the point, so of 7 pairs 2 both, 3
+// the point only and 2 the baseline only.
+func TestContrastsPairRecoveredShares(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "0,1"}}, Reps: 8}
+	if err := plan.Check(); err != nil {
+		t.Fatal(err)
+	}
+	figs := []string{"x_recovery_time"}
+	header := Header(plan, figs)
+	var rows [][]string
+	for pt := range 2 {
+		for rep := range 8 {
+			v := ""
+			if pt == 1 && rep <= 4 || pt == 0 && rep >= 3 && rep <= 6 {
+				v = strconv.Itoa(10 + rep)
+			}
+			status := StatusOK
+			if pt == 1 && rep == 7 {
+				status = StatusFailed
+			}
+			rows = append(rows, []string{fmt.Sprint("k", pt, rep), strconv.Itoa(pt), strconv.Itoa(rep), "7", strconv.Itoa(pt), v, status, "", "0.1"})
+		}
+	}
+	recs := Contrasts(rows, header, plan, figs)
+	if len(recs) != 2 || recs[0][3] != "x_recovery_time" || recs[1][3] != "x_recovered" {
+		t.Fatalf("records %v, want the recovery time's, then the share's", recs)
+	}
+	want, p := resilience.PairedProportion(2, 3, 2, 7)
+	r := recs[1]
+	if r[4] != "7" || parse(r[5]) != want.Mean || parse(r[7]) != want.CILow || parse(r[8]) != want.CIHigh || parse(r[9]) != p || r[10] != r[9] {
+		t.Errorf("recovered: %v, want 7 pairs, %+v, p %v", r, want, p)
+	}
+	if !(want.Mean > 0.14 && want.Mean < 0.15 && want.CILow < 0 && want.CIHigh > 0.3) {
+		t.Errorf("1/7 with a wide interval: %+v", want)
+	}
+	// Recovery times pair only where both recovered: replicates 3 and 4.
+	if recs[0][4] != "2" || recs[0][5] != "0" {
+		t.Errorf("recovery time: %v, want 2 pairs, no difference", recs[0])
 	}
 }

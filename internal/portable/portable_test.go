@@ -75,6 +75,11 @@ func fingerprint(t *testing.T) string {
 	for _, p := range append(pv, resilience.Holm(pv)...) {
 		fmt.Fprintf(h, "%x\n", math.Float64bits(p))
 	}
+	for n := 2; n < 60; n += 3 { // paired shares over tables of every shape
+		s, p := resilience.PairedProportion(n/4, n/3, n/5, n)
+		fmt.Fprintf(h, "%x %x %x %x %x\n", math.Float64bits(s.Mean), math.Float64bits(s.SD), math.Float64bits(s.CILow),
+			math.Float64bits(s.CIHigh), math.Float64bits(p))
+	}
 	plan := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "0.1:7.3:0.1"}, {Path: "b", Values: "uniform(0.001,3.7)"}}, Design: sweep.DesignLHS, Samples: 64, Reps: 1}
 	pts, err := plan.Points(7)
 	if err != nil {
