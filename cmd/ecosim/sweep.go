@@ -207,9 +207,8 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	pending := len(prep.Pending())
 	c.Printf("%s: %s (%s x %s%s), %d already recorded, into %s\n", base.Name, count(len(prep.Runs), "run"),
 		count(len(prep.Runs)/plan.Reps, "point"), count(plan.Reps, "replicate"), shardNote(o.shard), len(prep.Runs)-pending, opts.Out)
-	if pts, err := plan.Points(base.Seed); err == nil && o.shard == "" && len(pts) > len(prep.Runs)/plan.Reps {
-		c.Printf("  %d of the design's %d points repeat an earlier point's values; that point's runs stand for them\n",
-			len(pts)-len(prep.Runs)/plan.Reps, len(pts))
+	if o.shard == "" {
+		printRepeats(c, plan, base, len(prep.Runs))
 	}
 	bar, done := sweepBar(c.ErrOrStderr(), base.Name, len(prep.Runs), len(prep.Runs)-pending)
 	opts.Progress = bar
@@ -276,6 +275,7 @@ func dryRun(c *cobra.Command, plan *sweep.Plan, base *scenarios.Scenario) error 
 	points := len(runs) / plan.Reps
 	c.Printf("%s: %s (%s x %s), every point valid; nothing run or written\n", base.Name,
 		count(len(runs), "run"), count(points, "point"), count(plan.Reps, "replicate"))
+	printRepeats(c, plan, base, len(runs))
 	for i := 0; i < len(runs) && i/plan.Reps < dryPoints; i += plan.Reps {
 		if sets := runs[i].Sets; len(sets) > 0 {
 			c.Printf("  point %d: %s\n", runs[i].Point, strings.Join(sets, " "))
@@ -285,6 +285,17 @@ func dryRun(c *cobra.Command, plan *sweep.Plan, base *scenarios.Scenario) error 
 		c.Printf("  … %d more points\n", points-dryPoints)
 	}
 	return nil
+}
+
+// printRepeats says how many of the design's points repeat an earlier
+// point's values, if any, so get no runs of their own (sweep.Plan.Runs):
+// otherwise a sobol design over a path of names runs fewer points than
+// its rows would say, with nothing to tell why.
+func printRepeats(c *cobra.Command, plan *sweep.Plan, base *scenarios.Scenario, runs int) {
+	if pts, err := plan.Points(base.Seed); err == nil && len(pts) > runs/plan.Reps {
+		c.Printf("  %d of the design's %d points repeat an earlier point's values; that point's runs stand for them\n",
+			len(pts)-runs/plan.Reps, len(pts))
+	}
 }
 
 // count is n and the noun, in the plural unless n is 1.
