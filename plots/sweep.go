@@ -54,6 +54,9 @@ type SweepData struct {
 	// Sobol is sobol.csv by figure, for a sobol sweep: each varied
 	// path's first-order and total-effect indices.
 	Sobol map[string][]SobolPoint
+	// Morris is morris.csv by figure, for a morris sweep: each varied
+	// path's elementary effects.
+	Morris map[string][]MorrisPoint
 	// Replicates holds, for a sweep that varies nothing, each figure's
 	// value in each successful replicate, in replicate order (NaN where
 	// the figure is undefined, as a recovery that never came), from
@@ -112,6 +115,9 @@ func LoadSweep(dir string) (*SweepData, error) {
 		return nil, err
 	}
 	if d.Sobol, err = loadSobol(filepath.Join(dir, "sobol.csv")); err != nil {
+		return nil, err
+	}
+	if d.Morris, err = loadMorris(filepath.Join(dir, "morris.csv")); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -310,6 +316,10 @@ func sweepCharts(d *SweepData) []namedChart {
 	if len(d.Sobol) > 0 {
 		ch, aspect := drawSobol(d)
 		out = append(out, namedChart{"sobol", ch, aspect})
+	}
+	if len(d.Morris) > 0 {
+		ch, aspect := drawMorris(d)
+		out = append(out, namedChart{"morris", ch, aspect})
 	}
 	return out
 }

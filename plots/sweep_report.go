@@ -33,9 +33,12 @@ type sweepReportData struct {
 	// SobolFirst and SobolTotal are the headline figures' Sobol'
 	// indices, first-order and total-effect, for a sobol design.
 	SobolFirst, SobolTotal *Headline
-	Header                 []string
-	Rows                   [][]string
-	Figures                []figure
+	// Morris is the headline figures' elementary effects, for a morris
+	// design.
+	Morris  *Headline
+	Header  []string
+	Rows    [][]string
+	Figures []figure
 }
 
 // sweepReport writes dir/report.html for a sweep: what was swept, the
@@ -55,7 +58,7 @@ func sweepReport(dir string) (string, error) {
 	}
 	rd := sweepReportData{Title: fmt.Sprintf("ecosim sweep: %s, seed %d", m.Scenario, m.Seed), Manifest: m,
 		Headline: SweepHeadline(d, true, 0), Contrast: ContrastHeadline(d, 0), Crossings: d.Crossings, Sensitivity: SensitivityHeadline(d),
-		SobolFirst: SobolHeadline(d, false), SobolTotal: SobolHeadline(d, true),
+		SobolFirst: SobolHeadline(d, false), SobolTotal: SobolHeadline(d, true), Morris: MorrisHeadline(d),
 		Header: recs[0], Rows: recs[1:]}
 	if len(d.Paths) > 0 {
 		rd.Axis = d.Paths[0]
@@ -112,6 +115,15 @@ anywhere in its range. The indices of every figure are in <code>sobol.csv</code>
 {{end}}
 {{with .SobolTotal}}
 <h3>{{.What}}</h3>
+{{template "headline" .}}
+{{end}}
+{{with .Morris}}
+<h2>Morris screening: {{.What}}, mu* [95% bootstrap interval] σ sigma</h2>
+<p>Each trajectory of the design moves one varied path at a time by two thirds of its range; an elementary effect is the
+figure's change per the path's whole range. mu*, the mean of their absolute values, says how far the figure moves with
+the path at all; sigma, their standard deviation, how much that depends on where the others are (interactions) or on
+where the path is (a curve). A path with mu* near 0 can be fixed anywhere in its range. Every figure's effects are in
+<code>morris.csv</code>.</p>
 {{template "headline" .}}
 {{end}}
 {{with .Headline}}

@@ -223,7 +223,7 @@ func TestSweepWritesContrasts(t *testing.T) {
 // order they finished, which the number of workers and their timing
 // decide. Every analysis file must come out byte for byte the same in any
 // order: sums of seven replicates' values, taken in another order, differ
-// in their last bits; and a sobol design's replicate means.
+// in their last bits; and a sobol or morris design's replicate means.
 func TestAnalysisDoesNotDependOnRunOrder(t *testing.T) {
 	grid := &Plan{Vary: []Vary{{"a", "0,0.5,1"}, {"b", "x,y"}}, Reps: 7}
 	lhs := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}, {"b", "uniform(2,3)"}}, Reps: 3, Design: DesignLHS, Samples: 9}
@@ -235,6 +235,7 @@ func TestAnalysisDoesNotDependOnRunOrder(t *testing.T) {
 		all = append(all, Crossings(rows, header, plan, []Crossing{{"x", 0.3}})...)
 		all = append(all, Sensitivities(rows, header, plan, figs)...)
 		all = append(all, SobolIndices(rows, header, plan, 1, figs)...)
+		all = append(all, ElementaryEffects(rows, header, plan, 1, figs)...)
 		var b strings.Builder
 		for _, r := range all {
 			b.WriteString(strings.Join(r, ",") + "\n")
@@ -242,7 +243,8 @@ func TestAnalysisDoesNotDependOnRunOrder(t *testing.T) {
 		return b.String()
 	}
 	sobol := &Plan{Vary: lhs.Vary, Reps: 3, Design: DesignSobol, Samples: 9}
-	for _, plan := range []*Plan{grid, lhs, sobol} {
+	morris := &Plan{Vary: lhs.Vary, Reps: 3, Design: DesignMorris, Samples: 9}
+	for _, plan := range []*Plan{grid, lhs, sobol, morris} {
 		var first string
 		for seed := range uint64(12) {
 			rows, header := contrastRows(t, plan, seed, func(pt int, vals []string, rep int, fig string) string {

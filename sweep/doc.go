@@ -1,12 +1,13 @@
 // Package sweep runs batch parameter sweeps: a plan of varied scenario
-// fields (grid, random, Latin-hypercube or Saltelli designs) with replicates, run by a
-// local worker pool or by NATS JetStream workers, recorded in a resumable
-// runs.csv and summarised in aggregate.csv with confidence intervals, with
-// paired differences from a baseline (contrasts.csv), where figures cross
-// levels (crossings.csv), for random, Latin-hypercube and Saltelli designs
-// the paths' partial rank correlations with each figure (sensitivity.csv),
-// and for Saltelli's each figure's variance split among the paths by Sobol'
-// indices (sobol.csv).
+// fields (grid, random, Latin-hypercube, Saltelli or Morris designs) with
+// replicates, run by a local worker pool or by NATS JetStream workers,
+// recorded in a resumable runs.csv and summarised in aggregate.csv with
+// confidence intervals. It also writes paired differences from a baseline
+// (contrasts.csv), where figures cross levels (crossings.csv), the paths'
+// partial rank correlations with each figure (sensitivity.csv, for the
+// random, Latin-hypercube and Saltelli designs), each figure's variance
+// split among the paths by Sobol' indices (sobol.csv, Saltelli's design)
+// and the paths' elementary effects (morris.csv, Morris's).
 //
 // Outline: Plan and Spec describe what varies; Plan.Runs expands it into
 // RunSpecs, each keyed by its resolved scenario's digest and replicate, with

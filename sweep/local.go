@@ -112,8 +112,8 @@ func (p *Prepared) Pending() []RunSpec {
 
 // Finish writes the analysis files from every recorded run and closes
 // the store: aggregate.csv always, and contrasts.csv, crossings.csv,
-// sensitivity.csv and sobol.csv where the sweep's design and crossings
-// give them rows (one of an earlier analysis that no longer holds is
+// sensitivity.csv, sobol.csv and morris.csv where the sweep's design and
+// crossings give them rows (one of an earlier analysis that no longer holds is
 // removed).
 func (p *Prepared) Finish(dir string) error {
 	rows, plan, figs := p.Store.Rows(), &p.Manifest.Plan, p.Manifest.Figures
@@ -132,6 +132,7 @@ func (p *Prepared) Finish(dir string) error {
 		{"crossings.csv", append(slices.Clone(others), CrossingHeader...), Crossings(rows, p.Header, plan, p.Manifest.Crossings)},
 		{"sensitivity.csv", SensitivityHeader, Sensitivities(rows, p.Header, plan, figs)},
 		{"sobol.csv", SobolHeader, SobolIndices(rows, p.Header, plan, p.Manifest.Seed, figs)},
+		{"morris.csv", MorrisHeader, ElementaryEffects(rows, p.Header, plan, p.Manifest.Seed, figs)},
 	}
 	for _, a := range analyses {
 		if err == nil {

@@ -19,6 +19,9 @@ const (
 	// DesignSobol is Saltelli's design for Sobol' indices: Samples rows,
 	// each of 2+k points for k varied paths (see sobolPoints).
 	DesignSobol = "sobol"
+	// DesignMorris is Morris's design for elementary effects: Samples
+	// trajectories, each of 1+k points (see morrisDesign).
+	DesignMorris = "morris"
 )
 
 // Vary is one varied field: a scenario path, as --set takes it, and its
@@ -34,8 +37,8 @@ type Plan struct {
 	Vary   []Vary `yaml:"vary" json:"vary"`
 	Reps   int    `yaml:"reps" json:"reps"`
 	Design string `yaml:"design" json:"design"`
-	// Samples is the number of points of random and lhs designs, and of
-	// base rows of the sobol design.
+	// Samples is the number of points of random and lhs designs, of base
+	// rows of the sobol design, and of trajectories of the morris design.
 	Samples int `yaml:"samples" json:"samples"`
 	// Crossings are those a plan file asks for. They are analysis, not
 	// what the sweep runs, so sweep.json keeps them beside its plan
@@ -87,7 +90,7 @@ func (p *Plan) specs() ([]Spec, error) {
 			return nil, fmt.Errorf("vary %s: %w", v.Path, err)
 		}
 		if s.Dist() && p.Design == DesignGrid {
-			return nil, fmt.Errorf("%w: vary %s: %s needs --design random, lhs or sobol", ErrPlan, v.Path, v.Values)
+			return nil, fmt.Errorf("%w: vary %s: %s needs --design random, lhs, sobol or morris", ErrPlan, v.Path, v.Values)
 		}
 		specs[i] = s
 	}
@@ -109,11 +112,14 @@ func (p *Plan) Check() error {
 		return fmt.Errorf("%w: nothing varies and there is one replicate, which is one run; give --vary path=spec, or --reps N for N replicates of the scenario", ErrPlan)
 	case len(p.Vary) == 0 && p.Design != DesignGrid:
 		return fmt.Errorf("%w: the %s design draws values of what varies, and nothing varies; give --vary path=spec", ErrPlan, p.Design)
-	case p.Design != DesignGrid && p.Design != DesignRandom && p.Design != DesignLHS && p.Design != DesignSobol:
-		return fmt.Errorf("%w: unknown design %q (grid, random, lhs or sobol)", ErrPlan, p.Design)
+	case !slices.Contains([]string{DesignGrid, DesignRandom, DesignLHS, DesignSobol, DesignMorris}, p.Design):
+		return fmt.Errorf("%w: unknown design %q (grid, random, lhs, sobol or morris)", ErrPlan, p.Design)
 	case p.Design == DesignSobol && (p.Samples < 2 || p.Samples*(len(p.Vary)+2) > 1_000_000):
 		return fmt.Errorf("%w: sobol design needs --samples of at least 2, and at most 1000000 points in all: each sample is %d points (2 and one per varied path), got --samples %d",
 			ErrPlan, len(p.Vary)+2, p.Samples)
+	case p.Design == DesignMorris && (p.Samples < 2 || p.Samples*(len(p.Vary)+1) > 1_000_000):
+		return fmt.Errorf("%w: morris design needs --samples (trajectories) of at least 2, and at most 1000000 points in all: each trajectory is %d points (one more than the varied paths), got --samples %d",
+			ErrPlan, len(p.Vary)+1, p.Samples)
 	case p.Design != DesignGrid && (p.Samples < 1 || p.Samples > 1_000_000):
 		return fmt.Errorf("%w: %s design needs --samples between 1 and 1000000", ErrPlan, p.Design)
 	}
@@ -142,6 +148,9 @@ func (p *Plan) Points(seed uint64) ([]Point, error) {
 		return lhsPoints(specs, p.Samples, seed), nil
 	case DesignSobol:
 		return sobolPoints(specs, p.Samples, seed), nil
+	case DesignMorris:
+		pts, _ := morrisDesign(specs, p.Samples, seed)
+		return pts, nil
 	}
 	n := 1
 	for _, s := range specs {
@@ -233,7 +242,61 @@ func SobolBlock(p, paths int) (row, block int) {
 	return p / (paths + 2), p % (paths + 2)
 }
 
-// draw maps u in [0,1) to a value of the spec.
+// morrisLevels is how many levels of its range each path takes in the
+// morris design, 0, 1/3, 2/3 and 1 of the way along it; a step moves one
+// path by morrisLevels/2 of them (2/3 of its range), so every level is
+// reached equally often (Morris 1991).
+const morrisLevels = 4
+
+// morrisMove is one step of a morris trajectory: the path it moves and
+// which way, +1 or −1.
+type morrisMove struct{ path, sign int }
+
+// morrisDesign lays out r trajectories of Morris's design: each starts at
+// a level drawn for every path, then moves one path at a time, in an
+// order drawn for the trajectory, by 2/3 of its range, up from the lower
+// two levels and down from the upper two. Trajectory t's 1+k points are
+// consecutive, and moves[t*k+s] is its step s, from its point s to s+1.
+func morrisDesign(specs []Spec, r int, seed uint64) (pts []Point, moves []morrisMove) {
+	k := len(specs)
+	step := morrisLevels / 2
+	for t := range r {
+		rng := sim.Stream{State: sim.Hash(seed, 0x3055, uint64(t))}
+		level := make([]int, k)
+		for j := range level {
+			level[j] = rng.Intn(morrisLevels)
+		}
+		order := make([]int, k)
+		for j := range order {
+			order[j] = j
+		}
+		for j := k - 1; j > 0; j-- {
+			m := rng.Intn(j + 1)
+			order[j], order[m] = order[m], order[j]
+		}
+		point := func() Point {
+			v := make([]string, k)
+			for j, s := range specs {
+				v[j] = draw(s, float64(level[j])/float64(morrisLevels-1))
+			}
+			return Point{Index: len(pts), Values: v}
+		}
+		pts = append(pts, point())
+		for _, j := range order {
+			sign := 1
+			if level[j] >= step {
+				sign = -1
+			}
+			level[j] += sign * step
+			moves = append(moves, morrisMove{j, sign})
+			pts = append(pts, point())
+		}
+	}
+	return pts, moves
+}
+
+// draw maps u in [0,1] to a value of the spec: 1 gives a range's top and a
+// list's last value.
 func draw(s Spec, u float64) string {
 	if s.Dist() {
 		return formatValue(s.Lo + float64(u*(s.Hi-s.Lo))) // rounded before the sum, so arm64 does not fuse it

@@ -134,7 +134,7 @@ func (d *planDecoder) sweep(n *yaml.Node, p *Plan) {
 			p.Samples = d.whole(v, path)
 		case "design":
 			if v.Kind != yaml.ScalarNode {
-				d.fail(v, path, "expected grid, random, lhs or sobol")
+				d.fail(v, path, "expected grid, random, lhs, sobol or morris")
 				return
 			}
 			p.Design = v.Value

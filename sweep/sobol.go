@@ -33,12 +33,47 @@ func SobolIndices(rows [][]string, header []string, plan *Plan, seed uint64, fig
 	if err != nil {
 		return nil
 	}
-	col := columns(header)
-	type sums struct {
-		sum []float64
-		n   []int
+	at := pointMeans(rows, header, plan, figures)
+	k, n := len(plan.Vary), plan.Samples
+	var out [][]string
+	for f, name := range figures {
+		a, b, ab := nans(n), nans(n), make([][]float64, k)
+		for i := range ab {
+			ab[i] = nans(n)
+		}
+		for p, pt := range pts {
+			v := at.mean(pt, f)
+			switch row, block := SobolBlock(p, k); block {
+			case 0:
+				a[row] = v
+			case 1:
+				b[row] = v
+			default:
+				ab[block-2][row] = v
+			}
+		}
+		for i, s := range resilience.Sobol(a, b, ab) {
+			out = append(out, []string{name, plan.Vary[i].Path, strconv.Itoa(s.N),
+				num(s.First), num(s.FirstLow), num(s.FirstHigh), num(s.Total), num(s.TotalLow), num(s.TotalHigh)})
+		}
 	}
-	at := map[string]*sums{}
+	return out
+}
+
+// means holds each point's figures' means over its successful
+// replicates, by the point's values.
+type means map[string]*sums
+
+type sums struct {
+	sum []float64
+	n   []int
+}
+
+// pointMeans gathers runs.csv's rows into means, taking them in run
+// order, so the sums are the same whatever order the runs finished in.
+func pointMeans(rows [][]string, header []string, plan *Plan, figures []string) means {
+	col := columns(header)
+	at := means{}
 	for _, r := range inRunOrder(rows, col) {
 		if r[col["status"]] != StatusOK {
 			continue
@@ -59,34 +94,17 @@ func SobolIndices(rows [][]string, header []string, plan *Plan, seed uint64, fig
 			}
 		}
 	}
-	k, n := len(plan.Vary), plan.Samples
-	var out [][]string
-	for f, name := range figures {
-		a, b, ab := nans(n), nans(n), make([][]float64, k)
-		for i := range ab {
-			ab[i] = nans(n)
-		}
-		for p, pt := range pts {
-			s := at[strings.Join(pt.Values, "\x00")]
-			if s == nil || s.n[f] == 0 {
-				continue
-			}
-			v := s.sum[f] / float64(s.n[f])
-			switch row, block := SobolBlock(p, k); block {
-			case 0:
-				a[row] = v
-			case 1:
-				b[row] = v
-			default:
-				ab[block-2][row] = v
-			}
-		}
-		for i, s := range resilience.Sobol(a, b, ab) {
-			out = append(out, []string{name, plan.Vary[i].Path, strconv.Itoa(s.N),
-				num(s.First), num(s.FirstLow), num(s.FirstHigh), num(s.Total), num(s.TotalLow), num(s.TotalHigh)})
-		}
+	return at
+}
+
+// mean is figure f's mean at the point with pt's values, NaN where no
+// run of it gave the figure.
+func (m means) mean(pt Point, f int) float64 {
+	s := m[strings.Join(pt.Values, "\x00")]
+	if s == nil || s.n[f] == 0 {
+		return math.NaN()
 	}
-	return out
+	return s.sum[f] / float64(s.n[f])
 }
 
 func nans(n int) []float64 {

@@ -88,14 +88,7 @@ func TestSobolIndicesApportionTheVariance(t *testing.T) {
 		}
 		return strconv.FormatFloat(b2f(vals[2] == "ring")+noise, 'g', -1, 64)
 	})
-	seen, kept := map[string]bool{}, [][]string(nil)
-	for _, r := range inRunOrder(rows, columns(header)) { // Plan.Runs runs a scenario's first point only
-		key := strings.Join(append(slices.Clone(r[4:7]), r[2]), ",")
-		if !seen[key] {
-			seen[key] = true
-			kept = append(kept, r)
-		}
-	}
+	kept := runsOnce(rows, header, plan)
 	if len(kept) == len(rows) {
 		t.Fatal("no point repeats another; the test needs some")
 	}
@@ -176,4 +169,22 @@ func TestRunsKeepOneScenarioOnce(t *testing.T) {
 	if want := "0/0 0/1 1/0 1/1 2/0 2/1 3/0 3/1"; strings.Join(got, " ") != want {
 		t.Errorf("runs %s, want %s (points 4 and 5 repeat 0 and 1)", strings.Join(got, " "), want)
 	}
+}
+
+// runsOnce keeps the rows Plan.Runs would have run: a point whose values
+// an earlier point has gets no runs of its own.
+func runsOnce(rows [][]string, header []string, plan *Plan) [][]string {
+	col := columns(header)
+	seen, kept := map[string]bool{}, [][]string(nil)
+	for _, r := range inRunOrder(rows, col) {
+		key := r[col["replicate"]]
+		for _, v := range plan.Vary {
+			key += "\x00" + r[col[v.Path]]
+		}
+		if !seen[key] {
+			seen[key] = true
+			kept = append(kept, r)
+		}
+	}
+	return kept
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ecosim/ecosim/plots"
 	"github.com/ecosim/ecosim/runner"
@@ -97,6 +98,10 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 		fmt.Fprintf(w, "%s to each varied path, partial rank correlation [95%% interval] over the runs:\n", s.What)
 		printHeadline(w, s, "sensitivity.csv")
 	}
+	if m := plots.MorrisHeadline(d); m != nil {
+		fmt.Fprintf(w, "%s by varied path, mu* [95%% bootstrap interval] σ sigma, per the path's whole range:\n", m.What)
+		printHeadline(w, m, "morris.csv")
+	}
 	for _, total := range []bool{false, true} {
 		if s := plots.SobolHeadline(d, total); s != nil {
 			fmt.Fprintf(w, "%s by varied path, share of the variance [95%% bootstrap interval]:\n", s.What)
@@ -117,16 +122,17 @@ func printCrossings(w io.Writer, d *plots.SweepData) {
 // printHeadline writes h's table, columns aligned, and how many points
 // it left out for file.
 func printHeadline(w io.Writer, h *plots.Headline, file string) {
+	// Widths in characters, not bytes: a cell may hold "σ".
 	widths := make([]int, len(h.Columns))
 	for _, row := range append([][]string{h.Columns}, h.Rows...) {
 		for i, c := range row {
-			widths[i] = max(widths[i], len(c))
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
 	for _, row := range append([][]string{h.Columns}, h.Rows...) {
 		line := " "
 		for i, c := range row {
-			line += fmt.Sprintf(" %-*s", widths[i], c)
+			line += " " + c + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
 		}
 		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}

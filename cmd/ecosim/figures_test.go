@@ -118,3 +118,16 @@ func TestPrintFinal(t *testing.T) {
 		t.Errorf("without indicators: %q", b.String())
 	}
 }
+
+// TestHeadlineColumnsCountCharacters: a cell holding "σ" (two bytes, one
+// character) lines up with the others.
+func TestHeadlineColumnsCountCharacters(t *testing.T) {
+	var b strings.Builder
+	printHeadline(&b, &plots.Headline{Columns: []string{"path", "x", "y"}, Rows: [][]string{{"a", "0.5 σ 0.1", "1"}, {"bb", "0.25 σ 0.125", "2"}}}, "morris.csv")
+	want := "  path x            y\n" +
+		"  a    0.5 σ 0.1    1\n" +
+		"  bb   0.25 σ 0.125 2\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}

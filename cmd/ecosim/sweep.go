@@ -44,7 +44,7 @@ func newSweepCmd() *cobra.Command {
 		Long: `Run a parameter sweep: every point of the design, each with --reps replicates.
 
 SPEC is a list (0,0.1,0.5), an inclusive range (0:1:0.1), or, for --design
-random, lhs or sobol, a distribution (uniform(0,1)). Paths are those of --set. A plan
+random, lhs, sobol or morris, a distribution (uniform(0,1)). Paths are those of --set. A plan
 can also come from a file (--plan sweep.yaml) with a sweep: section:
 
   sweep:
@@ -83,6 +83,11 @@ sobol.csv holds each path's first-order index (its share of the variance on
 its own) and total-effect index (with its interactions), each with a 95%
 bootstrap interval. It needs no monotone effect and takes paths of names too.
 
+--design morris --samples R screens many paths for few runs (Morris's
+elementary effects: R trajectories of 1+k points, each moving one path at a
+time by 2/3 of its range). morris.csv holds, per path, mu* (how far a figure
+moves with it) with a 95% bootstrap interval, and sigma (how unevenly).
+
 --crossing FIGURE=LEVEL finds, replicate by replicate, where FIGURE first
 reaches LEVEL as the first --vary grows (interpolated between its values), and
 writes the mean and 95% interval of those places to crossings.csv: the failure
@@ -98,7 +103,8 @@ workers ('ecosim worker').`,
   ecosim sweep --scenario topology --vary network.topology=star,random,scale-free --vary failures[0].fraction=0:0.3:0.05 --reps 5
   ecosim sweep --scenario topology --vary failures[0].fraction=0:0.3:0.05 --reps 6 --crossing giant_component_resistance=0.5
   ecosim sweep --scenario fire --vary trees.density=0.5:0.7:0.02 --reps 10 --set ticks=400
-  ecosim sweep --scenario mycorrhiza --design sobol --samples 64 --vary fungi.share_rate=uniform(0,0.3) --vary drought.severity=uniform(0.2,0.8)
+  ecosim sweep --scenario mycorrhiza --design sobol --samples 64 --vary 'fungi.share_rate=uniform(0,0.5)' --vary 'failures[0].severity=uniform(0.5,0.95)'
+  ecosim sweep --scenario forest --design morris --samples 20 --vary 'fungi.share_rate=uniform(0,0.5)' --vary 'failures[0].fraction=uniform(0,0.3)' --vary 'trees.count=1500:3000:500' 
   ecosim sweep --scenario forest --reps 20`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runSweep(c, o) },
@@ -109,8 +115,8 @@ workers ('ecosim worker').`,
 	f.StringArrayVar(&o.vary, "vary", nil, "a varied field, path=SPEC (repeatable)")
 	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples, crossings)")
 	f.IntVar(&o.reps, "reps", 0, "replicates per point (default 1)")
-	f.StringVar(&o.design, "design", "", "grid (default), random, lhs or sobol")
-	f.IntVar(&o.samples, "samples", 0, "points of a random or lhs design; base rows of a sobol design")
+	f.StringVar(&o.design, "design", "", "grid (default), random, lhs, sobol or morris")
+	f.IntVar(&o.samples, "samples", 0, "points of a random or lhs design; base rows of a sobol design; trajectories of a morris design")
 	f.IntVar(&o.workers, "workers", 0, "runs at once (default: number of CPUs)")
 	f.StringVarP(&o.out, "out", "o", "", "sweep directory (default: results/<scenario>-sweep)")
 	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/")

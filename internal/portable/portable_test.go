@@ -126,6 +126,22 @@ func fingerprint(t *testing.T) string {
 		fmt.Fprintf(h, "%x %x %x %x %x %x\n", math.Float64bits(s.First), math.Float64bits(s.FirstLow), math.Float64bits(s.FirstHigh),
 			math.Float64bits(s.Total), math.Float64bits(s.TotalLow), math.Float64bits(s.TotalHigh))
 	}
+	// A morris design's points, and elementary effects' summaries.
+	mp := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "uniform(0.1,2.9)"}, {Path: "b", Values: "0.5:4.5:0.5"}}, Design: sweep.DesignMorris, Samples: 20, Reps: 1}
+	mpts, err := mp.Points(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ees := make([][]float64, 2)
+	for i, p := range mpts {
+		fmt.Fprintln(h, p.Values)
+		a, _ := strconv.ParseFloat(p.Values[0], 64)
+		ees[i%2] = append(ees[i%2], fmath.Sin(float64(a*float64(i))))
+	}
+	for _, e := range resilience.Morris(ees) {
+		fmt.Fprintf(h, "%x %x %x %x %x\n", math.Float64bits(e.Mu), math.Float64bits(e.MuStar), math.Float64bits(e.MuStarLow),
+			math.Float64bits(e.MuStarHigh), math.Float64bits(e.Sigma))
+	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 

@@ -1,0 +1,101 @@
+package sweep
+
+import (
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// TestMorrisDesignMovesOnePathAtATime: each trajectory is 1+k points, each
+// after the first differing from the one before in one path only, by two
+// thirds of its range, each path once; the levels are 0, 1/3, 2/3 and 1
+// of the way along; the seed decides the design.
+func TestMorrisDesignMovesOnePathAtATime(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "uniform(0,3)"}, {"b", "uniform(10,13)"}, {"shape", "star,ring"}}, Design: DesignMorris, Samples: 30}
+	if err := plan.Check(); err != nil {
+		t.Fatal(err)
+	}
+	specs, _ := plan.specs()
+	pts, moves := morrisDesign(specs, 30, 4)
+	if len(pts) != 30*4 || len(moves) != 30*3 {
+		t.Fatalf("%d points and %d moves, want 120 and 90", len(pts), len(moves))
+	}
+	levels := map[string]int{}
+	for tr := range 30 {
+		moved := map[int]bool{}
+		for s := range 3 {
+			from, to, m := pts[tr*4+s].Values, pts[tr*4+s+1].Values, moves[tr*3+s]
+			for j := range 3 {
+				if (from[j] != to[j]) != (j == m.path) {
+					t.Fatalf("trajectory %d, step %d: %v to %v, moving path %d", tr, s, from, to, m.path)
+				}
+			}
+			if m.path < 2 {
+				x, _ := strconv.ParseFloat(from[m.path], 64)
+				y, _ := strconv.ParseFloat(to[m.path], 64)
+				if math.Abs((y-x)-float64(2*m.sign)) > 1e-12 {
+					t.Errorf("trajectory %d, step %d: %v to %v, want a step of %d", tr, s, x, y, 2*m.sign)
+				}
+			}
+			moved[m.path] = true
+		}
+		if len(moved) != 3 {
+			t.Errorf("trajectory %d moved %d paths", tr, len(moved))
+		}
+		for _, v := range pts[tr*4].Values[:1] {
+			levels[v]++
+		}
+	}
+	if !slices.Equal(slices.Sorted(maps.Keys(levels)), []string{"0", "1", "2", "3"}) {
+		t.Errorf("a's starting values %v, want the levels 0, 1, 2, 3", levels)
+	}
+	again, _ := plan.Points(4)
+	other, _ := plan.Points(5)
+	if !slices.EqualFunc(pts, again, func(x, y Point) bool { return slices.Equal(x.Values, y.Values) }) || slices.Equal(pts[0].Values, other[0].Values) && slices.Equal(pts[4].Values, other[4].Values) {
+		t.Error("the design does not follow the seed")
+	}
+	if err := (&Plan{Vary: plan.Vary, Design: DesignMorris, Samples: 1}).Check(); err == nil {
+		t.Error("one trajectory accepted")
+	}
+}
+
+// TestElementaryEffectsOfKnownFigures: x = 3a + b² with a and b over
+// [0, 1], and y follows the path of names. Every effect of a on x is
+// exactly 3; b's are 2/3 or 4/3, by where its step starts; the names have
+// none on x and one of ±1 (a whole list's change per its length) on y.
+func TestElementaryEffectsOfKnownFigures(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}, {"b", "uniform(0,1)"}, {"shape", "star,ring"}}, Reps: 2, Design: DesignMorris, Samples: 40}
+	rows, header := contrastRows(t, plan, 5, func(_ int, vals []string, rep int, fig string) string {
+		a, _ := strconv.ParseFloat(vals[0], 64)
+		b, _ := strconv.ParseFloat(vals[1], 64)
+		if fig == "x" {
+			return strconv.FormatFloat(3*a+b*b, 'g', -1, 64)
+		}
+		return strconv.FormatFloat(b2f(vals[2] == "ring")+float64(rep), 'g', -1, 64)
+	})
+	recs := ElementaryEffects(runsOnce(rows, header, plan), header, plan, 1, []string{"x", "y"})
+	if len(recs) != 6 || !slices.Equal(MorrisHeader[:5], []string{"figure", "path", "effects", "mu", "mu_star"}) {
+		t.Fatalf("%d records: %v", len(recs), recs)
+	}
+	v := func(r []string, c int) float64 { x, _ := strconv.ParseFloat(r[c], 64); return x }
+	a, b, shape := recs[0], recs[1], recs[2]
+	if a[2] != "40" || math.Abs(v(a, 3)-3) > 1e-9 || math.Abs(v(a, 4)-3) > 1e-9 || v(a, 7) > 1e-9 {
+		t.Errorf("a on x: %v, want 40 effects of 3", a)
+	}
+	if !(v(b, 4) > 2.0/3 && v(b, 4) < 4.0/3 && v(b, 7) > 0.1) {
+		t.Errorf("b on x: %v, want mu* between 2/3 and 4/3, with spread", b)
+	}
+	if v(shape, 4) != 0 || recs[3][4] != "0" {
+		t.Errorf("no effect: shape on x %v, a on y %v", shape, recs[3])
+	}
+	if y := recs[5]; math.Abs(v(y, 4)-1.5) > 1e-9 || v(y, 7) > 1e-9 {
+		t.Errorf("shape on y: %v, want every |effect| 1.5 (a change of 1 over 2/3 of the list)", y)
+	}
+	grid := &Plan{Vary: []Vary{{"a", "0,1"}}, Reps: 2}
+	rows, header = contrastRows(t, grid, 1, func(int, []string, int, string) string { return "1" })
+	if recs := ElementaryEffects(rows, header, grid, 1, []string{"x"}); recs != nil {
+		t.Errorf("a grid design: %v", recs)
+	}
+}
