@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net"
 	neturl "net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/ecosim/ecosim/internal/atomicfile"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -281,6 +284,11 @@ type WorkerOptions struct {
 	// connected, when the connection is lost and found again, and one per
 	// run taken, finished or rejected.
 	Log func(string)
+	// Spool is a directory where a finished run's result is kept when the
+	// worker is stopped while the broker is away, so the run is not lost
+	// with it; a worker started later with the same Spool publishes what
+	// it finds there once connected. Empty keeps nothing.
+	Spool string
 }
 
 // Retry delays while a worker waits for its broker: doubling from the
@@ -408,6 +416,7 @@ func Work(ctx context.Context, url string, o WorkerOptions) error {
 	// Said once connected, so that it is not said of a broker that cannot
 	// be reached.
 	logf(o, "pulling runs from %s, %d at a time", url, n)
+	publishSpooled(ctx, nc, js, o)
 	errc := make(chan error, n)
 	for range n {
 		go func() { errc <- workLoop(ctx, nc, js, cons, o) }()
@@ -467,8 +476,17 @@ func handle(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg jets
 		return
 	}
 	b, _ := json.Marshal(result{Sweep: j.Sweep, Spec: row.Spec, Status: row.Status, Error: row.Error, Wall: row.Wall, Figures: row.Figures})
-	if err := publishResult(ctx, nc, js, j, b, o); err != nil {
+	sp := spooled{Subject: resultsSubject + j.Sweep, MsgID: j.Sweep + "." + j.Spec.Key, Data: b}
+	if err := publishResult(ctx, nc, js, sp, o); err != nil {
 		_ = msg.Nak()
+		if ctx.Err() != nil && o.Spool != "" {
+			path, kerr := keep(o.Spool, sp)
+			if kerr == nil {
+				logf(o, "run %s: stopped with the broker away; its result is kept in %s, for a worker started with --spool %s to publish", j.Spec.Key, path, o.Spool)
+				return
+			}
+			logf(o, "run %s: keeping its result failed: %v", j.Spec.Key, kerr)
+		}
 		logf(o, "run %s: publishing the result failed (%v); handed back", j.Spec.Key, err)
 		return
 	}
@@ -490,7 +508,7 @@ const publishWait = 5 * time.Second
 // restart does not throw away a run that finished meanwhile; the result's
 // message ID keeps a second copy off the stream should the run have been
 // handed to another worker in between.
-func publishResult(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, j job, b []byte, o WorkerOptions) error {
+func publishResult(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, sp spooled, o WorkerOptions) error {
 	delay, waited, refused := firstRetry, false, 0
 	for {
 		err := nats.ErrConnectionReconnecting
@@ -498,11 +516,11 @@ func publishResult(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, j
 			// Each try has its own time limit: a publish made as the
 			// connection drops waits in the client's buffer for an answer.
 			try, stop := context.WithTimeout(ctx, publishWait)
-			_, err = js.Publish(try, resultsSubject+j.Sweep, b, jetstream.WithMsgID(j.Sweep+"."+j.Spec.Key))
+			_, err = js.Publish(try, sp.Subject, sp.Data, jetstream.WithMsgID(sp.MsgID))
 			stop()
 			if err == nil {
 				if waited {
-					logf(o, "run %s: result published, the broker is back", j.Spec.Key)
+					logf(o, "run %s: result published, the broker is back", sp.key())
 				}
 				return nil
 			}
@@ -512,7 +530,7 @@ func publishResult(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, j
 			return err
 		}
 		if !waited {
-			logf(o, "run %s: cannot publish its result yet (%v); trying again until the broker is back", j.Spec.Key, err)
+			logf(o, "run %s: cannot publish its result yet (%v); trying again until the broker is back", sp.key(), err)
 			waited = true
 		}
 		select {
@@ -521,6 +539,62 @@ func publishResult(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, j
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, lastRetry)
+	}
+}
+
+// spooled is a result as published: where, under which message ID (the
+// sweep and the run's key, which keeps a second copy off the stream), and
+// what. A worker stopped with the broker away writes it to its spool.
+type spooled struct {
+	Subject string `json:"subject"`
+	MsgID   string `json:"msg_id"`
+	Data    []byte `json:"data"`
+}
+
+// key is the run's key, from the message ID.
+func (sp spooled) key() string {
+	_, key, _ := strings.Cut(sp.MsgID, ".")
+	return key
+}
+
+// keep writes sp to dir, whole or not at all, and returns its path.
+func keep(dir string, sp spooled) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(sp)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, sp.MsgID+".json")
+	return path, atomicfile.Bytes(path, b)
+}
+
+// publishSpooled publishes the results kept in o.Spool by workers stopped
+// with the broker away, removing each once the broker has it. A file that
+// cannot be read is left where it is, and said so; one the broker refuses
+// is tried again by the next worker started.
+func publishSpooled(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, o WorkerOptions) {
+	if o.Spool == "" {
+		return
+	}
+	files, _ := filepath.Glob(filepath.Join(o.Spool, "*.json"))
+	for _, f := range files {
+		var sp spooled
+		b, err := os.ReadFile(f)
+		if err == nil {
+			err = json.Unmarshal(b, &sp)
+		}
+		if err != nil || sp.Subject == "" || sp.MsgID == "" {
+			logf(o, "%s is not a kept result (%v); left as it is", f, err)
+			continue
+		}
+		if err := publishResult(ctx, nc, js, sp, o); err != nil {
+			logf(o, "run %s: publishing the result kept in %s failed (%v); kept for the next start", sp.key(), f, err)
+			continue
+		}
+		_ = os.Remove(f)
+		logf(o, "run %s: published the result kept in %s", sp.key(), f)
 	}
 }
 

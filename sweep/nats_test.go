@@ -416,6 +416,52 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 	}
 }
 
+// TestStoppedWorkerKeepsItsResult: a worker stopped while it waits to
+// publish a finished run's result, the broker away, keeps the result in
+// its spool; a worker started later with that spool publishes it, and the
+// sweep records the run without running it again.
+func TestStoppedWorkerKeepsItsResult(t *testing.T) {
+	store := t.TempDir()
+	first := brokerAt(t, "127.0.0.1:0", store)
+	url := first.URL()
+	base, err := scenarios.Load("forest", []string{"ticks=600", "failures=[]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, spool := t.TempDir(), t.TempDir()
+	p := prepared(t, &Plan{Vary: []Vary{{"fungi.fee", "0.05"}}, Reps: 1}, base, dir)
+	// A long ack wait: the run is not handed to the second worker, which
+	// would run it again, before the kept result arrives.
+	cfg := BrokerConfig{AckWait: time.Minute}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	done := coordinate(ctx, p, Options{Out: dir}, url, cfg)
+	wctx, stop := context.WithCancel(ctx)
+	logs := &logBook{}
+	stopped := runWorker(wctx, url, WorkerOptions{Concurrency: 1, Config: cfg, Log: logs.add, Spool: spool})
+	waitFor(t, "the run to start", func() bool { return logs.has("(point 0, replicate 0)") })
+	first.Shutdown()
+	waitFor(t, "the run to finish with the broker away", func() bool { return logs.has("cannot publish its result yet") })
+	stop()
+	<-stopped
+	kept, _ := filepath.Glob(filepath.Join(spool, "*.json"))
+	if len(kept) != 1 || !logs.has("its result is kept in "+kept[0]) {
+		t.Fatalf("kept %v; worker's log:\n%s", kept, logs.text())
+	}
+	second := brokerAt(t, strings.TrimPrefix(url, "nats://"), store)
+	defer second.Shutdown()
+	later := &logBook{}
+	again := runWorker(ctx, url, WorkerOptions{Concurrency: 1, Config: cfg, Log: later.add, Spool: spool})
+	defer func() { cancel(); <-again }()
+	if err := <-done; err != nil {
+		t.Fatalf("%v; second worker's log:\n%s", err, later.text())
+	}
+	left, _ := filepath.Glob(filepath.Join(spool, "*"))
+	if recorded(dir) != 1 || !later.has("published the result kept in "+kept[0]) || later.has("(point 0, replicate 0)") || len(left) != 0 {
+		t.Fatalf("%d rows recorded, %v left in the spool; second worker's log:\n%s", recorded(dir), left, later.text())
+	}
+}
+
 // TestBrokerSweepNotesNoWorker: a broker sweep that no worker serves says
 // so, once, and carries on when a worker comes.
 func TestBrokerSweepNotesNoWorker(t *testing.T) {

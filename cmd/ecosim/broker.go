@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"time"
 
@@ -21,13 +22,16 @@ func newWorkerCmd() *cobra.Command {
 	var url string
 	var conc int
 	var wait time.Duration
+	var spool string
 	c := &cobra.Command{
 		Use:   "worker --broker nats://HOST:4222 [--concurrency N]",
 		Short: "Run sweep runs pulled from a NATS JetStream work queue until stopped",
 		Long: `Pull run specs published by 'ecosim sweep --broker', run them, publish each
 result and only then acknowledge it. Start as many workers, on as many machines,
 as you like; a worker that dies leaves its run to be redelivered to another.
-Ctrl-C hands the runs in flight back and exits.
+Ctrl-C hands the runs in flight back and exits. A run that finished while the
+broker was away, its result not yet published, is not lost with it: the result
+is kept in --spool, and the next worker started with that spool publishes it.
 
 A worker started before its broker keeps trying to reach it (every few
 seconds, saying so once a minute) until it answers, or until --wait has
@@ -49,7 +53,7 @@ flight carry on meanwhile.`,
 			if wait < 0 {
 				return usagef("--wait must not be negative, got %s", wait)
 			}
-			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(), Wait: wait,
+			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(), Wait: wait, Spool: spool,
 				// A worker runs for hours, often with its output in a
 				// file: each line says when.
 				Log: func(s string) { fmt.Fprintln(c.ErrOrStderr(), time.Now().Format(time.RFC3339), "worker:", s) }})
@@ -62,6 +66,7 @@ flight carry on meanwhile.`,
 	c.Flags().StringVar(&url, "broker", "", "NATS URL, e.g. nats://10.0.0.5:4222")
 	c.Flags().IntVar(&conc, "concurrency", 0, "runs at once (default: one per CPU)")
 	c.Flags().DurationVar(&wait, "wait", 0, "give up if the broker cannot be reached within this long at start, e.g. 2m (0: keep trying)")
+	c.Flags().StringVar(&spool, "spool", defaultSpool(), "directory for results a worker stopped with the broker away could not publish, published by the next worker started with it (empty: keep none)")
 	return c
 }
 
@@ -95,4 +100,15 @@ Any existing NATS deployment with JetStream works the same way.`,
 	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "address to listen on (use 0.0.0.0:4222 to serve other machines)")
 	c.Flags().StringVar(&store, "store", "", "JetStream storage directory (default: a new temporary directory)")
 	return c
+}
+
+// defaultSpool is where a worker keeps results it could not publish: the
+// user's cache, so that a worker started again on the same machine finds
+// them; none where there is no cache directory.
+func defaultSpool() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "ecosim", "worker-results")
 }
