@@ -42,6 +42,8 @@ type SweepData struct {
 	// difference from its baseline (sweep.Contrasts), the baseline's
 	// points left out. Nil when the sweep has none.
 	Contrasts map[string][]AggPoint
+	// Design is the plan's design (sweep.DesignGrid, ...).
+	Design string
 	// Baseline names the contrasts' baseline, path=value.
 	Baseline string
 	// Crossings is crossings.csv for reading (sweep.Crossings), nil
@@ -75,7 +77,7 @@ func LoadSweep(dir string) (*SweepData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &SweepData{ByFig: map[string][]AggPoint{}, Figures: sweep.AggregateFigures(m.Figures)}
+	d := &SweepData{ByFig: map[string][]AggPoint{}, Figures: sweep.AggregateFigures(m.Figures), Design: m.Plan.Design}
 	for _, v := range m.Plan.Vary {
 		d.Paths = append(d.Paths, v.Path)
 	}

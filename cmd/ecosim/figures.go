@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecosim/ecosim/plots"
 	"github.com/ecosim/ecosim/runner"
+	"github.com/ecosim/ecosim/sweep"
 )
 
 // printResilience writes a run's resilience figures as a table, so the
@@ -80,14 +81,17 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 	if h == nil {
 		return
 	}
-	if len(d.Paths) == 0 {
+	switch {
+	case d.Design == sweep.DesignSobol || d.Design == sweep.DesignMorris:
+		// Their points are the design's scaffolding, not places to
+		// compare: what they are for is the analysis below.
+		fmt.Fprintf(w, "%s at each of the %d points run is in aggregate.csv\n", h.What, len(h.Rows)+h.More)
+	case len(d.Paths) == 0:
 		fmt.Fprintf(w, "%s, mean [95%% interval] over the replicates:\n", h.What)
-	} else {
+		printPoints(w, h)
+	default:
 		fmt.Fprintf(w, "%s at each point, mean [95%% interval] over its replicates:\n", h.What)
-	}
-	printHeadline(w, h, "aggregate.csv")
-	if h.Single {
-		fmt.Fprintln(w, "  a value without an interval is one run's: --reps 2 or more gives intervals")
+		printPoints(w, h)
 	}
 	if c := plots.ContrastHeadline(d, maxSweepRows); c != nil {
 		fmt.Fprintf(w, "%s, paired by replicate, mean [95%% interval]:\n", c.What)
@@ -107,6 +111,14 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 			fmt.Fprintf(w, "%s by varied path, share of the variance [95%% bootstrap interval]:\n", s.What)
 			printHeadline(w, s, "sobol.csv")
 		}
+	}
+}
+
+// printPoints writes the table of a sweep's points.
+func printPoints(w io.Writer, h *plots.Headline) {
+	printHeadline(w, h, "aggregate.csv")
+	if h.Single {
+		fmt.Fprintln(w, "  a value without an interval is one run's: --reps 2 or more gives intervals")
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/ecosim/ecosim/plots"
 	"github.com/ecosim/ecosim/resilience"
 	"github.com/ecosim/ecosim/runner"
+	"github.com/ecosim/ecosim/sweep"
 )
 
 // TestPrintResilience: one row an indicator, its figures rounded as shown,
@@ -129,5 +130,20 @@ func TestHeadlineColumnsCountCharacters(t *testing.T) {
 		"  bb   0.25 σ 0.125 2\n"
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// TestPrintSobolSweepLeavesPointsOut: a sobol or morris sweep's points are
+// its design's scaffolding; the table of them gives way to one line.
+func TestPrintSobolSweepLeavesPointsOut(t *testing.T) {
+	for _, design := range []string{sweep.DesignSobol, sweep.DesignMorris, sweep.DesignLHS} {
+		d := &plots.SweepData{Paths: []string{"a"}, Figures: []string{"x_resistance"}, Design: design,
+			ByFig: map[string][]plots.AggPoint{"x_resistance": {{Values: []string{"0.1"}, Mean: 0.5, Low: 0.4, High: 0.6, N: 2}, {Values: []string{"0.7"}, Mean: 0.2, Low: 0.1, High: 0.3, N: 2}}}}
+		var b strings.Builder
+		printSweepFigures(&b, d)
+		table := strings.Contains(b.String(), "0.5 [0.4, 0.6]")
+		if line := "resistance at each of the 2 points run is in aggregate.csv\n"; (design == sweep.DesignLHS) == (b.String() == line) || table != (design == sweep.DesignLHS) {
+			t.Errorf("%s design:\n%s", design, b.String())
+		}
 	}
 }
