@@ -53,34 +53,20 @@ func MorrisHeadline(d *SweepData) *Headline {
 	if len(d.Morris) == 0 {
 		return nil
 	}
-	figs, heads, what := headlineFigures(d.Figures)
-	if len(figs) == 0 {
-		return nil
-	}
-	out := &Headline{What: "elementary effects on " + what, Columns: append([]string{"varied path"}, heads...)}
-	for fi, f := range figs {
-		for i, m := range d.Morris[f] {
-			if i == len(out.Rows) {
-				out.Rows = append(out.Rows, append([]string{m.Path}, make([]string, len(figs))...))
-			}
-			c := "-"
+	return pathHeadline(d, "elementary effects on ", func(f string) []pathCell {
+		var cells []pathCell
+		for _, m := range d.Morris[f] {
+			c := pathCell{path: m.Path}
 			if !math.IsNaN(m.MuStar) {
-				c, _ = meanInterval(m.MuStar, m.Low, m.High)
+				c.text, _ = meanInterval(m.MuStar, m.Low, m.High)
 				if !math.IsNaN(m.Sigma) {
-					c += " σ " + strconv.FormatFloat(m.Sigma, 'g', 3, 64)
+					c.text += " σ " + strconv.FormatFloat(m.Sigma, 'g', 3, 64)
 				}
 			}
-			out.Rows[i][1+fi] = c
+			cells = append(cells, c)
 		}
-	}
-	for _, row := range out.Rows {
-		for i, c := range row {
-			if c == "" {
-				row[i] = "-"
-			}
-		}
-	}
-	return out
+		return cells
+	})
 }
 
 // drawMorris draws, a panel a figure, each varied path at its mu* across

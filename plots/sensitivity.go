@@ -53,31 +53,56 @@ func SensitivityHeadline(d *SweepData) *Headline {
 	if len(d.Sensitivity) == 0 {
 		return nil
 	}
-	figs, heads, what := headlineFigures(d.Figures)
+	return pathHeadline(d, "sensitivity of ", func(f string) []pathCell {
+		var cells []pathCell
+		for _, s := range d.Sensitivity[f] {
+			c := pathCell{path: s.Path}
+			switch {
+			case !math.IsNaN(s.Low):
+				c.text = fmt.Sprintf("%.2f [%.2f, %.2f]", s.PRCC, s.Low, s.High)
+			case !math.IsNaN(s.PRCC):
+				c.text, c.single = fmt.Sprintf("%.2f", s.PRCC), true
+			}
+			cells = append(cells, c)
+		}
+		return cells
+	})
+}
+
+// pathCell is one varied path's cell of a figure's column in a
+// pathHeadline: empty text for none, single for an estimate without an
+// interval.
+type pathCell struct {
+	path, text string
+	single     bool
+}
+
+// pathHeadline pivots an analysis by path of the headline figures (as
+// SweepHeadline picks them): a row a varied path, in the order the
+// figures name them, and a column a figure, the cells as cells gives them
+// for it, "-" where there is none. what is put before the headline's own
+// name of its figures. It returns nil when the sweep has no headline
+// figures.
+func pathHeadline(d *SweepData, what string, cells func(fig string) []pathCell) *Headline {
+	figs, heads, name := headlineFigures(d.Figures)
 	if len(figs) == 0 {
 		return nil
 	}
-	out := &Headline{What: "sensitivity of " + what, Columns: append([]string{"varied path"}, heads...)}
+	out := &Headline{What: what + name, Columns: append([]string{"varied path"}, heads...)}
 	var paths []string
-	cells := map[string][]string{}
+	byPath := map[string][]string{}
 	for fi, f := range figs {
-		for _, s := range d.Sensitivity[f] {
-			if _, ok := cells[s.Path]; !ok {
-				cells[s.Path] = make([]string, len(figs))
-				paths = append(paths, s.Path)
+		for _, c := range cells(f) {
+			if _, ok := byPath[c.path]; !ok {
+				byPath[c.path] = make([]string, len(figs))
+				paths = append(paths, c.path)
 			}
-			c := "-"
-			switch {
-			case !math.IsNaN(s.Low):
-				c = fmt.Sprintf("%.2f [%.2f, %.2f]", s.PRCC, s.Low, s.High)
-			case !math.IsNaN(s.PRCC):
-				c, out.Single = fmt.Sprintf("%.2f", s.PRCC), true
-			}
-			cells[s.Path][fi] = c
+			byPath[c.path][fi] = c.text
+			out.Single = out.Single || c.single
 		}
 	}
 	for _, p := range paths {
-		row := append([]string{p}, cells[p]...)
+		row := append([]string{p}, byPath[p]...)
 		for i, c := range row {
 			if c == "" {
 				row[i] = "-"

@@ -54,39 +54,25 @@ func SobolHeadline(d *SweepData, total bool) *Headline {
 	if len(d.Sobol) == 0 {
 		return nil
 	}
-	figs, heads, what := headlineFigures(d.Figures)
-	if len(figs) == 0 {
-		return nil
-	}
 	kind := "first-order"
 	if total {
 		kind = "total-effect"
 	}
-	out := &Headline{What: kind + " index of " + what, Columns: append([]string{"varied path"}, heads...)}
-	for fi, f := range figs {
-		for i, s := range d.Sobol[f] {
-			if i == len(out.Rows) {
-				out.Rows = append(out.Rows, append([]string{s.Path}, make([]string, len(figs))...))
-			}
+	return pathHeadline(d, kind+" index of ", func(f string) []pathCell {
+		var cells []pathCell
+		for _, s := range d.Sobol[f] {
 			at, lo, hi := s.First, s.FirstLow, s.FirstHigh
 			if total {
 				at, lo, hi = s.Total, s.TotalLow, s.TotalHigh
 			}
-			c := "-"
+			c := pathCell{path: s.Path}
 			if !math.IsNaN(at) {
-				c = fmt.Sprintf("%.2f [%.2f, %.2f]", at, lo, hi)
+				c.text = fmt.Sprintf("%.2f [%.2f, %.2f]", at, lo, hi)
 			}
-			out.Rows[i][1+fi] = c
+			cells = append(cells, c)
 		}
-	}
-	for _, row := range out.Rows {
-		for i, c := range row {
-			if c == "" {
-				row[i] = "-"
-			}
-		}
-	}
-	return out
+		return cells
+	})
 }
 
 // drawSobol draws, a panel a figure, each varied path's first-order and

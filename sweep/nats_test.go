@@ -384,6 +384,17 @@ func recorded(dir string) int {
 	return max(strings.Count(string(b), "\n")-1, 0)
 }
 
+// oneLongRun prepares in dir a sweep of one forest run long enough (about a
+// second) for a test to stop its broker while it goes on.
+func oneLongRun(t *testing.T, dir string) *Prepared {
+	t.Helper()
+	base, err := scenarios.Load("forest", []string{"ticks=600", "failures=[]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prepared(t, &Plan{Vary: []Vary{{"fungi.fee", "0.05"}}, Reps: 1}, base, dir)
+}
+
 // TestResultWaitsOutABrokerRestart stops the broker while a worker's run
 // is under way and starts it again only once the run has finished: the
 // worker keeps the result until the broker is back and publishes it, so
@@ -392,12 +403,8 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 	store := t.TempDir()
 	first := brokerAt(t, "127.0.0.1:0", store)
 	url := first.URL()
-	base, err := scenarios.Load("forest", []string{"ticks=600", "failures=[]"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	p := prepared(t, &Plan{Vary: []Vary{{"fungi.fee", "0.05"}}, Reps: 1}, base, dir)
+	p := oneLongRun(t, dir)
 	// A long ack wait, so the broker does not hand the run to anyone else
 	// while the worker cannot send its heartbeats.
 	cfg := BrokerConfig{AckWait: time.Minute}
@@ -424,12 +431,8 @@ func TestStoppedWorkerKeepsItsResult(t *testing.T) {
 	store := t.TempDir()
 	first := brokerAt(t, "127.0.0.1:0", store)
 	url := first.URL()
-	base, err := scenarios.Load("forest", []string{"ticks=600", "failures=[]"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir, spool := t.TempDir(), t.TempDir()
-	p := prepared(t, &Plan{Vary: []Vary{{"fungi.fee", "0.05"}}, Reps: 1}, base, dir)
+	p := oneLongRun(t, dir)
 	// A long ack wait: the run is not handed to the second worker, which
 	// would run it again, before the kept result arrives.
 	cfg := BrokerConfig{AckWait: time.Minute}

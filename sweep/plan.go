@@ -194,14 +194,7 @@ func lhsPoints(specs []Spec, k int, seed uint64) []Point {
 	}
 	for j, s := range specs {
 		r := sim.Stream{State: sim.Hash(seed, 0x1a5, uint64(j))}
-		perm := make([]int, k)
-		for i := range perm {
-			perm[i] = i
-		}
-		for i := k - 1; i > 0; i-- {
-			m := r.Intn(i + 1)
-			perm[i], perm[m] = perm[m], perm[i]
-		}
+		perm := shuffled(k, &r)
 		for i := range pts {
 			u := (float64(perm[i]) + r.Float64()) / float64(k)
 			pts[i].Values[j] = draw(s, u)
@@ -266,14 +259,7 @@ func morrisDesign(specs []Spec, r int, seed uint64) (pts []Point, moves []morris
 		for j := range level {
 			level[j] = rng.Intn(morrisLevels)
 		}
-		order := make([]int, k)
-		for j := range order {
-			order[j] = j
-		}
-		for j := k - 1; j > 0; j-- {
-			m := rng.Intn(j + 1)
-			order[j], order[m] = order[m], order[j]
-		}
+		order := shuffled(k, &rng)
 		point := func() Point {
 			v := make([]string, k)
 			for j, s := range specs {
@@ -293,6 +279,19 @@ func morrisDesign(specs []Spec, r int, seed uint64) (pts []Point, moves []morris
 		}
 	}
 	return pts, moves
+}
+
+// shuffled returns 0 to n−1 in an order drawn from r (Fisher–Yates).
+func shuffled(n int, r *sim.Stream) []int {
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	for i := n - 1; i > 0; i-- {
+		m := r.Intn(i + 1)
+		perm[i], perm[m] = perm[m], perm[i]
+	}
+	return perm
 }
 
 // draw maps u in [0,1] to a value of the spec: 1 gives a range's top and a
