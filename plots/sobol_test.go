@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ecosim/ecosim/sweep"
 )
 
 // TestSobolChartAndTable: a sobol sweep's indices are read, pivoted for
@@ -70,5 +72,21 @@ func TestIndexPanelWidensForIntervals(t *testing.T) {
 		{[]intervalDot{{0.5, 0.2, 1.4}, {0.1, -0.3, 0.2}}, blue, nil}}, 0, 1)
 	if !(p.X.Min < -0.3 && p.X.Max > 1.4 && p.Y.Min == -0.5 && p.Y.Max == 1.5) {
 		t.Errorf("x from %v to %v, y from %v to %v", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+}
+
+func TestDesignText(t *testing.T) {
+	for _, c := range []struct {
+		plan sweep.Plan
+		want string
+	}{
+		{sweep.Plan{Design: "sobol", Samples: 64, Reps: 2, Vary: make([]sweep.Vary, 3)}, "sobol, 64 rows of 5 points, 2 replicates per point"},
+		{sweep.Plan{Design: "morris", Samples: 20, Reps: 1, Vary: make([]sweep.Vary, 3)}, "morris, 20 trajectories of 4 points, 1 replicate per point"},
+		{sweep.Plan{Design: "lhs", Samples: 30, Reps: 2, Vary: make([]sweep.Vary, 2)}, "lhs, 30 samples, 2 replicates per point"},
+		{sweep.Plan{Design: "grid", Reps: 10, Vary: make([]sweep.Vary, 1)}, "grid, 10 replicates per point"},
+	} {
+		if got := designText(&c.plan); got != c.want {
+			t.Errorf("%q, want %q", got, c.want)
+		}
 	}
 }

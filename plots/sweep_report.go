@@ -33,12 +33,33 @@ type sweepReportData struct {
 	// SobolFirst and SobolTotal are the headline figures' Sobol'
 	// indices, first-order and total-effect, for a sobol design.
 	SobolFirst, SobolTotal *Headline
+	// Design says what the plan's design drew, in words.
+	Design string
 	// Morris is the headline figures' elementary effects, for a morris
 	// design.
 	Morris  *Headline
 	Header  []string
 	Rows    [][]string
 	Figures []figure
+}
+
+// designText says what a plan's design drew: "sobol, 64 rows of 5
+// points, 2 replicates per point".
+func designText(p *sweep.Plan) string {
+	reps := fmt.Sprintf("%d replicates per point", p.Reps)
+	if p.Reps == 1 {
+		reps = "1 replicate per point"
+	}
+	k := len(p.Vary)
+	switch p.Design {
+	case sweep.DesignSobol:
+		return fmt.Sprintf("sobol, %d rows of %d points, %s", p.Samples, k+2, reps)
+	case sweep.DesignMorris:
+		return fmt.Sprintf("morris, %d trajectories of %d points, %s", p.Samples, k+1, reps)
+	case sweep.DesignRandom, sweep.DesignLHS:
+		return fmt.Sprintf("%s, %d samples, %s", p.Design, p.Samples, reps)
+	}
+	return p.Design + ", " + reps
 }
 
 // sweepReport writes dir/report.html for a sweep: what was swept, the
@@ -59,7 +80,7 @@ func sweepReport(dir string) (string, error) {
 	rd := sweepReportData{Title: fmt.Sprintf("ecosim sweep: %s, seed %d", m.Scenario, m.Seed), Manifest: m,
 		Headline: SweepHeadline(d, true, 0), Contrast: ContrastHeadline(d, 0), Crossings: d.Crossings, Sensitivity: SensitivityHeadline(d),
 		SobolFirst: SobolHeadline(d, false), SobolTotal: SobolHeadline(d, true), Morris: MorrisHeadline(d),
-		Header: recs[0], Rows: recs[1:]}
+		Design: designText(&m.Plan), Header: recs[0], Rows: recs[1:]}
 	if len(d.Paths) > 0 {
 		rd.Axis = d.Paths[0]
 	}
@@ -91,7 +112,7 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 <tr><th>scenario</th><td>{{.Scenario}}</td></tr>
 <tr><th>scenario digest</th><td><code>{{.ScenarioDigest}}</code></td></tr>
 <tr><th>base seed</th><td>{{.Seed}}</td></tr>
-<tr><th>design</th><td>{{.Plan.Design}}{{if .Plan.Samples}}, {{.Plan.Samples}} samples{{end}}, {{.Plan.Reps}} replicates per point</td></tr>
+<tr><th>design</th><td>{{$.Design}}</td></tr>
 <tr><th>varied</th><td>{{range .Plan.Vary}}{{.Path}} = {{.Values}}<br>{{else}}nothing: replicates of the scenario{{end}}</td></tr>
 <tr><th>runs</th><td>{{.Runs}}</td></tr>
 <tr><th>ecosim version</th><td>{{.Version}}</td></tr>
