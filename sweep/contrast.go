@@ -33,9 +33,10 @@ var ContrastHeader = []string{"baseline", "figure", "pairs", "mean_diff", "sd_di
 // (resilience.Holm). After each recovery time comes <indicator>_recovered:
 // the share of replicates that recovered less the baseline's, over the
 // pairs where both runs succeeded, with Newcombe's interval for paired
-// shares and McNemar's exact p (resilience.PairedProportion). A sweep of many points finds some intervals clear of
-// 0 by chance; an adjusted p below 0.05 is a difference that stands with
-// every other point's comparison of the same figure counted in.
+// shares and McNemar's exact p (resilience.PairedProportion). A sweep of
+// many points finds some intervals clear of 0 by chance; an adjusted p
+// below 0.05 is a difference that stands with every other point's
+// comparison of the same figure counted in.
 //
 // It returns nil when nothing can be paired: a design other than grid,
 // one replicate, or a first path of one value. rows and header are

@@ -32,11 +32,14 @@ func TestMorrisDesignMovesOnePathAtATime(t *testing.T) {
 					t.Fatalf("trajectory %d, step %d: %v to %v, moving path %d", tr, s, from, to, m.path)
 				}
 			}
+			if math.Abs(math.Abs(m.to-m.from)-2.0/3) > 1e-15 && m.path < 2 {
+				t.Errorf("trajectory %d, step %d: from %v to %v of the range", tr, s, m.from, m.to)
+			}
 			if m.path < 2 {
 				x, _ := strconv.ParseFloat(from[m.path], 64)
 				y, _ := strconv.ParseFloat(to[m.path], 64)
-				if math.Abs((y-x)-float64(2*m.sign)) > 1e-12 {
-					t.Errorf("trajectory %d, step %d: %v to %v, want a step of %d", tr, s, x, y, 2*m.sign)
+				if math.Abs((y-x)-3*(m.to-m.from)) > 1e-9 {
+					t.Errorf("trajectory %d, step %d: %v to %v, want a step of %v", tr, s, x, y, 3*(m.to-m.from))
 				}
 			}
 			moved[m.path] = true
@@ -64,7 +67,7 @@ func TestMorrisDesignMovesOnePathAtATime(t *testing.T) {
 // TestElementaryEffectsOfKnownFigures: x = 3a + b² with a and b over
 // [0, 1], and y follows the path of names. Every effect of a on x is
 // exactly 3; b's are 2/3 or 4/3, by where its step starts; the names have
-// none on x and one of ±1 (a whole list's change per its length) on y.
+// none on x and one of ±1 on y, from the first name to the last.
 func TestElementaryEffectsOfKnownFigures(t *testing.T) {
 	plan := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}, {"b", "uniform(0,1)"}, {"shape", "star,ring"}}, Reps: 2, Design: DesignMorris, Samples: 40}
 	rows, header := contrastRows(t, plan, 5, func(_ int, vals []string, rep int, fig string) string {
@@ -90,12 +93,38 @@ func TestElementaryEffectsOfKnownFigures(t *testing.T) {
 	if v(shape, 4) != 0 || recs[3][4] != "0" {
 		t.Errorf("no effect: shape on x %v, a on y %v", shape, recs[3])
 	}
-	if y := recs[5]; math.Abs(v(y, 4)-1.5) > 1e-9 || v(y, 7) > 1e-9 {
-		t.Errorf("shape on y: %v, want every |effect| 1.5 (a change of 1 over 2/3 of the list)", y)
+	if y := recs[5]; math.Abs(v(y, 4)-1) > 1e-9 || v(y, 7) > 1e-9 {
+		t.Errorf("shape on y: %v, want every |effect| 1", y)
 	}
 	grid := &Plan{Vary: []Vary{{"a", "0,1"}}, Reps: 2}
 	rows, header = contrastRows(t, grid, 1, func(int, []string, int, string) string { return "1" })
 	if recs := ElementaryEffects(rows, header, grid, 1, []string{"x"}); recs != nil {
 		t.Errorf("a grid design: %v", recs)
+	}
+}
+
+// TestPositionAlongARange: where a level's value lies along its path's
+// range, which an elementary effect is taken per.
+func TestPositionAlongARange(t *testing.T) {
+	for _, c := range []struct {
+		spec string
+		want [4]float64 // at the levels 0, 1/3, 2/3 and 1
+	}{
+		{"uniform(5,8)", [4]float64{0, 1.0 / 3, 2.0 / 3, 1}},
+		{"20,40,60,80", [4]float64{0, 1.0 / 3, 2.0 / 3, 1}},
+		{"0,0.1,0.5", [4]float64{0, 0.2, 1, 1}}, // by value, not by place
+		{"star,ring", [4]float64{0, 0, 1, 1}},
+		{"a,b,c", [4]float64{0, 0.5, 1, 1}},
+		{"7", [4]float64{0, 0, 0, 0}},
+	} {
+		s, err := ParseSpec(c.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for l, want := range c.want {
+			if got := position(s, float64(l)/3); math.Abs(got-want) > 1e-15 {
+				t.Errorf("%s at level %d: %v, want %v", c.spec, l, got, want)
+			}
+		}
 	}
 }

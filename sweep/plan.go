@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ecosim/ecosim/scenarios"
@@ -241,9 +243,12 @@ func SobolBlock(p, paths int) (row, block int) {
 // reached equally often (Morris 1991).
 const morrisLevels = 4
 
-// morrisMove is one step of a morris trajectory: the path it moves and
-// which way, +1 or −1.
-type morrisMove struct{ path, sign int }
+// morrisMove is one step of a morris trajectory: the path it moves, and
+// the path's place along its range before and after (position).
+type morrisMove struct {
+	path     int
+	from, to float64
+}
 
 // morrisDesign lays out r trajectories of Morris's design: each starts at
 // a level drawn for every path, then moves one path at a time, in an
@@ -273,12 +278,45 @@ func morrisDesign(specs []Spec, r int, seed uint64) (pts []Point, moves []morris
 			if level[j] >= step {
 				sign = -1
 			}
+			u := float64(level[j]) / float64(morrisLevels-1)
 			level[j] += sign * step
-			moves = append(moves, morrisMove{j, sign})
+			v := float64(level[j]) / float64(morrisLevels-1)
+			moves = append(moves, morrisMove{j, position(specs[j], u), position(specs[j], v)})
 			pts = append(pts, point())
 		}
 	}
 	return pts, moves
+}
+
+// position is where the value draw gives for u lies along the spec's
+// range, from 0 at its least to 1 at its greatest: u itself for a
+// distribution; for a list of numbers, the value's place between the
+// least and the greatest of them; for names, the name's place in the
+// list, first 0 and last 1. An elementary effect is taken per this
+// distance, which for a list need not be u's: the four levels of a list
+// of three fall on its first, second, third and third values.
+func position(s Spec, u float64) float64 {
+	if s.Dist() {
+		return u
+	}
+	i := min(int(u*float64(len(s.Values))), len(s.Values)-1)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range s.Values {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			lo = math.NaN()
+			break
+		}
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	switch {
+	case len(s.Values) < 2:
+		return 0
+	case math.IsNaN(lo) || hi == lo:
+		return float64(i) / float64(len(s.Values)-1)
+	}
+	x, _ := strconv.ParseFloat(s.Values[i], 64)
+	return (x - lo) / (hi - lo)
 }
 
 // shuffled returns 0 to n−1 in an order drawn from r (Fisher–Yates).
