@@ -31,6 +31,13 @@ func TestPlanFileReads(t *testing.T) {
 	if !slices.Equal(p.Crossings, []Crossing{{"final_biomass", 2000}, {"biomass_resistance", 0.5}}) {
 		t.Errorf("crossings: %+v", p.Crossings)
 	}
+	for _, design := range []string{DesignSobol, DesignMorris} {
+		doc := "sweep:\n  vary:\n    - {path: fungi.fee, values: \"uniform(0,0.1)\"}\n    - {path: network.topology, values: [star, ring]}\n  design: " + design + "\n  samples: 8\n"
+		p, err := ParsePlanFile("p.yaml", []byte(doc))
+		if err != nil || p.Check() != nil || p.Design != design || p.Samples != 8 {
+			t.Errorf("a %s plan: %+v, %v", design, p, err)
+		}
+	}
 }
 
 // TestPlanFileErrorsNamePlaceAndField checks that each kind of mistake in
