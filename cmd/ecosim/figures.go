@@ -112,6 +112,28 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 			printHeadline(w, s, "sobol.csv")
 		}
 	}
+	if rows, width := sobolSpread(d); width > wideSobol {
+		fmt.Fprintf(w, "  some intervals are %.2f wide over %d rows; 4 times the rows (--samples) about halves them\n", width, rows)
+	}
+}
+
+// wideSobol is the width of a Sobol' index's interval past which a sweep
+// says how to narrow it: a third of the whole scale.
+const wideSobol = 1.0 / 3
+
+// sobolSpread returns the most rows a sweep's Sobol' indices used, and the
+// widest interval of a first-order index: the estimator the design
+// resolves least well.
+func sobolSpread(d *plots.SweepData) (rows int, width float64) {
+	for _, ss := range d.Sobol {
+		for _, s := range ss {
+			rows = max(rows, s.Rows)
+			if w := s.FirstHigh - s.FirstLow; w > width {
+				width = w
+			}
+		}
+	}
+	return rows, width
 }
 
 // printPoints writes the table of a sweep's points.

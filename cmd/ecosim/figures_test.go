@@ -147,3 +147,22 @@ func TestPrintSobolSweepLeavesPointsOut(t *testing.T) {
 		}
 	}
 }
+
+// TestWideSobolIntervalsAreNoted: intervals a third of the scale wide or
+// more get a line on narrowing them; narrow ones none.
+func TestWideSobolIntervalsAreNoted(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		noted  bool
+	}{{0.2, 0.9, true}, {0.5, 0.7, false}} {
+		d := &plots.SweepData{Paths: []string{"a"}, Figures: []string{"x_resistance"}, Design: sweep.DesignSobol,
+			ByFig: map[string][]plots.AggPoint{"x_resistance": {{Values: []string{"0.1"}, Mean: 0.5, N: 1}}},
+			Sobol: map[string][]plots.SobolPoint{"x_resistance": {{Path: "a", Rows: 16, First: 0.6, FirstLow: c.lo, FirstHigh: c.hi, Total: 0.6, TotalLow: 0.5, TotalHigh: 0.7}}}}
+		var b strings.Builder
+		printSweepFigures(&b, d)
+		note := "  some intervals are 0.70 wide over 16 rows; 4 times the rows (--samples) about halves them\n"
+		if strings.Contains(b.String(), note) != c.noted || !strings.Contains(b.String(), "first-order index of resistance") {
+			t.Errorf("[%v, %v]:\n%s", c.lo, c.hi, b.String())
+		}
+	}
+}
