@@ -21,9 +21,9 @@ var ContrastHeader = []string{"baseline", "figure", "pairs", "mean_diff", "sd_di
 // well, and can overlap while every pair moves the same way.
 //
 // The baseline of a point is the point with the first varied path at its
-// first value and every other path as the point has it: with one --vary,
-// the first value; with two, the first path's first value at the same
-// value of the second. Each record is a point other than its baseline and
+// baseline value (its first, or Plan.Baseline) and every other path as the
+// point has it: with one --vary, that value; with two, that value of the
+// first path at the same value of the second. Each record is a point other than its baseline and
 // a figure: the baseline's point number, the number of pairs (replicates
 // in which both runs succeeded and the figure is defined in both; a
 // recovery time is, where both recovered), and the mean, standard
@@ -160,12 +160,16 @@ func ContrastBaseline(plan *Plan) string {
 	return plan.Vary[0].Path + "=" + v
 }
 
-// baselineValue is the first varied path's first value, and whether the
-// plan's points can be paired with a baseline at all.
+// baselineValue is the first varied path's value the others are compared
+// with, its first unless the plan names another, and whether the plan's
+// points can be paired with a baseline at all.
 func baselineValue(plan *Plan) (string, bool) {
 	vals, ok := firstValues(plan)
-	if !ok || plan.Reps < 2 {
+	switch {
+	case !ok || plan.Reps < 2:
 		return "", false
+	case plan.Baseline != "":
+		return plan.Baseline, true
 	}
 	return vals[0], true
 }

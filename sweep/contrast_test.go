@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -347,5 +348,60 @@ func TestContrastsPairRecoveredShares(t *testing.T) {
 	// Recovery times pair only where both recovered: replicates 3 and 4.
 	if recs[0][4] != "2" || recs[0][5] != "0" {
 		t.Errorf("recovery time: %v, want 2 pairs, no difference", recs[0])
+	}
+}
+
+// TestBaselineIsChosen: --baseline names the first path's value the
+// others are compared with, written as the plan lists it; one not among
+// the values, or a design without a grid, is refused; and a rerun keeps
+// the baseline recorded unless it names another.
+func TestBaselineIsChosen(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "0:0.2:0.1"}}, Reps: 3, Baseline: "0.10"}
+	rows, header := contrastRows(t, plan, 1, func(pt int, _ []string, rep int, _ string) string {
+		return strconv.Itoa(10*pt + rep)
+	})
+	if plan.Baseline != "0.1" {
+		t.Errorf("baseline %q, want 0.1 as the range lists it", plan.Baseline)
+	}
+	recs := Contrasts(rows, header, plan, []string{"x"})
+	if len(recs) != 2 || recs[0][0] != "0" || recs[1][0] != "2" || recs[0][2] != "1" || recs[0][5] != "-10" || recs[1][5] != "10" {
+		t.Errorf("against point 1: %v", recs)
+	}
+	if b := ContrastBaseline(plan); b != "a=0.1" {
+		t.Errorf("named %q", b)
+	}
+	for _, bad := range []*Plan{
+		{Vary: []Vary{{"a", "0,0.1"}}, Reps: 2, Baseline: "0.5"},
+		{Vary: []Vary{{"a", "star,ring"}}, Reps: 2, Baseline: "line"},
+		{Vary: []Vary{{"a", "uniform(0,1)"}}, Reps: 2, Design: DesignLHS, Samples: 4, Baseline: "0"},
+	} {
+		if err := bad.Check(); !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "--baseline") {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+
+	dir := t.TempDir()
+	kept := func(baseline string) string {
+		t.Helper()
+		p, err := Prepare(&Plan{Vary: []Vary{{"failures[0].fraction", "0,0.1,0.2"}}, Reps: 2, Baseline: baseline}, topologyBase(t), Options{Out: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Store.Close(); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ReadManifest(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Plan.Baseline != p.Manifest.Plan.Baseline {
+			t.Fatalf("sweep.json has %q, the sweep uses %q", m.Plan.Baseline, p.Manifest.Plan.Baseline)
+		}
+		return m.Plan.Baseline
+	}
+	for _, c := range []struct{ ask, want string }{{"0.1", "0.1"}, {"", "0.1"}, {"0.2", "0.2"}} {
+		if got := kept(c.ask); got != c.want {
+			t.Errorf("asking %q: %q recorded, want %q", c.ask, got, c.want)
+		}
 	}
 }

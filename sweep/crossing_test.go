@@ -197,7 +197,7 @@ func TestAnalyseWorksFromTheRunsAlone(t *testing.T) {
 		}
 	}
 	cs := []Crossing{{"final_nodes", 100}}
-	if err := Analyse(dir, cs); err != nil {
+	if err := Analyse(dir, cs, ""); err != nil {
 		t.Fatal(err)
 	}
 	if read("aggregate.csv") != agg || read("contrasts.csv") != con {
@@ -209,7 +209,7 @@ func TestAnalyseWorksFromTheRunsAlone(t *testing.T) {
 	if m, err := ReadManifest(dir); err != nil || !slices.Equal(m.Crossings, cs) {
 		t.Errorf("sweep.json's crossings: %+v, %v", m, err)
 	}
-	if err := Analyse(dir, []Crossing{{"final_node", 1}}); err == nil || !IsPlanError(err) {
+	if err := Analyse(dir, []Crossing{{"final_node", 1}}, ""); err == nil || !IsPlanError(err) {
 		t.Errorf("an unknown figure: %v", err)
 	}
 	st, err := OpenStore(dir, Header(plan, Figures(topologyBase(t))), Figures(topologyBase(t)))
@@ -217,7 +217,7 @@ func TestAnalyseWorksFromTheRunsAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := Analyse(dir, nil); !errors.Is(err, ErrBusy) {
+	if err := Analyse(dir, nil, ""); !errors.Is(err, ErrBusy) {
 		t.Errorf("analysing a sweep being written: %v", err)
 	}
 }

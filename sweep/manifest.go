@@ -61,7 +61,8 @@ func makeOut(dir string) error {
 
 // writeManifest writes dir/sweep.json into an empty dir, or checks that
 // the one there describes the same sweep. Continuing a sweep, m takes the
-// recorded crossings unless it asks for its own, which are then recorded.
+// recorded crossings and baseline unless it asks for its own, which are
+// then recorded.
 func writeManifest(dir string, m *Manifest) error {
 	old, err := ReadManifest(dir)
 	switch {
@@ -69,12 +70,17 @@ func writeManifest(dir string, m *Manifest) error {
 		if !old.same(m) {
 			return fmt.Errorf("%w: %s holds a different sweep (scenario, seed or plan differ); use another --out", ErrPlan, dir)
 		}
-		if len(m.Crossings) == 0 || slices.Equal(m.Crossings, old.Crossings) {
+		if len(m.Crossings) == 0 {
 			m.Crossings = old.Crossings
+		}
+		if m.Plan.Baseline == "" {
+			m.Plan.Baseline = old.Plan.Baseline
+		}
+		if slices.Equal(m.Crossings, old.Crossings) && m.Plan.Baseline == old.Plan.Baseline {
 			return nil
 		}
 		up := *old
-		up.Crossings = m.Crossings
+		up.Crossings, up.Plan.Baseline = m.Crossings, m.Plan.Baseline
 		return saveManifest(dir, &up)
 	case !errors.Is(err, fs.ErrNotExist):
 		return err

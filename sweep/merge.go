@@ -76,16 +76,22 @@ func (s *Store) addRecord(rec []string) error {
 }
 
 // Analyse works out dir's analysis files (Prepared.Finish) anew from its
-// runs.csv, with crossings, when given, recorded in
+// runs.csv, with crossings and a baseline, when given, recorded in
 // sweep.json in place of those there. The analysis changes no run, so it
 // needs neither the scenario nor the flags the sweep was run with.
-func Analyse(dir string, crossings []Crossing) error {
+func Analyse(dir string, crossings []Crossing, baseline string) error {
 	m, err := ReadManifest(dir)
 	if err != nil {
 		return fmt.Errorf("sweep: %s is not a sweep directory: %w", dir, err)
 	}
 	if err := CheckCrossings(crossings, &m.Plan, m.Figures); err != nil {
 		return err
+	}
+	if baseline != "" {
+		m.Plan.Baseline = baseline
+		if err := m.Plan.checkBaseline(); err != nil {
+			return err
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "runs.csv")); err != nil {
 		return fmt.Errorf("sweep: %s holds no runs.csv to analyse: %w", dir, err)
@@ -95,8 +101,10 @@ func Analyse(dir string, crossings []Crossing) error {
 	if err != nil {
 		return err
 	}
-	if len(crossings) > 0 {
-		m.Crossings = crossings
+	if len(crossings) > 0 || baseline != "" {
+		if len(crossings) > 0 {
+			m.Crossings = crossings
+		}
 		if err := saveManifest(dir, m); err != nil {
 			st.Close()
 			return err

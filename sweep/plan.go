@@ -42,6 +42,11 @@ type Plan struct {
 	// Samples is the number of points of random and lhs designs, of base
 	// rows of the sobol design, and of trajectories of the morris design.
 	Samples int `yaml:"samples" json:"samples"`
+	// Baseline is the first varied path's value contrasts.csv compares
+	// the others with; empty for its first value. It is analysis, not
+	// what the sweep runs, so a rerun may change it and remain the same
+	// sweep (Manifest.same leaves it out).
+	Baseline string `yaml:"-" json:"baseline,omitempty"`
 	// Crossings are those a plan file asks for. They are analysis, not
 	// what the sweep runs, so sweep.json keeps them beside its plan
 	// (Manifest.Crossings), where a rerun may change them.
@@ -132,8 +137,31 @@ func (p *Plan) Check() error {
 		}
 		seen[v.Path] = true
 	}
-	_, err := p.specs()
-	return err
+	if _, err := p.specs(); err != nil {
+		return err
+	}
+	return p.checkBaseline()
+}
+
+// checkBaseline checks that the baseline asked for is one of the first
+// varied path's values in a grid design, and writes it as the plan lists
+// it: a baseline of 0.30 is the value 0.3.
+func (p *Plan) checkBaseline() error {
+	if p.Baseline == "" {
+		return nil
+	}
+	vals, ok := firstValues(p)
+	if !ok {
+		return fmt.Errorf("%w: --baseline %s needs a grid design whose first --vary has two or more values", ErrPlan, p.Baseline)
+	}
+	want, err := strconv.ParseFloat(p.Baseline, 64)
+	for _, v := range vals {
+		if x, e := strconv.ParseFloat(v, 64); v == p.Baseline || err == nil && e == nil && x == want {
+			p.Baseline = v
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: --baseline %s is not one of %s's values (%s)", ErrPlan, p.Baseline, p.Vary[0].Path, strings.Join(vals, ", "))
 }
 
 // Points expands the plan's design into points, deterministically from

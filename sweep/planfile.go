@@ -140,8 +140,14 @@ func (d *planDecoder) sweep(n *yaml.Node, p *Plan) {
 			p.Design = v.Value
 		case "crossings":
 			d.crossings(v, p)
+		case "baseline":
+			if v.Kind != yaml.ScalarNode {
+				d.fail(v, path, "expected one of the first vary's values")
+				return
+			}
+			p.Baseline = v.Value
 		default:
-			d.fail(k, path, "unknown field (known: vary, reps, design, samples, crossings)")
+			d.fail(k, path, "unknown field (known: vary, reps, design, samples, crossings, baseline)")
 		}
 	})
 }

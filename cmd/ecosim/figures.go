@@ -93,10 +93,7 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 		fmt.Fprintf(w, "%s at each point, mean [95%% interval] over its replicates:\n", h.What)
 		printPoints(w, h)
 	}
-	if c := plots.ContrastHeadline(d, maxSweepRows); c != nil {
-		fmt.Fprintf(w, "%s, paired by replicate, mean [95%% interval]:\n", c.What)
-		printHeadline(w, c, "contrasts.csv")
-	}
+	printContrasts(w, d)
 	printCrossings(w, d)
 	if s := plots.SensitivityHeadline(d); s != nil {
 		fmt.Fprintf(w, "%s to each varied path, partial rank correlation [95%% interval] over the runs:\n", s.What)
@@ -141,6 +138,15 @@ func printPoints(w io.Writer, h *plots.Headline) {
 	printHeadline(w, h, "aggregate.csv")
 	if h.Single {
 		fmt.Fprintln(w, "  a value without an interval is one run's: --reps 2 or more gives intervals")
+	}
+}
+
+// printContrasts writes each point's paired difference from its
+// baseline, if the sweep pairs its points.
+func printContrasts(w io.Writer, d *plots.SweepData) {
+	if c := plots.ContrastHeadline(d, maxSweepRows); c != nil {
+		fmt.Fprintf(w, "%s, paired by replicate, mean [95%% interval]:\n", c.What)
+		printHeadline(w, c, "contrasts.csv")
 	}
 }
 

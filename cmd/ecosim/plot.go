@@ -77,6 +77,7 @@ func drawCharts(c *cobra.Command, dir string, o chartOptions) error {
 func newPlotCmd() *cobra.Command {
 	o := chartOptions{}
 	var crossings []string
+	var baseline string
 	c := &cobra.Command{
 		Use:   "plot DIR",
 		Short: "Draw (or redraw) the charts of a run or sweep directory from its recorded data",
@@ -91,11 +92,13 @@ the degree distribution on log-log axes, and world maps at the recorded
 snapshots (--animate: map.gif from all of them). For a sweep directory: each
 figure against the varied values with confidence bands, or heatmaps, and
 each point's paired difference from its baseline. --crossing works out a
-sweep's crossings anew (crossings.csv) from the runs it recorded, without the
+sweep's crossings anew (crossings.csv), and --baseline its paired differences
+from another baseline (contrasts.csv), from the runs it recorded, without the
 scenario or the sweep's flags, before drawing.`,
 		Example: `  ecosim plot results/forest
   ecosim plot results/forest --format png,svg,pdf --dpi 300 --width 16
-  ecosim plot results/topology-sweep --crossing giant_component_resistance=0.5`,
+  ecosim plot results/topology-sweep --crossing giant_component_resistance=0.5
+  ecosim plot results/mycorrhiza-sweep --baseline 0.3`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if err := o.check(); err != nil {
@@ -107,8 +110,8 @@ scenario or the sweep's flags, before drawing.`,
 			if err := isDir(args[0]); err != nil {
 				return err
 			}
-			if len(crossings) > 0 {
-				d, err := analyseSweep(c, args[0], crossings)
+			if len(crossings) > 0 || baseline != "" {
+				d, err := analyseSweep(c, args[0], crossings, baseline)
 				if err != nil {
 					return err
 				}
@@ -119,27 +122,32 @@ scenario or the sweep's flags, before drawing.`,
 	}
 	o.addFlags(c)
 	c.Flags().Lookup("snapshots").Usage = "ticks whose recorded snapshots to draw as maps (the nearest recorded tick, with a note, where one was not recorded)"
+	c.Flags().StringVar(&baseline, "baseline", "", "sweep directories: the first varied path's value to compare the others with, as sweep --baseline does, in place of the one recorded")
 	c.Flags().StringArrayVar(&crossings, "crossing", nil, "sweep directories: FIGURE=LEVEL, work out where FIGURE first reaches LEVEL along the first varied path, as sweep --crossing does, in place of the crossings recorded (repeatable)")
 	return c
 }
 
-// analyseSweep records crossings for the sweep in dir and works out its
-// analysis files anew, then prints where each figure crosses its level;
-// it returns the sweep's data as loaded, for its charts.
-func analyseSweep(c *cobra.Command, dir string, specs []string) (*plots.SweepData, error) {
+// analyseSweep records crossings or a baseline for the sweep in dir and
+// works out its analysis files anew, then prints its paired differences
+// and where each figure crosses its level; it returns the sweep's data as
+// loaded, for its charts.
+func analyseSweep(c *cobra.Command, dir string, specs []string, baseline string) (*plots.SweepData, error) {
 	if !plots.IsSweep(dir) {
-		return nil, usagef("--crossing applies to a sweep directory, and %s has no sweep.json", dir)
+		return nil, usagef("--crossing and --baseline apply to a sweep directory, and %s has no sweep.json", dir)
 	}
 	cs, err := parseCrossings(nil, specs)
 	if err != nil {
 		return nil, err
 	}
-	if err := sweep.Analyse(dir, cs); err != nil {
+	if err := sweep.Analyse(dir, cs, baseline); err != nil {
 		return nil, err
 	}
 	d, err := plots.LoadSweep(dir)
 	if err != nil {
 		return nil, err
+	}
+	if baseline != "" {
+		printContrasts(c.OutOrStdout(), d)
 	}
 	printCrossings(c.OutOrStdout(), d)
 	return d, nil

@@ -34,6 +34,7 @@ type sweepOptions struct {
 	noPlots   bool
 	dryRun    bool
 	crossings []string
+	baseline  string
 }
 
 func newSweepCmd() *cobra.Command {
@@ -66,8 +67,9 @@ confidence interval per point and figure), contrasts.csv and plots/.
 
 contrasts.csv compares each point with its baseline replicate by replicate:
 the mean and 95% interval of the differences of each figure. The baseline is
-the point with the first --vary at its first value and the other varied paths
-as the point has them, so list first the --vary whose values you compare.
+the point with the first --vary at its first value (or at --baseline VALUE)
+and the other varied paths as the point has them, so list first the --vary
+whose values you compare.
 Paired runs share their noise, so a difference is often resolved where the
 two points' own intervals overlap. Each difference also has the paired t test's
 p-value and, in p_holm, that p adjusted by Holm's method over the points
@@ -113,7 +115,7 @@ workers ('ecosim worker').`,
 	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field for every run, path=value (repeatable)")
 	f.StringArrayVar(&o.vary, "vary", nil, "a varied field, path=SPEC (repeatable)")
-	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples, crossings)")
+	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples, crossings, baseline)")
 	f.IntVar(&o.reps, "reps", 0, "replicates per point (default 1)")
 	f.StringVar(&o.design, "design", "", "grid (default), random, lhs, sobol or morris")
 	f.IntVar(&o.samples, "samples", 0, "points of a random or lhs design; base rows of a sobol design; trajectories of a morris design")
@@ -124,6 +126,7 @@ workers ('ecosim worker').`,
 	f.StringVar(&o.broker, "broker", "", "NATS URL: publish the runs to JetStream workers instead of running them here")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw the sweep charts")
 	f.StringArrayVar(&o.crossings, "crossing", nil, "FIGURE=LEVEL: where FIGURE first reaches LEVEL as the first --vary grows, per replicate, into crossings.csv (repeatable)")
+	f.StringVar(&o.baseline, "baseline", "", "the first --vary's value the other points are compared with, pair by pair, in contrasts.csv (default: its first)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "check every point of the plan against the scenario and list them, without running or writing anything")
 	c.AddCommand(newMergeCmd())
 	return c
@@ -150,6 +153,9 @@ func (o *sweepOptions) buildPlan() (*sweep.Plan, error) {
 	}
 	if o.design != "" {
 		plan.Design = o.design
+	}
+	if o.baseline != "" {
+		plan.Baseline = o.baseline
 	}
 	if o.samples != 0 {
 		plan.Samples = o.samples
