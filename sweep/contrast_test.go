@@ -383,21 +383,11 @@ func TestBaselineIsChosen(t *testing.T) {
 	dir := t.TempDir()
 	kept := func(baseline string) string {
 		t.Helper()
-		p, err := Prepare(&Plan{Vary: []Vary{{"failures[0].fraction", "0,0.1,0.2"}}, Reps: 2, Baseline: baseline}, topologyBase(t), Options{Out: dir})
-		if err != nil {
-			t.Fatal(err)
+		uses, saved := reopen(t, &Plan{Vary: []Vary{{"failures[0].fraction", "0,0.1,0.2"}}, Reps: 2, Baseline: baseline}, Options{Out: dir})
+		if saved.Plan.Baseline != uses.Plan.Baseline {
+			t.Fatalf("sweep.json has %q, the sweep uses %q", saved.Plan.Baseline, uses.Plan.Baseline)
 		}
-		if err := p.Store.Close(); err != nil {
-			t.Fatal(err)
-		}
-		m, err := ReadManifest(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.Plan.Baseline != p.Manifest.Plan.Baseline {
-			t.Fatalf("sweep.json has %q, the sweep uses %q", m.Plan.Baseline, p.Manifest.Plan.Baseline)
-		}
-		return m.Plan.Baseline
+		return saved.Plan.Baseline
 	}
 	for _, c := range []struct{ ask, want string }{{"0.1", "0.1"}, {"", "0.1"}, {"0.2", "0.2"}} {
 		if got := kept(c.ask); got != c.want {

@@ -140,21 +140,11 @@ func TestCrossingsAreKeptWithTheSweep(t *testing.T) {
 	plan := &Plan{Vary: []Vary{{"failures[0].fraction", "0,0.1"}}, Reps: 2}
 	open := func(cs []Crossing) []Crossing {
 		t.Helper()
-		p, err := Prepare(plan, topologyBase(t), Options{Out: dir, Crossings: cs})
-		if err != nil {
-			t.Fatal(err)
+		uses, saved := reopen(t, plan, Options{Out: dir, Crossings: cs})
+		if !slices.Equal(saved.Crossings, uses.Crossings) {
+			t.Fatalf("sweep.json has %v, the sweep uses %v", saved.Crossings, uses.Crossings)
 		}
-		if err := p.Store.Close(); err != nil {
-			t.Fatal(err)
-		}
-		m, err := ReadManifest(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(m.Crossings, p.Manifest.Crossings) {
-			t.Fatalf("sweep.json has %v, the sweep uses %v", m.Crossings, p.Manifest.Crossings)
-		}
-		return m.Crossings
+		return saved.Crossings
 	}
 	a := []Crossing{{"nodes_resistance", 0.5}}
 	b := []Crossing{{"final_nodes", 60}, {"nodes_resistance", 0.8}}
@@ -172,6 +162,25 @@ func TestCrossingsAreKeptWithTheSweep(t *testing.T) {
 	} else if _, serr := os.Stat(filepath.Join(dir, "new")); serr == nil {
 		t.Error("a refused sweep made its directory")
 	}
+}
+
+// reopen prepares plan over the topology scenario with o, as a sweep (or
+// its rerun) does, and closes it: it returns the manifest the sweep uses
+// and the one sweep.json then holds.
+func reopen(t *testing.T, plan *Plan, o Options) (uses, saved *Manifest) {
+	t.Helper()
+	p, err := Prepare(plan, topologyBase(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadManifest(o.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Manifest, m
 }
 
 // TestAnalyseWorksFromTheRunsAlone: a sweep's analysis files are worked
