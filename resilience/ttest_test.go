@@ -47,15 +47,19 @@ func TestPairedPIsStudentsT(t *testing.T) {
 
 func TestHolm(t *testing.T) {
 	nan := math.NaN()
-	// Sorted 0.01, 0.02, 0.03, 0.5 of m = 4: ×4, ×3, ×2, ×1 = 0.04, 0.06,
-	// 0.06 (raised to the one before), 0.5.
-	got := Holm([]float64{0.03, nan, 0.5, 0.01, 0.02})
-	want := []float64{0.06, nan, 0.5, 0.04, 0.06}
+	// Sorted 0.01, 0.02, 0.045, 0.5 of m = 4: ×4, ×3, ×2, ×1 = 0.04,
+	// 0.06, 0.09 and 0.5. Below, 0.01, 0.04, 0.045 of m = 3: 0.03, 0.08,
+	// and 0.045 raised to the 0.08 before it.
+	got := Holm([]float64{0.045, nan, 0.5, 0.01, 0.02})
+	want := []float64{0.09, nan, 0.5, 0.04, 0.06}
 	for i := range want {
 		if !(math.Abs(got[i]-want[i]) < 1e-15 || math.IsNaN(got[i]) && math.IsNaN(want[i])) {
 			t.Errorf("Holm: %v, want %v", got, want)
 			break
 		}
+	}
+	if got := Holm([]float64{0.045, 0.01, 0.04}); math.Abs(got[0]-0.08) > 1e-15 || math.Abs(got[1]-0.03) > 1e-15 || math.Abs(got[2]-0.08) > 1e-15 {
+		t.Errorf("raised to the one before: %v, want [0.08 0.03 0.08]", got)
 	}
 	if got := Holm([]float64{0.9, 0.6}); !slices.Equal(got, []float64{1, 1}) {
 		t.Errorf("capped at 1: %v", got)
