@@ -85,11 +85,24 @@ func FuzzParsePlanFile(f *testing.F) {
 	f.Add([]byte("# only a comment\n"))
 	f.Add([]byte("---"))
 	f.Add([]byte("a: &a [1]\nsweep: {vary: [*a, {path: x, values: *a}]}\n"))
+	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"uniform(0,1)\"}\n    - {path: b, values: [x, y]}\n  design: sobol\n  samples: 4\n"))
+	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"0,0.5,2\"}\n  design: morris\n  samples: 3\n"))
+	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"0:1:0.25\"}\n  reps: 2\n  baseline: 0.50\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParsePlanFile("f.yaml", data)
 		if err == nil {
 			if p == nil {
 				t.Fatal("no plan and no error")
+			}
+			// A plan that checks draws its points without a panic, as
+			// many as its design says (a grid's may be too many to draw
+			// here).
+			if p.Check() == nil && p.Design != DesignGrid && p.Samples <= 200 && len(p.Vary) <= 20 {
+				pts, err := p.Points(1)
+				want := map[string]int{DesignSobol: p.Samples * (len(p.Vary) + 2), DesignMorris: p.Samples * (len(p.Vary) + 1)}[p.Design]
+				if err != nil || want == 0 && len(pts) != p.Samples || want > 0 && len(pts) != want {
+					t.Fatalf("%d points of %+v: %v", len(pts), p, err)
+				}
 			}
 			return
 		}
