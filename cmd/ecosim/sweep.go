@@ -45,8 +45,9 @@ func newSweepCmd() *cobra.Command {
 		Long: `Run a parameter sweep: every point of the design, each with --reps replicates.
 
 SPEC is a list (0,0.1,0.5), an inclusive range (0:1:0.1), or, for --design
-random, lhs, sobol or morris, a distribution (uniform(0,1)). Paths are those of --set. A plan
-can also come from a file (--plan sweep.yaml) with a sweep: section:
+random, lhs, sobol or morris, a distribution (uniform(0,1)). Paths are those
+of --set. A plan can also come from a file (--plan sweep.yaml) with a sweep:
+section:
 
   sweep:
     vary:
@@ -56,6 +57,7 @@ can also come from a file (--plan sweep.yaml) with a sweep: section:
     design: grid
     crossings:                     # as --crossing, which adds to these
       - {figure: biomass_resistance, level: 0.5}
+    baseline: 0.1                  # as --baseline, which replaces it
 
 With no --vary, --reps N runs N replicates of the scenario as one point.
 
@@ -69,15 +71,17 @@ contrasts.csv compares each point with its baseline replicate by replicate:
 the mean and 95% interval of the differences of each figure. The baseline is
 the point with the first --vary at its first value (or at --baseline VALUE)
 and the other varied paths as the point has them, so list first the --vary
-whose values you compare.
-Paired runs share their noise, so a difference is often resolved where the
-two points' own intervals overlap. Each difference also has the paired t test's
-p-value and, in p_holm, that p adjusted by Holm's method over the points
-compared on the same figure; the tables mark with * those below 0.05.
+whose values you compare. Paired runs share their noise, so a difference is
+often resolved where the two points' own intervals overlap. Each difference
+also has the paired t test's p-value and, in p_holm, that p adjusted by
+Holm's method over the points compared on the same figure; the tables mark
+with * those below 0.05. After each recovery time comes the difference in
+the share of replicates that recovered, pair by pair.
 
-A random or lhs design also writes sensitivity.csv: for each figure and each
-varied path with numbers, the partial rank correlation (PRCC) over all runs,
-with its 95% interval, which tells the paths the figure depends on.
+A random, lhs or sobol design also writes sensitivity.csv: for each figure
+and each varied path with numbers, the partial rank correlation (PRCC) over
+the runs (of a sobol design, its A and B points), with its 95% interval,
+which tells the paths the figure depends on.
 
 --design sobol --samples N apportions each figure's variance among the varied
 paths (Saltelli's design: N rows of 2+k points for k paths, so N(2+k) points).
@@ -96,9 +100,9 @@ writes the mean and 95% interval of those places to crossings.csv: the failure
 fraction at which a network falls apart, say. They are kept in sweep.json, and
 a rerun with other --crossing flags works them out from the recorded runs.
 
-Rerunning into the same
-directory skips the runs already recorded; Ctrl-C loses only the runs in
-flight. --shard i/N runs one static slice for batch schedulers; join the
+Rerunning into the same directory skips the runs already recorded; Ctrl-C
+loses only the runs in flight. A point whose values an earlier point of the
+design has is run once. --shard i/N runs one static slice for batch schedulers; join the
 slices with 'ecosim sweep merge'. With --broker the runs go to NATS JetStream
 workers ('ecosim worker').`,
 		Example: `  ecosim sweep --scenario forest --vary failures[0].fraction=0:0.5:0.1 --reps 10
@@ -106,7 +110,7 @@ workers ('ecosim worker').`,
   ecosim sweep --scenario topology --vary failures[0].fraction=0:0.3:0.05 --reps 6 --crossing giant_component_resistance=0.5
   ecosim sweep --scenario fire --vary trees.density=0.5:0.7:0.02 --reps 10 --set ticks=400
   ecosim sweep --scenario mycorrhiza --design sobol --samples 64 --vary 'fungi.share_rate=uniform(0,0.5)' --vary 'failures[0].severity=uniform(0.5,0.95)'
-  ecosim sweep --scenario forest --design morris --samples 20 --vary 'fungi.share_rate=uniform(0,0.5)' --vary 'failures[0].fraction=uniform(0,0.3)' --vary 'trees.count=1500:3000:500' 
+  ecosim sweep --scenario forest --design morris --samples 20 --vary 'fungi.share_rate=uniform(0,0.5)' --vary 'failures[0].fraction=uniform(0,0.3)' --vary 'trees.count=1500:3000:500'
   ecosim sweep --scenario forest --reps 20`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runSweep(c, o) },
