@@ -17,16 +17,20 @@ import (
 	"github.com/ecosim/ecosim/sweep"
 )
 
-// readOptional reads the analysis file p, a CSV table of width columns,
-// or returns nil when the sweep has none (the analysis does not apply to
-// its design, or it predates it).
-func readOptional(p string, width int) ([][]string, error) {
+// readOptional reads the analysis file p, a CSV table of width columns
+// (or of older, the width an earlier version wrote, when given), or
+// returns nil when the sweep has none (the analysis does not apply to its
+// design, or it predates it).
+func readOptional(p string, width int, older ...int) ([][]string, error) {
 	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	recs, err := readTable(p)
 	if err != nil {
 		return nil, err
+	}
+	if w := len(recs[0]); slices.Contains(older, w) {
+		width = w
 	}
 	for i, r := range recs {
 		if len(r) != width {
@@ -84,7 +88,9 @@ func loadCrossings(p string, paths []string) (*Headline, []CrossingMark, error) 
 // loadContrasts reads contrasts.csv, for a sweep of np varied paths, by
 // figure; a sweep without one (a random design, one replicate) has none.
 func loadContrasts(p string, np int) (map[string][]AggPoint, error) {
-	recs, err := readOptional(p, np+1+len(sweep.ContrastHeader))
+	// Before the p-values, contrasts.csv had two columns fewer; such a
+	// sweep still draws, without the marks.
+	recs, err := readOptional(p, np+1+len(sweep.ContrastHeader), np+1+len(sweep.ContrastHeader)-2)
 	if recs == nil || err != nil {
 		return nil, err
 	}
@@ -97,7 +103,10 @@ func loadContrasts(p string, np int) (map[string][]AggPoint, error) {
 		mean, e1 := strconv.ParseFloat(r[np+4], 64)
 		lo, e2 := optFloat(r[np+6])
 		hi, e3 := optFloat(r[np+7])
-		holm, e4 := optFloat(r[np+9])
+		holm, e4 := math.NaN(), error(nil)
+		if len(r) > np+9 {
+			holm, e4 = optFloat(r[np+9])
+		}
 		if e0 != nil || e1 != nil || e2 != nil || e3 != nil || e4 != nil {
 			return nil, dataErr(p, "line %d: pairs, difference, interval or p-value is not a number", i+2)
 		}

@@ -99,3 +99,23 @@ func TestBadContrastsNameTheFile(t *testing.T) {
 		}
 	}
 }
+
+// TestContrastsOfAnEarlierVersionStillDraw: a contrasts.csv written before
+// the p-values, two columns narrower, loads, with no marks; a width of
+// neither version is an error naming the file.
+func TestContrastsOfAnEarlierVersionStillDraw(t *testing.T) {
+	dir := writeContrastSweep(t)
+	writeFiles(t, dir, map[string]string{"contrasts.csv": "point,fungi.share_rate,baseline,figure,pairs,mean_diff,sd_diff,ci_low,ci_high\n" +
+		"1,0.1,0,x_resistance,3,0.05,0.01,0.025,0.075\n2,0.3,0,x_resistance,3,0.1,0.01,0.075,0.125\n"})
+	d, err := LoadSweep(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := ContrastHeadline(d, 0); h == nil || len(h.Rows) != 2 || h.Rows[1][1] != "0.1 [0.075, 0.125]" || h.Note != "" {
+		t.Errorf("headline: %+v", h)
+	}
+	writeFiles(t, dir, map[string]string{"contrasts.csv": "point,fungi.share_rate,baseline,figure,pairs,mean_diff,sd_diff,ci_low,ci_high,p\n1,0.1,0,x,3,1,0.1,0.75,1.25,0.1\n"})
+	if _, err := LoadSweep(dir); err == nil || !strings.Contains(err.Error(), "contrasts.csv") || !strings.Contains(err.Error(), "want 11") {
+		t.Errorf("a width of neither version: %v", err)
+	}
+}
