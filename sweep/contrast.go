@@ -1,7 +1,6 @@
 package sweep
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,7 +73,8 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 	}
 	slices.Sort(order)
 	var out [][]string
-	ps := map[string][]int{} // each figure's records, for Holm's adjustment
+	var pvals []float64      // each record's p, for Holm's adjustment
+	ps := map[string][]int{} // each figure's records
 	for _, pt := range order {
 		p := points[pt]
 		bpt, ok := baseline[strings.Join(p.values[1:], "\x00")]
@@ -101,7 +101,7 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 				rec := append([]string{strconv.Itoa(pt)}, p.values...)
 				rec = append(rec, strconv.Itoa(bpt), f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh), num(pv), "")
 				ps[f] = append(ps[f], len(out))
-				out = append(out, rec)
+				out, pvals = append(out, rec), append(pvals, pv)
 			}
 			add(f, s, resilience.PairedP(s.Mean, s.SD, s.N))
 			if ind, ok := strings.CutSuffix(f, RecoveryTimeSuffix); ok {
@@ -113,10 +113,7 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 	for _, recs := range ps {
 		p := make([]float64, len(recs))
 		for i, r := range recs {
-			p[i] = math.NaN()
-			if v, err := strconv.ParseFloat(out[r][len(out[r])-2], 64); err == nil {
-				p[i] = v
-			}
+			p[i] = pvals[r]
 		}
 		for i, h := range resilience.Holm(p) {
 			out[recs[i]][len(out[recs[i]])-1] = num(h)
