@@ -234,7 +234,7 @@ func TestAnalysisDoesNotDependOnRunOrder(t *testing.T) {
 		all = append(all, Aggregate(rows, header, []string{"a", "b"}, figs)...)
 		all = append(all, Contrasts(rows, header, plan, figs)...)
 		all = append(all, Crossings(rows, header, plan, []Crossing{{"x", 0.3}})...)
-		all = append(all, Sensitivities(rows, header, plan, figs)...)
+		all = append(all, Sensitivities(rows, header, plan, 1, figs)...)
 		all = append(all, SobolIndices(rows, header, plan, 1, figs)...)
 		all = append(all, ElementaryEffects(rows, header, plan, 1, figs)...)
 		var b strings.Builder

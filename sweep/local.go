@@ -130,7 +130,7 @@ func (p *Prepared) Finish(dir string) error {
 	}{
 		{"contrasts.csv", append(slices.Clone(points), ContrastHeader...), Contrasts(rows, p.Header, plan, figs)},
 		{"crossings.csv", append(slices.Clone(others), CrossingHeader...), Crossings(rows, p.Header, plan, p.Manifest.Crossings)},
-		{"sensitivity.csv", SensitivityHeader, Sensitivities(rows, p.Header, plan, figs)},
+		{"sensitivity.csv", SensitivityHeader, Sensitivities(rows, p.Header, plan, p.Manifest.Seed, figs)},
 		{"sobol.csv", SobolHeader, SobolIndices(rows, p.Header, plan, p.Manifest.Seed, figs)},
 		{"morris.csv", MorrisHeader, ElementaryEffects(rows, p.Header, plan, p.Manifest.Seed, figs)},
 	}

@@ -3,6 +3,7 @@ package sweep
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/ecosim/ecosim/resilience"
 )
@@ -21,21 +22,32 @@ var SensitivityHeader = []string{"figure", "path", "runs", "spearman", "prcc", "
 // design only the points of its two independent samples (A and B) count:
 // the others repeat all but one of A's values, and counted as runs of
 // their own they would narrow the intervals beyond what the data say.
+// They are found by their values, drawn again from seed, the sweep's base
+// seed: an A point that repeats an earlier point has no runs of its own.
 // rows and header are runs.csv's.
-func Sensitivities(rows [][]string, header []string, plan *Plan, figures []string) [][]string {
+func Sensitivities(rows [][]string, header []string, plan *Plan, seed uint64, figures []string) [][]string {
 	if plan.Design != DesignRandom && plan.Design != DesignLHS && plan.Design != DesignSobol {
 		return nil
 	}
 	col := columns(header)
 	if plan.Design == DesignSobol {
-		var ab [][]string
-		for _, r := range rows {
-			p, _ := strconv.Atoi(r[col["point"]])
+		pts, err := plan.Points(seed)
+		if err != nil {
+			return nil
+		}
+		ab := map[string]bool{}
+		for p, pt := range pts {
 			if _, block := SobolBlock(p, len(plan.Vary)); block < 2 {
-				ab = append(ab, r)
+				ab[strings.Join(pt.Values, "\x00")] = true
 			}
 		}
-		rows = ab
+		var kept [][]string
+		for _, r := range rows {
+			if ab[strings.Join(valuesOf(r, col, plan), "\x00")] {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
 	}
 	var paths []int // the varied paths with numeric values
 	for j, v := range plan.Vary {

@@ -3,6 +3,7 @@ package sweep
 import (
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -22,7 +23,7 @@ func TestSensitivitiesFindTheDrivingPath(t *testing.T) {
 		}
 		return strconv.FormatFloat(math.Exp(b/10)+noise, 'g', -1, 64)
 	})
-	recs := Sensitivities(rows, header, plan, []string{"x", "y"})
+	recs := Sensitivities(rows, header, plan, 1, []string{"x", "y"})
 	if len(recs) != 4 {
 		t.Fatalf("%d records, want 2 figures x 2 numeric paths: %v", len(recs), recs)
 	}
@@ -47,7 +48,39 @@ func TestSensitivitiesFindTheDrivingPath(t *testing.T) {
 	}
 	grid := &Plan{Vary: []Vary{{"a", "0,1,2"}}, Reps: 3}
 	rows, header = contrastRows(t, grid, 1, func(int, []string, int, string) string { return "1" })
-	if recs := Sensitivities(rows, header, grid, []string{"x"}); recs != nil {
+	if recs := Sensitivities(rows, header, grid, 1, []string{"x"}); recs != nil {
 		t.Errorf("a grid design: %v", recs)
+	}
+}
+
+// TestSobolSensitivitiesFindTheirPointsByValues: in a sobol design over
+// lists, an A or B point often repeats an earlier point of another block
+// and so has no runs of its own; its runs are those of the point it
+// repeats, and the rank correlations must still count them.
+func TestSobolSensitivitiesFindTheirPointsByValues(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "0,1,2"}, {"b", "5,6"}}, Reps: 2, Design: DesignSobol, Samples: 12}
+	rows, header := contrastRows(t, plan, 3, func(_ int, vals []string, rep int, _ string) string {
+		return vals[0] + strconv.Itoa(rep)
+	})
+	kept := runsOnce(rows, header, plan)
+	pts, _ := plan.Points(1)
+	ab, owned := map[string]bool{}, 0
+	for p, pt := range pts {
+		if _, block := SobolBlock(p, 2); block < 2 {
+			ab[strings.Join(pt.Values, ",")] = true
+		}
+	}
+	want := 0
+	for _, r := range kept {
+		if ab[r[4]+","+r[5]] {
+			want++
+		}
+		if p, _ := strconv.Atoi(r[1]); p%4 < 2 {
+			owned++
+		}
+	}
+	recs := Sensitivities(kept, header, plan, 1, []string{"x"})
+	if len(recs) != 2 || recs[0][2] != strconv.Itoa(want) || want <= owned {
+		t.Errorf("%v: want %d runs, more than the %d whose own point is in A or B", recs, want, owned)
 	}
 }

@@ -37,27 +37,35 @@ func SobolIndices(rows [][]string, header []string, plan *Plan, seed uint64, fig
 	k, n := len(plan.Vary), plan.Samples
 	var out [][]string
 	for f, name := range figures {
-		a, b, ab := nans(n), nans(n), make([][]float64, k)
-		for i := range ab {
-			ab[i] = nans(n)
-		}
-		for p, pt := range pts {
-			v := at.mean(pt, f)
-			switch row, block := SobolBlock(p, k); block {
-			case 0:
-				a[row] = v
-			case 1:
-				b[row] = v
-			default:
-				ab[block-2][row] = v
-			}
-		}
+		a, b, ab := SobolOutputs(n, k, func(p int) float64 { return at.mean(pts[p], f) })
 		for i, s := range resilience.Sobol(a, b, ab) {
 			out = append(out, []string{name, plan.Vary[i].Path, strconv.Itoa(s.N),
 				num(s.First), num(s.FirstLow), num(s.FirstHigh), num(s.Total), num(s.TotalLow), num(s.TotalHigh)})
 		}
 	}
 	return out
+}
+
+// SobolOutputs gathers an output over a sobol design of rows base rows and
+// paths varied paths, value giving it at point p, into the arrays
+// resilience.Sobol takes: at A's points, at B's, and at A's with each
+// path's value from B (SobolBlock).
+func SobolOutputs(rows, paths int, value func(p int) float64) (a, b []float64, ab [][]float64) {
+	a, b, ab = make([]float64, rows), make([]float64, rows), make([][]float64, paths)
+	for i := range ab {
+		ab[i] = make([]float64, rows)
+	}
+	for p := range rows * (paths + 2) {
+		switch row, block := SobolBlock(p, paths); block {
+		case 0:
+			a[row] = value(p)
+		case 1:
+			b[row] = value(p)
+		default:
+			ab[block-2][row] = value(p)
+		}
+	}
+	return a, b, ab
 }
 
 // means holds each point's figures' means over its successful
@@ -78,14 +86,11 @@ func pointMeans(rows [][]string, header []string, plan *Plan, figures []string) 
 		if r[col["status"]] != StatusOK {
 			continue
 		}
-		key := make([]string, len(plan.Vary))
-		for i, v := range plan.Vary {
-			key[i] = r[col[v.Path]]
-		}
-		s := at[strings.Join(key, "\x00")]
+		key := strings.Join(valuesOf(r, col, plan), "\x00")
+		s := at[key]
 		if s == nil {
 			s = &sums{sum: make([]float64, len(figures)), n: make([]int, len(figures))}
-			at[strings.Join(key, "\x00")] = s
+			at[key] = s
 		}
 		for f, name := range figures {
 			if v, err := strconv.ParseFloat(r[col[name]], 64); err == nil && !math.IsNaN(v) {
@@ -97,6 +102,15 @@ func pointMeans(rows [][]string, header []string, plan *Plan, figures []string) 
 	return at
 }
 
+// valuesOf is a runs.csv row's varied values, in plan order.
+func valuesOf(r []string, col map[string]int, plan *Plan) []string {
+	v := make([]string, len(plan.Vary))
+	for i, p := range plan.Vary {
+		v[i] = r[col[p.Path]]
+	}
+	return v
+}
+
 // mean is figure f's mean at the point with pt's values, NaN where no
 // run of it gave the figure.
 func (m means) mean(pt Point, f int) float64 {
@@ -105,12 +119,4 @@ func (m means) mean(pt Point, f int) float64 {
 		return math.NaN()
 	}
 	return s.sum[f] / float64(s.n[f])
-}
-
-func nans(n int) []float64 {
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = math.NaN()
-	}
-	return xs
 }

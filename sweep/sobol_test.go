@@ -121,7 +121,7 @@ func TestSobolIndicesApportionTheVariance(t *testing.T) {
 		}
 	}
 	// Only the A and B samples count for the rank correlations.
-	if s := Sensitivities(kept, header, plan, []string{"x"}); len(s) != 2 || s[0][2] != strconv.Itoa(2*400*2) {
+	if s := Sensitivities(kept, header, plan, 1, []string{"x"}); len(s) != 2 || s[0][2] != strconv.Itoa(2*400*2) {
 		t.Errorf("sensitivities of a sobol design: %v, want 2 paths over 1600 runs", s)
 	}
 	// A failed run leaves its row out.

@@ -105,23 +105,12 @@ func fingerprint(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ya, yb, yab := make([]float64, 50), make([]float64, 50), make([][]float64, 3)
-	for i := range yab {
-		yab[i] = make([]float64, 50)
-	}
-	for p, pt := range spts {
-		a, _ := strconv.ParseFloat(pt.Values[0], 64)
-		b, _ := strconv.ParseFloat(pt.Values[1], 64)
-		y := fmath.Sin(float64(a*b)) + float64(a*a) + float64(len(pt.Values[2])*int(pt.Values[2][0]))/100
-		switch row, block := sweep.SobolBlock(p, 3); block {
-		case 0:
-			ya[row] = y
-		case 1:
-			yb[row] = y
-		default:
-			yab[block-2][row] = y
-		}
-	}
+	ya, yb, yab := sweep.SobolOutputs(50, 3, func(p int) float64 {
+		v := spts[p].Values
+		a, _ := strconv.ParseFloat(v[0], 64)
+		b, _ := strconv.ParseFloat(v[1], 64)
+		return fmath.Sin(float64(a*b)) + float64(a*a) + float64(len(v[2])*int(v[2][0]))/100
+	})
 	for _, s := range resilience.Sobol(ya, yb, yab) {
 		fmt.Fprintf(h, "%x %x %x %x %x %x\n", math.Float64bits(s.First), math.Float64bits(s.FirstLow), math.Float64bits(s.FirstHigh),
 			math.Float64bits(s.Total), math.Float64bits(s.TotalLow), math.Float64bits(s.TotalHigh))
