@@ -164,6 +164,32 @@ func (p *Plan) checkBaseline() error {
 	return fmt.Errorf("%w: --baseline %s is not one of %s's values (%s)", ErrPlan, p.Baseline, p.Vary[0].Path, strings.Join(vals, ", "))
 }
 
+// Size is how many points the plan's design has, repeats included,
+// without drawing them.
+func (p *Plan) Size() (int, error) {
+	specs, err := p.specs()
+	if err != nil {
+		return 0, err
+	}
+	k := len(specs)
+	switch p.Design {
+	case DesignRandom, DesignLHS:
+		return p.Samples, nil
+	case DesignSobol:
+		return p.Samples * (k + 2), nil
+	case DesignMorris:
+		return p.Samples * (k + 1), nil
+	}
+	n := 1
+	for _, s := range specs {
+		n *= len(s.Values)
+		if n > 10_000_000 {
+			return 0, fmt.Errorf("%w: the grid has over 10,000,000 points", ErrPlan)
+		}
+	}
+	return n, nil
+}
+
 // Points expands the plan's design into points, deterministically from
 // the base seed.
 func (p *Plan) Points(seed uint64) ([]Point, error) {
@@ -182,12 +208,9 @@ func (p *Plan) Points(seed uint64) ([]Point, error) {
 		pts, _ := morrisDesign(specs, p.Samples, seed)
 		return pts, nil
 	}
-	n := 1
-	for _, s := range specs {
-		n *= len(s.Values)
-		if n > 10_000_000 {
-			return nil, fmt.Errorf("%w: the grid has over 10,000,000 points", ErrPlan)
-		}
+	n, err := p.Size()
+	if err != nil {
+		return nil, err
 	}
 	pts := make([]Point, n)
 	for i := range pts {

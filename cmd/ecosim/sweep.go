@@ -224,7 +224,7 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	c.Printf("%s: %s (%s x %s%s), %d already recorded, into %s\n", base.Name, count(len(prep.Runs), "run"),
 		count(len(prep.Runs)/plan.Reps, "point"), count(plan.Reps, "replicate"), shardNote(o.shard), len(prep.Runs)-pending, opts.Out)
 	if o.shard == "" {
-		printRepeats(c, plan, base, len(prep.Runs))
+		printRepeats(c, plan, len(prep.Runs))
 	}
 	bar, done := sweepBar(c.ErrOrStderr(), base.Name, len(prep.Runs), len(prep.Runs)-pending)
 	opts.Progress = bar
@@ -291,7 +291,7 @@ func dryRun(c *cobra.Command, plan *sweep.Plan, base *scenarios.Scenario) error 
 	points := len(runs) / plan.Reps
 	c.Printf("%s: %s (%s x %s), every point valid; nothing run or written\n", base.Name,
 		count(len(runs), "run"), count(points, "point"), count(plan.Reps, "replicate"))
-	printRepeats(c, plan, base, len(runs))
+	printRepeats(c, plan, len(runs))
 	for i := 0; i < len(runs) && i/plan.Reps < dryPoints; i += plan.Reps {
 		if sets := runs[i].Sets; len(sets) > 0 {
 			c.Printf("  point %d: %s\n", runs[i].Point, strings.Join(sets, " "))
@@ -307,10 +307,10 @@ func dryRun(c *cobra.Command, plan *sweep.Plan, base *scenarios.Scenario) error 
 // point's values, if any, so get no runs of their own (sweep.Plan.Runs):
 // otherwise a sobol design over a path of names runs fewer points than
 // its rows would say, with nothing to tell why.
-func printRepeats(c *cobra.Command, plan *sweep.Plan, base *scenarios.Scenario, runs int) {
-	if pts, err := plan.Points(base.Seed); err == nil && len(pts) > runs/plan.Reps {
+func printRepeats(c *cobra.Command, plan *sweep.Plan, runs int) {
+	if n, err := plan.Size(); err == nil && n > runs/plan.Reps {
 		c.Printf("  %d of the design's %d points repeat an earlier point's values; that point's runs stand for them\n",
-			len(pts)-runs/plan.Reps, len(pts))
+			n-runs/plan.Reps, n)
 	}
 }
 
