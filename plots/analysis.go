@@ -40,6 +40,32 @@ func readOptional(p string, width int, older ...int) ([][]string, error) {
 	return recs, nil
 }
 
+// loadByPath reads an analysis file of a row per figure and varied path
+// (sensitivity.csv, sobol.csv, morris.csv): figure, path, a count, then
+// numbers, each of which may be empty (NaN). add takes each row in the
+// file's order; a file the sweep does not have adds none. what names the
+// columns after the path, for the error of a row that does not parse.
+func loadByPath(p string, header []string, what string, add func(fig, path string, n int, v []float64)) error {
+	recs, err := readOptional(p, len(header))
+	if recs == nil || err != nil {
+		return err
+	}
+	for i, r := range recs[1:] {
+		n, err := strconv.Atoi(r[2])
+		v := make([]float64, len(r)-3)
+		for j := range v {
+			if err == nil {
+				v[j], err = optFloat(r[3+j])
+			}
+		}
+		if err != nil {
+			return dataErr(p, "line %d: %s is not a number", i+2, what)
+		}
+		add(r[0], r[1], n, v)
+	}
+	return nil
+}
+
 // CrossingMark is where a figure first reaches a level along the first
 // varied path, at one value of the others (sweep.Crossings).
 type CrossingMark struct {

@@ -25,23 +25,12 @@ type MorrisPoint struct {
 // loadMorris reads morris.csv by figure, in its order; a sweep without one
 // (any design but morris) has none.
 func loadMorris(p string) (map[string][]MorrisPoint, error) {
-	recs, err := readOptional(p, len(sweep.MorrisHeader))
-	if recs == nil || err != nil {
-		return nil, err
-	}
 	out := map[string][]MorrisPoint{}
-	for i, r := range recs[1:] {
-		n, err := strconv.Atoi(r[2])
-		v := make([]float64, 5)
-		for j := range v {
-			if err == nil {
-				v[j], err = optFloat(r[3+j])
-			}
-		}
-		if err != nil {
-			return nil, dataErr(p, "line %d: effects, mean, interval or spread is not a number", i+2)
-		}
-		out[r[0]] = append(out[r[0]], MorrisPoint{Path: r[1], Effects: n, Mu: v[0], MuStar: v[1], Low: v[2], High: v[3], Sigma: v[4]})
+	err := loadByPath(p, sweep.MorrisHeader, "effects, mean, interval or spread", func(fig, path string, n int, v []float64) {
+		out[fig] = append(out[fig], MorrisPoint{Path: path, Effects: n, Mu: v[0], MuStar: v[1], Low: v[2], High: v[3], Sigma: v[4]})
+	})
+	if err != nil || len(out) == 0 {
+		return nil, err
 	}
 	return out, nil
 }

@@ -26,21 +26,12 @@ type SensPoint struct {
 // loadSensitivity reads sensitivity.csv by figure, in its order; a sweep
 // without one (a grid design) has none.
 func loadSensitivity(p string) (map[string][]SensPoint, error) {
-	recs, err := readOptional(p, len(sweep.SensitivityHeader))
-	if recs == nil || err != nil {
-		return nil, err
-	}
 	out := map[string][]SensPoint{}
-	for i, r := range recs[1:] {
-		n, e0 := strconv.Atoi(r[2])
-		sp, e1 := optFloat(r[3])
-		pr, e2 := optFloat(r[4])
-		lo, e3 := optFloat(r[5])
-		hi, e4 := optFloat(r[6])
-		if e0 != nil || e1 != nil || e2 != nil || e3 != nil || e4 != nil {
-			return nil, dataErr(p, "line %d: runs, correlation or interval is not a number", i+2)
-		}
-		out[r[0]] = append(out[r[0]], SensPoint{Path: r[1], PRCC: pr, Low: lo, High: hi, Spearman: sp, Runs: n})
+	err := loadByPath(p, sweep.SensitivityHeader, "runs, correlation or interval", func(fig, path string, n int, v []float64) {
+		out[fig] = append(out[fig], SensPoint{Path: path, Runs: n, Spearman: v[0], PRCC: v[1], Low: v[2], High: v[3]})
+	})
+	if err != nil || len(out) == 0 {
+		return nil, err
 	}
 	return out, nil
 }

@@ -3,7 +3,6 @@ package plots
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg/draw"
@@ -24,24 +23,13 @@ type SobolPoint struct {
 // loadSobol reads sobol.csv by figure, in its order; a sweep without one
 // (any design but sobol) has none.
 func loadSobol(p string) (map[string][]SobolPoint, error) {
-	recs, err := readOptional(p, len(sweep.SobolHeader))
-	if recs == nil || err != nil {
-		return nil, err
-	}
 	out := map[string][]SobolPoint{}
-	for i, r := range recs[1:] {
-		n, err := strconv.Atoi(r[2])
-		v := make([]float64, 6)
-		for j := range v {
-			if err == nil {
-				v[j], err = optFloat(r[3+j])
-			}
-		}
-		if err != nil {
-			return nil, dataErr(p, "line %d: rows, index or interval is not a number", i+2)
-		}
-		out[r[0]] = append(out[r[0]], SobolPoint{Path: r[1], Rows: n,
+	err := loadByPath(p, sweep.SobolHeader, "rows, index or interval", func(fig, path string, n int, v []float64) {
+		out[fig] = append(out[fig], SobolPoint{Path: path, Rows: n,
 			First: v[0], FirstLow: v[1], FirstHigh: v[2], Total: v[3], TotalLow: v[4], TotalHigh: v[5]})
+	})
+	if err != nil || len(out) == 0 {
+		return nil, err
 	}
 	return out, nil
 }
