@@ -45,12 +45,8 @@ func TestContrastChart(t *testing.T) {
 		t.Fatalf("charts: %+v", charts)
 	}
 	svg := svgText(t, charts[1].ch, charts[1].aspect)
-	for _, want := range []string{"Difference from fungi.share_rate=0, paired by replicate", ">x_resistance<", ">final_x<",
-		"dashed: no difference", "not drawn, defined in fewer than two points: x_recovery_time"} {
-		if !strings.Contains(svg, want) {
-			t.Errorf("the chart has no text %q", want)
-		}
-	}
+	hasTexts(t, svg, "Difference from fungi.share_rate=0, paired by replicate", ">x_resistance<", ">final_x<",
+		"dashed: no difference", "not drawn, defined in fewer than two points: x_recovery_time")
 	if !strings.Contains(svg, ">x_recovered<") {
 		t.Error("the share of replicates that recovered, paired too, has no panel")
 	}

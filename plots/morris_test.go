@@ -33,17 +33,9 @@ func TestMorrisChartAndTable(t *testing.T) {
 		t.Fatalf("table: %+v", h)
 	}
 	charts := sweepCharts(d)
-	i := slices.IndexFunc(charts, func(c namedChart) bool { return c.name == "morris" })
-	if i < 0 {
-		t.Fatalf("no morris chart among %d", len(charts))
-	}
-	svg := svgText(t, charts[i].ch, charts[i].aspect)
-	for _, want := range []string{"over 6 trajectories", ">x_resistance<", ">final_x<", ">shape<", ">a<", "mu* (mean |effect|)",
-		"not drawn, no effect defined, or none but 0: x_recovery_time"} {
-		if !strings.Contains(svg, want) {
-			t.Errorf("the chart has no text %q", want)
-		}
-	}
+	svg := namedSVG(t, charts, "morris")
+	hasTexts(t, svg, "over 6 trajectories", ">x_resistance<", ">final_x<", ">shape<", ">a<", "mu* (mean |effect|)",
+		"not drawn, no effect defined, or none but 0: x_recovery_time")
 	out, err := Report(dir)
 	if err != nil {
 		t.Fatal(err)

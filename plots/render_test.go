@@ -526,11 +526,7 @@ func TestCategoricalSweepIsCharted(t *testing.T) {
 	}
 	b := []byte(svgText(t, charts[0].ch, charts[0].aspect))
 	svg := string(b)
-	for _, want := range []string{">star<", ">random<", ">scale-free<", "blue: hubs, red: random by failures[0].select", "points: mean over replicates; bars: 95% confidence interval"} {
-		if !strings.Contains(svg, want) {
-			t.Errorf("the chart has no text %q", want)
-		}
-	}
+	hasTexts(t, svg, ">star<", ">random<", ">scale-free<", "blue: hubs, red: random by failures[0].select", "points: mean over replicates; bars: 95% confidence interval")
 	if strings.Index(svg, ">star<") > strings.Index(svg, ">scale-free<") {
 		t.Error("the names are not in the plan's order")
 	}
@@ -577,6 +573,27 @@ func svgText(t *testing.T, ch chart, aspect float64) string {
 		t.Fatal(err)
 	}
 	return string(svg)
+}
+
+// namedSVG is the SVG text of the chart named name among charts; a test
+// fails at once without it.
+func namedSVG(t *testing.T, charts []namedChart, name string) string {
+	t.Helper()
+	i := slices.IndexFunc(charts, func(c namedChart) bool { return c.name == name })
+	if i < 0 {
+		t.Fatalf("no %s chart among %d", name, len(charts))
+	}
+	return svgText(t, charts[i].ch, charts[i].aspect)
+}
+
+// hasTexts reports each of wants that svg does not hold.
+func hasTexts(t *testing.T, svg string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(svg, want) {
+			t.Errorf("the chart has no text %q", want)
+		}
+	}
 }
 
 // TestResilienceMarksStayBelowTheLegend records the fixture's resilience
@@ -688,11 +705,7 @@ func TestSharePanels(t *testing.T) {
 	}
 	ch, aspect := drawSweepLines(d, 0, nil, "")
 	svg := svgText(t, ch, aspect)
-	for _, want := range []string{"_recovered: the share of replicates that recovered, with its Wilson interval", ">0.5<"} {
-		if !strings.Contains(svg, want) {
-			t.Errorf("the chart has no text %q", want)
-		}
-	}
+	hasTexts(t, svg, "_recovered: the share of replicates that recovered, with its Wilson interval", ">0.5<")
 }
 
 // TestShareHeatmapSpansZeroToOne: a heatmap of shares recovered is

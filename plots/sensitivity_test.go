@@ -42,30 +42,14 @@ func TestSensitivityChartAndTable(t *testing.T) {
 		t.Fatalf("table: %+v", h)
 	}
 	charts := sweepCharts(d)
-	i := slices.IndexFunc(charts, func(c namedChart) bool { return c.name == "sensitivity" })
-	if i < 0 {
-		t.Fatalf("no sensitivity chart among %d", len(charts))
-	}
-	svg := svgText(t, charts[i].ch, charts[i].aspect)
-	for _, want := range []string{"Sensitivity: each figure against each varied path, over 30 runs", ">x_resistance<", ">final_x<",
-		"partial rank correlation (PRCC", "not drawn, too few runs where the figure is defined: x_recovery_time"} {
-		if !strings.Contains(svg, want) {
-			t.Errorf("the chart has no text %q", want)
-		}
-	}
+	svg := namedSVG(t, charts, "sensitivity")
+	hasTexts(t, svg, "Sensitivity: each figure against each varied path, over 30 runs", ">x_resistance<", ">final_x<",
+		"partial rank correlation (PRCC", "not drawn, too few runs where the figure is defined: x_recovery_time")
 	if strings.Contains(svg, ">x_recovered<") {
 		t.Error("a share of replicates has a sensitivity panel")
 	}
-	i = slices.IndexFunc(charts, func(c namedChart) bool { return c.name == "scatter" })
-	if i < 0 {
-		t.Fatal("no scatter chart")
-	}
-	svg = svgText(t, charts[i].ch, charts[i].aspect)
-	for _, want := range []string{"Scatter: resistance against each varied path", ">x_resistance<", ">a<", ">b<"} {
-		if !strings.Contains(svg, want) {
-			t.Errorf("the scatter chart has no text %q", want)
-		}
-	}
+	svg = namedSVG(t, charts, "scatter")
+	hasTexts(t, svg, "Scatter: resistance against each varied path", ">x_resistance<", ">a<", ">b<")
 	if strings.Contains(svg, ">final_x<") {
 		t.Error("the scatter chart has a panel of a figure other than the headline's")
 	}

@@ -35,17 +35,9 @@ func TestSobolChartAndTable(t *testing.T) {
 		t.Fatalf("tables: %+v %+v", first, total)
 	}
 	charts := sweepCharts(d)
-	i := slices.IndexFunc(charts, func(c namedChart) bool { return c.name == "sobol" })
-	if i < 0 {
-		t.Fatalf("no sobol chart among %d", len(charts))
-	}
-	svg := svgText(t, charts[i].ch, charts[i].aspect)
-	for _, want := range []string{"variance by varied path, over 10 rows of the design",
-		">x_resistance<", ">final_x<", ">shape<", "first-order index", "not drawn, too few rows where the figure is defined, or it never varies: x_recovery_time"} {
-		if !strings.Contains(svg, want) {
-			t.Errorf("the chart has no text %q", want)
-		}
-	}
+	svg := namedSVG(t, charts, "sobol")
+	hasTexts(t, svg, "variance by varied path, over 10 rows of the design",
+		">x_resistance<", ">final_x<", ">shape<", "first-order index", "not drawn, too few rows where the figure is defined, or it never varies: x_recovery_time")
 	if strings.Contains(svg, ">x_recovered<") {
 		t.Error("a share of replicates has a panel")
 	}
