@@ -102,9 +102,9 @@ a rerun with other --crossing flags works them out from the recorded runs.
 
 Rerunning into the same directory skips the runs already recorded; Ctrl-C
 loses only the runs in flight. A point whose values an earlier point of the
-design has is run once. --shard i/N runs one static slice for batch schedulers; join the
-slices with 'ecosim sweep merge'. With --broker the runs go to NATS JetStream
-workers ('ecosim worker').`,
+design has is run once. --shard i/N runs one static slice for batch
+schedulers; join the slices with 'ecosim sweep merge'. With --broker the runs
+go to NATS JetStream workers ('ecosim worker').`,
 		Example: `  ecosim sweep --scenario forest --vary failures[0].fraction=0:0.5:0.1 --reps 10
   ecosim sweep --scenario topology --vary network.topology=star,random,scale-free --vary failures[0].fraction=0:0.3:0.05 --reps 5
   ecosim sweep --scenario topology --vary failures[0].fraction=0:0.3:0.05 --reps 6 --crossing giant_component_resistance=0.5
