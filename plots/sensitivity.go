@@ -107,7 +107,7 @@ func pathHeadline(d *SweepData, what string, cells func(fig string) []pathCell) 
 // drawSensitivity draws, a panel a figure, each varied path's partial
 // rank correlation with the figure, a point with its 95% interval on a
 // scale from −1 to 1, the paths down the side in plan order: which of a
-// random or Latin-hypercube sweep's paths drive which figure.
+// random, Latin-hypercube or sobol sweep's paths drive which figure.
 func drawSensitivity(d *SweepData) (chart, float64) {
 	var ps panels
 	kmax := 0 // the most paths in a panel
@@ -152,9 +152,9 @@ func drawSensitivity(d *SweepData) (chart, float64) {
 	return ch, float64(0.05*float64(kmax+3))*float64(max(len(grid), 1)) + 0.08
 }
 
-// drawScatter draws, for a random or Latin-hypercube sweep, each headline
-// figure (SweepHeadline's) against each varied path with numbers, a dot a
-// point at the mean of its replicates: the shape of what the partial rank
+// drawScatter draws, for a random, Latin-hypercube or sobol sweep, each
+// headline figure (SweepHeadline's) against each varied path with
+// numbers, a dot a point at the mean of its replicates: the shape of what the partial rank
 // correlations summarise in one number each, which misses a figure that
 // rises and then falls.
 func drawScatter(d *SweepData) (chart, float64) {

@@ -50,8 +50,9 @@ type SweepData struct {
 	// when the sweep asked for none; Marks the same, to draw.
 	Crossings *Headline
 	Marks     []CrossingMark
-	// Sensitivity is sensitivity.csv by figure, for a random or
-	// Latin-hypercube sweep: each varied path's partial rank correlation.
+	// Sensitivity is sensitivity.csv by figure, for a random, Latin-
+	// hypercube or sobol sweep: each varied path's partial rank
+	// correlation.
 	Sensitivity map[string][]SensPoint
 	// Sobol is sobol.csv by figure, for a sobol sweep: each varied
 	// path's first-order and total-effect indices.

@@ -28,7 +28,7 @@ type sweepReportData struct {
 	Crossings *Headline
 	Axis      string
 	// Sensitivity is the headline figures' partial rank correlations,
-	// for a random or Latin-hypercube sweep.
+	// for a random, Latin-hypercube or sobol sweep.
 	Sensitivity *Headline
 	// SobolFirst and SobolTotal are the headline figures' Sobol'
 	// indices, first-order and total-effect, for a sobol design.
@@ -120,7 +120,7 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 {{end}}
 {{with .Sensitivity}}
 <h2>Sensitivity: partial rank correlation of each figure with each varied path [95% interval]</h2>
-<p>Over every run of the design: the rank correlation of a varied path and a figure once the other paths' effects
+<p>Over the runs of the design (of a sobol design, its A and B samples): the rank correlation of a varied path and a figure once the other paths' effects
 are taken out of both (PRCC). Near ±1, the figure follows the path closely; an interval that spans 0 is no effect
 the runs resolve. Every figure's coefficients, and the plain rank correlations, are in <code>sensitivity.csv</code>.</p>
 {{template "headline" .}}

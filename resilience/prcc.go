@@ -8,7 +8,7 @@ import (
 )
 
 // Sensitivity is how one output depends on one input across the runs of a
-// random or Latin-hypercube sweep.
+// random, Latin-hypercube or sobol sweep.
 type Sensitivity struct {
 	N int `json:"n"`
 	// Spearman is the rank correlation of the input and the output.

@@ -11,11 +11,11 @@ import (
 // SensitivityHeader is the header of sensitivity.csv.
 var SensitivityHeader = []string{"figure", "path", "runs", "spearman", "prcc", "ci_low", "ci_high"}
 
-// Sensitivities measures, for a random or Latin-hypercube sweep, how much
-// each figure depends on each varied path with numeric values, over every
-// successful run: the rank correlation of path and figure, and the partial
-// rank correlation (resilience.PRCC), which takes the other paths' effects
-// out of both and is the usual summary of such a design. A path of names
+// Sensitivities measures, for a random, Latin-hypercube or sobol sweep,
+// how much each figure depends on each varied path with numeric values,
+// over every successful run: the rank correlation of path and figure, and
+// the partial rank correlation (resilience.PRCC), which takes the other
+// paths' effects out of both and is the usual summary of such a design. A path of names
 // (network.topology, say) has no ranks and is left out. Records are by
 // figure, then path in plan order; nil for a grid design, whose points
 // are compared by aggregate.csv and contrasts.csv instead. Of a sobol
