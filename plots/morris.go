@@ -125,12 +125,10 @@ func drawMorris(d *SweepData) (chart, float64) {
 		}
 		ps.plots = append(ps.plots, p)
 	}
-	grid := ps.gridOf(2)
 	title := fmt.Sprintf("Morris screening: each varied path's elementary effects, over %d trajectories", trajectories)
 	key := "a point a path: mu* across (how far the figure moves with the path), sigma up (how unevenly); bars: mu*'s 95% bootstrap interval; dashed: sigma = mu*"
-	key += ps.leftOut("no effect defined, or none but 0")
-	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
-	return ch, 0.42*float64(max(len(grid), 1)) + 0.06
+	ch, rows := ps.chart(2, title, key, "no effect defined, or none but 0")
+	return ch, 0.42*rows + 0.06
 }
 
 // placeLabels places each point's name beside it, in data units of a

@@ -138,7 +138,6 @@ func drawSensitivity(d *SweepData) (chart, float64) {
 	}
 	// Two to a row: each panel names the paths down its side, which
 	// would leave three to a row little room for the scale.
-	grid := ps.gridOf(2)
 	runs := 0
 	for _, ss := range d.Sensitivity {
 		for _, s := range ss {
@@ -147,16 +146,15 @@ func drawSensitivity(d *SweepData) (chart, float64) {
 	}
 	title := fmt.Sprintf("Sensitivity: each figure against each varied path, over %d runs", runs)
 	key := "points: partial rank correlation (PRCC: the other paths' effects taken out); bars: 95% interval; dashed: none"
-	key += ps.leftOut("too few runs where the figure is defined")
-	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
-	return ch, float64(0.05*float64(kmax+3))*float64(max(len(grid), 1)) + 0.08
+	ch, rows := ps.chart(2, title, key, "too few runs where the figure is defined")
+	return ch, float64(0.05*float64(kmax+3))*rows + 0.08
 }
 
 // drawScatter draws, for a random, Latin-hypercube or sobol sweep, each
 // headline figure (SweepHeadline's) against each varied path with
-// numbers, a dot a point at the mean of its replicates: the shape of what the partial rank
-// correlations summarise in one number each, which misses a figure that
-// rises and then falls.
+// numbers, a dot a point at the mean of its replicates: the shape of what
+// the partial rank correlations summarise in one number each, which
+// misses a figure that rises and then falls.
 func drawScatter(d *SweepData) (chart, float64) {
 	figs, _, what := headlineFigures(d.Figures)
 	var paths []string
@@ -194,12 +192,10 @@ func drawScatter(d *SweepData) (chart, float64) {
 		}
 	}
 	cols := min(max(len(paths), 1), 3)
-	grid := ps.gridOf(cols)
 	title := fmt.Sprintf("Scatter: %s against each varied path", what)
 	key := "a dot a point of the design, at the mean of its replicates"
-	key += ps.leftOut("defined in fewer than two points")
-	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
-	return ch, 0.27*float64(max(len(grid), 1))*3/float64(cols) + 0.06
+	ch, rows := ps.chart(cols, title, key, "defined in fewer than two points")
+	return ch, 0.27*rows*3/float64(cols) + 0.06
 }
 
 // intervalDot is one estimate with its interval, NaN where there is none.

@@ -97,10 +97,8 @@ func drawSobol(d *SweepData) (chart, float64) {
 			{Value: 0.75}, {Value: 1, Label: "1"}}
 		ps.plots = append(ps.plots, p)
 	}
-	grid := ps.gridOf(2)
 	title := fmt.Sprintf("Sobol' indices: each figure's variance by varied path, over %d rows of the design", rows)
 	key := "blue circles: first-order index (the path alone); red triangles: total effect (with its interactions); bars: 95% bootstrap interval"
-	key += ps.leftOut("too few rows where the figure is defined, or it never varies")
-	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
-	return ch, float64(0.05*float64(kmax+3))*float64(max(len(grid), 1)) + 0.08
+	ch, tiles := ps.chart(2, title, key, "too few rows where the figure is defined, or it never varies")
+	return ch, float64(0.05*float64(kmax+3))*tiles + 0.08
 }

@@ -426,7 +426,6 @@ func drawSweepLines(d *SweepData, xi int, cats []string, baseline string) (chart
 		}
 		ps.plots = append(ps.plots, p)
 	}
-	grid := ps.grid()
 	title := "Sweep: figures against " + path
 	if strings.Contains(path, "failures[") {
 		title = "Degradation: figures against failure intensity " + path
@@ -452,9 +451,8 @@ func drawSweepLines(d *SweepData, xi int, cats []string, baseline string) (chart
 		key = strings.NewReplacer("mean over replicates", "each figure less the baseline's, mean over the pairs of replicates (a pair runs from one seed)",
 			"of the mean", "of that mean").Replace(key) + "; dashed: no difference"
 	}
-	key += ps.leftOut("defined in fewer than two points")
-	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
-	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
+	ch, rows := ps.chart(3, title, key, "defined in fewer than two points")
+	return ch, 0.27*rows + 0.06
 }
 
 // shareAxis gives the panel of a share of replicates (<indicator>_recovered)
@@ -495,8 +493,14 @@ func (ps *panels) admit(fig string, defined bool) bool {
 	return false
 }
 
-// grid sets the panels three to a row.
-func (ps *panels) grid() [][]*plot.Plot { return ps.gridOf(3) }
+// chart lays the panels out cols to a row under title and key, the key
+// naming the figures left out (leftOut, with why), and returns it with
+// its number of rows of panels (at least 1), by which its caller sizes it.
+func (ps *panels) chart(cols int, title, key, why string) (chart, float64) {
+	grid := ps.gridOf(cols)
+	key += ps.leftOut(why)
+	return func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }, float64(max(len(grid), 1))
+}
 
 // gridOf sets the panels cols to a row.
 func (ps *panels) gridOf(cols int) [][]*plot.Plot {
@@ -561,15 +565,13 @@ func drawReplicates(d *SweepData) (chart, float64) {
 		}
 		ps.plots = append(ps.plots, p)
 	}
-	grid := ps.grid()
 	key := "dots: one replicate each; line: their mean; band: 95% confidence interval of the mean"
 	if shares {
 		key += "\n_recovered: 1 where the indicator recovered; line: the share, with its Wilson interval"
 	}
-	key += ps.leftOut("defined in fewer than two replicates")
 	title := fmt.Sprintf("Replicates: each figure in %d runs of the scenario", reps)
-	ch := func(dc draw.Canvas) { drawTiles(header(dc, title, key), grid) }
-	return ch, 0.27*float64(max(len(grid), 1)) + 0.06
+	ch, rows := ps.chart(3, title, key, "defined in fewer than two replicates")
+	return ch, 0.27*rows + 0.06
 }
 
 // drawBands adds to p each line's means, joined, over its confidence band.
