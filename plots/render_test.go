@@ -353,6 +353,68 @@ func TestHeatmapHasAColourKey(t *testing.T) {
 	}
 }
 
+// TestDrawnDesignIsMappedInDots: the points of a design that draws its
+// values (twelve, each at values of its own, so a grid on them would be 144
+// cells, 132 of them holes) are drawn as discs, one a point, where the
+// point is and in the colour the heatmap gives its mean: the lowest mean
+// the palette's first colour, the highest its last. A grid's points keep
+// their cells.
+func TestDrawnDesignIsMappedInDots(t *testing.T) {
+	d := &SweepData{Paths: []string{"a", "b"}, Figures: []string{"loss"}, Design: "lhs",
+		ByFig: map[string][]AggPoint{"loss": {}}}
+	for i := range 12 {
+		// x rises with i, y falls, means in a shuffled order.
+		x, y := 0.05+float64(i)/12, 1-float64(i)/13
+		d.ByFig["loss"] = append(d.ByFig["loss"], AggPoint{Values: []string{fmt.Sprint(x), fmt.Sprint(y)}, Mean: float64(i * 7 % 12), N: 2})
+	}
+	pal := moreland.SmoothBlueRed().Palette(keyColours).Colors()
+	ch := heatmaps(d)[0]
+	rec := &recorder.Canvas{}
+	ch.ch(draw.NewCanvas(rec, 18*vg.Centimeter, 18*vg.Centimeter*vg.Length(ch.aspect)))
+	var colour color.Color
+	type disc struct {
+		x, y vg.Length
+		col  [3]uint32
+	}
+	var discs []disc
+	for _, a := range rec.Actions {
+		switch a := a.(type) {
+		case *recorder.SetColor:
+			colour = a.Color
+		case *recorder.Fill:
+			round := false
+			var x, y vg.Length
+			for _, c := range a.Path {
+				round = round || c.Type == vg.ArcComp
+				if c.Type == vg.ArcComp {
+					x, y = c.Pos.X, c.Pos.Y
+				}
+			}
+			if round {
+				discs = append(discs, disc{x, y, rgb(colour)})
+			}
+		}
+	}
+	if len(discs) != 12 {
+		t.Fatalf("%d discs drawn, want one for each of 12 points", len(discs))
+	}
+	for i, p := range d.ByFig["loss"] {
+		want := rgb(pal[int(p.Mean*float64(keyColours-1)/11+0.5)])
+		if discs[i].col != want {
+			t.Errorf("point %d (mean %v) is drawn %v, want %v", i, p.Mean, discs[i].col, want)
+		}
+		if i > 0 && (discs[i].x <= discs[i-1].x || discs[i].y >= discs[i-1].y) {
+			t.Errorf("point %d is drawn at %v, not right of and below point %d at %v", i, discs[i], i-1, discs[i-1])
+		}
+	}
+	if discs[0].col != rgb(pal[0]) || discs[5].col != rgb(pal[keyColours-1]) {
+		t.Error("the lowest and highest means are not the palette's ends")
+	}
+	if g := (heatGrid{xs: make([]float64, 3), ys: make([]float64, 2)}); scattered(6, g) || !scattered(2, g) {
+		t.Error("a full 3 × 2 grid is taken for a drawn design, or a third of one is not")
+	}
+}
+
 // TestHeatmapOfOneValue: a figure with the same mean everywhere fills its
 // cells (gonum's heatmap leaves them blank) in the palette's middle colour,
 // and its key is one band of that colour, labelled with the value.

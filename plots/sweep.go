@@ -729,6 +729,20 @@ func heatmaps(d *SweepData) []namedChart {
 			hm.Min, hm.Max = lo-1, lo+1
 		}
 		p := newPlot(title, d.Paths[0], d.Paths[1])
+		if scattered(len(pts), g) {
+			// A random, Latin-hypercube or sobol design puts each point
+			// at values of its own, so a grid of cells would be nearly
+			// all holes, each cell as wide as the gap to its neighbour
+			// happens to be: its points are drawn as dots instead, on
+			// the data's own ticks.
+			p.Title.Text = fig + " (mean over replicates, a dot a point)"
+			if isShare(fig) {
+				p.Title.Text = fig + " (share of replicates that recovered, a dot a point)"
+			}
+			p.Add(colourDots(pts, hm)...)
+			out = append(out, namedChart{"heatmap-" + fig, func(dc draw.Canvas) { drawWithColourKey(dc, p, hm.Palette.Colors(), lo, hi) }, 0.7})
+			continue
+		}
 		p.Add(hm)
 		// The values swept are what a reader looks for along the axes;
 		// the default ticks fall between the cells (0.5, 0.7, 0.9 for
@@ -747,6 +761,47 @@ func heatmaps(d *SweepData) []namedChart {
 		out = append(out, namedChart{"heatmap-" + fig, func(dc draw.Canvas) { drawWithColourKey(dc, p, hm.Palette.Colors(), lo, hi) }, 0.7})
 	}
 	return out
+}
+
+// scattered reports whether n points on g's values fill less than half of
+// its cells: the points of a design that draws its values, not a grid.
+func scattered(n int, g heatGrid) bool {
+	return 2*n < len(g.xs)*len(g.ys)
+}
+
+// colourDots draws each point as a disc in hm's colour for its mean, as
+// the heatmap would colour its cell, ringed in grey so that the palette's
+// pale middle still shows on the white ground.
+func colourDots(pts []AggPoint, hm *plotter.HeatMap) []plot.Plotter {
+	xys := make(plotter.XYs, 0, len(pts))
+	cols := make([]color.Color, 0, len(pts))
+	for _, p := range pts {
+		x, _ := strconv.ParseFloat(p.Values[0], 64)
+		y, _ := strconv.ParseFloat(p.Values[1], 64)
+		xys = append(xys, plotter.XY{X: x, Y: y})
+		cols = append(cols, paletteColour(hm, p.Mean))
+	}
+	fill, _ := plotter.NewScatter(xys)
+	fill.GlyphStyleFunc = func(i int) draw.GlyphStyle {
+		return draw.GlyphStyle{Color: cols[i], Radius: dotRadius, Shape: draw.CircleGlyph{}}
+	}
+	ring, _ := plotter.NewScatter(xys)
+	ring.GlyphStyle = draw.GlyphStyle{Color: color.Gray{Y: 0x60}, Radius: dotRadius, Shape: draw.RingGlyph{}}
+	return []plot.Plotter{fill, ring}
+}
+
+// dotRadius is the radius of a point's disc on a map of a drawn design.
+const dotRadius = 1.6 * vg.Millimeter
+
+// paletteColour is the colour hm gives a cell of value v, by gonum's own
+// scaling; NaN, or a range of one value, takes the palette's middle.
+func paletteColour(hm *plotter.HeatMap, v float64) color.Color {
+	cs := hm.Palette.Colors()
+	if math.IsNaN(v) || !(hm.Max > hm.Min) {
+		return cs[len(cs)/2]
+	}
+	i := int((v-hm.Min)*(float64(len(cs)-1)/(hm.Max-hm.Min)) + 0.5)
+	return cs[min(max(i, 0), len(cs)-1)]
 }
 
 // keyColours is how many colours a heatmap's palette has.
@@ -854,12 +909,7 @@ func cellLabels(g heatGrid, hm *plotter.HeatMap) *plotter.Labels {
 // labelColour is white where the heatmap's colour for v is dark, black
 // where it is pale.
 func labelColour(hm *plotter.HeatMap, v float64) color.Color {
-	cs := hm.Palette.Colors()
-	i := 0
-	if hm.Max > hm.Min {
-		i = int((v - hm.Min) / (hm.Max - hm.Min) * float64(len(cs)-1))
-	}
-	r, g, b, _ := cs[min(max(i, 0), len(cs)-1)].RGBA()
+	r, g, b, _ := paletteColour(hm, v).RGBA()
 	if 0.299*float64(r)+0.587*float64(g)+0.114*float64(b) < 0.55*0xffff {
 		return color.White
 	}
