@@ -53,7 +53,11 @@ func designText(p *sweep.Plan) string {
 	k := len(p.Vary)
 	switch p.Design {
 	case sweep.DesignSobol:
-		return fmt.Sprintf("sobol, %d rows of %d points, %s", p.Samples, k+2, reps)
+		sampler := "two Latin hypercubes"
+		if p.Sampler == sweep.SamplerHalton {
+			sampler = "one scrambled Halton sequence"
+		}
+		return fmt.Sprintf("sobol, %d rows of %d points drawn from %s, %s", p.Samples, k+2, sampler, reps)
 	case sweep.DesignMorris:
 		return fmt.Sprintf("morris, %d trajectories of %d points, %s", p.Samples, k+1, reps)
 	case sweep.DesignRandom, sweep.DesignLHS:

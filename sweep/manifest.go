@@ -37,13 +37,18 @@ func ReadManifest(dir string) (*Manifest, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("sweep: %s: %w", filepath.Join(dir, "sweep.json"), err)
 	}
+	if m.Plan.Design == DesignSobol && m.Plan.Sampler == "" {
+		// Recorded before the sampler was: its A and B were Latin
+		// hypercubes, and are drawn again as such.
+		m.Plan.Sampler = SamplerLHS
+	}
 	return &m, nil
 }
 
 // same reports whether two manifests describe the same sweep.
 func (m *Manifest) same(o *Manifest) bool {
 	return m.ScenarioDigest == o.ScenarioDigest && m.Seed == o.Seed && m.Plan.Reps == o.Plan.Reps &&
-		m.Plan.Design == o.Plan.Design && m.Plan.Samples == o.Plan.Samples &&
+		m.Plan.Design == o.Plan.Design && m.Plan.Samples == o.Plan.Samples && m.Plan.Sampler == o.Plan.Sampler &&
 		slices.Equal(m.Plan.Vary, o.Plan.Vary) && slices.Equal(m.Figures, o.Figures)
 }
 
@@ -68,6 +73,12 @@ func writeManifest(dir string, m *Manifest) error {
 	switch {
 	case err == nil:
 		if !old.same(m) {
+			if o := *old; o.Plan.Sampler != m.Plan.Sampler {
+				if o.Plan.Sampler = m.Plan.Sampler; o.same(m) {
+					return fmt.Errorf("%w: %s holds this sobol sweep drawn with --sampler %s; give --sampler %s to continue it, or use another --out",
+						ErrPlan, dir, old.Plan.Sampler, old.Plan.Sampler)
+				}
+			}
 			return fmt.Errorf("%w: %s holds a different sweep (scenario, seed or plan differ); use another --out", ErrPlan, dir)
 		}
 		if len(m.Crossings) == 0 {

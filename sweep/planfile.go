@@ -60,7 +60,7 @@ func ParsePlanFile(file string, data []byte) (*Plan, error) {
 		case "sweep":
 			found = true
 			d.sweep(v, p)
-		case "vary", "reps", "design", "samples", "crossings":
+		case "vary", "reps", "design", "samples", "sampler", "crossings":
 			misplaced = true
 			d.fail(k, key, "belongs under the sweep: section (sweep:, then %s: indented below it)", key)
 		default:
@@ -146,8 +146,14 @@ func (d *planDecoder) sweep(n *yaml.Node, p *Plan) {
 				return
 			}
 			p.Baseline = v.Value
+		case "sampler":
+			if v.Kind != yaml.ScalarNode {
+				d.fail(v, path, "expected halton or lhs")
+				return
+			}
+			p.Sampler = v.Value
 		default:
-			d.fail(k, path, "unknown field (known: vary, reps, design, samples, crossings, baseline)")
+			d.fail(k, path, "unknown field (known: vary, reps, design, samples, sampler, crossings, baseline)")
 		}
 	})
 }

@@ -46,7 +46,7 @@ func TestPlanFileReads(t *testing.T) {
 func TestPlanFileErrorsNamePlaceAndField(t *testing.T) {
 	cases := []struct{ doc, want string }{
 		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"}\n  desing: grid\n",
-			"p.yaml:4:3: sweep.desing: unknown field (known: vary, reps, design, samples, crossings, baseline)"},
+			"p.yaml:4:3: sweep.desing: unknown field (known: vary, reps, design, samples, sampler, crossings, baseline)"},
 		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"}\n  crossings:\n    - {figure: final_biomass, level: half}\n    - {figure: final_biomass, levl: 1}\n",
 			"p.yaml:5:38: sweep.crossings[0].level: expected a finite number, got \"half\"\np.yaml:6:31: sweep.crossings[1].levl: unknown field (known: figure, level)\np.yaml:6:7: sweep.crossings[1].level: missing"},
 		{"sweep:\n  crossings: final_biomass=1\n", "p.yaml:2:14: sweep.crossings: expected a list of {figure: ..., level: ...}"},

@@ -13,53 +13,64 @@ import (
 )
 
 // TestSobolPointsAreSaltellisDesign: row j of the design is A's point, B's
-// point, then A's with one path's value from B, for each path; A and B are
-// each a Latin hypercube, drawn apart, and the same seed draws the same
-// design.
+// point, then A's with one path's value from B, for each path, and the
+// same seed draws the same design. With the LHS sampler A is a Latin
+// hypercube; with the Halton sampler, the default, A's first path takes
+// the base-2 sequence, so its first 16 points fall one in each sixteenth
+// of the range. A and B are never the same point.
 func TestSobolPointsAreSaltellisDesign(t *testing.T) {
-	plan := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}, {"b", "uniform(10,20)"}, {"shape", "star,ring,line"}}, Design: DesignSobol, Samples: 20}
-	if err := plan.Check(); err != nil {
-		t.Fatal(err)
-	}
-	pts, err := plan.Points(5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(pts) != 20*5 {
-		t.Fatalf("%d points, want 20 rows of 5", len(pts))
-	}
-	strata := map[int]bool{}
-	same := 0
-	for p, pt := range pts {
-		if pt.Index != p {
-			t.Fatalf("point %d has index %d", p, pt.Index)
+	for _, c := range []struct {
+		sampler string
+		strata  int // of the first path, for A's first strata points
+	}{{"", 16}, {SamplerLHS, 20}} {
+		plan := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}, {"b", "uniform(10,20)"}, {"shape", "star,ring,line"}}, Design: DesignSobol, Samples: 20, Sampler: c.sampler}
+		if err := plan.Check(); err != nil {
+			t.Fatal(err)
 		}
-		row, block := SobolBlock(p, 3)
-		a, b := pts[row*5].Values, pts[row*5+1].Values
-		switch block {
-		case 0:
-			v, _ := strconv.ParseFloat(a[0], 64)
-			strata[int(v*20)] = true
-			if slices.Equal(a[:2], b[:2]) {
-				same++
+		if c.sampler == "" && plan.Sampler != SamplerHalton {
+			t.Fatalf("a sobol plan without a sampler checks as %q", plan.Sampler)
+		}
+		pts, err := plan.Points(5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pts) != 20*5 {
+			t.Fatalf("%s: %d points, want 20 rows of 5", plan.Sampler, len(pts))
+		}
+		strata := map[int]bool{}
+		same := 0
+		for p, pt := range pts {
+			if pt.Index != p {
+				t.Fatalf("point %d has index %d", p, pt.Index)
 			}
-		case 1:
-		default:
-			want := slices.Clone(a)
-			want[block-2] = b[block-2]
-			if !slices.Equal(pt.Values, want) {
-				t.Errorf("point %d (row %d, path %d): %v, want A %v with B's %v", p, row, block-2, pt.Values, a, b)
+			row, block := SobolBlock(p, 3)
+			a, b := pts[row*5].Values, pts[row*5+1].Values
+			switch block {
+			case 0:
+				if v, _ := strconv.ParseFloat(a[0], 64); row < c.strata {
+					strata[int(v*float64(c.strata))] = true
+				}
+				if slices.Equal(a[:2], b[:2]) {
+					same++
+				}
+			case 1:
+			default:
+				want := slices.Clone(a)
+				want[block-2] = b[block-2]
+				if !slices.Equal(pt.Values, want) {
+					t.Errorf("%s: point %d (row %d, path %d): %v, want A %v with B's %v", plan.Sampler, p, row, block-2, pt.Values, a, b)
+				}
 			}
 		}
-	}
-	if len(strata) != 20 || same != 0 {
-		t.Errorf("A's values of a fill %d of 20 strata; %d rows have B equal to A", len(strata), same)
-	}
-	again, _ := plan.Points(5)
-	other, _ := plan.Points(6)
-	if !slices.EqualFunc(pts, again, func(x, y Point) bool { return slices.Equal(x.Values, y.Values) }) ||
-		slices.Equal(pts[0].Values, other[0].Values) {
-		t.Error("the design does not follow the seed")
+		if len(strata) != c.strata || same != 0 {
+			t.Errorf("%s: A's first %d values of a fill %d of %d strata; %d rows have B equal to A", plan.Sampler, c.strata, len(strata), c.strata, same)
+		}
+		again, _ := plan.Points(5)
+		other, _ := plan.Points(6)
+		if !slices.EqualFunc(pts, again, func(x, y Point) bool { return slices.Equal(x.Values, y.Values) }) ||
+			slices.Equal(pts[0].Values, other[0].Values) {
+			t.Errorf("%s: the design does not follow the seed", plan.Sampler)
+		}
 	}
 	for _, bad := range []*Plan{
 		{Vary: []Vary{{"a", "uniform(0,1)"}}, Design: DesignSobol, Samples: 1},
@@ -67,6 +78,17 @@ func TestSobolPointsAreSaltellisDesign(t *testing.T) {
 	} {
 		if err := bad.Check(); !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "sobol design needs --samples") {
 			t.Errorf("samples %d: %v", bad.Samples, err)
+		}
+	}
+	for _, c := range []struct {
+		plan Plan
+		want string
+	}{
+		{Plan{Vary: []Vary{{"a", "uniform(0,1)"}}, Design: DesignSobol, Samples: 8, Sampler: "sobol"}, `unknown sampler "sobol" (halton or lhs)`},
+		{Plan{Vary: []Vary{{"a", "uniform(0,1)"}}, Design: DesignLHS, Samples: 8, Sampler: SamplerHalton}, "--sampler halton is for the sobol design, and this is the lhs design"},
+	} {
+		if err := c.plan.Check(); !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.plan, err, c.want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -316,5 +317,66 @@ func TestReplicatesOfOneScenario(t *testing.T) {
 		if err := p.Check(); !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "nothing varies") {
 			t.Errorf("%+v: %v", p, err)
 		}
+	}
+}
+
+// TestSobolSweepRecordedBeforeTheSampler: a sobol sweep.json without a
+// sampler, as ecosim wrote it before there was one, is read as the Latin
+// hypercubes it was drawn from: its analysis redraws that design and gives
+// the same sobol.csv, and a rerun with the default sampler is refused with
+// the flag that continues it, which then does.
+func TestSobolSweepRecordedBeforeTheSampler(t *testing.T) {
+	dir := t.TempDir()
+	plan := func(sampler string) *Plan {
+		p := &Plan{Vary: []Vary{{"failures[0].fraction", "uniform(0,0.3)"}, {"network.mean_degree", "uniform(2,6)"}}, Design: DesignSobol, Samples: 4, Sampler: sampler}
+		if err := p.Check(); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if _, err := runSweep(t, context.Background(), plan(SamplerLHS), Options{Out: dir, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	sobol := func() string {
+		t.Helper()
+		if err := Analyse(dir, nil, ""); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "sobol.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	before := sobol()
+	path := filepath.Join(dir, "sweep.json")
+	b, _ := os.ReadFile(path)
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := doc["plan"].(map[string]any); p["sampler"] != SamplerLHS {
+		t.Fatalf("sweep.json names no sampler to take out:\n%s", b)
+	} else {
+		delete(p, "sampler")
+	}
+	if b, _ = json.Marshal(doc); bytes.Contains(b, []byte("sampler")) {
+		t.Fatalf("the sampler is still there: %s", b)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := ReadManifest(dir); err != nil || m.Plan.Sampler != SamplerLHS {
+		t.Fatalf("an old sobol sweep.json reads as another sampler (%v): %+v", err, m)
+	}
+	if after := sobol(); after != before {
+		t.Errorf("sobol.csv of the old sweep.json:\n%s\nwas:\n%s", after, before)
+	}
+	_, err := Prepare(plan(""), topologyBase(t), Options{Out: dir})
+	if !errors.Is(err, ErrPlan) || !strings.Contains(err.Error(), "drawn with --sampler lhs; give --sampler lhs to continue it") {
+		t.Fatalf("a rerun with the default sampler: %v", err)
+	}
+	if _, err := Prepare(plan(SamplerLHS), topologyBase(t), Options{Out: dir}); err != nil {
+		t.Fatalf("a rerun with --sampler lhs: %v", err)
 	}
 }

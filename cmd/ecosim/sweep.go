@@ -26,6 +26,7 @@ type sweepOptions struct {
 	reps      int
 	design    string
 	samples   int
+	sampler   string
 	workers   int
 	out       string
 	keepRuns  bool
@@ -88,6 +89,9 @@ paths (Saltelli's design: N rows of 2+k points for k paths, so N(2+k) points).
 sobol.csv holds each path's first-order index (its share of the variance on
 its own) and total-effect index (with its interactions), each with a 95%
 bootstrap interval. It needs no monotone effect and takes paths of names too.
+Its two matrices A and B come from one scrambled Halton sequence, whose points
+spread more evenly than independent draws, so the indices settle with fewer
+rows; --sampler lhs draws them as two Latin hypercubes instead.
 
 --design morris --samples R screens many paths for few runs (Morris's
 elementary effects: R trajectories of 1+k points, each moving one path at a
@@ -119,10 +123,11 @@ go to NATS JetStream workers ('ecosim worker').`,
 	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field for every run, path=value (repeatable)")
 	f.StringArrayVar(&o.vary, "vary", nil, "a varied field, path=SPEC (repeatable)")
-	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples, crossings, baseline)")
+	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples, sampler, crossings, baseline)")
 	f.IntVar(&o.reps, "reps", 0, "replicates per point (default 1)")
 	f.StringVar(&o.design, "design", "", "grid (default), random, lhs, sobol or morris")
 	f.IntVar(&o.samples, "samples", 0, "points of a random or lhs design; base rows of a sobol design; trajectories of a morris design")
+	f.StringVar(&o.sampler, "sampler", "", "how a sobol design draws its A and B: halton (default) or lhs")
 	f.IntVar(&o.workers, "workers", 0, "runs at once (default: number of CPUs)")
 	f.StringVarP(&o.out, "out", "o", "", "sweep directory (default: results/<scenario>-sweep)")
 	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/")
@@ -163,6 +168,9 @@ func (o *sweepOptions) buildPlan() (*sweep.Plan, error) {
 	}
 	if o.samples != 0 {
 		plan.Samples = o.samples
+	}
+	if o.sampler != "" {
+		plan.Sampler = o.sampler
 	}
 	return plan, plan.Check()
 }

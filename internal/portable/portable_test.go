@@ -53,7 +53,8 @@ func run(t *testing.T, name string, sets ...string) string {
 //   - the confidence intervals of 2 to 400 replicates (mean, standard
 //     deviation, Student's t factor through log-gamma), and the Wilson
 //     intervals of shares of 2 to 400;
-//   - a sweep's points: a grid range and a Latin hypercube;
+//   - a sweep's points: a grid range, a Latin hypercube, a sobol design
+//     from the Halton sequence;
 //   - the partial rank correlations of 3 inputs with an output over 60
 //     runs (rank correlations, a matrix inverse, Fisher's z).
 func fingerprint(t *testing.T) string {
@@ -114,6 +115,20 @@ func fingerprint(t *testing.T) string {
 	for _, s := range resilience.Sobol(ya, yb, yab) {
 		fmt.Fprintf(h, "%x %x %x %x %x %x\n", math.Float64bits(s.First), math.Float64bits(s.FirstLow), math.Float64bits(s.FirstHigh),
 			math.Float64bits(s.Total), math.Float64bits(s.TotalLow), math.Float64bits(s.TotalHigh))
+	}
+	// A sobol design drawn from the scrambled Halton sequence, the
+	// default: its places are divisions of exact integers.
+	hp := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "uniform(0.1,2.9)"}, {Path: "b", Values: "uniform(-1,1)"}, {Path: "c", Values: "x,y,z"}},
+		Design: sweep.DesignSobol, Samples: 300, Reps: 1}
+	if err := hp.Check(); err != nil || hp.Sampler != sweep.SamplerHalton {
+		t.Fatalf("sampler %q: %v", hp.Sampler, err)
+	}
+	hpts, err := hp.Points(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range hpts {
+		fmt.Fprintln(h, p.Values)
 	}
 	// A morris design's points, and elementary effects' summaries.
 	mp := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "uniform(0.1,2.9)"}, {Path: "b", Values: "0.5:4.5:0.5"}}, Design: sweep.DesignMorris, Samples: 20, Reps: 1}
