@@ -45,8 +45,10 @@ func readOptional(p string, width int, older ...int) ([][]string, error) {
 // numbers, each of which may be empty (NaN). add takes each row in the
 // file's order; a file the sweep does not have adds none. what names the
 // columns after the path, for the error of a row that does not parse.
-func loadByPath(p string, header []string, what string, add func(fig, path string, n int, v []float64)) error {
-	recs, err := readOptional(p, len(header))
+// older are the widths earlier versions wrote the file in, whose rows
+// have fewer numbers.
+func loadByPath(p string, header []string, what string, add func(fig, path string, n int, v []float64), older ...int) error {
+	recs, err := readOptional(p, len(header), older...)
 	if recs == nil || err != nil {
 		return err
 	}

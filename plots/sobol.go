@@ -18,6 +18,10 @@ type SobolPoint struct {
 	Rows                       int
 	First, FirstLow, FirstHigh float64
 	Total, TotalLow, TotalHigh float64
+	// Noise is the share of the figure's variance that the noise in the
+	// points' means makes up, the same for each of its paths; NaN with one
+	// replicate a point, or in a sobol.csv written before it was kept.
+	Noise float64
 }
 
 // loadSobol reads sobol.csv by figure, in its order; a sweep without one
@@ -25,9 +29,13 @@ type SobolPoint struct {
 func loadSobol(p string) (map[string][]SobolPoint, error) {
 	out := map[string][]SobolPoint{}
 	err := loadByPath(p, sweep.SobolHeader, "rows, index or interval", func(fig, path string, n int, v []float64) {
+		noise := math.NaN()
+		if len(v) > 6 {
+			noise = v[6]
+		}
 		out[fig] = append(out[fig], SobolPoint{Path: path, Rows: n,
-			First: v[0], FirstLow: v[1], FirstHigh: v[2], Total: v[3], TotalLow: v[4], TotalHigh: v[5]})
-	})
+			First: v[0], FirstLow: v[1], FirstHigh: v[2], Total: v[3], TotalLow: v[4], TotalHigh: v[5], Noise: noise})
+	}, len(sweep.SobolHeader)-1)
 	if err != nil || len(out) == 0 {
 		return nil, err
 	}
@@ -36,8 +44,10 @@ func loadSobol(p string) (map[string][]SobolPoint, error) {
 
 // SobolHeadline pivots the headline figures' (as SweepHeadline picks
 // them) first-order indices, or with total their total-effect indices: a
-// row a varied path, a cell a figure, "index [low, high]". It returns nil
-// when the sweep has none.
+// row a varied path, a cell a figure, "index [low, high]". The first-order
+// table ends with a row of each figure's replicate noise share
+// (SobolPoint.Noise), where the sweep has one. It returns nil when the
+// sweep has none.
 func SobolHeadline(d *SweepData, total bool) *Headline {
 	if len(d.Sobol) == 0 {
 		return nil
@@ -59,8 +69,30 @@ func SobolHeadline(d *SweepData, total bool) *Headline {
 			}
 			cells = append(cells, c)
 		}
+		if ss := d.Sobol[f]; !total && len(ss) > 0 && !math.IsNaN(ss[0].Noise) {
+			cells = append(cells, pathCell{path: NoiseRow, text: fmt.Sprintf("%.2f", ss[0].Noise)})
+		}
 		return cells
 	})
+}
+
+// NoiseRow names the row of a Sobol' table that holds each figure's share
+// of its variance that is the replicates' noise.
+const NoiseRow = "(replicate noise)"
+
+// SobolNoise returns the largest share of a figure's variance that is the
+// replicates' noise in a sobol sweep, with the figure's name, and whether
+// any figure's share is known (none is with one replicate a point).
+func SobolNoise(d *SweepData) (share float64, fig string, known bool) {
+	for _, f := range d.Figures {
+		if ss := d.Sobol[f]; len(ss) > 0 && !math.IsNaN(ss[0].Noise) {
+			if !known || ss[0].Noise > share {
+				share, fig = ss[0].Noise, f
+			}
+			known = true
+		}
+	}
+	return share, fig, known
 }
 
 // drawSobol draws, a panel a figure, each varied path's first-order and

@@ -51,9 +51,32 @@ func TestSobolChartAndTable(t *testing.T) {
 			t.Errorf("the report has no %q", want)
 		}
 	}
+	if _, _, known := SobolNoise(d); known {
+		t.Error("a sobol.csv without a noise column has a noise share")
+	}
 	writeFiles(t, dir, map[string]string{"sobol.csv": "figure,path,rows,first,first_low,first_high,total,total_low,total_high\nx,a,10,0.1,0.1,oops,0.1,0.1,0.1\n"})
 	if _, err := LoadSweep(dir); err == nil || !strings.Contains(err.Error(), "sobol.csv") || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("a malformed sobol.csv: %v", err)
+	}
+	// The noise column, as sweeps write it now: a row of its own under
+	// the first-order indices, and the largest share named.
+	writeFiles(t, dir, map[string]string{"sobol.csv": strings.Join(sweep.SobolHeader, ",") + "\n" +
+		"final_x,a,10,0.6,0.3,0.9,0.7,0.4,1.1,0.3\nfinal_x,shape,10,0.2,-0.1,0.5,0.25,0.1,0.4,0.3\n" +
+		"x_resistance,a,10,0.012,-0.05,0.07,0.3,0.1,0.5,0.234\nx_resistance,shape,9,0.55,0.2,0.8,0.8,0.6,1.3,0.234\n" +
+		"x_recovery_time,a,1,,,,,,,\nx_recovery_time,shape,1,,,,,,,\n"})
+	if d, err = LoadSweep(dir); err != nil {
+		t.Fatal(err)
+	}
+	first, total = SobolHeadline(d, false), SobolHeadline(d, true)
+	if len(first.Rows) != 3 || !slices.Equal(first.Rows[2], []string{NoiseRow, "0.23"}) || len(total.Rows) != 2 {
+		t.Errorf("tables with noise: %+v %+v", first.Rows, total.Rows)
+	}
+	if share, fig, known := SobolNoise(d); !known || share != 0.3 || fig != "final_x" {
+		t.Errorf("the largest noise share: %v of %s (%v)", share, fig, known)
+	}
+	out, err = Report(dir)
+	if page, _ = os.ReadFile(out); err != nil || !strings.Contains(string(page), "<td>(replicate noise)</td>") {
+		t.Errorf("the report has no noise row (%v)", err)
 	}
 }
 

@@ -134,7 +134,10 @@ the runs resolve. Every figure's coefficients, and the plain rank correlations, 
 <p>From Saltelli's design, each figure taken as the mean of a point's replicates. The first-order index is the share a
 path accounts for on its own; the total-effect index adds what it does through interactions with the others, so a total
 well above the first-order index is a path that acts through others, and a total near 0 a path that could be fixed
-anywhere in its range. The indices of every figure are in <code>sobol.csv</code>.</p>
+anywhere in its range. The first-order table's last row, where the points have two replicates or more, is the share of each
+figure's variance that is the replicates' own noise in the points' means: the indices count it as variance no path
+explains, so a large share lowers the first-order indices and raises the totals; more replicates shrink it. The indices
+of every figure are in <code>sobol.csv</code>.</p>
 <h3>{{.What}}</h3>
 {{template "headline" .}}
 {{end}}

@@ -55,16 +55,7 @@ func Sobol(a, b []float64, ab [][]float64) []SobolIndex {
 	for i := range out {
 		out[i] = SobolIndex{First: nan, Total: nan, FirstLow: nan, FirstHigh: nan, TotalLow: nan, TotalHigh: nan}
 	}
-	var rows []int
-	for j := range a {
-		ok := j < len(b) && !math.IsNaN(a[j]) && !math.IsNaN(b[j])
-		for i := 0; ok && i < k; i++ {
-			ok = j < len(ab[i]) && !math.IsNaN(ab[i][j])
-		}
-		if ok {
-			rows = append(rows, j)
-		}
-	}
+	rows := sobolRows(a, b, ab)
 	n := len(rows)
 	for i := range out {
 		out[i].N = n
@@ -119,6 +110,59 @@ func Sobol(a, b []float64, ab [][]float64) []SobolIndex {
 		out[i].TotalLow, out[i].TotalHigh = percentiles(totals[i])
 	}
 	return out
+}
+
+// sobolRows are the base rows whose outputs are all defined: at A's
+// point, B's, and A's with each input from B.
+func sobolRows(a, b []float64, ab [][]float64) []int {
+	var rows []int
+	for j := range a {
+		ok := j < len(b) && !math.IsNaN(a[j]) && !math.IsNaN(b[j])
+		for i := 0; ok && i < len(ab); i++ {
+			ok = j < len(ab[i]) && !math.IsNaN(ab[i][j])
+		}
+		if ok {
+			rows = append(rows, j)
+		}
+	}
+	return rows
+}
+
+// SobolNoise is the share of the outputs' variance, as Sobol takes it over
+// A's and B's points of the rows it uses, that the outputs' own noise
+// accounts for: the mean of na and nb over those points, over that
+// variance. na[j] and nb[j] are the variances of the outputs a[j] and
+// b[j] as estimates, where each output is the mean of a point's
+// replicates, their sample variance over their number. The indices take
+// that noise for variance the inputs do not explain: an input's
+// first-order index can come out lower by up to about this share, and a
+// total-effect index higher. NaN where a used point's noise is unknown (a
+// point with one replicate), with fewer than 2 rows, or where the outputs
+// do not vary.
+func SobolNoise(a, b []float64, ab [][]float64, na, nb []float64) float64 {
+	rows := sobolRows(a, b, ab)
+	n := float64(len(rows))
+	if len(rows) < 2 {
+		return math.NaN()
+	}
+	m, noise := 0.0, 0.0
+	for _, j := range rows {
+		if j >= len(na) || j >= len(nb) {
+			return math.NaN()
+		}
+		m += a[j] + b[j]
+		noise += na[j] + nb[j]
+	}
+	m /= 2 * n
+	ss := 0.0
+	for _, j := range rows {
+		da, db := a[j]-m, b[j]-m
+		ss += float64(da*da) + float64(db*db)
+	}
+	if ss == 0 || math.IsNaN(noise) {
+		return math.NaN()
+	}
+	return (noise / (2 * n)) / (ss / (2*n - 1))
 }
 
 // sobolEstimate works out every input's indices over the rows picked (a

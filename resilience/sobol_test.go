@@ -125,3 +125,33 @@ func TestSobolLeavesOutRowsAndDegenerateCases(t *testing.T) {
 		t.Errorf("no inputs: %v", got)
 	}
 }
+
+// TestSobolNoiseIsAShareOfTheVariance: the mean of the points' noise over
+// the variance of A's and B's outputs, over the rows Sobol uses: a row with
+// an undefined output is left out, noise and all, while a row it uses with
+// unknown noise makes the share unknown.
+func TestSobolNoiseIsAShareOfTheVariance(t *testing.T) {
+	a, b := []float64{1, 2, 3, math.NaN()}, []float64{4, 5, 6, 7}
+	ab := [][]float64{{0, 0, 0, 0}}
+	na, nb := []float64{0.1, 0.2, 0.3, math.NaN()}, []float64{0.4, 0.5, 0.6, 100}
+	// Over rows 0-2: outputs 1..6, variance 3.5; noise mean 0.35.
+	if got := SobolNoise(a, b, ab, na, nb); math.Abs(got-0.1) > 1e-15 {
+		t.Errorf("share %v, want 0.35/3.5", got)
+	}
+	na[1] = math.NaN()
+	if got := SobolNoise(a, b, ab, na, nb); !math.IsNaN(got) {
+		t.Errorf("a used point's noise unknown: %v", got)
+	}
+	na[1] = 0.2
+	for name, c := range map[string][2][]float64{
+		"one row":    {{1, math.NaN()}, {4, 5}},
+		"no variety": {{2, 2, 2}, {2, 2, 2}},
+	} {
+		if got := SobolNoise(c[0], c[1], [][]float64{{0, 0, 0}}, na, nb); !math.IsNaN(got) {
+			t.Errorf("%s: %v", name, got)
+		}
+	}
+	if got := SobolNoise(a, b, ab, na[:2], nb); !math.IsNaN(got) {
+		t.Errorf("noise for too few rows: %v", got)
+	}
+}

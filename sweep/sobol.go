@@ -9,7 +9,7 @@ import (
 )
 
 // SobolHeader is the header of sobol.csv.
-var SobolHeader = []string{"figure", "path", "rows", "first", "first_low", "first_high", "total", "total_low", "total_high"}
+var SobolHeader = []string{"figure", "path", "rows", "first", "first_low", "first_high", "total", "total_low", "total_high", "noise"}
 
 // SobolIndices apportions, for a sobol design, each figure's variance
 // among the varied paths (resilience.Sobol): per figure and path, the
@@ -21,7 +21,10 @@ var SobolHeader = []string{"figure", "path", "rows", "first", "first_low", "firs
 // same values (a path of names whose A and B values agree) are one
 // scenario, run once. A row any of whose points has no value for the
 // figure is left out. Unlike the rank correlations of sensitivity.csv,
-// the indices need no order, so a path of names has them too. Records are
+// the indices need no order, so a path of names has them too. The last
+// column, the same on each of a figure's rows, is the share of its
+// variance that the replicates' noise in the points' means makes up
+// (resilience.SobolNoise), empty with one replicate a point. Records are
 // by figure, then path in plan order; nil for other designs. rows and
 // header are runs.csv's; seed is the sweep's base seed, from which the
 // design is drawn again.
@@ -38,9 +41,11 @@ func SobolIndices(rows [][]string, header []string, plan *Plan, seed uint64, fig
 	var out [][]string
 	for f, name := range figures {
 		a, b, ab := SobolOutputs(n, k, func(p int) float64 { return at.mean(pts[p], f) })
+		na, nb, _ := SobolOutputs(n, k, func(p int) float64 { return at.noise(pts[p], f) })
+		noise := num(resilience.SobolNoise(a, b, ab, na, nb))
 		for i, s := range resilience.Sobol(a, b, ab) {
 			out = append(out, []string{name, plan.Vary[i].Path, strconv.Itoa(s.N),
-				num(s.First), num(s.FirstLow), num(s.FirstHigh), num(s.Total), num(s.TotalLow), num(s.TotalHigh)})
+				num(s.First), num(s.FirstLow), num(s.FirstHigh), num(s.Total), num(s.TotalLow), num(s.TotalHigh), noise})
 		}
 	}
 	return out
@@ -75,6 +80,8 @@ type means map[string]*sums
 type sums struct {
 	sum []float64
 	n   []int
+	// vals holds each figure's values, for their spread (noise).
+	vals [][]float64
 }
 
 // pointMeans gathers runs.csv's rows into means, taking them in run
@@ -89,13 +96,14 @@ func pointMeans(rows [][]string, header []string, plan *Plan, figures []string) 
 		key := strings.Join(valuesOf(r, col, plan), "\x00")
 		s := at[key]
 		if s == nil {
-			s = &sums{sum: make([]float64, len(figures)), n: make([]int, len(figures))}
+			s = &sums{sum: make([]float64, len(figures)), n: make([]int, len(figures)), vals: make([][]float64, len(figures))}
 			at[key] = s
 		}
 		for f, name := range figures {
 			if v, err := strconv.ParseFloat(r[col[name]], 64); err == nil && !math.IsNaN(v) {
 				s.sum[f] += v
 				s.n[f]++
+				s.vals[f] = append(s.vals[f], v)
 			}
 		}
 	}
@@ -119,4 +127,15 @@ func (m means) mean(pt Point, f int) float64 {
 		return math.NaN()
 	}
 	return s.sum[f] / float64(s.n[f])
+}
+
+// noise is the variance of mean(pt, f) as an estimate: the sample variance
+// of the point's values over their number; NaN with fewer than two.
+func (m means) noise(pt Point, f int) float64 {
+	s := m[strings.Join(pt.Values, "\x00")]
+	if s == nil || s.n[f] < 2 {
+		return math.NaN()
+	}
+	sd := resilience.Summarize(s.vals[f]).SD
+	return float64(sd*sd) / float64(s.n[f])
 }

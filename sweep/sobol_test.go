@@ -210,3 +210,42 @@ func runsOnce(rows [][]string, header []string, plan *Plan) [][]string {
 	}
 	return kept
 }
+
+// TestSobolNoiseShare: x is a, plus d in replicate 0 and minus d in
+// replicate 1, so every point's mean is a and the noise in it d²; the
+// means vary as a does, by 1/12, so the noise is 12d² of the variance,
+// on each of x's rows. y has no noise, and its share is 0. With one
+// replicate a point the share is unknown and its column empty.
+func TestSobolNoiseShare(t *testing.T) {
+	const d = 0.1
+	plan := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}, {"b", "uniform(0,1)"}}, Reps: 2, Design: DesignSobol, Samples: 256}
+	value := func(_ int, vals []string, rep int, fig string) string {
+		a, _ := strconv.ParseFloat(vals[0], 64)
+		if fig == "y" {
+			return vals[1]
+		}
+		return strconv.FormatFloat(a+d*float64(1-2*rep), 'g', -1, 64)
+	}
+	rows, header := contrastRows(t, plan, 2, value)
+	recs := SobolIndices(rows, header, plan, 1, []string{"x", "y"})
+	if len(recs) != 4 || SobolHeader[9] != "noise" {
+		t.Fatalf("%v", recs)
+	}
+	for i, r := range recs {
+		noise, err := strconv.ParseFloat(r[9], 64)
+		want := 12 * d * d
+		if r[0] == "y" {
+			want = 0
+		}
+		if err != nil || math.Abs(noise-want) > 0.005 || r[9] != recs[i&^1][9] {
+			t.Errorf("%s by %s: noise %s, want %.3f, the same on the figure's rows", r[0], r[1], r[9], want)
+		}
+	}
+	plan.Reps = 1
+	rows, header = contrastRows(t, plan, 2, value)
+	for _, r := range SobolIndices(rows, header, plan, 1, []string{"x", "y"}) {
+		if r[9] != "" {
+			t.Errorf("one replicate: %s by %s has noise %q", r[0], r[1], r[9])
+		}
+	}
+}

@@ -112,7 +112,19 @@ func printSweepFigures(w io.Writer, d *plots.SweepData) {
 	if rows, width := sobolSpread(d); width > wideSobol {
 		fmt.Fprintf(w, "  some intervals are %.2f wide over %d rows; 4 times the rows (--samples) about halves them\n", width, rows)
 	}
+	if len(d.Sobol) > 0 {
+		switch share, fig, known := plots.SobolNoise(d); {
+		case !known:
+			fmt.Fprintln(w, "  with one replicate a point, how much of the variance is the runs' own noise is unknown; --reps 2 or more shows it")
+		case share > noisySobol:
+			fmt.Fprintf(w, "  replicate noise is %.2f of %s's variance: first-order indices can come out lower, and totals higher, by up to about that; 4 times the replicates (--reps) quarter it\n", share, fig)
+		}
+	}
 }
+
+// noisySobol is the share of a figure's variance, past which a sobol sweep
+// says that its replicates' noise is in its indices and how to shrink it.
+const noisySobol = 0.1
 
 // wideSobol is the width of a Sobol' index's interval past which a sweep
 // says how to narrow it: a third of the whole scale.

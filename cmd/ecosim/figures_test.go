@@ -166,3 +166,32 @@ func TestWideSobolIntervalsAreNoted(t *testing.T) {
 		}
 	}
 }
+
+// TestSobolNoiseIsNoted: a sobol sweep says when its replicates' noise is
+// over a tenth of a figure's variance, naming the figure with the most,
+// and with one replicate a point, that the noise is unknown; a small share
+// gets no line.
+func TestSobolNoiseIsNoted(t *testing.T) {
+	for _, c := range []struct {
+		noise [2]float64
+		want  string
+	}{
+		{[2]float64{0.04, 0.31}, "  replicate noise is 0.31 of y_resistance's variance: first-order indices can come out lower, and totals higher, by up to about that; 4 times the replicates (--reps) quarter it\n"},
+		{[2]float64{0.04, 0.09}, ""},
+		{[2]float64{math.NaN(), math.NaN()}, "  with one replicate a point, how much of the variance is the runs' own noise is unknown; --reps 2 or more shows it\n"},
+	} {
+		d := &plots.SweepData{Paths: []string{"a"}, Figures: []string{"x_resistance", "y_resistance"}, Design: sweep.DesignSobol,
+			ByFig: map[string][]plots.AggPoint{"x_resistance": {{Values: []string{"0.1"}, Mean: 0.5, N: 1}}},
+			Sobol: map[string][]plots.SobolPoint{}}
+		for i, f := range d.Figures {
+			d.Sobol[f] = []plots.SobolPoint{{Path: "a", Rows: 16, First: 0.6, FirstLow: 0.5, FirstHigh: 0.7, Total: 0.6, TotalLow: 0.5, TotalHigh: 0.7, Noise: c.noise[i]}}
+		}
+		var b strings.Builder
+		printSweepFigures(&b, d)
+		got := b.String()
+		said := strings.Contains(got, "  replicate noise is") || strings.Contains(got, "noise is unknown")
+		if c.want == "" && said || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("noise %v:\n%s", c.noise, got)
+		}
+	}
+}

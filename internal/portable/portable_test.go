@@ -116,6 +116,11 @@ func fingerprint(t *testing.T) string {
 		fmt.Fprintf(h, "%x %x %x %x %x %x\n", math.Float64bits(s.First), math.Float64bits(s.FirstLow), math.Float64bits(s.FirstHigh),
 			math.Float64bits(s.Total), math.Float64bits(s.TotalLow), math.Float64bits(s.TotalHigh))
 	}
+	na, nb := make([]float64, 50), make([]float64, 50)
+	for j := range na {
+		na[j], nb[j] = float64(fmath.Sin(float64(j))*0.01), float64(fmath.Cos(float64(j))*0.02)
+	}
+	fmt.Fprintf(h, "%x\n", math.Float64bits(resilience.SobolNoise(ya, yb, yab, na, nb)))
 	// A sobol design drawn from the scrambled Halton sequence, the
 	// default: its places are divisions of exact integers.
 	hp := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "uniform(0.1,2.9)"}, {Path: "b", Values: "uniform(-1,1)"}, {Path: "c", Values: "x,y,z"}},
