@@ -65,6 +65,10 @@ type SweepData struct {
 	// the figure is undefined, as a recovery that never came), from
 	// runs.csv.
 	Replicates map[string][]float64
+	// Trajectories holds, for a sweep of few points whose runs were kept
+	// (--keep-runs), each analysed indicator's course through the ticks
+	// over each point's replicates.
+	Trajectories []Trajectory
 }
 
 // LoadSweep reads a sweep directory's sweep.json and aggregate.csv.
@@ -121,6 +125,9 @@ func LoadSweep(dir string) (*SweepData, error) {
 		return nil, err
 	}
 	if d.Morris, err = loadMorris(filepath.Join(dir, "morris.csv")); err != nil {
+		return nil, err
+	}
+	if d.Trajectories, err = loadTrajectories(dir, d.Paths, m.Figures); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -294,7 +301,7 @@ func sweepCharts(d *SweepData) []namedChart {
 		// Replicates of one scenario: nothing to draw a figure
 		// against, so each figure's replicates are drawn side by side.
 		ch, aspect := drawReplicates(d)
-		return []namedChart{{"replicates", ch, aspect}}
+		out = []namedChart{{"replicates", ch, aspect}}
 	case len(d.Paths) == 2 && allNum:
 		out = heatmaps(d)
 	case len(d.Paths) <= 2 && numIdx >= 0:
@@ -315,6 +322,10 @@ func sweepCharts(d *SweepData) []namedChart {
 		out = append(out, namedChart{"sensitivity", ch, aspect})
 		ch, aspect = drawScatter(d)
 		out = append(out, namedChart{"scatter", ch, aspect})
+	}
+	for _, tr := range d.Trajectories {
+		ch, aspect := drawTrajectory(tr)
+		out = append(out, namedChart{"trajectory-" + tr.Indicator, ch, aspect})
 	}
 	if len(d.Sobol) > 0 {
 		ch, aspect := drawSobol(d)

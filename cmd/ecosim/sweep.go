@@ -130,7 +130,7 @@ go to NATS JetStream workers ('ecosim worker').`,
 	f.StringVar(&o.sampler, "sampler", "", "how a sobol design draws its A and B: halton (default) or lhs")
 	f.IntVar(&o.workers, "workers", 0, "runs at once (default: number of CPUs)")
 	f.StringVarP(&o.out, "out", "o", "", "sweep directory (default: results/<scenario>-sweep)")
-	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/")
+	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/, and draw each indicator's course over the replicates (up to 6 points)")
 	f.StringVar(&o.shard, "shard", "", "run only static shard i of N, as i/N")
 	f.StringVar(&o.broker, "broker", "", "NATS URL: publish the runs to JetStream workers instead of running them here")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw the sweep charts")

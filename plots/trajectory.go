@@ -1,0 +1,287 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot/vg"
+
+	"github.com/ecosim/ecosim/resilience"
+	"github.com/ecosim/ecosim/runner"
+	"github.com/ecosim/ecosim/sweep"
+)
+
+// Trajectory is one indicator's course through the ticks at each point of
+// a sweep, over the point's replicates, from the run directories a sweep
+// keeps with --keep-runs: the figures in runs.csv say how far a run fell
+// and whether it came back, this shows how.
+type Trajectory struct {
+	Indicator string
+	Unit      string
+	Points    []TrajectoryPoint
+}
+
+// TrajectoryPoint is a point's replicates of one indicator, with failures
+// and, where the scenario has failures, without (their paired controls).
+type TrajectoryPoint struct {
+	// Label is the point's values, path=value, comma-separated; empty
+	// for a sweep that varies nothing.
+	Label string
+	// Reps is how many replicates' runs were found.
+	Reps int
+	// Run and Control are the replicates' mean at each tick and its 95%
+	// interval; Control is empty without failures.
+	Run, Control Band
+	// Windows are the failures as replicate 0 (the first found) had them.
+	Windows []Window
+}
+
+// Band is a mean with its 95% confidence interval at each of X; Low and
+// High are NaN where fewer than two replicates have a value.
+type Band struct {
+	X, Mean, Low, High []float64
+}
+
+// maxTrajectoryPoints is the most points of a sweep whose trajectories are
+// drawn: a panel each, in one chart per indicator.
+const maxTrajectoryPoints = 6
+
+// keptRun is a successful run of runs.csv whose directory is kept.
+type keptRun struct {
+	key, label string
+	point, rep int
+}
+
+// loadTrajectories reads the runs kept under dir/runs, for a sweep of at
+// most maxTrajectoryPoints points: each indicator of the runs'
+// resilience.json, or without failures each one whose final value the
+// sweep records (figures). It returns nil when no run was kept or the
+// sweep has more points.
+func loadTrajectories(dir string, paths, figures []string) ([]Trajectory, error) {
+	if _, err := os.Stat(filepath.Join(dir, "runs")); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	runs, err := keptRuns(dir, paths)
+	if err != nil || len(runs) == 0 {
+		return nil, err
+	}
+	var points []int
+	byPoint := map[int][]keptRun{}
+	for _, r := range runs {
+		if _, ok := byPoint[r.point]; !ok {
+			points = append(points, r.point)
+		}
+		byPoint[r.point] = append(byPoint[r.point], r)
+	}
+	if len(points) > maxTrajectoryPoints {
+		return nil, nil
+	}
+	sort.Ints(points)
+	first := byPoint[points[0]][0]
+	indicators, err := trajectoryIndicators(filepath.Join(dir, "runs", first.key), figures)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Trajectory, len(indicators))
+	for i, ind := range indicators {
+		out[i] = Trajectory{Indicator: ind, Unit: Unit(ind)}
+	}
+	for _, p := range points {
+		rs := byPoint[p]
+		sort.Slice(rs, func(i, j int) bool { return rs[i].rep < rs[j].rep })
+		var run, ctl []*Series
+		var windows []Window
+		for _, r := range rs {
+			rd := filepath.Join(dir, "runs", r.key)
+			m, err := readMetrics(filepath.Join(rd, "metrics.csv"))
+			if err != nil {
+				return nil, err
+			}
+			if windows == nil {
+				if windows, err = readWindows(filepath.Join(rd, "events.jsonl"), m); err != nil {
+					return nil, err
+				}
+			}
+			run = append(run, m)
+			if cp := filepath.Join(rd, "control", "metrics.csv"); exists(cp) {
+				c, err := readMetrics(cp)
+				if err != nil {
+					return nil, err
+				}
+				ctl = append(ctl, c)
+			}
+		}
+		for i, ind := range indicators {
+			tp := TrajectoryPoint{Label: rs[0].label, Reps: len(rs), Run: bandOf(run, ind), Windows: windows}
+			if len(ctl) == len(run) {
+				tp.Control = bandOf(ctl, ind)
+			}
+			out[i].Points = append(out[i].Points, tp)
+		}
+	}
+	return out, nil
+}
+
+// keptRuns lists runs.csv's successful runs whose directory is under
+// dir/runs, in runs.csv's order.
+func keptRuns(dir string, paths []string) ([]keptRun, error) {
+	p := filepath.Join(dir, "runs.csv")
+	recs, err := readTable(p)
+	if err != nil {
+		return nil, err
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	for _, name := range append([]string{"key", "point", "replicate", "status"}, paths...) {
+		if _, ok := col[name]; !ok {
+			return nil, dataErr(p, "line 1: no %s column", name)
+		}
+	}
+	var out []keptRun
+	for i, r := range recs[1:] {
+		if len(r) != len(recs[0]) {
+			return nil, dataErr(p, "line %d: %d fields, want %d", i+2, len(r), len(recs[0]))
+		}
+		if r[col["status"]] != sweep.StatusOK || !exists(filepath.Join(dir, "runs", r[col["key"]], "metrics.csv")) {
+			continue
+		}
+		pt, e1 := strconv.Atoi(r[col["point"]])
+		rep, e2 := strconv.Atoi(r[col["replicate"]])
+		if e1 != nil || e2 != nil {
+			return nil, dataErr(p, "line %d: point or replicate is not a whole number", i+2)
+		}
+		var label []string
+		for _, path := range paths {
+			label = append(label, path+"="+r[col[path]])
+		}
+		out = append(out, keptRun{key: r[col["key"]], label: strings.Join(label, ", "), point: pt, rep: rep})
+	}
+	return out, nil
+}
+
+// trajectoryIndicators are the indicators a run's resilience.json
+// analyses, or without one those whose final values are among figures.
+func trajectoryIndicators(run string, figures []string) ([]string, error) {
+	var names []string
+	if p := filepath.Join(run, "resilience.json"); exists(p) {
+		var res runner.Resilience
+		if err := readJSON(p, &res); err != nil {
+			return nil, err
+		}
+		for _, ind := range res.Indicators {
+			names = append(names, ind.Name)
+		}
+		return names, nil
+	}
+	for _, f := range figures {
+		if name, ok := strings.CutPrefix(f, "final_"); ok {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
+
+// bandOf is indicator ind's mean and 95% interval over runs at each tick
+// they all reach (the shortest run's), at most MaxPoints of them, evenly
+// spaced, the last tick included.
+func bandOf(runs []*Series, ind string) Band {
+	n := math.MaxInt
+	for _, r := range runs {
+		n = min(n, len(r.Col(ind)), len(r.Ticks))
+	}
+	var b Band
+	if len(runs) == 0 || n == 0 || n == math.MaxInt {
+		return b
+	}
+	step := (n + MaxPoints - 1) / MaxPoints
+	vals := make([]float64, len(runs))
+	for t := 0; t < n; t += step {
+		if t+step >= n {
+			t = n - 1
+		}
+		for i, r := range runs {
+			vals[i] = r.Col(ind)[t]
+		}
+		s := resilience.Summarize(vals)
+		b.X = append(b.X, runs[0].Ticks[t])
+		b.Mean, b.Low, b.High = append(b.Mean, s.Mean), append(b.Low, s.CILow), append(b.High, s.CIHigh)
+	}
+	return b
+}
+
+// drawTrajectory draws one indicator's chart: a panel a point, the runs'
+// mean and 95% band with failures over their controls', the failures
+// marked as replicate 0 had them.
+func drawTrajectory(tr Trajectory) (chart, float64) {
+	var ps panels
+	reps, controls := 0, false
+	for _, pt := range tr.Points {
+		// A sweep that varies nothing has one point, which needs no name.
+		// The chart's title names the indicator; a panel's axis gives
+		// its unit, which a small panel's height has room for.
+		ylabel := axisLabel(tr.Indicator, tr.Unit)
+		if len(tr.Points) > 1 {
+			ylabel = tr.Unit
+		}
+		p := newPlot(pt.Label, "tick", ylabel)
+		p.Title.TextStyle.Font.Size = labelSize
+		for _, b := range []struct {
+			band   Band
+			col    color.NRGBA
+			dashed bool
+		}{{pt.Control, controlColour, true}, {pt.Run, runColour, false}} {
+			if len(b.band.X) == 0 {
+				continue
+			}
+			if pt.Reps > 1 {
+				addBand(p, b.band.X, b.band.Low, b.band.High, b.col)
+			}
+			p.Add(line(Line{X: b.band.X, Y: b.band.Mean}, b.col, vg.Points(1.3), b.dashed))
+		}
+		controls = controls || len(pt.Control.X) > 0
+		if len(pt.Windows) > 0 {
+			// Named where there is room: in a chart of one panel.
+			p.Add(windows{ws: pt.Windows, labels: len(tr.Points) == 1})
+		}
+		reps = max(reps, pt.Reps)
+		ps.plots = append(ps.plots, p)
+	}
+	// One scale for every panel, so that the points compare at a glance.
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range ps.plots {
+		lo, hi = min(lo, p.Y.Min), max(hi, p.Y.Max)
+	}
+	for _, p := range ps.plots {
+		p.Y.Min, p.Y.Max = lo, hi
+	}
+	title := fmt.Sprintf("%s over time: mean and 95%% interval over %s", tr.Indicator, plural(reps, "replicate"))
+	key := "solid line and band: the runs"
+	if controls {
+		key = "solid line and band: with failures; dashed line and band: their paired controls (same seeds, failures removed)"
+	}
+	key += "; grey: failures, as replicate 0 had them (a dashed line a strike, a shaded span a lasting one)"
+	// Up to three panels side by side, four two by two; a panel is three
+	// quarters as tall as wide, one alone a half.
+	cols := len(ps.plots)
+	switch {
+	case cols == 4:
+		cols = 2
+	case cols > 3:
+		cols = 3
+	}
+	ch, rows := ps.chart(max(cols, 1), title, key, "")
+	if cols <= 1 {
+		return ch, 0.5*rows + 0.1
+	}
+	return ch, 0.7/float64(cols)*rows + 0.14
+}

@@ -1,0 +1,124 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// trajectoryFixture writes a sweep directory of points runs.csv rows
+// each of reps replicates, kept under runs/: in point p's replicate r, x
+// is 10 + p + r at every one of 5 ticks, and its control's x 20 + r.
+// Replicate 1 of point 0 failed, and replicate 2 of point 1 was not kept.
+func trajectoryFixture(t *testing.T, points, reps int) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"sweep.json": fmt.Sprintf(`{"scenario": "tiny", "seed": 3, "plan": {"vary": [{"path": "a", "values": "0:%d:1"}], "reps": %d, "design": "grid"}, "figures": ["final_x", "x_resistance"], "runs": %d}`,
+			points-1, reps, points*reps),
+		"aggregate.csv": "point,a,figure,n,mean,sd,ci_low,ci_high\n0,0,final_x,2,10,1,1,19\n",
+	}
+	csv := "key,point,replicate,seed,a,final_x,x_resistance,status,error,wall_seconds\n"
+	for p := range points {
+		for r := range reps {
+			key := fmt.Sprintf("k%d-%d", p, r)
+			status := "ok"
+			if p == 0 && r == 1 {
+				status = "failed"
+			}
+			csv += fmt.Sprintf("%s,%d,%d,1,%d,1,0.5,%s,,0.1\n", key, p, r, p, status)
+			if p == 1 && r == 2 {
+				continue
+			}
+			run, ctl := "tick,x,y\n", "tick,x,y\n"
+			for tick := range 5 {
+				run += fmt.Sprintf("%d,%d,0\n", tick, 10+p+r)
+				ctl += fmt.Sprintf("%d,%d,0\n", tick, 20+r)
+			}
+			files["runs/"+key+"/metrics.csv"] = run
+			files["runs/"+key+"/control/metrics.csv"] = ctl
+			files["runs/"+key+"/resilience.json"] = `{"first_failure": 2, "indicators": [{"name": "x"}]}`
+			files["runs/"+key+"/events.jsonl"] = `{"tick":2,"type":"failure","kind":"kill","cause":"trees by random","other":0}` + "\n"
+		}
+	}
+	files["runs.csv"] = csv
+	writeFiles(t, dir, files)
+	return dir
+}
+
+// TestTrajectoriesOfKeptRuns: each point's kept, successful replicates
+// give the indicators' mean and 95% interval at each tick, for the runs
+// and their controls, with the failures replicate 0 had; the chart draws
+// a panel a point on one scale.
+func TestTrajectoriesOfKeptRuns(t *testing.T) {
+	d, err := LoadSweep(trajectoryFixture(t, 2, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Trajectories) != 1 || d.Trajectories[0].Indicator != "x" || len(d.Trajectories[0].Points) != 2 {
+		t.Fatalf("trajectories: %+v", d.Trajectories)
+	}
+	// Point 0: replicates 0 and 2 (10 and 12); point 1: 0 and 1 (11
+	// and 12). Two values a and b: mean (a+b)/2, sd |a−b|/√2, and
+	// Student's t of 1 degree of freedom 12.706.
+	half := func(a, b float64) float64 { return 12.7062047361747 * math.Abs(a-b) / math.Sqrt2 / math.Sqrt2 }
+	for i, c := range []struct {
+		label          string
+		run, ctl       [2]float64
+		windowAt, reps int
+	}{{"a=0", [2]float64{10, 12}, [2]float64{20, 22}, 2, 2}, {"a=1", [2]float64{11, 12}, [2]float64{20, 21}, 2, 2}} {
+		pt := d.Trajectories[0].Points[i]
+		if pt.Label != c.label || pt.Reps != c.reps || len(pt.Windows) != 1 || pt.Windows[0].Start != c.windowAt || pt.Windows[0].Label != "kill: trees by random" {
+			t.Errorf("point %d: %q, %d replicates, windows %v", i, pt.Label, pt.Reps, pt.Windows)
+		}
+		for _, b := range []struct {
+			name string
+			band Band
+			v    [2]float64
+		}{{"run", pt.Run, c.run}, {"control", pt.Control, c.ctl}} {
+			m, h := (b.v[0]+b.v[1])/2, half(b.v[0], b.v[1])
+			if !slices.Equal(b.band.X, []float64{0, 1, 2, 3, 4}) {
+				t.Fatalf("point %d %s: ticks %v", i, b.name, b.band.X)
+			}
+			for k := range b.band.X {
+				if b.band.Mean[k] != m || math.Abs(b.band.Low[k]-(m-h)) > 1e-9 || math.Abs(b.band.High[k]-(m+h)) > 1e-9 {
+					t.Errorf("point %d %s at tick %d: %v [%v, %v], want %v ± %v", i, b.name, k, b.band.Mean[k], b.band.Low[k], b.band.High[k], m, h)
+				}
+			}
+		}
+	}
+	svg := namedSVG(t, sweepCharts(d), "trajectory-x")
+	hasTexts(t, svg, "x over time: mean and 95% interval over 2 replicates", ">a=0<", ">a=1<", "paired controls")
+	if !slices.ContainsFunc(sweepCharts(d), func(c namedChart) bool { return c.name == "sweep" }) {
+		t.Error("the trajectories took the sweep chart's place")
+	}
+}
+
+// TestTrajectoriesNeedKeptRunsOfFewPoints: without runs/ there are none,
+// and none for more points than a chart's panels, rather than a chart of
+// some of them.
+func TestTrajectoriesNeedKeptRunsOfFewPoints(t *testing.T) {
+	dir := trajectoryFixture(t, maxTrajectoryPoints+1, 2)
+	if d, err := LoadSweep(dir); err != nil || d.Trajectories != nil {
+		t.Errorf("%d points: %v (%v)", maxTrajectoryPoints+1, d.Trajectories, err)
+	}
+	dir = trajectoryFixture(t, 1, 2)
+	if d, err := LoadSweep(dir); err != nil || len(d.Trajectories) != 1 {
+		t.Fatalf("one point: %v", err)
+	}
+	writeFiles(t, dir, map[string]string{"runs/k0-0/metrics.csv": "tick,x\n0,oops\n"})
+	if _, err := LoadSweep(dir); err == nil || !strings.Contains(err.Error(), filepath.Join("runs", "k0-0", "metrics.csv")) {
+		t.Errorf("a kept run's corrupt metrics.csv: %v", err)
+	}
+	empty := trajectoryFixture(t, 1, 2)
+	if err := os.RemoveAll(filepath.Join(empty, "runs")); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := LoadSweep(empty); err != nil || d.Trajectories != nil {
+		t.Errorf("no runs kept: %v (%v)", d.Trajectories, err)
+	}
+}
