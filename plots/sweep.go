@@ -153,30 +153,41 @@ func readTable(path string) ([][]string, error) {
 	return recs, nil
 }
 
-// loadReplicates reads each figure's value in each successful run of
-// runs.csv, ordered by replicate.
-func loadReplicates(path string, figures []string) (map[string][]float64, error) {
+// readRuns reads runs.csv's rows and its columns by name, checking that it
+// has the columns need names and that every row is as wide as its header.
+func readRuns(path string, need []string) (rows [][]string, col map[string]int, err error) {
 	recs, err := readTable(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	col := map[string]int{}
+	col = map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
 	}
-	for _, name := range append([]string{"replicate", "status"}, figures...) {
+	for _, name := range need {
 		if _, ok := col[name]; !ok {
-			return nil, dataErr(path, "line 1: no column %s", name)
+			return nil, nil, dataErr(path, "line 1: no column %s", name)
 		}
 	}
-	rows := recs[1:]
+	for i, r := range recs[1:] {
+		if len(r) != len(recs[0]) {
+			return nil, nil, dataErr(path, "line %d: %d fields, want %d", i+2, len(r), len(recs[0]))
+		}
+	}
+	return recs[1:], col, nil
+}
+
+// loadReplicates reads each figure's value in each successful run of
+// runs.csv, ordered by replicate.
+func loadReplicates(path string, figures []string) (map[string][]float64, error) {
+	rows, col, err := readRuns(path, append([]string{"replicate", "status"}, figures...))
+	if err != nil {
+		return nil, err
+	}
 	rep := func(r []string) int { n, _ := strconv.Atoi(r[col["replicate"]]); return n }
 	sort.SliceStable(rows, func(i, j int) bool { return rep(rows[i]) < rep(rows[j]) })
 	out := map[string][]float64{}
-	for i, r := range rows {
-		if len(r) != len(recs[0]) {
-			return nil, dataErr(path, "line %d: %d fields, want %d", i+2, len(r), len(recs[0]))
-		}
+	for _, r := range rows {
 		if r[col["status"]] != sweep.StatusOK {
 			continue
 		}

@@ -134,24 +134,12 @@ func loadTrajectories(dir string, paths, figures []string) ([]Trajectory, error)
 // dir/runs, in runs.csv's order.
 func keptRuns(dir string, paths []string) ([]keptRun, error) {
 	p := filepath.Join(dir, "runs.csv")
-	recs, err := readTable(p)
+	rows, col, err := readRuns(p, append([]string{"key", "point", "replicate", "status"}, paths...))
 	if err != nil {
 		return nil, err
 	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	for _, name := range append([]string{"key", "point", "replicate", "status"}, paths...) {
-		if _, ok := col[name]; !ok {
-			return nil, dataErr(p, "line 1: no %s column", name)
-		}
-	}
 	var out []keptRun
-	for i, r := range recs[1:] {
-		if len(r) != len(recs[0]) {
-			return nil, dataErr(p, "line %d: %d fields, want %d", i+2, len(r), len(recs[0]))
-		}
+	for i, r := range rows {
 		if r[col["status"]] != sweep.StatusOK || !exists(filepath.Join(dir, "runs", r[col["key"]], "metrics.csv")) {
 			continue
 		}
