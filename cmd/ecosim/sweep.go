@@ -182,6 +182,11 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if o.workers < 0 {
 		return usagef("--workers must be 0 (one per CPU) or more, got %d", o.workers)
 	}
+	if o.keepRuns && o.broker != "" {
+		// The workers run the runs, on their own machines, and send back
+		// only their figures: there is nothing here to keep.
+		return usagef("--keep-runs keeps the runs' directories on this machine, and with --broker the workers run them elsewhere; run the sweep without --broker to keep them")
+	}
 	// 0 is what the plan reads as "not given", so a typed 0 is refused
 	// here rather than taken for the default.
 	for _, name := range []string{"reps", "samples"} {
