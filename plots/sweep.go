@@ -334,10 +334,7 @@ func sweepCharts(d *SweepData) []namedChart {
 		ch, aspect = drawScatter(d)
 		out = append(out, namedChart{"scatter", ch, aspect})
 	}
-	for _, tr := range d.Trajectories {
-		ch, aspect := drawTrajectory(tr)
-		out = append(out, namedChart{"trajectory-" + tr.Indicator, ch, aspect})
-	}
+	out = append(out, trajectoryCharts(d.Trajectories, d.Paths)...)
 	if len(d.Sobol) > 0 {
 		ch, aspect := drawSobol(d)
 		out = append(out, namedChart{"sobol", ch, aspect})

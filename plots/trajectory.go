@@ -8,11 +8,15 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/ecosim/ecosim/resilience"
 	"github.com/ecosim/ecosim/runner"
@@ -35,6 +39,8 @@ type TrajectoryPoint struct {
 	// Label is the point's values, path=value, comma-separated; empty
 	// for a sweep that varies nothing.
 	Label string
+	// Values are the point's values, one per varied path.
+	Values []string
 	// Reps is how many replicates' runs were found.
 	Reps int
 	// Run and Control are the replicates' mean at each tick and its 95%
@@ -51,20 +57,28 @@ type Band struct {
 }
 
 // maxTrajectoryPoints is the most points of a sweep whose trajectories are
-// drawn: a panel each, in one chart per indicator.
+// drawn a panel each, in one chart per indicator.
 const maxTrajectoryPoints = 6
+
+// maxTrajectoryLines is the most points of a sweep of one numeric path
+// whose trajectories are drawn together, a line each (drawTrajectories);
+// the most read at all.
+const maxTrajectoryLines = 64
 
 // keptRun is a successful run of runs.csv whose directory is kept.
 type keptRun struct {
 	key, label string
+	values     []string
 	point, rep int
 }
 
 // loadTrajectories reads the runs kept under dir/runs, for a sweep of at
-// most maxTrajectoryPoints points: each indicator of the runs'
-// resilience.json, or without failures each one whose final value the
-// sweep records (figures). It returns nil when no run was kept or the
-// sweep has more points.
+// most maxTrajectoryPoints points, or of maxTrajectoryLines of one path:
+// each indicator of the runs' resilience.json, or without failures each
+// one whose final value the sweep records (figures). It returns nil when
+// no run was kept or the sweep has more points. A point's runs are read,
+// summarised and let go before the next point's, so the memory it takes
+// is one point's runs.
 func loadTrajectories(dir string, paths, figures []string) ([]Trajectory, error) {
 	if _, err := os.Stat(filepath.Join(dir, "runs")); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -81,7 +95,7 @@ func loadTrajectories(dir string, paths, figures []string) ([]Trajectory, error)
 		}
 		byPoint[r.point] = append(byPoint[r.point], r)
 	}
-	if len(points) > maxTrajectoryPoints {
+	if len(points) > maxTrajectoryPoints && (len(paths) != 1 || len(points) > maxTrajectoryLines) {
 		return nil, nil
 	}
 	sort.Ints(points)
@@ -120,7 +134,7 @@ func loadTrajectories(dir string, paths, figures []string) ([]Trajectory, error)
 			}
 		}
 		for i, ind := range indicators {
-			tp := TrajectoryPoint{Label: rs[0].label, Reps: len(rs), Run: bandOf(run, ind), Windows: windows}
+			tp := TrajectoryPoint{Label: rs[0].label, Values: rs[0].values, Reps: len(rs), Run: bandOf(run, ind), Windows: windows}
 			if len(ctl) == len(run) {
 				tp.Control = bandOf(ctl, ind)
 			}
@@ -148,11 +162,11 @@ func keptRuns(dir string, paths []string) ([]keptRun, error) {
 		if e1 != nil || e2 != nil {
 			return nil, dataErr(p, "line %d: point or replicate is not a whole number", i+2)
 		}
-		var label []string
+		var label, values []string
 		for _, path := range paths {
-			label = append(label, path+"="+r[col[path]])
+			label, values = append(label, path+"="+r[col[path]]), append(values, r[col[path]])
 		}
-		out = append(out, keptRun{key: r[col["key"]], label: strings.Join(label, ", "), point: pt, rep: rep})
+		out = append(out, keptRun{key: r[col["key"]], label: strings.Join(label, ", "), values: values, point: pt, rep: rep})
 	}
 	return out, nil
 }
@@ -212,7 +226,7 @@ func bandOf(runs []*Series, ind string) Band {
 // marked as replicate 0 had them.
 func drawTrajectory(tr Trajectory) (chart, float64) {
 	var ps panels
-	reps, controls := 0, false
+	controls := false
 	for _, pt := range tr.Points {
 		// A sweep that varies nothing has one point, which needs no name.
 		// The chart's title names the indicator; a panel's axis gives
@@ -241,7 +255,6 @@ func drawTrajectory(tr Trajectory) (chart, float64) {
 			// Named where there is room: in a chart of one panel.
 			p.Add(windows{ws: pt.Windows, labels: len(tr.Points) == 1})
 		}
-		reps = max(reps, pt.Reps)
 		ps.plots = append(ps.plots, p)
 	}
 	// One scale for every panel, so that the points compare at a glance.
@@ -252,7 +265,7 @@ func drawTrajectory(tr Trajectory) (chart, float64) {
 	for _, p := range ps.plots {
 		p.Y.Min, p.Y.Max = lo, hi
 	}
-	title := fmt.Sprintf("%s over time: mean and 95%% interval over %s", tr.Indicator, plural(reps, "replicate"))
+	title := fmt.Sprintf("%s over time: mean and 95%% interval over %s", tr.Indicator, replicatesText(tr.Points))
 	key := "solid line and band: the runs"
 	if controls {
 		key = "solid line and band: with failures; dashed line and band: their paired controls (same seeds, failures removed)"
@@ -272,4 +285,87 @@ func drawTrajectory(tr Trajectory) (chart, float64) {
 		return ch, 0.5*rows + 0.1
 	}
 	return ch, 0.7/float64(cols)*rows + 0.14
+}
+
+// trajectoryCharts are the charts of a sweep's trajectories: for each
+// indicator, a panel a point where there are few points, and for a sweep
+// of one numeric path and three points or more, every point's line in one
+// panel, coloured by its value.
+func trajectoryCharts(trs []Trajectory, paths []string) []namedChart {
+	var out []namedChart
+	for _, tr := range trs {
+		if len(tr.Points) <= maxTrajectoryPoints {
+			ch, aspect := drawTrajectory(tr)
+			out = append(out, namedChart{"trajectory-" + tr.Indicator, ch, aspect})
+		}
+		if ch, aspect, ok := drawTrajectories(tr, paths); ok {
+			out = append(out, namedChart{"trajectories-" + tr.Indicator, ch, aspect})
+		}
+	}
+	return out
+}
+
+// drawTrajectories draws one indicator's mean course at every point of a
+// sweep of one numeric path, a line each in the heatmaps' colours for the
+// path's value, keyed at the right: how the course changes as the value
+// grows, a failure's intensity say. Where every point's controls ran
+// alike (the path changes only the failures), their mean is drawn once,
+// dashed. It reports false for any other sweep.
+func drawTrajectories(tr Trajectory, paths []string) (chart, float64, bool) {
+	if len(paths) != 1 || len(tr.Points) < 3 {
+		return nil, 0, false
+	}
+	vals := make([]string, len(tr.Points))
+	for i, pt := range tr.Points {
+		vals[i] = pt.Values[0]
+	}
+	xs, ok := numeric(vals)
+	if !ok {
+		return nil, 0, false
+	}
+	lo, hi := slices.Min(xs), slices.Max(xs)
+	hm := &plotter.HeatMap{Palette: moreland.SmoothBlueRed().Palette(keyColours), Min: lo, Max: hi}
+	if !(hi > lo) {
+		hm.Min, hm.Max = lo-1, lo+1
+	}
+	title := fmt.Sprintf("%s over time at each value of %s, mean over %s", tr.Indicator, paths[0], replicatesText(tr.Points))
+	key := fmt.Sprintf("a line a value, coloured by it (key at the right); grey: failures, as replicate 0 of %s had them", tr.Points[0].Label)
+	p := newPlot("", "tick", axisLabel(tr.Indicator, tr.Unit))
+	first := tr.Points[0]
+	sameControl := len(first.Control.X) > 0
+	for _, pt := range tr.Points[1:] {
+		sameControl = sameControl && slices.Equal(pt.Control.Mean, first.Control.Mean)
+	}
+	if sameControl {
+		p.Add(line(Line{X: first.Control.X, Y: first.Control.Mean}, grey, vg.Points(1.2), true))
+		key += "; dashed grey: the paired controls' mean, the same at every value"
+	}
+	// Drawn from the least value up, so the greatest lies on top.
+	order := make([]int, len(xs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return xs[order[a]] < xs[order[b]] })
+	for _, i := range order {
+		p.Add(line(Line{X: tr.Points[i].Run.X, Y: tr.Points[i].Run.Mean}, paletteColour(hm, xs[i]), vg.Points(1.2), false))
+	}
+	if len(first.Windows) > 0 {
+		p.Add(windows{ws: first.Windows, labels: true})
+	}
+	cols := hm.Palette.Colors()
+	return func(dc draw.Canvas) { drawWithColourKey(header(dc, title, key), p, cols, lo, hi) }, 0.6, true
+}
+
+// replicatesText says how many replicates the points' lines are over: "3
+// replicates", or "2–3 replicates" where some point has fewer (a run that
+// failed, or was not kept).
+func replicatesText(pts []TrajectoryPoint) string {
+	lo, hi := math.MaxInt, 0
+	for _, pt := range pts {
+		lo, hi = min(lo, pt.Reps), max(hi, pt.Reps)
+	}
+	if lo == hi {
+		return plural(hi, "replicate")
+	}
+	return fmt.Sprintf("%d–%d replicates", lo, hi)
 }

@@ -2,12 +2,18 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/palette/moreland"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 // trajectoryFixture writes a sweep directory of points runs.csv rows
@@ -15,6 +21,13 @@ import (
 // is 10 + p + r at every one of 5 ticks, and its control's x 20 + r.
 // Replicate 1 of point 0 failed, and replicate 2 of point 1 was not kept.
 func trajectoryFixture(t *testing.T, points, reps int) string {
+	t.Helper()
+	return trajectoryFixtureOf(t, points, reps, func(_, r int) int { return 20 + r })
+}
+
+// trajectoryFixtureOf is trajectoryFixture with control(p, r) for the
+// control's x in point p's replicate r.
+func trajectoryFixtureOf(t *testing.T, points, reps int, control func(p, r int) int) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
@@ -37,7 +50,7 @@ func trajectoryFixture(t *testing.T, points, reps int) string {
 			run, ctl := "tick,x,y\n", "tick,x,y\n"
 			for tick := range 5 {
 				run += fmt.Sprintf("%d,%d,0\n", tick, 10+p+r)
-				ctl += fmt.Sprintf("%d,%d,0\n", tick, 20+r)
+				ctl += fmt.Sprintf("%d,%d,0\n", tick, control(p, r))
 			}
 			files["runs/"+key+"/metrics.csv"] = run
 			files["runs/"+key+"/control/metrics.csv"] = ctl
@@ -99,12 +112,12 @@ func TestTrajectoriesOfKeptRuns(t *testing.T) {
 }
 
 // TestTrajectoriesNeedKeptRunsOfFewPoints: without runs/ there are none,
-// and none for more points than a chart's panels, rather than a chart of
+// and none for more points than a chart's lines, rather than a chart of
 // some of them.
 func TestTrajectoriesNeedKeptRunsOfFewPoints(t *testing.T) {
-	dir := trajectoryFixture(t, maxTrajectoryPoints+1, 2)
+	dir := trajectoryFixture(t, maxTrajectoryLines+1, 2)
 	if d, err := LoadSweep(dir); err != nil || d.Trajectories != nil {
-		t.Errorf("%d points: %v (%v)", maxTrajectoryPoints+1, d.Trajectories, err)
+		t.Errorf("%d points: %v (%v)", maxTrajectoryLines+1, d.Trajectories, err)
 	}
 	dir = trajectoryFixture(t, 1, 2)
 	if d, err := LoadSweep(dir); err != nil || len(d.Trajectories) != 1 {
@@ -120,5 +133,76 @@ func TestTrajectoriesNeedKeptRunsOfFewPoints(t *testing.T) {
 	}
 	if d, err := LoadSweep(empty); err != nil || d.Trajectories != nil {
 		t.Errorf("no runs kept: %v (%v)", d.Trajectories, err)
+	}
+}
+
+// TestTrajectoriesOfOnePathInOneChart: a sweep of one numeric path, past
+// the points a chart of panels takes, is drawn in one panel, a line a
+// point in the heatmaps' colour for its value (the least the palette's
+// first, the greatest its last), with the controls' mean once, dashed,
+// where every point's controls ran alike, and not where they differ.
+func TestTrajectoriesOfOnePathInOneChart(t *testing.T) {
+	pal := moreland.SmoothBlueRed().Palette(keyColours).Colors()
+	for _, same := range []bool{true, false} {
+		// Point 0's replicate 1 failed and point 1's replicate 2 was not
+		// kept, so only a control that every replicate ran alike is
+		// alike at every point.
+		control := func(p, r int) int { return 20 }
+		if !same {
+			control = func(p, r int) int { return 20 + p }
+		}
+		d, err := LoadSweep(trajectoryFixtureOf(t, 8, 3, control))
+		if err != nil {
+			t.Fatal(err)
+		}
+		charts := sweepCharts(d)
+		if slices.ContainsFunc(charts, func(c namedChart) bool { return c.name == "trajectory-x" }) {
+			t.Error("8 points drawn a panel each")
+		}
+		i := slices.IndexFunc(charts, func(c namedChart) bool { return c.name == "trajectories-x" })
+		if i < 0 {
+			t.Fatalf("no trajectories chart among %d", len(charts))
+		}
+		rec := &recorder.Canvas{}
+		charts[i].ch(draw.NewCanvas(rec, 18*vg.Centimeter, 18*vg.Centimeter*vg.Length(charts[i].aspect)))
+		var colour color.Color
+		var lines []color.Color
+		dashed := 0
+		for _, a := range rec.Actions {
+			switch a := a.(type) {
+			case *recorder.SetColor:
+				colour = a.Color
+			case *recorder.SetLineDash:
+				if len(a.Dashes) > 0 && rgb(colour) == rgb(grey) {
+					dashed++
+				}
+			case *recorder.Stroke:
+				// A line through the fixture's five ticks (the colour
+				// key's black frame has five corners too).
+				if len(a.Path) == 5 && rgb(colour) != rgb(color.Black) {
+					lines = append(lines, colour)
+				}
+			}
+		}
+		wantLines := 8
+		if same {
+			wantLines++
+		}
+		if len(lines) != wantLines {
+			t.Fatalf("controls alike %v: %d lines of five ticks, want %d", same, len(lines), wantLines)
+		}
+		runs := lines[len(lines)-8:]
+		if rgb(runs[0]) != rgb(pal[0]) || rgb(runs[7]) != rgb(pal[keyColours-1]) || rgb(runs[3]) == rgb(runs[4]) {
+			t.Errorf("lines coloured %v, want the palette from %v to %v", runs, pal[0], pal[keyColours-1])
+		}
+		if same != (rgb(lines[0]) == rgb(grey)) {
+			t.Errorf("controls alike %v: the first line is %v", same, lines[0])
+		}
+		hasTexts(t, svgText(t, charts[i].ch, charts[i].aspect), "x over time at each value of a, mean over 2–3 replicates")
+	}
+	two := trajectoryFixture(t, 8, 2)
+	writeFiles(t, two, map[string]string{"sweep.json": `{"scenario": "tiny", "seed": 3, "plan": {"vary": [{"path": "a", "values": "0:7:1"}, {"path": "b", "values": "0"}], "reps": 2, "design": "grid"}, "figures": ["final_x"], "runs": 16}`})
+	if d, err := LoadSweep(two); err == nil && d.Trajectories != nil {
+		t.Error("a sweep of two paths and 8 points has trajectories")
 	}
 }
