@@ -195,3 +195,26 @@ func TestSobolNoiseIsNoted(t *testing.T) {
 		}
 	}
 }
+
+// TestShellWord: a word a shell reads as it is stays bare; any other is
+// single-quoted, a quote inside closed, escaped and reopened, so that
+// pasting the command gives the program the same word.
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"forest":                         "forest",
+		"my/forest.yaml":                 "my/forest.yaml",
+		"fungi.share_rate=0.1":           "fungi.share_rate=0.1",
+		"failures[1].severity=0.5":       "'failures[1].severity=0.5'",
+		"name=it's":                      `'name=it'\''s'`,
+		"a b":                            "'a b'",
+		"":                               "''",
+		"failures=[{kind: kill, at: 8}]": "'failures=[{kind: kill, at: 8}]'",
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if got := setFlags([]string{"ticks=120", "a b"}); got != " --set ticks=120 --set 'a b'" {
+		t.Errorf("setFlags: %q", got)
+	}
+}

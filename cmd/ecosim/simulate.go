@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -145,6 +146,12 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 				p.Decide, p.Apply, p.ApplySerial, p.Environment, p.Deliver, p.Record)
 		}
 		printResilience(c.OutOrStdout(), sum.Resilience)
+		if sum.Resilience != nil && sum.Status == runner.StatusComplete && o.scenario != "-" {
+			// One run's figures carry its seed's luck; the sweep that
+			// gives them intervals is one command away.
+			c.Printf("  one run; for 95%% intervals over replicates, and each indicator's course over them:\n"+
+				"  ecosim sweep --scenario %s --reps 20 --keep-runs%s\n", shellWord(o.scenario), setFlags(sets))
+		}
 		if sum.Resilience == nil {
 			printFinal(c.OutOrStdout(), sum, s.Resilience.Indicators)
 		}
@@ -185,4 +192,23 @@ func progressBar(w io.Writer, name string, total int) (func(done, total int), fu
 			b.Abort(false)
 			p.Wait()
 		}
+}
+
+// setFlags is --set flags for sets, each quoted for a shell where it must
+// be, to repeat them in a command the user is shown.
+func setFlags(sets []string) string {
+	var b strings.Builder
+	for _, s := range sets {
+		b.WriteString(" --set " + shellWord(s))
+	}
+	return b.String()
+}
+
+// shellWord is s as one word for a POSIX shell: as it is when it holds
+// nothing a shell would read otherwise, else in single quotes.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,/=:+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
