@@ -212,10 +212,11 @@ type indexSeries struct {
 // first on top, and each series' dots and interval bars along x, the
 // series of a path a little apart so their bars do not cover each other.
 // x spans lo to hi, widened for any dot or bar beyond them, and a dashed
-// line marks 0.
-func indexPanel(fig, xlabel string, paths []string, series []indexSeries, lo, hi float64) *plot.Plot {
+// line marks 0. under are drawn first, beneath the rest.
+func indexPanel(fig, xlabel string, paths []string, series []indexSeries, lo, hi float64, under ...plot.Plotter) *plot.Plot {
 	k := len(paths)
 	p := newPlot(fig, xlabel, "")
+	p.Add(under...)
 	p.Title.TextStyle.Font.Size = labelSize
 	p.Y.Min, p.Y.Max = -0.5, float64(k)-0.5
 	names := make([]string, k)

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/ecosim/ecosim/sweep"
@@ -101,7 +102,7 @@ func SobolNoise(d *SweepData) (share float64, fig string, known bool) {
 // and where a path acts through others (total well past first).
 func drawSobol(d *SweepData) (chart, float64) {
 	var ps panels
-	kmax, rows := 0, 0
+	kmax, rows, noisy := 0, 0, false
 	for _, fig := range d.Figures {
 		ss, ok := d.Sobol[fig]
 		if !ok {
@@ -123,14 +124,28 @@ func drawSobol(d *SweepData) (chart, float64) {
 			first[i] = intervalDot{s.First, s.FirstLow, s.FirstHigh}
 			total[i] = intervalDot{s.Total, s.TotalLow, s.TotalHigh}
 		}
+		var under []plot.Plotter
+		if noise := ss[0].Noise; noise > 0 {
+			// The replicates' noise, as a strip from 0: an index
+			// within it is no more than the noise could make.
+			strip, err := plotter.NewPolygon(plotter.XYs{{X: 0, Y: -0.5}, {X: noise, Y: -0.5},
+				{X: noise, Y: float64(len(ss)) - 0.5}, {X: 0, Y: float64(len(ss)) - 0.5}})
+			if err == nil {
+				strip.Color, strip.LineStyle.Width = withAlpha(grey, 60), 0
+				under, noisy = append(under, strip), true
+			}
+		}
 		p := indexPanel(fig, "share of variance", paths, []indexSeries{
-			{first, blue, draw.CircleGlyph{}}, {total, vermilion, draw.TriangleGlyph{}}}, 0, 1)
+			{first, blue, draw.CircleGlyph{}}, {total, vermilion, draw.TriangleGlyph{}}}, 0, 1, under...)
 		p.X.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 0.25}, {Value: 0.5, Label: "0.5"},
 			{Value: 0.75}, {Value: 1, Label: "1"}}
 		ps.plots = append(ps.plots, p)
 	}
 	title := fmt.Sprintf("Sobol' indices: each figure's variance by varied path, over %d rows of the design", rows)
 	key := "blue circles: first-order index (the path alone); red triangles: total effect (with its interactions); bars: 95% bootstrap interval"
+	if noisy {
+		key += "; grey strip: the share of the variance that is the replicates' noise"
+	}
 	ch, tiles := ps.chart(2, title, key, "too few rows where the figure is defined, or it never varies")
 	return ch, float64(0.05*float64(kmax+3))*tiles + 0.08
 }

@@ -38,8 +38,8 @@ func TestSobolChartAndTable(t *testing.T) {
 	svg := namedSVG(t, charts, "sobol")
 	hasTexts(t, svg, "variance by varied path, over 10 rows of the design",
 		">x_resistance<", ">final_x<", ">shape<", "first-order index", "not drawn, too few rows where the figure is defined, or it never varies: x_recovery_time")
-	if strings.Contains(svg, ">x_recovered<") {
-		t.Error("a share of replicates has a panel")
+	if strings.Contains(svg, ">x_recovered<") || strings.Contains(svg, "grey strip") {
+		t.Error("a share of replicates has a panel, or a noise strip is keyed without a noise share")
 	}
 	out, err := Report(dir)
 	if err != nil {
@@ -71,6 +71,7 @@ func TestSobolChartAndTable(t *testing.T) {
 	if len(first.Rows) != 3 || !slices.Equal(first.Rows[2], []string{NoiseRow, "0.23"}) || len(total.Rows) != 2 {
 		t.Errorf("tables with noise: %+v %+v", first.Rows, total.Rows)
 	}
+	hasTexts(t, namedSVG(t, sweepCharts(d), "sobol"), "grey strip: the share of the variance that is the replicates")
 	if share, fig, known := SobolNoise(d); !known || share != 0.3 || fig != "final_x" {
 		t.Errorf("the largest noise share: %v of %s (%v)", share, fig, known)
 	}
