@@ -71,7 +71,7 @@ func TestSobolChartAndTable(t *testing.T) {
 	if len(first.Rows) != 3 || !slices.Equal(first.Rows[2], []string{NoiseRow, "0.23"}) || len(total.Rows) != 2 {
 		t.Errorf("tables with noise: %+v %+v", first.Rows, total.Rows)
 	}
-	hasTexts(t, namedSVG(t, sweepCharts(d), "sobol"), "grey strip: the share of the variance that is the replicates")
+	hasTexts(t, namedSVG(t, sweepCharts(d), "sobol"), "grey strip: the share")
 	if share, fig, known := SobolNoise(d); !known || share != 0.3 || fig != "final_x" {
 		t.Errorf("the largest noise share: %v of %s (%v)", share, fig, known)
 	}
