@@ -113,13 +113,13 @@ func loadTrajectories(dir string, paths, figures []string) ([]Trajectory, error)
 		sort.Slice(rs, func(i, j int) bool { return rs[i].rep < rs[j].rep })
 		var run, ctl []*Series
 		var windows []Window
-		for _, r := range rs {
+		for i, r := range rs {
 			rd := filepath.Join(dir, "runs", r.key)
 			m, err := readMetrics(filepath.Join(rd, "metrics.csv"))
 			if err != nil {
 				return nil, err
 			}
-			if windows == nil {
+			if i == 0 { // the events of one replicate, which may be long
 				if windows, err = readWindows(filepath.Join(rd, "events.jsonl"), m); err != nil {
 					return nil, err
 				}
