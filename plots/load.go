@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,7 +116,13 @@ func readJSON(p string, v any) error {
 
 // readMetrics parses metrics.csv: a header starting with "tick", then one
 // row of finite numbers per tick, every row as wide as the header.
-func readMetrics(p string) (*Series, error) {
+func readMetrics(p string) (*Series, error) { return readColumns(p, nil) }
+
+// readColumns is readMetrics for the ticks and the columns named in want
+// alone (every column when want is nil), whose numbers it parses and
+// checks: a sweep's kept runs are read for a few indicators of forty, and
+// parsing the rest took most of the time.
+func readColumns(p string, want []string) (*Series, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, dataErr(p, "%v", err)
@@ -129,6 +136,10 @@ func readMetrics(p string) (*Series, error) {
 		return nil, dataErr(p, "line 1: expected a header starting with \"tick\"")
 	}
 	s := &Series{Names: append([]string(nil), head[1:]...), Cols: map[string][]float64{}}
+	keep := make([]bool, len(head))
+	for i, name := range head {
+		keep[i] = i == 0 || want == nil || slices.Contains(want, name)
+	}
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -138,6 +149,9 @@ func readMetrics(p string) (*Series, error) {
 			return nil, dataErr(p, "line %d: %v", line, err)
 		}
 		for i, field := range rec {
+			if !keep[i] {
+				continue
+			}
 			v, err := strconv.ParseFloat(field, 64)
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, dataErr(p, "line %d, column %d: %q is not a finite number", line, i+1, field)

@@ -115,7 +115,7 @@ func loadTrajectories(dir string, paths, figures []string) ([]Trajectory, error)
 		var windows []Window
 		for i, r := range rs {
 			rd := filepath.Join(dir, "runs", r.key)
-			m, err := readMetrics(filepath.Join(rd, "metrics.csv"))
+			m, err := readColumns(filepath.Join(rd, "metrics.csv"), indicators)
 			if err != nil {
 				return nil, err
 			}
@@ -126,7 +126,7 @@ func loadTrajectories(dir string, paths, figures []string) ([]Trajectory, error)
 			}
 			run = append(run, m)
 			if cp := filepath.Join(rd, "control", "metrics.csv"); exists(cp) {
-				c, err := readMetrics(cp)
+				c, err := readColumns(cp, indicators)
 				if err != nil {
 					return nil, err
 				}
@@ -206,16 +206,19 @@ func bandOf(runs []*Series, ind string) Band {
 		return b
 	}
 	step := (n + MaxPoints - 1) / MaxPoints
-	vals := make([]float64, len(runs))
+	var sets [][]float64
 	for t := 0; t < n; t += step {
 		if t+step >= n {
 			t = n - 1
 		}
+		vals := make([]float64, len(runs))
 		for i, r := range runs {
 			vals[i] = r.Col(ind)[t]
 		}
-		s := resilience.Summarize(vals)
+		sets = append(sets, vals)
 		b.X = append(b.X, runs[0].Ticks[t])
+	}
+	for _, s := range resilience.SummarizeEach(sets) {
 		b.Mean, b.Low, b.High = append(b.Mean, s.Mean), append(b.Low, s.CILow), append(b.High, s.CIHigh)
 	}
 	return b

@@ -206,3 +206,47 @@ func TestTrajectoriesOfOnePathInOneChart(t *testing.T) {
 		t.Error("a sweep of two paths and 8 points has trajectories")
 	}
 }
+
+// BenchmarkLoadTrajectories reads the kept runs of a sweep of 8 points of 4
+// replicates, each run and control of 1,000 ticks and 40 columns, as a
+// forest run's metrics.csv has, for one indicator.
+func BenchmarkLoadTrajectories(b *testing.B) {
+	dir := b.TempDir()
+	head := "tick,x"
+	for c := range 39 {
+		head += fmt.Sprintf(",c%d", c)
+	}
+	csv := "key,point,replicate,seed,a,status\n"
+	for p := range 8 {
+		for r := range 4 {
+			key := fmt.Sprintf("k%d-%d", p, r)
+			csv += fmt.Sprintf("%s,%d,%d,1,%d,ok\n", key, p, r, p)
+			var m strings.Builder
+			m.WriteString(head + "\n")
+			for tick := range 1000 {
+				fmt.Fprintf(&m, "%d,%d", tick, p*r+tick)
+				for c := range 39 {
+					fmt.Fprintf(&m, ",%d.%d", c, tick)
+				}
+				m.WriteString("\n")
+			}
+			for _, sub := range []string{"", "control"} {
+				rd := filepath.Join(dir, "runs", key, sub)
+				if err := os.MkdirAll(rd, 0o755); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(rd, "metrics.csv"), []byte(m.String()), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+			os.WriteFile(filepath.Join(dir, "runs", key, "resilience.json"), []byte(`{"indicators": [{"name": "x"}]}`), 0o644)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "runs.csv"), []byte(csv), 0o644)
+	for b.Loop() {
+		trs, err := loadTrajectories(dir, []string{"a"}, nil)
+		if err != nil || len(trs) != 1 || len(trs[0].Points) != 8 {
+			b.Fatalf("%v, %v", trs, err)
+		}
+	}
+}
