@@ -391,7 +391,9 @@ func (d *SweepData) Draw(dir string, o Options) ([]string, error) {
 			return files, err
 		}
 	}
-	return files, nil
+	// The trajectory charts' data, which no other file of the sweep's
+	// holds; written with them, as they are drawn from the kept runs.
+	return files, writeTrajectories(dir, d.Paths, d.Trajectories)
 }
 
 // maxSweepPanels bounds the small multiples of a sweep chart.

@@ -372,3 +372,31 @@ func replicatesText(pts []TrajectoryPoint) string {
 	}
 	return fmt.Sprintf("%d–%d replicates", lo, hi)
 }
+
+// TrajectoryFile is the file, in a sweep's directory, that holds the data
+// of its trajectory charts, for a reader to draw them with other tools.
+const TrajectoryFile = "trajectories.csv"
+
+// writeTrajectories writes trs to dir/TrajectoryFile: a row an indicator,
+// point and tick drawn (at most MaxPoints ticks of a run, evenly spaced),
+// with the number of replicates and the mean and 95% interval of the runs
+// and of their controls (empty without failures, and the intervals with
+// one replicate). With none it removes an earlier file, which would no
+// longer hold (sweep.WriteAnalysis).
+func writeTrajectories(dir string, paths []string, trs []Trajectory) error {
+	head := append(append([]string{"indicator"}, paths...), "tick", "n", "mean", "ci_low", "ci_high", "control_mean", "control_ci_low", "control_ci_high")
+	var rows [][]string
+	for _, tr := range trs {
+		for _, pt := range tr.Points {
+			for k, x := range pt.Run.X {
+				rec := append(append([]string{tr.Indicator}, pt.Values...), sweep.Cell(x), strconv.Itoa(pt.Reps),
+					sweep.Cell(pt.Run.Mean[k]), sweep.Cell(pt.Run.Low[k]), sweep.Cell(pt.Run.High[k]), "", "", "")
+				if k < len(pt.Control.X) {
+					copy(rec[len(rec)-3:], []string{sweep.Cell(pt.Control.Mean[k]), sweep.Cell(pt.Control.Low[k]), sweep.Cell(pt.Control.High[k])})
+				}
+				rows = append(rows, rec)
+			}
+		}
+	}
+	return sweep.WriteAnalysis(dir, TrajectoryFile, head, rows)
+}

@@ -68,7 +68,8 @@ func trajectoryFixtureOf(t *testing.T, points, reps int, control func(p, r int) 
 // and their controls, with the failures replicate 0 had; the chart draws
 // a panel a point on one scale.
 func TestTrajectoriesOfKeptRuns(t *testing.T) {
-	d, err := LoadSweep(trajectoryFixture(t, 2, 3))
+	dir := trajectoryFixture(t, 2, 3)
+	d, err := LoadSweep(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +109,27 @@ func TestTrajectoriesOfKeptRuns(t *testing.T) {
 	hasTexts(t, svg, "x over time: mean and 95% interval over 2 replicates", ">a=0<", ">a=1<", "paired controls")
 	if !slices.ContainsFunc(sweepCharts(d), func(c namedChart) bool { return c.name == "sweep" }) {
 		t.Error("the trajectories took the sweep chart's place")
+	}
+	// The charts' data, written with them: a row a point and tick.
+	if _, err := d.Draw(dir, Options{Formats: []string{"svg"}}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := readTable(filepath.Join(dir, TrajectoryFile))
+	if err != nil || len(recs) != 1+2*5 {
+		t.Fatalf("%s: %d rows (%v)", TrajectoryFile, len(recs), err)
+	}
+	if want := []string{"indicator", "a", "tick", "n", "mean", "ci_low", "ci_high", "control_mean", "control_ci_low", "control_ci_high"}; !slices.Equal(recs[0], want) ||
+		!slices.Equal(recs[8][:5], []string{"x", "1", "2", "2", "11.5"}) || recs[8][7] != "20.5" || recs[8][5] == "" {
+		t.Errorf("%s: %v, row 8 %v", TrajectoryFile, recs[0], recs[8])
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "runs")); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = LoadSweep(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Draw(dir, Options{Formats: []string{"svg"}}); err != nil || exists(filepath.Join(dir, TrajectoryFile)) {
+		t.Errorf("with the runs gone, %s is still there (%v)", TrajectoryFile, err)
 	}
 }
 

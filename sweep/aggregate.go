@@ -98,7 +98,7 @@ func Aggregate(rows [][]string, header []string, paths, figures []string) [][]st
 				s = resilience.Summarize(g.figs[f])
 			}
 			rec := append([]string{strconv.Itoa(p)}, g.values...)
-			rec = append(rec, f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh))
+			rec = append(rec, f, strconv.Itoa(s.N), Cell(s.Mean), Cell(s.SD), Cell(s.CILow), Cell(s.CIHigh))
 			out = append(out, rec)
 		}
 	}
@@ -136,7 +136,9 @@ func inRunOrder(rows [][]string, col map[string]int) [][]string {
 	return out
 }
 
-func num(v float64) string {
+// Cell is v as an analysis file writes it: the shortest decimal that reads
+// back as v, or empty for NaN (a figure undefined there).
+func Cell(v float64) string {
 	if math.IsNaN(v) {
 		return ""
 	}
@@ -159,9 +161,9 @@ func writeTable(dir, name string, head []string, rows [][]string) error {
 	return os.Rename(tmp, p)
 }
 
-// writeAnalysis writes dir/name as writeTable does, or, with no rows,
+// WriteAnalysis writes dir/name as writeTable does, or, with no rows,
 // removes one an earlier analysis left, which would no longer hold.
-func writeAnalysis(dir, name string, head []string, rows [][]string) error {
+func WriteAnalysis(dir, name string, head []string, rows [][]string) error {
 	if len(rows) > 0 {
 		return writeTable(dir, name, head, rows)
 	}

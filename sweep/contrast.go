@@ -99,7 +99,7 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 			s := resilience.Summarize(diffs)
 			add := func(f string, s resilience.Summary, pv float64) {
 				rec := append([]string{strconv.Itoa(pt)}, p.values...)
-				rec = append(rec, strconv.Itoa(bpt), f, strconv.Itoa(s.N), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh), num(pv), "")
+				rec = append(rec, strconv.Itoa(bpt), f, strconv.Itoa(s.N), Cell(s.Mean), Cell(s.SD), Cell(s.CILow), Cell(s.CIHigh), Cell(pv), "")
 				ps[f] = append(ps[f], len(out))
 				out, pvals = append(out, rec), append(pvals, pv)
 			}
@@ -116,7 +116,7 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 			p[i] = pvals[r]
 		}
 		for i, h := range resilience.Holm(p) {
-			out[recs[i]][len(out[recs[i]])-1] = num(h)
+			out[recs[i]][len(out[recs[i]])-1] = Cell(h)
 		}
 	}
 	return out

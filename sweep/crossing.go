@@ -147,7 +147,7 @@ func Crossings(rows [][]string, header []string, plan *Plan, cs []Crossing) [][]
 			}
 			s := resilience.Summarize(at)
 			rec := append(append([]string(nil), g.others...), c.Figure, strconv.FormatFloat(c.Level, 'g', -1, 64),
-				strconv.Itoa(reps), strconv.Itoa(len(at)), num(s.Mean), num(s.SD), num(s.CILow), num(s.CIHigh))
+				strconv.Itoa(reps), strconv.Itoa(len(at)), Cell(s.Mean), Cell(s.SD), Cell(s.CILow), Cell(s.CIHigh))
 			out = append(out, rec)
 		}
 	}

@@ -136,7 +136,7 @@ func (p *Prepared) Finish(dir string) error {
 	}
 	for _, a := range analyses {
 		if err == nil {
-			err = writeAnalysis(dir, a.name, a.head, a.rows)
+			err = WriteAnalysis(dir, a.name, a.head, a.rows)
 		}
 	}
 	if cerr := p.Store.Close(); err == nil {

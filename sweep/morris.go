@@ -46,7 +46,7 @@ func ElementaryEffects(rows [][]string, header []string, plan *Plan, seed uint64
 		}
 		for j, e := range resilience.Morris(effects) {
 			out = append(out, []string{name, plan.Vary[j].Path, strconv.Itoa(e.N),
-				num(e.Mu), num(e.MuStar), num(e.MuStarLow), num(e.MuStarHigh), num(e.Sigma)})
+				Cell(e.Mu), Cell(e.MuStar), Cell(e.MuStarLow), Cell(e.MuStarHigh), Cell(e.Sigma)})
 		}
 	}
 	return out

@@ -89,7 +89,7 @@ func Sensitivities(rows [][]string, header []string, plan *Plan, seed uint64, fi
 		}
 		for i, s := range resilience.PRCC(xs, ys) {
 			out = append(out, []string{f, plan.Vary[paths[i]].Path, strconv.Itoa(s.N),
-				num(s.Spearman), num(s.PRCC), num(s.CILow), num(s.CIHigh)})
+				Cell(s.Spearman), Cell(s.PRCC), Cell(s.CILow), Cell(s.CIHigh)})
 		}
 	}
 	return out

@@ -42,10 +42,10 @@ func SobolIndices(rows [][]string, header []string, plan *Plan, seed uint64, fig
 	for f, name := range figures {
 		a, b, ab := SobolOutputs(n, k, func(p int) float64 { return at.mean(pts[p], f) })
 		na, nb, _ := SobolOutputs(n, k, func(p int) float64 { return at.noise(pts[p], f) })
-		noise := num(resilience.SobolNoise(a, b, ab, na, nb))
+		noise := Cell(resilience.SobolNoise(a, b, ab, na, nb))
 		for i, s := range resilience.Sobol(a, b, ab) {
 			out = append(out, []string{name, plan.Vary[i].Path, strconv.Itoa(s.N),
-				num(s.First), num(s.FirstLow), num(s.FirstHigh), num(s.Total), num(s.TotalLow), num(s.TotalHigh), noise})
+				Cell(s.First), Cell(s.FirstLow), Cell(s.FirstHigh), Cell(s.Total), Cell(s.TotalLow), Cell(s.TotalHigh), noise})
 		}
 	}
 	return out
