@@ -273,7 +273,9 @@ func drawTrajectory(tr Trajectory) (chart, float64) {
 	if controls {
 		key = "solid line and band: with failures; dashed line and band: their paired controls (same seeds, failures removed)"
 	}
-	key += "; grey: failures, as replicate 0 had them (a dashed line a strike, a shaded span a lasting one)"
+	if slices.ContainsFunc(tr.Points, func(pt TrajectoryPoint) bool { return len(pt.Windows) > 0 }) {
+		key += "; grey: failures, as replicate 0 had them (a dashed line a strike, a shaded span a lasting one)"
+	}
 	// Up to three panels side by side, four two by two; a panel is three
 	// quarters as tall as wide, one alone a half.
 	cols := len(ps.plots)
@@ -332,7 +334,10 @@ func drawTrajectories(tr Trajectory, paths []string) (chart, float64, bool) {
 		hm.Min, hm.Max = lo-1, lo+1
 	}
 	title := fmt.Sprintf("%s over time at each value of %s, mean over %s", tr.Indicator, paths[0], replicatesText(tr.Points))
-	key := fmt.Sprintf("a line a value, coloured by it (key at the right); grey: failures, as replicate 0 of %s had them", tr.Points[0].Label)
+	key := "a line a value, coloured by it (key at the right)"
+	if len(tr.Points[0].Windows) > 0 {
+		key += fmt.Sprintf("; grey: failures, as replicate 0 of %s had them", tr.Points[0].Label)
+	}
 	p := newPlot("", "tick", axisLabel(tr.Indicator, tr.Unit))
 	first := tr.Points[0]
 	sameControl := len(first.Control.X) > 0

@@ -106,7 +106,7 @@ func TestTrajectoriesOfKeptRuns(t *testing.T) {
 		}
 	}
 	svg := namedSVG(t, sweepCharts(d), "trajectory-x")
-	hasTexts(t, svg, "x over time: mean and 95% interval over 2 replicates", ">a=0<", ">a=1<", "paired controls")
+	hasTexts(t, svg, "x over time: mean and 95% interval over 2 replicates", ">a=0<", ">a=1<", "paired controls", "grey: failures")
 	if !slices.ContainsFunc(sweepCharts(d), func(c namedChart) bool { return c.name == "sweep" }) {
 		t.Error("the trajectories took the sweep chart's place")
 	}
@@ -270,5 +270,34 @@ func BenchmarkLoadTrajectories(b *testing.B) {
 		if err != nil || len(trs) != 1 || len(trs[0].Points) != 8 {
 			b.Fatalf("%v, %v", trs, err)
 		}
+	}
+}
+
+// TestTrajectoriesWithoutFailures: runs without failures have no controls
+// and no resilience.json; their indicators are those of the sweep's final
+// figures, and the chart's key speaks of neither controls nor failures.
+func TestTrajectoriesWithoutFailures(t *testing.T) {
+	dir := trajectoryFixture(t, 2, 2)
+	runs, _ := filepath.Glob(filepath.Join(dir, "runs", "*"))
+	for _, r := range runs {
+		for _, f := range []string{"control", "events.jsonl", "resilience.json"} {
+			if err := os.RemoveAll(filepath.Join(r, f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	d, err := LoadSweep(dir)
+	if err != nil || len(d.Trajectories) != 1 || d.Trajectories[0].Indicator != "x" {
+		t.Fatalf("%+v (%v)", d.Trajectories, err)
+	}
+	for _, pt := range d.Trajectories[0].Points {
+		if len(pt.Control.X) != 0 || len(pt.Windows) != 0 {
+			t.Errorf("%s: control %v, windows %v", pt.Label, pt.Control, pt.Windows)
+		}
+	}
+	svg := namedSVG(t, sweepCharts(d), "trajectory-x")
+	hasTexts(t, svg, "solid line and band: the runs")
+	if strings.Contains(svg, "failures") || strings.Contains(svg, "controls") {
+		t.Error("the key of runs without failures speaks of failures or controls")
 	}
 }
