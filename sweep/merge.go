@@ -1,9 +1,13 @@
 package sweep
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/ecosim/ecosim/internal/atomicfile"
 )
 
 // Merge joins the runs of shard directories into out, each run once, and
@@ -51,7 +55,11 @@ func Merge(out string, shards []string) (int, error) {
 		}
 		for _, rec := range src.Rows() {
 			if !st.Has(rec[0]) {
-				if err := st.addRecord(rec); err != nil {
+				err := st.addRecord(rec)
+				if err == nil {
+					err = keepRun(d, out, rec[0])
+				}
+				if err != nil {
 					src.Close()
 					st.Close()
 					return 0, err
@@ -63,6 +71,40 @@ func Merge(out string, shards []string) (int, error) {
 	p := &Prepared{Store: st, Manifest: &merged, Paths: paths, Header: header}
 	n := st.Len()
 	return n, p.Finish(out)
+}
+
+// keepRun gives out the directory shard kept for run key (--keep-runs),
+// if it kept one, so the merged sweep has its runs as the whole sweep
+// would: each file hard-linked, which costs no room and outlives the
+// shard's directory, or copied where a link cannot be made (another file
+// system).
+func keepRun(shard, out, key string) error {
+	src := filepath.Join(shard, "runs", key)
+	if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	dst := filepath.Join(out, "runs", key)
+	return filepath.WalkDir(src, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if e.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		if err := os.Link(p, to); err == nil || errors.Is(err, fs.ErrExist) {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return atomicfile.Bytes(to, b)
+	})
 }
 
 // addRecord appends an already formatted record.

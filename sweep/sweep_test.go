@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -167,11 +169,11 @@ func TestInterruptedSweepResumesWithEveryRunOnce(t *testing.T) {
 
 func TestShardsMergeIntoTheWholeSweep(t *testing.T) {
 	whole, s0, s1, merged := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
-	if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: whole, Workers: 2}); err != nil {
+	if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: whole, Workers: 2, KeepRuns: true}); err != nil {
 		t.Fatal(err)
 	}
 	for i, d := range []string{s0, s1} {
-		if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: d, Workers: 2, Shard: i, Shards: 2}); err != nil {
+		if _, err := runSweep(t, context.Background(), smallPlan(), Options{Out: d, Workers: 2, Shard: i, Shards: 2, KeepRuns: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -188,6 +190,29 @@ func TestShardsMergeIntoTheWholeSweep(t *testing.T) {
 	agg := func(d string) string { b, _ := os.ReadFile(filepath.Join(d, "aggregate.csv")); return string(b) }
 	if agg(whole) != agg(merged) {
 		t.Fatal("aggregates differ")
+	}
+	// The runs the shards kept are the merged sweep's, as the whole
+	// sweep's are its own, and stay when the shards go.
+	if err := os.RemoveAll(s0); err != nil {
+		t.Fatal(err)
+	}
+	files := func(d string) map[string]string {
+		out := map[string]string{}
+		filepath.WalkDir(filepath.Join(d, "runs"), func(p string, e fs.DirEntry, err error) error {
+			if err == nil && !e.IsDir() {
+				b, _ := os.ReadFile(p)
+				rel, _ := filepath.Rel(d, p)
+				if filepath.Base(p) == "summary.json" {
+					b = nil // it holds the run's wall times
+				}
+				out[rel] = string(b)
+			}
+			return nil
+		})
+		return out
+	}
+	if w, m := files(whole), files(merged); len(w) < 8*4 || !maps.Equal(w, m) {
+		t.Errorf("the whole sweep kept %d files, the merged one %d, or they differ", len(w), len(m))
 	}
 }
 
