@@ -60,9 +60,9 @@ type Band struct {
 // drawn a panel each, in one chart per indicator.
 const maxTrajectoryPoints = 6
 
-// maxTrajectoryLines is the most points of a sweep of one numeric path
-// whose trajectories are drawn together, a line each (drawTrajectories);
-// the most read at all.
+// maxTrajectoryLines is the most points of a sweep of one or two paths
+// whose trajectories are read, to be drawn a line each where one path is
+// numeric (drawTrajectories).
 const maxTrajectoryLines = 64
 
 // keptRun is a successful run of runs.csv whose directory is kept.
@@ -73,7 +73,8 @@ type keptRun struct {
 }
 
 // loadTrajectories reads the runs kept under dir/runs, for a sweep of at
-// most maxTrajectoryPoints points, or of maxTrajectoryLines of one path:
+// most maxTrajectoryPoints points, or of maxTrajectoryLines of one or two
+// paths:
 // each indicator of the runs' resilience.json, or without failures each
 // one whose final value the sweep records (figures). It returns nil when
 // no run was kept or the sweep has more points. A point's runs are read,
@@ -95,7 +96,7 @@ func loadTrajectories(dir string, paths, figures []string) ([]Trajectory, error)
 		}
 		byPoint[r.point] = append(byPoint[r.point], r)
 	}
-	if len(points) > maxTrajectoryPoints && (len(paths) != 1 || len(points) > maxTrajectoryLines) {
+	if len(points) > maxTrajectoryPoints && (len(paths) > 2 || len(points) > maxTrajectoryLines) {
 		return nil, nil
 	}
 	sort.Ints(points)
@@ -260,14 +261,6 @@ func drawTrajectory(tr Trajectory) (chart, float64) {
 		}
 		ps.plots = append(ps.plots, p)
 	}
-	// One scale for every panel, so that the points compare at a glance.
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, p := range ps.plots {
-		lo, hi = min(lo, p.Y.Min), max(hi, p.Y.Max)
-	}
-	for _, p := range ps.plots {
-		p.Y.Min, p.Y.Max = lo, hi
-	}
 	title := fmt.Sprintf("%s over time: mean and 95%% interval over %s", tr.Indicator, replicatesText(tr.Points))
 	key := "solid line and band: the runs"
 	if controls {
@@ -276,8 +269,20 @@ func drawTrajectory(tr Trajectory) (chart, float64) {
 	if slices.ContainsFunc(tr.Points, func(pt TrajectoryPoint) bool { return len(pt.Windows) > 0 }) {
 		key += "; grey: failures, as replicate 0 had them (a dashed line a strike, a shaded span a lasting one)"
 	}
-	// Up to three panels side by side, four two by two; a panel is three
-	// quarters as tall as wide, one alone a half.
+	return tiledTrajectories(&ps, title, key)
+}
+
+// tiledTrajectories lays out trajectory panels on one y scale, so that the
+// points compare at a glance: up to three side by side, four two by two;
+// a panel seven tenths as tall as wide, one alone a half.
+func tiledTrajectories(ps *panels, title, key string) (chart, float64) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, p := range ps.plots {
+		lo, hi = min(lo, p.Y.Min), max(hi, p.Y.Max)
+	}
+	for _, p := range ps.plots {
+		p.Y.Min, p.Y.Max = lo, hi
+	}
 	cols := len(ps.plots)
 	switch {
 	case cols == 4:
@@ -311,21 +316,45 @@ func trajectoryCharts(trs []Trajectory, paths []string) []namedChart {
 }
 
 // drawTrajectories draws one indicator's mean course at every point of a
-// sweep of one numeric path, a line each in the heatmaps' colours for the
-// path's value, keyed at the right: how the course changes as the value
-// grows, a failure's intensity say. Where every point's controls ran
-// alike (the path changes only the failures), their mean is drawn once,
-// dashed. It reports false for any other sweep.
+// sweep of one numeric path, a line each in the heatmaps' colour for the
+// path's value: how the course changes as the value grows, a failure's
+// intensity say. With a second path of names (up to maxTrajectoryPoints
+// of them, a network's topology say), each name gets a panel, all on one
+// scale. Where every point's controls in a panel ran alike (the numeric
+// path changes only the failures), their mean is drawn once, dashed. It
+// reports false for any other sweep.
 func drawTrajectories(tr Trajectory, paths []string) (chart, float64, bool) {
-	if len(paths) != 1 || len(tr.Points) < 3 {
+	if len(tr.Points) < 3 || len(paths) == 0 || len(paths) > 2 {
 		return nil, 0, false
 	}
-	vals := make([]string, len(tr.Points))
-	for i, pt := range tr.Points {
-		vals[i] = pt.Values[0]
+	xi := -1 // the numeric path
+	xs := make([]float64, len(tr.Points))
+	for i := range paths {
+		vals := make([]string, len(tr.Points))
+		for j, pt := range tr.Points {
+			vals[j] = pt.Values[i]
+		}
+		if v, ok := numeric(vals); ok && xi < 0 {
+			xi, xs = i, v
+		}
 	}
-	xs, ok := numeric(vals)
-	if !ok {
+	if xi < 0 {
+		return nil, 0, false
+	}
+	// The points by the other path's value, in the order they come.
+	var names []string
+	groups := map[string][]int{}
+	for j, pt := range tr.Points {
+		name := ""
+		if len(paths) == 2 {
+			name = paths[1-xi] + "=" + pt.Values[1-xi]
+		}
+		if _, ok := groups[name]; !ok {
+			names = append(names, name)
+		}
+		groups[name] = append(groups[name], j)
+	}
+	if len(names) > maxTrajectoryPoints {
 		return nil, 0, false
 	}
 	lo, hi := slices.Min(xs), slices.Max(xs)
@@ -333,36 +362,58 @@ func drawTrajectories(tr Trajectory, paths []string) (chart, float64, bool) {
 	if !(hi > lo) {
 		hm.Min, hm.Max = lo-1, lo+1
 	}
-	title := fmt.Sprintf("%s over time at each value of %s, mean over %s", tr.Indicator, paths[0], replicatesText(tr.Points))
-	key := "a line a value, coloured by it (key at the right)"
-	if len(tr.Points[0].Windows) > 0 {
-		key += fmt.Sprintf("; grey: failures, as replicate 0 of %s had them", tr.Points[0].Label)
-	}
-	p := newPlot("", "tick", axisLabel(tr.Indicator, tr.Unit))
 	first := tr.Points[0]
-	sameControl := len(first.Control.X) > 0
-	for _, pt := range tr.Points[1:] {
-		sameControl = sameControl && slices.Equal(pt.Control.Mean, first.Control.Mean)
-	}
-	if sameControl {
-		p.Add(line(Line{X: first.Control.X, Y: first.Control.Mean}, grey, vg.Points(1.2), true))
-		key += "; dashed grey: the paired controls' mean, the same at every value"
-	}
-	// Drawn from the least value up, so the greatest lies on top.
-	order := make([]int, len(xs))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return xs[order[a]] < xs[order[b]] })
-	for _, i := range order {
-		p.Add(line(Line{X: tr.Points[i].Run.X, Y: tr.Points[i].Run.Mean}, paletteColour(hm, xs[i]), vg.Points(1.2), false))
+	title := fmt.Sprintf("%s over time at each value of %s, mean over %s", tr.Indicator, paths[xi], replicatesText(tr.Points))
+	key := "a line a value, coloured by it (key at the right)"
+	if len(names) > 1 {
+		key = fmt.Sprintf("a line a value of %s, coloured by it, from %s (blue) to %s (red); a panel for each %s",
+			paths[xi], shortNum(lo), shortNum(hi), paths[1-xi])
 	}
 	if len(first.Windows) > 0 {
-		p.Add(windows{ws: first.Windows, labels: true})
+		key += fmt.Sprintf("; grey: failures, as replicate 0 of %s had them", first.Label)
 	}
-	cols := hm.Palette.Colors()
-	return func(dc draw.Canvas) { drawWithColourKey(header(dc, title, key), p, cols, lo, hi) }, 0.6, true
+	var ps panels
+	controls := false
+	for _, name := range names {
+		idx := groups[name]
+		ylabel := axisLabel(tr.Indicator, tr.Unit)
+		if len(names) > 1 {
+			ylabel = tr.Unit
+		}
+		p := newPlot(name, "tick", ylabel)
+		p.Title.TextStyle.Font.Size = labelSize
+		sameControl := len(tr.Points[idx[0]].Control.X) > 0
+		for _, j := range idx[1:] {
+			sameControl = sameControl && slices.Equal(tr.Points[j].Control.Mean, tr.Points[idx[0]].Control.Mean)
+		}
+		if sameControl {
+			c := tr.Points[idx[0]].Control
+			p.Add(line(Line{X: c.X, Y: c.Mean}, grey, vg.Points(1.2), true))
+			controls = true
+		}
+		// Drawn from the least value up, so the greatest lies on top.
+		sort.SliceStable(idx, func(a, b int) bool { return xs[idx[a]] < xs[idx[b]] })
+		for _, j := range idx {
+			p.Add(line(Line{X: tr.Points[j].Run.X, Y: tr.Points[j].Run.Mean}, paletteColour(hm, xs[j]), vg.Points(1.2), false))
+		}
+		if ws := tr.Points[idx[0]].Windows; len(ws) > 0 {
+			p.Add(windows{ws: ws, labels: len(names) == 1})
+		}
+		ps.plots = append(ps.plots, p)
+	}
+	if controls {
+		key += "; dashed grey: the paired controls' mean, the same at every value"
+	}
+	if len(ps.plots) == 1 {
+		p, cols := ps.plots[0], hm.Palette.Colors()
+		return func(dc draw.Canvas) { drawWithColourKey(header(dc, title, key), p, cols, lo, hi) }, 0.6, true
+	}
+	ch, aspect := tiledTrajectories(&ps, title, key)
+	return ch, aspect, true
 }
+
+// shortNum is v as a key's text gives it, in up to 4 significant digits.
+func shortNum(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 
 // replicatesText says how many replicates the points' lines are over: "3
 // replicates", or "2–3 replicates" where some point has fewer (a run that

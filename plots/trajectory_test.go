@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,20 +23,25 @@ import (
 // Replicate 1 of point 0 failed, and replicate 2 of point 1 was not kept.
 func trajectoryFixture(t *testing.T, points, reps int) string {
 	t.Helper()
-	return trajectoryFixtureOf(t, points, reps, func(_, r int) int { return 20 + r })
+	return trajectoryFixtureOf(t, points, reps, func(_, r int) int { return 20 + r }, nil)
 }
 
 // trajectoryFixtureOf is trajectoryFixture with control(p, r) for the
-// control's x in point p's replicate r.
-func trajectoryFixtureOf(t *testing.T, points, reps int, control func(p, r int) int) string {
+// control's x in point p's replicate r and, where names is not nil, a
+// second varied path b, names(p) at point p.
+func trajectoryFixtureOf(t *testing.T, points, reps int, control func(p, r int) int, names func(p int) string) string {
 	t.Helper()
 	dir := t.TempDir()
-	files := map[string]string{
-		"sweep.json": fmt.Sprintf(`{"scenario": "tiny", "seed": 3, "plan": {"vary": [{"path": "a", "values": "0:%d:1"}], "reps": %d, "design": "grid"}, "figures": ["final_x", "x_resistance"], "runs": %d}`,
-			points-1, reps, points*reps),
-		"aggregate.csv": "point,a,figure,n,mean,sd,ci_low,ci_high\n0,0,final_x,2,10,1,1,19\n",
+	vary, cols, agg := `{"path": "a", "values": "0:99:1"}`, "a", "0"
+	if names != nil {
+		vary, cols, agg = vary+`, {"path": "b", "values": "u,v,w"}`, "a,b", "0,u"
 	}
-	csv := "key,point,replicate,seed,a,final_x,x_resistance,status,error,wall_seconds\n"
+	files := map[string]string{
+		"sweep.json": fmt.Sprintf(`{"scenario": "tiny", "seed": 3, "plan": {"vary": [%s], "reps": %d, "design": "grid"}, "figures": ["final_x", "x_resistance"], "runs": %d}`,
+			vary, reps, points*reps),
+		"aggregate.csv": "point," + cols + ",figure,n,mean,sd,ci_low,ci_high\n0," + agg + ",final_x,2,10,1,1,19\n",
+	}
+	csv := "key,point,replicate,seed," + cols + ",final_x,x_resistance,status,error,wall_seconds\n"
 	for p := range points {
 		for r := range reps {
 			key := fmt.Sprintf("k%d-%d", p, r)
@@ -43,7 +49,11 @@ func trajectoryFixtureOf(t *testing.T, points, reps int, control func(p, r int) 
 			if p == 0 && r == 1 {
 				status = "failed"
 			}
-			csv += fmt.Sprintf("%s,%d,%d,1,%d,1,0.5,%s,,0.1\n", key, p, r, p, status)
+			vals := strconv.Itoa(p)
+			if names != nil {
+				vals += "," + names(p)
+			}
+			csv += fmt.Sprintf("%s,%d,%d,1,%s,1,0.5,%s,,0.1\n", key, p, r, vals, status)
 			if p == 1 && r == 2 {
 				continue
 			}
@@ -173,7 +183,7 @@ func TestTrajectoriesOfOnePathInOneChart(t *testing.T) {
 		if !same {
 			control = func(p, r int) int { return 20 + p }
 		}
-		d, err := LoadSweep(trajectoryFixtureOf(t, 8, 3, control))
+		d, err := LoadSweep(trajectoryFixtureOf(t, 8, 3, control, nil))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,10 +232,25 @@ func TestTrajectoriesOfOnePathInOneChart(t *testing.T) {
 		}
 		hasTexts(t, svgText(t, charts[i].ch, charts[i].aspect), "x over time at each value of a, mean over 2–3 replicates")
 	}
-	two := trajectoryFixture(t, 8, 2)
-	writeFiles(t, two, map[string]string{"sweep.json": `{"scenario": "tiny", "seed": 3, "plan": {"vary": [{"path": "a", "values": "0:7:1"}, {"path": "b", "values": "0"}], "reps": 2, "design": "grid"}, "figures": ["final_x"], "runs": 16}`})
-	if d, err := LoadSweep(two); err == nil && d.Trajectories != nil {
-		t.Error("a sweep of two paths and 8 points has trajectories")
+}
+
+// TestTrajectoriesOfANumericAndANamedPath: with a second path of names,
+// each name gets a panel of its points' lines, and the key names the
+// numeric path's range; seven names are past the panels a chart takes.
+func TestTrajectoriesOfANumericAndANamedPath(t *testing.T) {
+	names := func(p int) string { return []string{"u", "v"}[p%2] }
+	d, err := LoadSweep(trajectoryFixtureOf(t, 8, 3, func(int, int) int { return 20 }, names))
+	if err != nil || len(d.Trajectories) != 1 {
+		t.Fatalf("%v (%v)", d.Trajectories, err)
+	}
+	svg := namedSVG(t, sweepCharts(d), "trajectories-x")
+	hasTexts(t, svg, ">b=u<", ">b=v<", "a line a value of a, coloured by it, from 0 (blue) to 7 (red); a panel for each b")
+	seven := func(p int) string { return strconv.Itoa(p % 7) }
+	if d, err = LoadSweep(trajectoryFixtureOf(t, 14, 2, func(int, int) int { return 20 }, seven)); err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(sweepCharts(d), func(c namedChart) bool { return strings.HasPrefix(c.name, "trajector") }) {
+		t.Error("a path of seven names drawn a panel each")
 	}
 }
 
