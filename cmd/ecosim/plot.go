@@ -91,10 +91,12 @@ point, recovery tick), the giant component over time and against nodes lost,
 the degree distribution on log-log axes, and world maps at the recorded
 snapshots (--animate: map.gif from all of them). For a sweep directory: each
 figure against the varied values with confidence bands, or heatmaps, and
-each point's paired difference from its baseline. --crossing works out a
-sweep's crossings anew (crossings.csv), and --baseline its paired differences
-from another baseline (contrasts.csv), from the runs it recorded, without the
-scenario or the sweep's flags, before drawing.`,
+each point's paired difference from its baseline; with its runs kept
+(--keep-runs), each indicator's course over the replicates, its data in
+trajectories.csv. --crossing works out a sweep's crossings anew
+(crossings.csv), and --baseline its paired differences from another baseline
+(contrasts.csv), from the runs it recorded, without the scenario or the
+sweep's flags, before drawing.`,
 		Example: `  ecosim plot results/forest
   ecosim plot results/forest --format png,svg,pdf --dpi 300 --width 16
   ecosim plot results/topology-sweep --crossing giant_component_resistance=0.5
