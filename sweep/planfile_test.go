@@ -87,6 +87,8 @@ func FuzzParsePlanFile(f *testing.F) {
 	f.Add([]byte("a: &a [1]\nsweep: {vary: [*a, {path: x, values: *a}]}\n"))
 	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"uniform(0,1)\"}\n    - {path: b, values: [x, y]}\n  design: sobol\n  samples: 4\n"))
 	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"0,0.5,2\"}\n  design: morris\n  samples: 3\n"))
+	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"uniform(0,1)\"}\n    - {path: b, values: \"uniform(2,3)\"}\n    - {path: c, values: [x, y, z]}\n  design: sobol\n  samples: 40\n  sampler: halton\n"))
+	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"uniform(0,1)\"}\n  design: sobol\n  samples: 5\n  sampler: lhs\n"))
 	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"0:1:0.25\"}\n  reps: 2\n  baseline: 0.50\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParsePlanFile("f.yaml", data)
