@@ -326,3 +326,20 @@ func TestTrajectoriesWithoutFailures(t *testing.T) {
 		t.Error("the key of runs without failures speaks of failures or controls")
 	}
 }
+
+// TestReadColumnsParsesWhatItIsAskedFor: the columns asked for, and the
+// ticks, are read and checked; the others are neither kept nor parsed.
+func TestReadColumnsParsesWhatItIsAskedFor(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "metrics.csv")
+	writeFiles(t, filepath.Dir(p), map[string]string{"metrics.csv": "tick,x,y\n0,1,junk\n1,2,also\n"})
+	s, err := readColumns(p, []string{"x"})
+	if err != nil || !slices.Equal(s.Col("x"), []float64{1, 2}) || !slices.Equal(s.Ticks, []float64{0, 1}) || s.Col("y") != nil {
+		t.Fatalf("%+v (%v)", s, err)
+	}
+	if _, err := readColumns(p, []string{"y"}); err == nil || !strings.Contains(err.Error(), `line 2, column 3: "junk" is not a finite number`) {
+		t.Errorf("a bad column asked for: %v", err)
+	}
+	if _, err := readMetrics(p); err == nil {
+		t.Error("readMetrics, which reads every column, took junk for a number")
+	}
+}
