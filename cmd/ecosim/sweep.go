@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -254,6 +256,13 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	}
 	c.Printf("%s: %d runs done now (%d failed), %d recorded in all, %.1fs -> %s\n", base.Name, prog.Done, prog.Failed,
 		prog.Skipped+prog.Done, time.Since(start).Seconds(), opts.Out)
+	if o.keepRuns {
+		// Kept runs grow with the sweep, a few MB each for the forest:
+		// the user should see what the flag costs.
+		if n, size := dirSize(filepath.Join(opts.Out, "runs")); n > 0 {
+			c.Printf("%s kept in %s, %s\n", count(n, "run"), filepath.Join(opts.Out, "runs"), megabytes(size))
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -391,4 +400,36 @@ func newMergeCmd() *cobra.Command {
 	}
 	c.Flags().StringVarP(&out, "out", "o", "", "merged sweep directory")
 	return c
+}
+
+// dirSize counts the directories directly under dir, and the bytes of
+// every file below it; nothing for a directory that is not there.
+func dirSize(dir string) (n int, bytes int64) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, 0
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			n++
+		}
+	}
+	filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			if info, err := e.Info(); err == nil {
+				bytes += info.Size()
+			}
+		}
+		return nil
+	})
+	return n, bytes
+}
+
+// megabytes is a size as the terminal gives it: "44 MB", "0.3 MB".
+func megabytes(b int64) string {
+	mb := float64(b) / 1e6
+	if mb < 10 {
+		return strconv.FormatFloat(mb, 'f', 1, 64) + " MB"
+	}
+	return strconv.FormatFloat(mb, 'f', 0, 64) + " MB"
 }
