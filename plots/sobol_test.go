@@ -99,6 +99,7 @@ func TestDesignText(t *testing.T) {
 		{sweep.Plan{Design: "sobol", Samples: 64, Reps: 2, Vary: make([]sweep.Vary, 3), Sampler: "halton"}, "sobol, 64 rows of 5 points drawn from one scrambled Halton sequence, 2 replicates per point"},
 		{sweep.Plan{Design: "sobol", Samples: 64, Reps: 2, Vary: make([]sweep.Vary, 3), Sampler: "lhs"}, "sobol, 64 rows of 5 points drawn from two Latin hypercubes, 2 replicates per point"},
 		{sweep.Plan{Design: "morris", Samples: 20, Reps: 1, Vary: make([]sweep.Vary, 3)}, "morris, 20 trajectories of 4 points, 1 replicate per point"},
+		{sweep.Plan{Design: "morris", Samples: 20, Reps: 1, Vary: make([]sweep.Vary, 3), Levels: 8}, "morris, 20 trajectories of 4 points on 8 levels, 1 replicate per point"},
 		{sweep.Plan{Design: "lhs", Samples: 30, Reps: 2, Vary: make([]sweep.Vary, 2)}, "lhs, 30 samples, 2 replicates per point"},
 		{sweep.Plan{Design: "grid", Reps: 10, Vary: make([]sweep.Vary, 1)}, "grid, 10 replicates per point"},
 	} {

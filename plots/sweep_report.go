@@ -59,7 +59,11 @@ func designText(p *sweep.Plan) string {
 		}
 		return fmt.Sprintf("sobol, %d rows of %d points drawn from %s, %s", p.Samples, k+2, sampler, reps)
 	case sweep.DesignMorris:
-		return fmt.Sprintf("morris, %d trajectories of %d points, %s", p.Samples, k+1, reps)
+		levels := ""
+		if p.Levels != 0 {
+			levels = fmt.Sprintf(" on %d levels", p.Levels)
+		}
+		return fmt.Sprintf("morris, %d trajectories of %d points%s, %s", p.Samples, k+1, levels, reps)
 	case sweep.DesignRandom, sweep.DesignLHS:
 		return fmt.Sprintf("%s, %d samples, %s", p.Design, p.Samples, reps)
 	}

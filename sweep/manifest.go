@@ -48,7 +48,7 @@ func ReadManifest(dir string) (*Manifest, error) {
 // same reports whether two manifests describe the same sweep.
 func (m *Manifest) same(o *Manifest) bool {
 	return m.ScenarioDigest == o.ScenarioDigest && m.Seed == o.Seed && m.Plan.Reps == o.Plan.Reps &&
-		m.Plan.Design == o.Plan.Design && m.Plan.Samples == o.Plan.Samples && m.Plan.Sampler == o.Plan.Sampler &&
+		m.Plan.Design == o.Plan.Design && m.Plan.Samples == o.Plan.Samples && m.Plan.Sampler == o.Plan.Sampler && m.Plan.Levels == o.Plan.Levels &&
 		slices.Equal(m.Plan.Vary, o.Plan.Vary) && slices.Equal(m.Figures, o.Figures)
 }
 

@@ -29,7 +29,7 @@ func ElementaryEffects(rows [][]string, header []string, plan *Plan, seed uint64
 	if err != nil {
 		return nil
 	}
-	pts, moves := morrisDesign(specs, plan.Samples, seed)
+	pts, moves := morrisDesign(specs, plan.Samples, plan.Levels, seed)
 	at := pointMeans(rows, header, plan, figures)
 	k := len(plan.Vary)
 	var out [][]string

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -18,7 +19,7 @@ func TestMorrisDesignMovesOnePathAtATime(t *testing.T) {
 		t.Fatal(err)
 	}
 	specs, _ := plan.specs()
-	pts, moves := morrisDesign(specs, 30, 4)
+	pts, moves := morrisDesign(specs, 30, 0, 4)
 	if len(pts) != 30*4 || len(moves) != 30*3 {
 		t.Fatalf("%d points and %d moves, want 120 and 90", len(pts), len(moves))
 	}
@@ -125,6 +126,61 @@ func TestPositionAlongARange(t *testing.T) {
 			if got := position(s, float64(l)/3); math.Abs(got-want) > 1e-15 {
 				t.Errorf("%s at level %d: %v, want %v", c.spec, l, got, want)
 			}
+		}
+	}
+}
+
+// TestMorrisOnMoreLevels: with --levels 6, every value lies on the six
+// levels of its range (0, 1/5, ..., 1), all six are used, and each step
+// moves a path by three of them, 3/5 of its range, so that every effect
+// of a on x = 3a + b² is still exactly 3. 4, the default, is kept as 0;
+// an odd number, or levels for another design, is refused.
+func TestMorrisOnMoreLevels(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}, {"b", "uniform(0,1)"}}, Reps: 2, Design: DesignMorris, Samples: 60, Levels: 6}
+	rows, header := contrastRows(t, plan, 5, func(_ int, vals []string, _ int, fig string) string {
+		a, _ := strconv.ParseFloat(vals[0], 64)
+		b, _ := strconv.ParseFloat(vals[1], 64)
+		return strconv.FormatFloat(3*a+b*b, 'g', -1, 64)
+	})
+	pts, err := plan.Points(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range pts {
+		for _, v := range p.Values {
+			x, _ := strconv.ParseFloat(v, 64)
+			if math.Abs(x*5-math.Round(x*5)) > 1e-9 {
+				t.Fatalf("%v is not on a level of fifths", p.Values)
+			}
+			seen[v] = true
+		}
+	}
+	if len(seen) != 6 {
+		t.Errorf("values used: %v, want the six levels", slices.Sorted(maps.Keys(seen)))
+	}
+	specs, _ := plan.specs()
+	if _, moves := morrisDesign(specs, 60, 6, 1); math.Abs(math.Abs(moves[0].to-moves[0].from)-0.6) > 1e-15 {
+		t.Errorf("a step of %v of the range, want 3/5", moves[0].to-moves[0].from)
+	}
+	recs := ElementaryEffects(runsOnce(rows, header, plan), header, plan, 1, []string{"x"})
+	v := func(r []string, c int) float64 { x, _ := strconv.ParseFloat(r[c], 64); return x }
+	if a, b := recs[0], recs[1]; a[2] != "60" || math.Abs(v(a, 4)-3) > 1e-9 || v(a, 7) > 1e-9 || !(v(b, 4) > 0.6 && v(b, 4) < 1.4) {
+		t.Errorf("a %v, want 60 effects of 3; b %v, want mu* between 0.6 and 1.4", a, b)
+	}
+	four := &Plan{Vary: []Vary{{"a", "uniform(0,1)"}}, Design: DesignMorris, Samples: 4, Levels: 4}
+	if err := four.Check(); err != nil || four.Levels != 0 {
+		t.Errorf("--levels 4: %d (%v), want it kept as 0", four.Levels, err)
+	}
+	for _, c := range []struct {
+		plan Plan
+		want string
+	}{
+		{Plan{Vary: []Vary{{"a", "uniform(0,1)"}}, Design: DesignMorris, Samples: 4, Levels: 5}, "an even number of --levels from 2 to 100, got 5"},
+		{Plan{Vary: []Vary{{"a", "uniform(0,1)"}}, Design: DesignLHS, Samples: 4, Levels: 6}, "--levels 6 is for the morris design, and this is the lhs design"},
+	} {
+		if err := c.plan.Check(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q", c.plan, err, c.want)
 		}
 	}
 }

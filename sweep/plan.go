@@ -60,6 +60,10 @@ type Plan struct {
 	// plan without one, and a sobol plan recorded without one is
 	// SamplerLHS's.
 	Sampler string `yaml:"sampler" json:"sampler,omitempty"`
+	// Levels is how many levels of its range each path takes in a morris
+	// design, an even number; 0 is morrisLevels, which a morris plan
+	// recorded before Levels was kept used.
+	Levels int `yaml:"levels" json:"levels,omitempty"`
 	// Baseline is the first varied path's value contrasts.csv compares
 	// the others with; empty for its first value. It is analysis, not
 	// what the sweep runs, so a rerun may change it and remain the same
@@ -151,9 +155,18 @@ func (p *Plan) Check() error {
 		return fmt.Errorf("%w: --sampler %s is for the sobol design, and this is the %s design", ErrPlan, p.Sampler, p.Design)
 	case p.Sampler != "" && p.Sampler != SamplerHalton && p.Sampler != SamplerLHS:
 		return fmt.Errorf("%w: unknown sampler %q (halton or lhs)", ErrPlan, p.Sampler)
+	case p.Levels != 0 && p.Design != DesignMorris:
+		return fmt.Errorf("%w: --levels %d is for the morris design, and this is the %s design", ErrPlan, p.Levels, p.Design)
+	case p.Levels != 0 && (p.Levels < 2 || p.Levels > 100 || p.Levels%2 != 0):
+		return fmt.Errorf("%w: morris design needs an even number of --levels from 2 to 100, got %d", ErrPlan, p.Levels)
 	}
 	if p.Design == DesignSobol && p.Sampler == "" {
 		p.Sampler = SamplerHalton
+	}
+	if p.Levels == morrisLevels {
+		// The default is kept as 0, so that a plan naming it is the same
+		// plan, and the same sweep, as one that does not.
+		p.Levels = 0
 	}
 	seen := map[string]bool{}
 	for _, v := range p.Vary {
@@ -230,7 +243,7 @@ func (p *Plan) Points(seed uint64) ([]Point, error) {
 	case DesignSobol:
 		return sobolPoints(specs, p.Samples, seed, p.Sampler), nil
 	case DesignMorris:
-		pts, _ := morrisDesign(specs, p.Samples, seed)
+		pts, _ := morrisDesign(specs, p.Samples, p.Levels, seed)
 		return pts, nil
 	}
 	n, err := p.Size()
@@ -344,9 +357,9 @@ func SobolBlock(p, paths int) (row, block int) {
 }
 
 // morrisLevels is how many levels of its range each path takes in the
-// morris design, 0, 1/3, 2/3 and 1 of the way along it; a step moves one
-// path by morrisLevels/2 of them (2/3 of its range), so every level is
-// reached equally often (Morris 1991).
+// morris design unless the plan says (Plan.Levels): 0, 1/3, 2/3 and 1 of
+// the way along it. A step moves one path by half the levels (2/3 of its
+// range at 4), so every level is reached equally often (Morris 1991).
 const morrisLevels = 4
 
 // morrisMove is one step of a morris trajectory: the path it moves, and
@@ -356,25 +369,29 @@ type morrisMove struct {
 	from, to float64
 }
 
-// morrisDesign lays out r trajectories of Morris's design: each starts at
-// a level drawn for every path, then moves one path at a time, in an
-// order drawn for the trajectory, by 2/3 of its range, up from the lower
-// two levels and down from the upper two. Trajectory t's 1+k points are
-// consecutive, and moves[t*k+s] is its step s, from its point s to s+1.
-func morrisDesign(specs []Spec, r int, seed uint64) (pts []Point, moves []morrisMove) {
+// morrisDesign lays out r trajectories of Morris's design on levels
+// levels of each path's range (morrisLevels for 0): each starts at a level
+// drawn for every path, then moves one path at a time, in an order drawn
+// for the trajectory, by half the levels, up from the lower half and down
+// from the upper. Trajectory t's 1+k points are consecutive, and
+// moves[t*k+s] is its step s, from its point s to s+1.
+func morrisDesign(specs []Spec, r, levels int, seed uint64) (pts []Point, moves []morrisMove) {
+	if levels == 0 {
+		levels = morrisLevels
+	}
 	k := len(specs)
-	step := morrisLevels / 2
+	step := levels / 2
 	for t := range r {
 		rng := sim.Stream{State: sim.Hash(seed, 0x3055, uint64(t))}
 		level := make([]int, k)
 		for j := range level {
-			level[j] = rng.Intn(morrisLevels)
+			level[j] = rng.Intn(levels)
 		}
 		order := shuffled(k, &rng)
 		point := func() Point {
 			v := make([]string, k)
 			for j, s := range specs {
-				v[j] = draw(s, float64(level[j])/float64(morrisLevels-1))
+				v[j] = draw(s, float64(level[j])/float64(levels-1))
 			}
 			return Point{Index: len(pts), Values: v}
 		}
@@ -384,9 +401,9 @@ func morrisDesign(specs []Spec, r int, seed uint64) (pts []Point, moves []morris
 			if level[j] >= step {
 				sign = -1
 			}
-			u := float64(level[j]) / float64(morrisLevels-1)
+			u := float64(level[j]) / float64(levels-1)
 			level[j] += sign * step
-			v := float64(level[j]) / float64(morrisLevels-1)
+			v := float64(level[j]) / float64(levels-1)
 			moves = append(moves, morrisMove{j, position(specs[j], u), position(specs[j], v)})
 			pts = append(pts, point())
 		}

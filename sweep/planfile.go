@@ -60,7 +60,7 @@ func ParsePlanFile(file string, data []byte) (*Plan, error) {
 		case "sweep":
 			found = true
 			d.sweep(v, p)
-		case "vary", "reps", "design", "samples", "sampler", "crossings":
+		case "vary", "reps", "design", "samples", "sampler", "levels", "crossings":
 			misplaced = true
 			d.fail(k, key, "belongs under the sweep: section (sweep:, then %s: indented below it)", key)
 		default:
@@ -146,6 +146,8 @@ func (d *planDecoder) sweep(n *yaml.Node, p *Plan) {
 				return
 			}
 			p.Baseline = v.Value
+		case "levels":
+			p.Levels = d.whole(v, path)
 		case "sampler":
 			if v.Kind != yaml.ScalarNode {
 				d.fail(v, path, "expected halton or lhs")
@@ -153,7 +155,7 @@ func (d *planDecoder) sweep(n *yaml.Node, p *Plan) {
 			}
 			p.Sampler = v.Value
 		default:
-			d.fail(k, path, "unknown field (known: vary, reps, design, samples, sampler, crossings, baseline)")
+			d.fail(k, path, "unknown field (known: vary, reps, design, samples, sampler, levels, crossings, baseline)")
 		}
 	})
 }

@@ -46,7 +46,7 @@ func TestPlanFileReads(t *testing.T) {
 func TestPlanFileErrorsNamePlaceAndField(t *testing.T) {
 	cases := []struct{ doc, want string }{
 		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"}\n  desing: grid\n",
-			"p.yaml:4:3: sweep.desing: unknown field (known: vary, reps, design, samples, sampler, crossings, baseline)"},
+			"p.yaml:4:3: sweep.desing: unknown field (known: vary, reps, design, samples, sampler, levels, crossings, baseline)"},
 		{"sweep:\n  vary:\n    - {path: fungi.fee, values: \"0,0.1\"}\n  crossings:\n    - {figure: final_biomass, level: half}\n    - {figure: final_biomass, levl: 1}\n",
 			"p.yaml:5:38: sweep.crossings[0].level: expected a finite number, got \"half\"\np.yaml:6:31: sweep.crossings[1].levl: unknown field (known: figure, level)\np.yaml:6:7: sweep.crossings[1].level: missing"},
 		{"sweep:\n  crossings: final_biomass=1\n", "p.yaml:2:14: sweep.crossings: expected a list of {figure: ..., level: ...}"},
@@ -89,6 +89,7 @@ func FuzzParsePlanFile(f *testing.F) {
 	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"0,0.5,2\"}\n  design: morris\n  samples: 3\n"))
 	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"uniform(0,1)\"}\n    - {path: b, values: \"uniform(2,3)\"}\n    - {path: c, values: [x, y, z]}\n  design: sobol\n  samples: 40\n  sampler: halton\n"))
 	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"uniform(0,1)\"}\n  design: sobol\n  samples: 5\n  sampler: lhs\n"))
+	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"uniform(0,1)\"}\n    - {path: b, values: [x, y]}\n  design: morris\n  samples: 6\n  levels: 6\n"))
 	f.Add([]byte("sweep:\n  vary:\n    - {path: a, values: \"0:1:0.25\"}\n  reps: 2\n  baseline: 0.50\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := ParsePlanFile("f.yaml", data)

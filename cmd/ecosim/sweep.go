@@ -29,6 +29,7 @@ type sweepOptions struct {
 	design    string
 	samples   int
 	sampler   string
+	levels    int
 	workers   int
 	out       string
 	keepRuns  bool
@@ -97,8 +98,10 @@ rows; --sampler lhs draws them as two Latin hypercubes instead.
 
 --design morris --samples R screens many paths for few runs (Morris's
 elementary effects: R trajectories of 1+k points, each moving one path at a
-time by 2/3 of its range). morris.csv holds, per path, mu* (how far a figure
-moves with it) with a 95% bootstrap interval, and sigma (how unevenly).
+time by 2/3 of its range; --levels L, an even number, puts the values on L
+levels of each range, and a step moves half of them). morris.csv holds, per
+path, mu* (how far a figure moves with it) with a 95% bootstrap interval, and
+sigma (how unevenly).
 
 --crossing FIGURE=LEVEL finds, replicate by replicate, where FIGURE first
 reaches LEVEL as the first --vary grows (interpolated between its values), and
@@ -125,11 +128,12 @@ go to NATS JetStream workers ('ecosim worker').`,
 	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
 	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field for every run, path=value (repeatable)")
 	f.StringArrayVar(&o.vary, "vary", nil, "a varied field, path=SPEC (repeatable)")
-	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples, sampler, crossings, baseline)")
+	f.StringVar(&o.plan, "plan", "", "YAML file with a sweep: section (vary, reps, design, samples, sampler, levels, crossings, baseline)")
 	f.IntVar(&o.reps, "reps", 0, "replicates per point (default 1)")
 	f.StringVar(&o.design, "design", "", "grid (default), random, lhs, sobol or morris")
 	f.IntVar(&o.samples, "samples", 0, "points of a random or lhs design; base rows of a sobol design; trajectories of a morris design")
 	f.StringVar(&o.sampler, "sampler", "", "how a sobol design draws its A and B: halton (default) or lhs")
+	f.IntVar(&o.levels, "levels", 0, "levels of each path's range in a morris design, an even number (default 4)")
 	f.IntVar(&o.workers, "workers", 0, "runs at once (default: number of CPUs)")
 	f.StringVarP(&o.out, "out", "o", "", "sweep directory (default: results/<scenario>-sweep)")
 	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/, and draw each indicator's course over the replicates (up to 6 points)")
@@ -174,6 +178,9 @@ func (o *sweepOptions) buildPlan() (*sweep.Plan, error) {
 	if o.sampler != "" {
 		plan.Sampler = o.sampler
 	}
+	if o.levels != 0 {
+		plan.Levels = o.levels
+	}
 	return plan, plan.Check()
 }
 
@@ -195,6 +202,9 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 		if f := c.Flags().Lookup(name); f.Changed && f.Value.String() == "0" {
 			return usagef("--%s must be 1 or more, got 0", name)
 		}
+	}
+	if c.Flags().Changed("levels") && o.levels == 0 {
+		return usagef("--levels must be an even number from 2 to 100, got 0")
 	}
 	plan, err := o.buildPlan()
 	if err != nil {

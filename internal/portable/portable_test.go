@@ -135,6 +135,15 @@ func fingerprint(t *testing.T) string {
 	for _, p := range hpts {
 		fmt.Fprintln(h, p.Values)
 	}
+	// A morris design on 8 levels: its places are level/(levels−1).
+	lp := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "uniform(0.1,2.9)"}, {Path: "b", Values: "uniform(-7,3)"}}, Design: sweep.DesignMorris, Samples: 30, Levels: 8, Reps: 1}
+	lpts, err := lp.Points(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range lpts {
+		fmt.Fprintln(h, p.Values)
+	}
 	// A morris design's points, and elementary effects' summaries.
 	mp := &sweep.Plan{Vary: []sweep.Vary{{Path: "a", Values: "uniform(0.1,2.9)"}, {Path: "b", Values: "0.5:4.5:0.5"}}, Design: sweep.DesignMorris, Samples: 20, Reps: 1}
 	mpts, err := mp.Points(3)
