@@ -133,31 +133,29 @@ func (d *planDecoder) sweep(n *yaml.Node, p *Plan) {
 		case "samples":
 			p.Samples = d.whole(v, path)
 		case "design":
-			if v.Kind != yaml.ScalarNode {
-				d.fail(v, path, "expected grid, random, lhs, sobol or morris")
-				return
-			}
-			p.Design = v.Value
+			p.Design = d.scalar(v, path, "grid, random, lhs, sobol or morris")
 		case "crossings":
 			d.crossings(v, p)
 		case "baseline":
-			if v.Kind != yaml.ScalarNode {
-				d.fail(v, path, "expected one of the first vary's values")
-				return
-			}
-			p.Baseline = v.Value
+			p.Baseline = d.scalar(v, path, "one of the first vary's values")
 		case "levels":
 			p.Levels = d.whole(v, path)
 		case "sampler":
-			if v.Kind != yaml.ScalarNode {
-				d.fail(v, path, "expected halton or lhs")
-				return
-			}
-			p.Sampler = v.Value
+			p.Sampler = d.scalar(v, path, "halton or lhs")
 		default:
 			d.fail(k, path, "unknown field (known: vary, reps, design, samples, sampler, levels, crossings, baseline)")
 		}
 	})
+}
+
+// scalar is v's text, or, where v is a list or a mapping, "" and an error
+// at path saying that what was wanted is expected.
+func (d *planDecoder) scalar(v *yaml.Node, path, want string) string {
+	if v.Kind != yaml.ScalarNode {
+		d.fail(v, path, "expected %s", want)
+		return ""
+	}
+	return v.Value
 }
 
 // crossings reads sweep.crossings, a list of {figure: ..., level: ...}.
