@@ -65,9 +65,10 @@ type SweepData struct {
 	// the figure is undefined, as a recovery that never came), from
 	// runs.csv.
 	Replicates map[string][]float64
-	// Trajectories holds, for a sweep of few points whose runs were kept
-	// (--keep-runs), each analysed indicator's course through the ticks
-	// over each point's replicates.
+	// Trajectories holds, for a sweep whose runs were kept (--keep-runs)
+	// and that has few points (loadTrajectories says how few), each
+	// analysed indicator's course through the ticks over each point's
+	// replicates.
 	Trajectories []Trajectory
 }
 
