@@ -145,24 +145,35 @@ func SobolNoise(a, b []float64, ab [][]float64, na, nb []float64) float64 {
 	if len(rows) < 2 {
 		return math.NaN()
 	}
-	m, noise := 0.0, 0.0
+	noise := 0.0
 	for _, j := range rows {
 		if j >= len(na) || j >= len(nb) {
 			return math.NaN()
 		}
-		m += a[j] + b[j]
 		noise += na[j] + nb[j]
 	}
-	m /= 2 * n
-	ss := 0.0
-	for _, j := range rows {
-		da, db := a[j]-m, b[j]-m
-		ss += float64(da*da) + float64(db*db)
-	}
-	if ss == 0 || math.IsNaN(noise) {
+	v := pooledVariance(a, b, rows)
+	if !(v > 0) || math.IsNaN(noise) {
 		return math.NaN()
 	}
-	return (noise / (2 * n)) / (ss / (2*n - 1))
+	return (noise / (2 * n)) / v
+}
+
+// pooledVariance is the sample variance of a's and b's values at rows
+// taken together (a row may come more than once): the variance the
+// indices divide.
+func pooledVariance(a, b []float64, rows []int) float64 {
+	n := float64(len(rows))
+	m, ss := 0.0, 0.0
+	for _, r := range rows {
+		m += a[r] + b[r]
+	}
+	m /= 2 * n
+	for _, r := range rows {
+		da, db := a[r]-m, b[r]-m
+		ss += float64(da*da) + float64(db*db)
+	}
+	return ss / (2*n - 1)
 }
 
 // sobolEstimate works out every input's indices over the rows picked (a
@@ -170,16 +181,7 @@ func SobolNoise(a, b []float64, ab [][]float64, na, nb []float64) float64 {
 // vary.
 func sobolEstimate(a, b []float64, ab [][]float64, pick []int) (first, total []float64) {
 	n := float64(len(pick))
-	m, ss := 0.0, 0.0
-	for _, r := range pick {
-		m += a[r] + b[r]
-	}
-	m /= 2 * n
-	for _, r := range pick {
-		da, db := a[r]-m, b[r]-m
-		ss += float64(da*da) + float64(db*db)
-	}
-	v := ss / (2*n - 1)
+	v := pooledVariance(a, b, pick)
 	first, total = make([]float64, len(ab)), make([]float64, len(ab))
 	for i, col := range ab {
 		fs, ts := 0.0, 0.0
