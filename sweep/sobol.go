@@ -73,16 +73,9 @@ func SobolOutputs(rows, paths int, value func(p int) float64) (a, b []float64, a
 	return a, b, ab
 }
 
-// means holds each point's figures' means over its successful
-// replicates, by the point's values.
-type means map[string]*sums
-
-type sums struct {
-	sum []float64
-	n   []int
-	// vals holds each figure's values, for their spread (noise).
-	vals [][]float64
-}
+// means holds each point's figures' values over its successful
+// replicates, in run order, by the point's values: vals[f] for figure f.
+type means map[string][][]float64
 
 // pointMeans gathers runs.csv's rows into means, taking them in run
 // order, so the sums are the same whatever order the runs finished in.
@@ -94,16 +87,14 @@ func pointMeans(rows [][]string, header []string, plan *Plan, figures []string) 
 			continue
 		}
 		key := strings.Join(valuesOf(r, col, plan), "\x00")
-		s := at[key]
-		if s == nil {
-			s = &sums{sum: make([]float64, len(figures)), n: make([]int, len(figures)), vals: make([][]float64, len(figures))}
-			at[key] = s
+		vals := at[key]
+		if vals == nil {
+			vals = make([][]float64, len(figures))
+			at[key] = vals
 		}
 		for f, name := range figures {
 			if v, err := strconv.ParseFloat(r[col[name]], 64); err == nil && !math.IsNaN(v) {
-				s.sum[f] += v
-				s.n[f]++
-				s.vals[f] = append(s.vals[f], v)
+				vals[f] = append(vals[f], v)
 			}
 		}
 	}
@@ -122,20 +113,33 @@ func valuesOf(r []string, col map[string]int, plan *Plan) []string {
 // mean is figure f's mean at the point with pt's values, NaN where no
 // run of it gave the figure.
 func (m means) mean(pt Point, f int) float64 {
-	s := m[strings.Join(pt.Values, "\x00")]
-	if s == nil || s.n[f] == 0 {
+	vals := m.of(pt, f)
+	if len(vals) == 0 {
 		return math.NaN()
 	}
-	return s.sum[f] / float64(s.n[f])
+	sum := 0.0
+	for _, v := range vals {
+		sum += v
+	}
+	return sum / float64(len(vals))
 }
 
 // noise is the variance of mean(pt, f) as an estimate: the sample variance
 // of the point's values over their number; NaN with fewer than two.
 func (m means) noise(pt Point, f int) float64 {
-	s := m[strings.Join(pt.Values, "\x00")]
-	if s == nil || s.n[f] < 2 {
+	vals := m.of(pt, f)
+	if len(vals) < 2 {
 		return math.NaN()
 	}
-	sd := resilience.Summarize(s.vals[f]).SD
-	return float64(sd*sd) / float64(s.n[f])
+	sd := resilience.Summarize(vals).SD
+	return float64(sd*sd) / float64(len(vals))
+}
+
+// of is figure f's values at the point with pt's values, nil where no run
+// of it gave the figure.
+func (m means) of(pt Point, f int) []float64 {
+	if vals := m[strings.Join(pt.Values, "\x00")]; vals != nil {
+		return vals[f]
+	}
+	return nil
 }
