@@ -42,16 +42,18 @@ func readOptional(p string, width int, older ...int) ([][]string, error) {
 
 // loadByPath reads an analysis file of a row per figure and varied path
 // (sensitivity.csv, sobol.csv, morris.csv): figure, path, a count, then
-// numbers, each of which may be empty (NaN). add takes each row in the
-// file's order; a file the sweep does not have adds none. what names the
-// columns after the path, for the error of a row that does not parse.
-// older are the widths earlier versions wrote the file in, whose rows
-// have fewer numbers.
-func loadByPath(p string, header []string, what string, add func(fig, path string, n int, v []float64), older ...int) error {
+// numbers, each of which may be empty (NaN). It returns each figure's
+// rows, in the file's order, as row makes them from the path, the count
+// and the numbers; nil for a file the sweep does not have, or that has no
+// rows. what names the columns after the path, for the error of a row
+// that does not parse. older are the widths earlier versions wrote the
+// file in, whose rows have fewer numbers.
+func loadByPath[T any](p string, header []string, what string, row func(path string, n int, v []float64) T, older ...int) (map[string][]T, error) {
 	recs, err := readOptional(p, len(header), older...)
 	if recs == nil || err != nil {
-		return err
+		return nil, err
 	}
+	out := map[string][]T{}
 	for i, r := range recs[1:] {
 		n, err := strconv.Atoi(r[2])
 		v := make([]float64, len(r)-3)
@@ -61,11 +63,14 @@ func loadByPath(p string, header []string, what string, add func(fig, path strin
 			}
 		}
 		if err != nil {
-			return dataErr(p, "line %d: %s is not a number", i+2, what)
+			return nil, dataErr(p, "line %d: %s is not a number", i+2, what)
 		}
-		add(r[0], r[1], n, v)
+		out[r[0]] = append(out[r[0]], row(r[1], n, v))
 	}
-	return nil
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
 }
 
 // CrossingMark is where a figure first reaches a level along the first

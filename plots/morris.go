@@ -25,14 +25,9 @@ type MorrisPoint struct {
 // loadMorris reads morris.csv by figure, in its order; a sweep without one
 // (any design but morris) has none.
 func loadMorris(p string) (map[string][]MorrisPoint, error) {
-	out := map[string][]MorrisPoint{}
-	err := loadByPath(p, sweep.MorrisHeader, "effects, mean, interval or spread", func(fig, path string, n int, v []float64) {
-		out[fig] = append(out[fig], MorrisPoint{Path: path, Effects: n, Mu: v[0], MuStar: v[1], Low: v[2], High: v[3], Sigma: v[4]})
+	return loadByPath(p, sweep.MorrisHeader, "effects, mean, interval or spread", func(path string, n int, v []float64) MorrisPoint {
+		return MorrisPoint{Path: path, Effects: n, Mu: v[0], MuStar: v[1], Low: v[2], High: v[3], Sigma: v[4]}
 	})
-	if err != nil || len(out) == 0 {
-		return nil, err
-	}
-	return out, nil
 }
 
 // MorrisHeadline pivots the headline figures' (as SweepHeadline picks

@@ -26,14 +26,9 @@ type SensPoint struct {
 // loadSensitivity reads sensitivity.csv by figure, in its order; a sweep
 // without one (a grid design) has none.
 func loadSensitivity(p string) (map[string][]SensPoint, error) {
-	out := map[string][]SensPoint{}
-	err := loadByPath(p, sweep.SensitivityHeader, "runs, correlation or interval", func(fig, path string, n int, v []float64) {
-		out[fig] = append(out[fig], SensPoint{Path: path, Runs: n, Spearman: v[0], PRCC: v[1], Low: v[2], High: v[3]})
+	return loadByPath(p, sweep.SensitivityHeader, "runs, correlation or interval", func(path string, n int, v []float64) SensPoint {
+		return SensPoint{Path: path, Runs: n, Spearman: v[0], PRCC: v[1], Low: v[2], High: v[3]}
 	})
-	if err != nil || len(out) == 0 {
-		return nil, err
-	}
-	return out, nil
 }
 
 // SensitivityHeadline pivots the partial rank correlations of the

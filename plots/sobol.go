@@ -28,19 +28,14 @@ type SobolPoint struct {
 // loadSobol reads sobol.csv by figure, in its order; a sweep without one
 // (any design but sobol) has none.
 func loadSobol(p string) (map[string][]SobolPoint, error) {
-	out := map[string][]SobolPoint{}
-	err := loadByPath(p, sweep.SobolHeader, "rows, index or interval", func(fig, path string, n int, v []float64) {
+	return loadByPath(p, sweep.SobolHeader, "rows, index or interval", func(path string, n int, v []float64) SobolPoint {
 		noise := math.NaN()
 		if len(v) > 6 {
 			noise = v[6]
 		}
-		out[fig] = append(out[fig], SobolPoint{Path: path, Rows: n,
-			First: v[0], FirstLow: v[1], FirstHigh: v[2], Total: v[3], TotalLow: v[4], TotalHigh: v[5], Noise: noise})
+		return SobolPoint{Path: path, Rows: n,
+			First: v[0], FirstLow: v[1], FirstHigh: v[2], Total: v[3], TotalLow: v[4], TotalHigh: v[5], Noise: noise}
 	}, len(sweep.SobolHeader)-1)
-	if err != nil || len(out) == 0 {
-		return nil, err
-	}
-	return out, nil
 }
 
 // SobolHeadline pivots the headline figures' (as SweepHeadline picks
