@@ -27,17 +27,17 @@ func TestHaltonColumnsAreNets(t *testing.T) {
 		for n*b <= 200 {
 			n *= b
 		}
-		slices := map[int]bool{}
+		strata := map[int]bool{}
 		for i, u := range cols[j] {
 			if !(u >= 0 && u < 1) {
 				t.Fatalf("dimension %d, point %d: %v", j, i, u)
 			}
 			if i < n {
-				slices[int(u*float64(n))] = true
+				strata[int(u*float64(n))] = true
 			}
 		}
-		if len(slices) != n {
-			t.Errorf("base %d: the first %d points fill %d of %d slices", b, n, len(slices), n)
+		if len(strata) != n {
+			t.Errorf("base %d: the first %d points fill %d of %d slices", b, n, len(strata), n)
 		}
 	}
 	boxes := map[[2]int]bool{}
