@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	neturl "net/url"
 	"os"
@@ -64,17 +65,22 @@ func (c BrokerConfig) withDefaults() BrokerConfig {
 type job struct {
 	Sweep string  `json:"sweep"`
 	Spec  RunSpec `json:"spec"`
+	// Keep asks the worker to leave the run's directory in RunDirsBucket.
+	Keep bool `json:"keep,omitempty"`
 }
 
 // result is a finished run on the results stream: only ids and summary
-// figures, never per-tick series.
+// figures, never per-tick series. A run kept on request has its directory
+// in RunDirsBucket under the result's message ID (Kept), or says why not.
 type result struct {
-	Sweep   string             `json:"sweep"`
-	Spec    RunSpec            `json:"spec"`
-	Status  string             `json:"status"`
-	Error   string             `json:"error,omitempty"`
-	Wall    float64            `json:"wall"`
-	Figures map[string]float64 `json:"figures"`
+	Sweep     string             `json:"sweep"`
+	Spec      RunSpec            `json:"spec"`
+	Status    string             `json:"status"`
+	Error     string             `json:"error,omitempty"`
+	Wall      float64            `json:"wall"`
+	Figures   map[string]float64 `json:"figures"`
+	Kept      bool               `json:"kept,omitempty"`
+	KeepError string             `json:"keep_error,omitempty"`
 }
 
 // SweepID names a sweep on the broker: the same sweep restarted reuses its
@@ -154,11 +160,17 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 	if err != nil {
 		return Progress{}, err
 	}
+	var dirs jetstream.ObjectStore
+	if o.KeepRuns {
+		if dirs, err = runDirs(ctx, js); err != nil {
+			return Progress{}, err
+		}
+	}
 	id := SweepID(p.Manifest)
 	pending := p.Pending()
 	prog := Progress{Total: len(p.Runs), Skipped: len(p.Runs) - len(pending)}
 	for _, spec := range pending {
-		b, _ := json.Marshal(job{Sweep: id, Spec: spec})
+		b, _ := json.Marshal(job{Sweep: id, Spec: spec, Keep: o.KeepRuns})
 		if _, err := js.Publish(ctx, runsSubject+id, b, jetstream.WithMsgID(id+"."+spec.Key)); err != nil {
 			return prog, fmt.Errorf("sweep: queue run %s: %w", spec.Key, err)
 		}
@@ -169,7 +181,7 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 	}
 	watch := &idleWatch{workers: workers, every: cfg.withDefaults().IdleCheck, last: time.Now(), note: o.Note,
 		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s", url, url)}
-	return collect(ctx, js, p, o, id, want, prog, watch)
+	return collect(ctx, js, p, o, id, want, prog, watch, dirs)
 }
 
 // idleWatch notices a broker sweep that no worker serves: the coordinator
@@ -213,9 +225,18 @@ func (w *idleWatch) progressed() { w.idle, w.noted = 0, false }
 // collect reads the sweep's results stream from the start until every
 // wanted key is recorded. When the broker goes away it waits for it to come
 // back and reads the stream again from the start: results already recorded
-// are skipped by key, so nothing is lost or counted twice.
-func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options, id string, want map[string]bool, prog Progress, watch *idleWatch) (Progress, error) {
+// are skipped by key, so nothing is lost or counted twice. With dirs (a
+// sweep keeping its runs) each kept run's directory is unpacked before its
+// row is recorded, so a recorded run has its directory unless a note said
+// why not.
+func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options, id string, want map[string]bool, prog Progress, watch *idleWatch, dirs jetstream.ObjectStore) (Progress, error) {
 	var cons jetstream.Consumer
+	unasked := 0 // runs queued before, by a sweep that kept none
+	defer func() {
+		if unasked > 0 {
+			note(o, fmt.Sprintf("%d runs came without their directories: an earlier run of this sweep without --keep-runs queued them, or workers of a version that keeps none ran them", unasked))
+		}
+	}()
 	for len(want) > 0 {
 		watch.look(ctx)
 		if ctx.Err() != nil {
@@ -250,6 +271,20 @@ func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options
 		if !want[res.Spec.Key] {
 			continue // a duplicate, or a run recorded before
 		}
+		if dirs != nil && res.Status == StatusOK {
+			switch {
+			case res.Kept:
+				if err := fetchKept(ctx, js, dirs, o, res); err != nil {
+					cons = nil // the broker went away: read the result again once it is back
+					time.Sleep(250 * time.Millisecond)
+					continue
+				}
+			case res.KeepError != "":
+				note(o, fmt.Sprintf("run %s: its worker could not keep its directory (%s); its figures are recorded", res.Spec.Key, res.KeepError))
+			default:
+				unasked++
+			}
+		}
 		row := Row{Spec: res.Spec, Status: res.Status, Error: res.Error, Wall: res.Wall, Figures: res.Figures}
 		if row.Figures == nil {
 			row.Figures = map[string]float64{}
@@ -258,6 +293,12 @@ func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options
 			return prog, err
 		}
 		delete(want, res.Spec.Key)
+		if res.Kept && dirs != nil {
+			// Fetched and recorded: nobody needs the archive again.
+			try, stop := context.WithTimeout(ctx, publishWait)
+			_ = dirs.Delete(try, res.Sweep+"."+res.Spec.Key)
+			stop()
+		}
 		watch.progressed()
 		prog.Done++
 		if row.Status != StatusOK {
@@ -268,6 +309,35 @@ func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options
 		}
 	}
 	return prog, nil
+}
+
+// fetchWait bounds one fetch of a kept run's directory, which may be tens
+// of megabytes.
+const fetchWait = 2 * time.Minute
+
+// fetchKept unpacks res's run directory under o.Out/runs. It returns an
+// error only when the broker went away meanwhile, so the result must be
+// read again; an archive that is missing or cannot be read is a note, and
+// the run's figures are recorded without it.
+func fetchKept(ctx context.Context, js jetstream.JetStream, dirs jetstream.ObjectStore, o Options, res result) error {
+	try, stop := context.WithTimeout(ctx, fetchWait)
+	err := fetchRun(try, dirs, res.Sweep+"."+res.Spec.Key, o.Out, res.Spec.Key)
+	stop()
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil || !js.Conn().IsConnected() {
+		return err
+	}
+	note(o, fmt.Sprintf("run %s: its directory could not be fetched from the broker (%v); its figures are recorded", res.Spec.Key, err))
+	return nil
+}
+
+// note passes s to o.Note, if set.
+func note(o Options, s string) {
+	if o.Note != nil {
+		o.Note(s)
+	}
 }
 
 // WorkerOptions configure a worker process.
@@ -469,14 +539,17 @@ func handle(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg jets
 	}
 	logf(o, "run %s (point %d, replicate %d)", j.Spec.Key, j.Spec.Point, j.Spec.Replicate)
 	stop := heartbeat(msg, o.Config.withDefaults().AckWait/3)
-	row, err := Execute(ctx, j.Spec, "", o.Version)
+	res, archive, err := execute(ctx, j, o)
 	stop()
+	if archive != "" {
+		defer os.RemoveAll(filepath.Dir(archive))
+	}
 	if err != nil {
 		_ = msg.Nak() // interrupted: hand it back at once
 		return
 	}
-	b, _ := json.Marshal(result{Sweep: j.Sweep, Spec: row.Spec, Status: row.Status, Error: row.Error, Wall: row.Wall, Figures: row.Figures})
-	sp := spooled{Subject: resultsSubject + j.Sweep, MsgID: j.Sweep + "." + j.Spec.Key, Data: b}
+	b, _ := json.Marshal(res)
+	sp := spooled{Subject: resultsSubject + j.Sweep, MsgID: j.Sweep + "." + j.Spec.Key, Data: b, Archive: archive}
 	if err := publishResult(ctx, nc, js, sp, o); err != nil {
 		_ = msg.Nak()
 		if ctx.Err() != nil && o.Spool != "" {
@@ -491,7 +564,36 @@ func handle(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg jets
 		return
 	}
 	_ = msg.DoubleAck(ctx)
-	logf(o, "run %s %s in %.1fs", j.Spec.Key, row.Status, row.Wall)
+	logf(o, "run %s %s in %.1fs", j.Spec.Key, res.Status, res.Wall)
+}
+
+// execute runs job j. When the job asks for its directory to be kept, the
+// run writes it into a temporary directory, and a successful run's is
+// packed into an archive there, whose path is returned (the caller
+// removes its directory). Where keeping fails the result says why, and
+// the run's figures still count.
+func execute(ctx context.Context, j job, o WorkerOptions) (res result, archive string, err error) {
+	tmp := ""
+	if j.Keep {
+		if tmp, err = os.MkdirTemp("", "ecosim-run-"); err != nil {
+			res.KeepError = err.Error()
+			tmp = ""
+		}
+	}
+	row, err := Execute(ctx, j.Spec, tmp, o.Version)
+	res = result{Sweep: j.Sweep, Spec: row.Spec, Status: row.Status, Error: row.Error, Wall: row.Wall, Figures: row.Figures, KeepError: res.KeepError}
+	if tmp == "" {
+		return res, "", err
+	}
+	archive = filepath.Join(tmp, "run.tar.gz")
+	if err == nil && row.Status == StatusOK {
+		if perr := packRun(filepath.Join(tmp, "runs", j.Spec.Key), archive); perr != nil {
+			res.KeepError = perr.Error()
+		} else {
+			res.Kept = true
+		}
+	}
+	return res, archive, err
 }
 
 // connectedTries is how often a result is offered to a broker that is
@@ -513,11 +615,7 @@ func publishResult(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, s
 	for {
 		err := nats.ErrConnectionReconnecting
 		if nc.IsConnected() {
-			// Each try has its own time limit: a publish made as the
-			// connection drops waits in the client's buffer for an answer.
-			try, stop := context.WithTimeout(ctx, publishWait)
-			_, err = js.Publish(try, sp.Subject, sp.Data, jetstream.WithMsgID(sp.MsgID))
-			stop()
+			err = offer(ctx, js, &sp)
 			if err == nil {
 				if waited {
 					logf(o, "run %s: result published, the broker is back", sp.key())
@@ -542,13 +640,57 @@ func publishResult(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, s
 	}
 }
 
+// offer gives the broker a finished run: its directory's archive first,
+// where it has one not yet stored, then the result, which says it is
+// there. Each step has its own time limit: a request made as the
+// connection drops waits in the client's buffer for an answer that never
+// comes.
+func offer(ctx context.Context, js jetstream.JetStream, sp *spooled) error {
+	if sp.Archive != "" && !sp.stored {
+		if err := putArchive(ctx, js, sp.Archive, sp.MsgID); err != nil {
+			return err
+		}
+		sp.stored = true
+	}
+	try, stop := context.WithTimeout(ctx, publishWait)
+	defer stop()
+	_, err := js.Publish(try, sp.Subject, sp.Data, jetstream.WithMsgID(sp.MsgID))
+	return err
+}
+
+// putArchive stores the archive at path in RunDirsBucket as name, allowing
+// a second a megabyte beyond a request's usual wait.
+func putArchive(ctx context.Context, js jetstream.JetStream, path, name string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	wait := publishWait
+	if info, err := f.Stat(); err == nil {
+		wait += time.Duration(info.Size()>>20) * time.Second
+	}
+	try, stop := context.WithTimeout(ctx, wait)
+	defer stop()
+	dirs, err := runDirs(try, js)
+	if err != nil {
+		return err
+	}
+	_, err = dirs.Put(try, jetstream.ObjectMeta{Name: name}, f)
+	return err
+}
+
 // spooled is a result as published: where, under which message ID (the
 // sweep and the run's key, which keeps a second copy off the stream), and
-// what. A worker stopped with the broker away writes it to its spool.
+// what, with the path of its run directory's archive where the run was
+// kept. A worker stopped with the broker away writes it to its spool, the
+// archive beside it.
 type spooled struct {
 	Subject string `json:"subject"`
 	MsgID   string `json:"msg_id"`
 	Data    []byte `json:"data"`
+	Archive string `json:"archive,omitempty"`
+	stored  bool   // the archive is on the broker
 }
 
 // key is the run's key, from the message ID.
@@ -557,10 +699,18 @@ func (sp spooled) key() string {
 	return key
 }
 
-// keep writes sp to dir, whole or not at all, and returns its path.
+// keep writes sp to dir, whole or not at all, with its archive moved
+// beside it, and returns its path.
 func keep(dir string, sp spooled) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
+	}
+	if sp.Archive != "" {
+		to := filepath.Join(dir, sp.MsgID+".tar.gz")
+		if err := moveFile(sp.Archive, to); err != nil {
+			return "", err
+		}
+		sp.Archive = filepath.Base(to) // found beside the result, wherever the spool is mounted
 	}
 	b, err := json.Marshal(sp)
 	if err != nil {
@@ -568,6 +718,23 @@ func keep(dir string, sp spooled) (string, error) {
 	}
 	path := filepath.Join(dir, sp.MsgID+".json")
 	return path, atomicfile.Bytes(path, b)
+}
+
+// moveFile moves the file at from to to, copying it where the two are on
+// different file systems (a temporary directory and a spool, say).
+func moveFile(from, to string) error {
+	if os.Rename(from, to) == nil {
+		return nil
+	}
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if err := atomicfile.Write(to, func(w io.Writer) error { _, err := io.Copy(w, src); return err }); err != nil {
+		return err
+	}
+	return os.Remove(from)
 }
 
 // publishSpooled publishes the results kept in o.Spool by workers stopped
@@ -589,11 +756,17 @@ func publishSpooled(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 			logf(o, "%s is not a kept result (%v); left as it is", f, err)
 			continue
 		}
+		if sp.Archive != "" {
+			sp.Archive = filepath.Join(o.Spool, filepath.Base(sp.Archive))
+		}
 		if err := publishResult(ctx, nc, js, sp, o); err != nil {
 			logf(o, "run %s: publishing the result kept in %s failed (%v); kept for the next start", sp.key(), f, err)
 			continue
 		}
 		_ = os.Remove(f)
+		if sp.Archive != "" {
+			_ = os.Remove(sp.Archive)
+		}
 		logf(o, "run %s: published the result kept in %s", sp.key(), f)
 	}
 }

@@ -425,8 +425,9 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 
 // TestStoppedWorkerKeepsItsResult: a worker stopped while it waits to
 // publish a finished run's result, the broker away, keeps the result in
-// its spool; a worker started later with that spool publishes it, and the
-// sweep records the run without running it again.
+// its spool, with the archive of the run's directory, which the sweep
+// keeps; a worker started later with that spool publishes both, and the
+// sweep records the run, with its directory, without running it again.
 func TestStoppedWorkerKeepsItsResult(t *testing.T) {
 	store := t.TempDir()
 	first := brokerAt(t, "127.0.0.1:0", store)
@@ -438,7 +439,7 @@ func TestStoppedWorkerKeepsItsResult(t *testing.T) {
 	cfg := BrokerConfig{AckWait: time.Minute}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	done := coordinate(ctx, p, Options{Out: dir}, url, cfg)
+	done := coordinate(ctx, p, Options{Out: dir, KeepRuns: true}, url, cfg)
 	wctx, stop := context.WithCancel(ctx)
 	logs := &logBook{}
 	stopped := runWorker(wctx, url, WorkerOptions{Concurrency: 1, Config: cfg, Log: logs.add, Spool: spool})
@@ -448,8 +449,9 @@ func TestStoppedWorkerKeepsItsResult(t *testing.T) {
 	stop()
 	<-stopped
 	kept, _ := filepath.Glob(filepath.Join(spool, "*.json"))
-	if len(kept) != 1 || !logs.has("its result is kept in "+kept[0]) {
-		t.Fatalf("kept %v; worker's log:\n%s", kept, logs.text())
+	archives, _ := filepath.Glob(filepath.Join(spool, "*.tar.gz"))
+	if len(kept) != 1 || len(archives) != 1 || !logs.has("its result is kept in "+kept[0]) {
+		t.Fatalf("kept %v and %v; worker's log:\n%s", kept, archives, logs.text())
 	}
 	second := brokerAt(t, strings.TrimPrefix(url, "nats://"), store)
 	defer second.Shutdown()
@@ -462,6 +464,9 @@ func TestStoppedWorkerKeepsItsResult(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(spool, "*"))
 	if recorded(dir) != 1 || !later.has("published the result kept in "+kept[0]) || later.has("(point 0, replicate 0)") || len(left) != 0 {
 		t.Fatalf("%d rows recorded, %v left in the spool; second worker's log:\n%s", recorded(dir), left, later.text())
+	}
+	if runs := runFiles(t, dir); !slices.Contains(runs, filepath.Join(p.Runs[0].Key, "metrics.csv")) {
+		t.Fatalf("runs/ holds %q, not the run's metrics", runs)
 	}
 }
 

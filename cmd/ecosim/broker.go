@@ -32,6 +32,9 @@ as you like; a worker that dies leaves its run to be redelivered to another.
 Ctrl-C hands the runs in flight back and exits. A run that finished while the
 broker was away, its result not yet published, is not lost with it: the result
 is kept in --spool, and the next worker started with that spool publishes it.
+For a sweep run with --keep-runs, a worker runs each run in a temporary
+directory and sends it, packed, through the broker's object store before its
+result; the spool keeps the packed directory beside the result.
 
 A worker started before its broker keeps trying to reach it (every few
 seconds, saying so once a minute) until it answers, or until --wait has

@@ -113,7 +113,8 @@ Rerunning into the same directory skips the runs already recorded; Ctrl-C
 loses only the runs in flight. A point whose values an earlier point of the
 design has is run once. --shard i/N runs one static slice for batch
 schedulers; join the slices with 'ecosim sweep merge'. With --broker the runs
-go to NATS JetStream workers ('ecosim worker').`,
+go to NATS JetStream workers ('ecosim worker'), and with --keep-runs as well
+each run's directory comes back through the broker.`,
 		Example: `  ecosim sweep --scenario forest --vary failures[0].fraction=0:0.5:0.1 --reps 10
   ecosim sweep --scenario topology --vary network.topology=star,random,scale-free --vary failures[0].fraction=0:0.3:0.05 --reps 5
   ecosim sweep --scenario topology --vary failures[0].fraction=0:0.3:0.05 --reps 6 --crossing giant_component_resistance=0.5
@@ -136,7 +137,7 @@ go to NATS JetStream workers ('ecosim worker').`,
 	f.IntVar(&o.levels, "levels", 0, "levels of each path's range in a morris design, an even number (default 4)")
 	f.IntVar(&o.workers, "workers", 0, "runs at once (default: number of CPUs)")
 	f.StringVarP(&o.out, "out", "o", "", "sweep directory (default: results/<scenario>-sweep)")
-	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/, and draw each indicator's course over the replicates (up to 6 points)")
+	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/ (with --broker, the workers send them through the broker), and draw each indicator's course over the replicates")
 	f.StringVar(&o.shard, "shard", "", "run only static shard i of N, as i/N")
 	f.StringVar(&o.broker, "broker", "", "NATS URL: publish the runs to JetStream workers instead of running them here")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw the sweep charts")
@@ -190,11 +191,6 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	}
 	if o.workers < 0 {
 		return usagef("--workers must be 0 (one per CPU) or more, got %d", o.workers)
-	}
-	if o.keepRuns && o.broker != "" {
-		// The workers run the runs, on their own machines, and send back
-		// only their figures: there is nothing here to keep.
-		return usagef("--keep-runs keeps the runs' directories on this machine, and with --broker the workers run them elsewhere; run the sweep without --broker to keep them")
 	}
 	// 0 is what the plan reads as "not given", so a typed 0 is refused
 	// here rather than taken for the default.
@@ -420,7 +416,8 @@ func dirSize(dir string) (n int, bytes int64) {
 		return 0, 0
 	}
 	for _, e := range entries {
-		if e.IsDir() {
+		// A hidden directory is a broker sweep's run being unpacked.
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
 			n++
 		}
 	}
