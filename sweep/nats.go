@@ -167,6 +167,12 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 		}
 	}
 	id := SweepID(p.Manifest)
+	if o.KeepRuns {
+		// Its own subjects: results collected by the same sweep without
+		// --keep-runs, which came without directories, are not this
+		// sweep's, and a rerun that asks for the directories runs again.
+		id += "-kept"
+	}
 	pending := p.Pending()
 	prog := Progress{Total: len(p.Runs), Skipped: len(p.Runs) - len(pending)}
 	for _, spec := range pending {
@@ -231,10 +237,10 @@ func (w *idleWatch) progressed() { w.idle, w.noted = 0, false }
 // why not.
 func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options, id string, want map[string]bool, prog Progress, watch *idleWatch, dirs jetstream.ObjectStore) (Progress, error) {
 	var cons jetstream.Consumer
-	unasked := 0 // runs queued before, by a sweep that kept none
+	unasked := 0 // runs whose workers did not know to keep them
 	defer func() {
 		if unasked > 0 {
-			note(o, fmt.Sprintf("%d runs came without their directories: an earlier run of this sweep without --keep-runs queued them, or workers of a version that keeps none ran them", unasked))
+			note(o, fmt.Sprintf("%d runs came without their directories: workers of a version that keeps none ran them", unasked))
 		}
 	}()
 	for len(want) > 0 {

@@ -19,11 +19,13 @@ import (
 // TestBrokerSweepKeepsRuns runs a sweep with --keep-runs through two
 // workers and locally: the broker sweep's runs/ holds the same runs, and
 // each run's files are byte for byte the local run's (but for the summary,
-// which has the run's wall time). Every archive is gone from the broker
-// once fetched.
+// which has the run's wall time). The same sweep without --keep-runs ran on
+// the broker first: its results, which have no directories, are not taken
+// for the kept sweep's. Every archive is gone from the broker once fetched.
 func TestBrokerSweepKeepsRuns(t *testing.T) {
 	s := startBroker(t)
 	startWorkers(t, s.URL(), 2, &logBook{})
+	brokerSweep(t, s.URL(), t.TempDir())
 	remote, local := t.TempDir(), t.TempDir()
 	p := prepared(t, smallPlan(), topologyBase(t), remote)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
