@@ -30,6 +30,9 @@ type Options struct {
 	Note func(string)
 	// Crossings are worked out into crossings.csv when the sweep ends.
 	Crossings []Crossing
+	// fingerprint stands in for ResultsFingerprint in a broker sweep, so
+	// a test can be a coordinator of another build.
+	fingerprint string
 }
 
 // Progress counts a sweep's runs.

@@ -25,7 +25,10 @@ import (
 
 // JetStream names. The work queue holds run specs; the results stream
 // holds one result per run (duplicates within the window are dropped by
-// message ID, and the store keeps a key once anyway).
+// message ID, and the store keeps a key once anyway). Runs are queued under
+// their coordinator's results fingerprint (ecosim.runs.<fingerprint>.<sweep>),
+// and the workers of each fingerprint share one durable consumer,
+// WorkerConsumer-<fingerprint>, that sees those runs only.
 const (
 	RunsStream     = "ECOSIM_RUNS"
 	ResultsStream  = "ECOSIM_RESULTS"
@@ -83,16 +86,19 @@ type result struct {
 	KeepError string             `json:"keep_error,omitempty"`
 }
 
-// SweepID names a sweep on the broker: the same sweep restarted reuses its
-// subjects and so finds the results already there.
+// SweepID names a sweep on the broker, followed there by the results
+// fingerprint of its coordinator (and "-kept" where it keeps its runs): the
+// same sweep restarted reuses its subjects and so finds the results
+// already there.
 func SweepID(m *Manifest) string {
 	b, _ := json.Marshal([]any{m.ScenarioDigest, m.Seed, m.Plan, m.Figures})
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:6])
 }
 
-// ensureStreams creates or updates the streams and the workers' consumer.
-func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig) (jetstream.Consumer, error) {
+// ensureStreams creates or updates the streams and the consumer of the
+// workers of fingerprint fp.
+func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig, fp string) (jetstream.Consumer, error) {
 	cfg = cfg.withDefaults()
 	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: RunsStream, Subjects: []string{runsSubject + ">"},
 		Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage, Duplicates: 2 * time.Hour})
@@ -104,10 +110,16 @@ func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig
 	if err != nil {
 		return nil, fmt.Errorf("sweep: stream %s: %w", ResultsStream, err)
 	}
-	cons, err := js.CreateOrUpdateConsumer(ctx, RunsStream, jetstream.ConsumerConfig{Durable: WorkerConsumer,
+	// A broker store from before fingerprints has one consumer for every
+	// run, which would overlap the fingerprints' own on the work queue.
+	if err := js.DeleteConsumer(ctx, RunsStream, WorkerConsumer); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return nil, fmt.Errorf("sweep: consumer %s: %w", WorkerConsumer, err)
+	}
+	name := WorkerConsumer + "-" + fp
+	cons, err := js.CreateOrUpdateConsumer(ctx, RunsStream, jetstream.ConsumerConfig{Durable: name, FilterSubject: runsSubject + fp + ".>",
 		AckPolicy: jetstream.AckExplicitPolicy, AckWait: cfg.AckWait, MaxDeliver: -1})
 	if err != nil {
-		return nil, fmt.Errorf("sweep: consumer %s: %w", WorkerConsumer, err)
+		return nil, fmt.Errorf("sweep: consumer %s: %w", name, err)
 	}
 	return cons, nil
 }
@@ -151,12 +163,19 @@ func RunBroker(ctx context.Context, p *Prepared, o Options, url string) (Progres
 
 // RunBrokerWith is RunBroker with explicit JetStream settings.
 func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg BrokerConfig) (Progress, error) {
+	fp := o.fingerprint
+	if fp == "" {
+		var err error
+		if fp, err = ResultsFingerprint(); err != nil {
+			return Progress{}, err
+		}
+	}
 	nc, js, err := connect(url, "ecosim sweep")
 	if err != nil {
 		return Progress{}, err
 	}
 	defer nc.Close()
-	workers, err := ensureStreams(ctx, js, cfg)
+	workers, err := ensureStreams(ctx, js, cfg, fp)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -166,7 +185,9 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 			return Progress{}, err
 		}
 	}
-	id := SweepID(p.Manifest)
+	// The fingerprint is in the sweep's name too, so a coordinator of
+	// another build does not collect results this build's workers made.
+	id := SweepID(p.Manifest) + "-" + fp
 	if o.KeepRuns {
 		// Its own subjects: results collected by the same sweep without
 		// --keep-runs, which came without directories, are not this
@@ -177,7 +198,7 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 	prog := Progress{Total: len(p.Runs), Skipped: len(p.Runs) - len(pending)}
 	for _, spec := range pending {
 		b, _ := json.Marshal(job{Sweep: id, Spec: spec, Keep: o.KeepRuns})
-		if _, err := js.Publish(ctx, runsSubject+id, b, jetstream.WithMsgID(id+"."+spec.Key)); err != nil {
+		if _, err := js.Publish(ctx, runsSubject+fp+"."+id, b, jetstream.WithMsgID(id+"."+spec.Key)); err != nil {
 			return prog, fmt.Errorf("sweep: queue run %s: %w", spec.Key, err)
 		}
 	}
@@ -186,7 +207,7 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 		want[r.Key] = true
 	}
 	watch := &idleWatch{workers: workers, every: cfg.withDefaults().IdleCheck, last: time.Now(), note: o.Note,
-		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s", url, url)}
+		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s (of a build with results fingerprint %s, as 'ecosim version' shows: a worker of another build takes none)", url, url, fp)}
 	return collect(ctx, js, p, o, id, want, prog, watch, dirs)
 }
 
@@ -365,6 +386,9 @@ type WorkerOptions struct {
 	// with it; a worker started later with the same Spool publishes what
 	// it finds there once connected. Empty keeps nothing.
 	Spool string
+	// fingerprint stands in for ResultsFingerprint, so a test can be a
+	// worker of another build.
+	fingerprint string
 }
 
 // Retry delays while a worker waits for its broker: doubling from the
@@ -479,19 +503,26 @@ func dialReason(url string) string {
 // read is terminated (never redelivered) and reported on MalformedSubject.
 // Work returns when ctx is cancelled; runs in flight are handed back.
 func Work(ctx context.Context, url string, o WorkerOptions) error {
+	fp := o.fingerprint
+	if fp == "" {
+		var err error
+		if fp, err = ResultsFingerprint(); err != nil {
+			return err
+		}
+	}
 	nc, js, err := connectWaiting(ctx, url, o)
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
-	cons, err := ensureStreams(ctx, js, o.Config)
+	cons, err := ensureStreams(ctx, js, o.Config, fp)
 	if err != nil {
 		return err
 	}
 	n := max(o.Concurrency, 1)
 	// Said once connected, so that it is not said of a broker that cannot
 	// be reached.
-	logf(o, "pulling runs from %s, %d at a time", url, n)
+	logf(o, "pulling runs from %s, %d at a time, for sweeps of results fingerprint %s", url, n, fp)
 	publishSpooled(ctx, nc, js, o)
 	errc := make(chan error, n)
 	for range n {

@@ -182,7 +182,7 @@ func TestDeadWorkerRunIsRedelivered(t *testing.T) {
 	malformed := make(chan *nats.Msg, 1)
 	sub, _ := nc.ChanSubscribe(MalformedSubject, malformed)
 	defer sub.Unsubscribe()
-	if _, err := js.Publish(context.Background(), runsSubject+"garbage", []byte("{not json")); err != nil {
+	if _, err := js.Publish(context.Background(), runsSubject+buildFingerprint(t)+".garbage", []byte("{not json")); err != nil {
 		t.Fatal(err)
 	}
 	again := t.TempDir()
@@ -198,6 +198,16 @@ func TestDeadWorkerRunIsRedelivered(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the malformed message was not reported")
 	}
+}
+
+// buildFingerprint is this build's results fingerprint.
+func buildFingerprint(t *testing.T) string {
+	t.Helper()
+	fp, err := ResultsFingerprint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fp
 }
 
 func jsConn(t *testing.T, url string) (*nats.Conn, jetstream.JetStream) {
@@ -223,7 +233,7 @@ func dieHoldingARun(t *testing.T, url string) string {
 	var cons jetstream.Consumer
 	var err error
 	for range 100 {
-		if cons, err = js.Consumer(ctx, RunsStream, WorkerConsumer); err == nil {
+		if cons, err = js.Consumer(ctx, RunsStream, WorkerConsumer+"-"+buildFingerprint(t)); err == nil {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -472,6 +482,9 @@ func TestStoppedWorkerKeepsItsResult(t *testing.T) {
 
 // TestBrokerSweepNotesNoWorker: a broker sweep that no worker serves says
 // so, once, and carries on when a worker comes.
+//
+// A worker of another build, whose results fingerprint differs, takes
+// none of its runs meanwhile: its numbers would not be this build's.
 func TestBrokerSweepNotesNoWorker(t *testing.T) {
 	s := startBroker(t)
 	dir := t.TempDir()
@@ -481,9 +494,15 @@ func TestBrokerSweepNotesNoWorker(t *testing.T) {
 	cfg.IdleCheck = 50 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	other := &logBook{}
+	otherDone := runWorker(ctx, s.URL(), WorkerOptions{Concurrency: 2, Config: cfg, Log: other.add, fingerprint: "0123456789ab"})
+	defer func() { cancel(); <-otherDone }()
+	waitFor(t, "the other build's worker", func() bool { return other.has("pulling runs") })
 	done := coordinate(ctx, p, Options{Out: dir, Note: notes.add}, s.URL(), cfg)
 	waitFor(t, "the note that no worker serves the sweep", func() bool { return notes.has("no worker is taking runs") })
-	want := "no worker is taking runs from " + s.URL() + "; start one with: ecosim worker --broker " + s.URL()
+	fp := buildFingerprint(t)
+	want := "no worker is taking runs from " + s.URL() + "; start one with: ecosim worker --broker " + s.URL() +
+		" (of a build with results fingerprint " + fp + ", as 'ecosim version' shows: a worker of another build takes none)"
 	if got := notes.text(); got != want {
 		t.Fatalf("note %q, want %q", got, want)
 	}
@@ -493,5 +512,8 @@ func TestBrokerSweepNotesNoWorker(t *testing.T) {
 	}
 	if recorded(dir) != 8 || strings.Count(notes.text(), "no worker") != 1 {
 		t.Errorf("%d runs recorded; notes:\n%s", recorded(dir), notes.text())
+	}
+	if !other.has("for sweeps of results fingerprint 0123456789ab") || other.has("(point ") {
+		t.Errorf("the other build's worker:\n%s", other.text())
 	}
 }

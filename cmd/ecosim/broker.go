@@ -32,6 +32,8 @@ as you like; a worker that dies leaves its run to be redelivered to another.
 Ctrl-C hands the runs in flight back and exits. A run that finished while the
 broker was away, its result not yet published, is not lost with it: the result
 is kept in --spool, and the next worker started with that spool publishes it.
+A worker takes only the runs of sweeps whose coordinator has its results
+fingerprint ('ecosim version'), so no sweep mixes the numbers of two builds.
 For a sweep run with --keep-runs, a worker runs each run in a temporary
 directory and sends it, packed, through the broker's object store before its
 result; the spool keeps the packed directory beside the result.

@@ -5,6 +5,8 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ecosim/ecosim/sweep"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -40,10 +42,19 @@ what emerges. The same scenario and seed always give bit-identical results.`,
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the ecosim version",
-		Args:  cobra.NoArgs,
+		Short: "Print the ecosim version and its results fingerprint",
+		Long: `Print the ecosim version and its results fingerprint: a digest of what this
+build computes for a few short probe runs that go through every rule and
+failure kind. Two builds with the same fingerprint give the same numbers. A
+broker sweep's runs go only to workers with its coordinator's fingerprint.`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			fp, err := sweep.ResultsFingerprint()
+			if err != nil {
+				return err
+			}
 			c.Println("ecosim", versionString())
+			c.Println("results fingerprint:", fp)
 			return nil
 		},
 	}
