@@ -55,12 +55,19 @@ func run(t *testing.T, name string, sets ...string) string {
 //     intervals of shares of 2 to 400;
 //   - a sweep's points: a grid range, a Latin hypercube, a sobol design
 //     from the Halton sequence;
+//   - the results fingerprint, by which broker sweeps match workers to
+//     their coordinator (its probes strike with every failure kind);
 //   - the partial rank correlations of 3 inputs with an output over 60
 //     runs (rank correlations, a matrix inverse, Fisher's z).
 func fingerprint(t *testing.T) string {
 	h := sha256.New()
 	fmt.Fprintln(h, run(t, "forest", "ticks=300", "failures[0].at=100", "failures[1].at=200", "failures[1].duration=50"))
 	fmt.Fprintln(h, run(t, "topology", "ticks=80", "failures[0].at=40", "network.topology=random"))
+	rf, err := sweep.ResultsFingerprint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(h, rf)
 	xs := make([]float64, 0, 400)
 	var pv []float64 // paired p-values, then Holm's adjustment of them
 	for n := range 400 {
