@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	neturl "net/url"
 	"os"
@@ -684,7 +685,10 @@ func publishResult(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, s
 // comes.
 func offer(ctx context.Context, js jetstream.JetStream, sp *spooled) error {
 	if sp.Archive != "" && !sp.stored {
-		if err := putArchive(ctx, js, sp.Archive, sp.MsgID); err != nil {
+		// An archive gone from a spool cannot be sent by any later try;
+		// the result still can, and its coordinator then notes the
+		// directory missing.
+		if err := putArchive(ctx, js, sp.Archive, sp.MsgID); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		sp.stored = true

@@ -195,3 +195,24 @@ func TestMissingArchiveIsANote(t *testing.T) {
 		t.Fatalf("runs/ holds %d entries", len(entries))
 	}
 }
+
+// TestResultOutlivesItsArchive: a spooled result whose archive is gone
+// (removed by hand, say) is still published, not offered again forever:
+// its run's figures count, and the coordinator notes the directory
+// missing (TestMissingArchiveIsANote).
+func TestResultOutlivesItsArchive(t *testing.T) {
+	s := startBroker(t)
+	_, js := jsConn(t, s.URL())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := ensureStreams(ctx, js, testConfig, buildFingerprint(t)); err != nil {
+		t.Fatal(err)
+	}
+	sp := spooled{Subject: resultsSubject + "abc", MsgID: "abc.k1", Data: []byte(`{"sweep":"abc"}`), Archive: filepath.Join(t.TempDir(), "gone.tar.gz")}
+	if err := offer(ctx, js, &sp); err != nil {
+		t.Fatalf("offer: %v", err)
+	}
+	if msg := firstResult(t, js); string(msg.Data()) != `{"sweep":"abc"}` {
+		t.Fatalf("published %q", msg.Data())
+	}
+}
