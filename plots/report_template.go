@@ -41,6 +41,7 @@ var reportTemplate = template.Must(template.New("report").Parse(reportHead + `{{
 <tr><th>scenario</th><td>{{.Scenario}}</td></tr>
 <tr><th>seed</th><td>{{.Seed}}</td></tr>
 <tr><th>ecosim version</th><td>{{.Version}}</td></tr>
+{{if .ResultsFingerprint}}<tr><th>results fingerprint</th><td><code>{{.ResultsFingerprint}}</code></td></tr>{{end}}
 <tr><th>status</th><td>{{.Status}}{{if .Error}}: {{.Error}}{{end}}</td></tr>
 <tr><th>ticks</th><td>{{.TicksDone}} of {{.Ticks}}</td></tr>
 <tr><th>mode</th><td>{{.Mode}}</td></tr>

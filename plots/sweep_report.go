@@ -124,6 +124,7 @@ var sweepReportTemplate = template.Must(template.New("sweep").Parse(reportHead +
 <tr><th>varied</th><td>{{range .Plan.Vary}}{{.Path}} = {{.Values}}<br>{{else}}nothing: replicates of the scenario{{end}}</td></tr>
 <tr><th>runs</th><td>{{.Runs}}</td></tr>
 <tr><th>ecosim version</th><td>{{.Version}}</td></tr>
+{{if .ResultsFingerprint}}<tr><th>results fingerprint</th><td><code>{{.ResultsFingerprint}}</code></td></tr>{{end}}
 </table>
 {{end}}
 {{with .Sensitivity}}

@@ -38,6 +38,9 @@ type Options struct {
 	Snapshots []int
 	// Version is recorded in summary.json.
 	Version string
+	// ResultsFingerprint, the build's (sweep.ResultsFingerprint), is
+	// recorded in summary.json: which build's numbers these are.
+	ResultsFingerprint string
 	// Progress, if set, is called after each recorded tick of the failure
 	// run, and of the control when that runs first, with the ticks done and
 	// the ticks to do in all; it is called from an engine's goroutine and
@@ -54,17 +57,19 @@ const (
 
 // Summary is summary.json.
 type Summary struct {
-	Version        string      `json:"version"`
-	Scenario       string      `json:"scenario"`
-	ScenarioDigest string      `json:"scenario_digest"`
-	Seed           uint64      `json:"seed"`
-	Mode           string      `json:"mode"`
-	Ticks          int         `json:"ticks"`
-	TicksDone      int         `json:"ticks_done"`
-	Status         string      `json:"status"`
-	Error          string      `json:"error,omitempty"`
-	Agents         AgentCounts `json:"agents"`
-	WallSeconds    float64     `json:"wall_seconds"`
+	Version string `json:"version"`
+	// ResultsFingerprint is Options.ResultsFingerprint.
+	ResultsFingerprint string      `json:"results_fingerprint,omitempty"`
+	Scenario           string      `json:"scenario"`
+	ScenarioDigest     string      `json:"scenario_digest"`
+	Seed               uint64      `json:"seed"`
+	Mode               string      `json:"mode"`
+	Ticks              int         `json:"ticks"`
+	TicksDone          int         `json:"ticks_done"`
+	Status             string      `json:"status"`
+	Error              string      `json:"error,omitempty"`
+	Agents             AgentCounts `json:"agents"`
+	WallSeconds        float64     `json:"wall_seconds"`
 	// Phases splits the simulation's wall time by phase of the tick.
 	Phases  PhaseSeconds  `json:"phase_seconds"`
 	Digests OutputDigests `json:"digests"`
@@ -312,7 +317,7 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 		return nil, nil, nil, err
 	}
 	sum = &Summary{
-		Version: opts.Version, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
+		Version: opts.Version, ResultsFingerprint: opts.ResultsFingerprint, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
 		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall, Phases: phaseSeconds(eng.Timings()),
 		Agents:  counts(model, eng, initial),
 		Digests: OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},

@@ -59,6 +59,9 @@ func Execute(ctx context.Context, spec RunSpec, keepDir, version string) (Row, e
 	var sum *runner.Summary
 	if keepDir != "" {
 		opts.Out, opts.Force = filepath.Join(keepDir, "runs", spec.Key), true
+		if opts.ResultsFingerprint, err = ResultsFingerprint(); err != nil {
+			return failed(row, err, start), nil
+		}
 		sum, err = runner.Run(ctx, opts)
 	} else {
 		sum, err = runner.Measure(ctx, opts)

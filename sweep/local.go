@@ -30,8 +30,8 @@ type Options struct {
 	Note func(string)
 	// Crossings are worked out into crossings.csv when the sweep ends.
 	Crossings []Crossing
-	// fingerprint stands in for ResultsFingerprint in a broker sweep, so
-	// a test can be a coordinator of another build.
+	// fingerprint stands in for ResultsFingerprint in Prepare, so a test
+	// can be a build of another fingerprint.
 	fingerprint string
 }
 
@@ -80,8 +80,14 @@ func Prepare(plan *Plan, base *scenarios.Scenario, o Options) (*Prepared, error)
 	if err := CheckCrossings(o.Crossings, plan, figures); err != nil {
 		return nil, err
 	}
+	fp := o.fingerprint
+	if fp == "" {
+		if fp, err = ResultsFingerprint(); err != nil {
+			return nil, err
+		}
+	}
 	m := &Manifest{Version: o.Version, Scenario: base.Name, ScenarioDigest: base.Digest(), Seed: base.Seed,
-		Plan: *plan, Figures: figures, Runs: len(runs), Crossings: o.Crossings}
+		Plan: *plan, Figures: figures, Runs: len(runs), Crossings: o.Crossings, ResultsFingerprint: fp}
 	if o.Shards > 0 {
 		m.Shard = fmt.Sprintf("%d/%d", o.Shard, o.Shards)
 	}

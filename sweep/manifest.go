@@ -25,6 +25,11 @@ type Manifest struct {
 	// Crossings are the analysis crossings.csv holds. They change no run,
 	// so a rerun may ask for others; one that asks for none keeps these.
 	Crossings []Crossing `json:"crossings,omitempty"`
+	// ResultsFingerprint is that of the build that began the sweep
+	// (ResultsFingerprint); empty in a sweep recorded before it was. A
+	// build of another fingerprint may not add runs to it, which would not
+	// match those recorded.
+	ResultsFingerprint string `json:"results_fingerprint,omitempty"`
 }
 
 // ReadManifest reads dir/sweep.json.
@@ -81,6 +86,9 @@ func writeManifest(dir string, m *Manifest) error {
 			}
 			return fmt.Errorf("%w: %s holds a different sweep (scenario, seed or plan differ); use another --out", ErrPlan, dir)
 		}
+		if err := sameBuild(dir, old, m); err != nil {
+			return err
+		}
 		if len(m.Crossings) == 0 {
 			m.Crossings = old.Crossings
 		}
@@ -105,6 +113,18 @@ func writeManifest(dir string, m *Manifest) error {
 		return fmt.Errorf("%w: %s holds files but no sweep (no sweep.json); use another --out", ErrPlan, dir)
 	}
 	return saveManifest(dir, m)
+}
+
+// sameBuild refuses to add runs of manifest m to the sweep old recorded in
+// dir when the builds' results fingerprints differ: the runs of one would
+// not match those of the other. A sweep recorded without a fingerprint
+// cannot be checked, and keeps none.
+func sameBuild(dir string, old, m *Manifest) error {
+	if old.ResultsFingerprint == "" || m.ResultsFingerprint == "" || old.ResultsFingerprint == m.ResultsFingerprint {
+		return nil
+	}
+	return fmt.Errorf("%w: %s holds a sweep begun by a build of ecosim with results fingerprint %s, and this build's is %s (ecosim version): its runs would not match the recorded ones; finish it with that build, or use another --out",
+		ErrPlan, dir, old.ResultsFingerprint, m.ResultsFingerprint)
 }
 
 // saveManifest writes dir/sweep.json through a temporary file.

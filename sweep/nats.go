@@ -164,7 +164,7 @@ func RunBroker(ctx context.Context, p *Prepared, o Options, url string) (Progres
 
 // RunBrokerWith is RunBroker with explicit JetStream settings.
 func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg BrokerConfig) (Progress, error) {
-	fp := o.fingerprint
+	fp := p.Manifest.ResultsFingerprint
 	if fp == "" {
 		var err error
 		if fp, err = ResultsFingerprint(); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/ecosim/ecosim/runner"
 	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sim"
+	"github.com/ecosim/ecosim/sweep"
 )
 
 type simulateOptions struct {
@@ -117,6 +118,11 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 		out = filepath.Join("results", s.Name)
 	}
 	restoreGC := tuneGC(s.MemoryEstimate(mode == sim.ModeActors))
+	// Worked out before a profile starts, which it would only blur.
+	fp, err := sweep.ResultsFingerprint()
+	if err != nil {
+		return err
+	}
 	stopProfile, err := startProfile(o.profile)
 	if err != nil {
 		return err
@@ -129,7 +135,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	start := time.Now()
 	sum, err := runner.Run(c.Context(), runner.Options{
 		Scenario: s, Out: out, Force: o.force, NoControl: o.noCtl, Mode: mode, Workers: o.workers,
-		Version: versionString(), Progress: bar, Snapshots: snaps,
+		Version: versionString(), ResultsFingerprint: fp, Progress: bar, Snapshots: snaps,
 	})
 	done()
 	restoreGC()

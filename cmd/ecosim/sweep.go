@@ -110,7 +110,8 @@ fraction at which a network falls apart, say. They are kept in sweep.json, and
 a rerun with other --crossing flags works them out from the recorded runs.
 
 Rerunning into the same directory skips the runs already recorded; Ctrl-C
-loses only the runs in flight. A point whose values an earlier point of the
+loses only the runs in flight. Only a build with the results fingerprint of
+the one that began a sweep ('ecosim version') may add runs to it. A point whose values an earlier point of the
 design has is run once. --shard i/N runs one static slice for batch
 schedulers; join the slices with 'ecosim sweep merge'. With --broker the runs
 go to NATS JetStream workers ('ecosim worker'), and with --keep-runs as well
