@@ -259,12 +259,6 @@ func (w *idleWatch) progressed() { w.idle, w.noted = 0, false }
 // why not.
 func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options, id string, want map[string]bool, prog Progress, watch *idleWatch, dirs jetstream.ObjectStore) (Progress, error) {
 	var cons jetstream.Consumer
-	unasked := 0 // runs whose workers did not know to keep them
-	defer func() {
-		if unasked > 0 {
-			note(o, fmt.Sprintf("%d runs came without their directories: workers of a version that keeps none ran them", unasked))
-		}
-	}()
 	for len(want) > 0 {
 		watch.look(ctx)
 		if ctx.Err() != nil {
@@ -307,10 +301,8 @@ func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options
 					time.Sleep(250 * time.Millisecond)
 					continue
 				}
-			case res.KeepError != "":
-				note(o, fmt.Sprintf("run %s: its worker could not keep its directory (%s); its figures are recorded", res.Spec.Key, res.KeepError))
 			default:
-				unasked++
+				note(o, fmt.Sprintf("run %s: its worker could not keep its directory (%s); its figures are recorded", res.Spec.Key, res.KeepError))
 			}
 		}
 		row := Row{Spec: res.Spec, Status: res.Status, Error: res.Error, Wall: res.Wall, Figures: res.Figures}

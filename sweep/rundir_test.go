@@ -216,3 +216,27 @@ func TestResultOutlivesItsArchive(t *testing.T) {
 		t.Fatalf("published %q", msg.Data())
 	}
 }
+
+// TestWorkerThatCannotKeepSaysWhy: a worker that cannot make the temporary
+// directory a kept run is written to still runs it; the result says why
+// its directory is not kept, the coordinator notes that, and records the
+// run's figures.
+func TestWorkerThatCannotKeepSaysWhy(t *testing.T) {
+	s := startBroker(t)
+	dir := t.TempDir()
+	p := prepared(t, &Plan{Vary: []Vary{{"failures[0].fraction", "0.1"}}, Reps: 1}, topologyBase(t), dir)
+	t.Setenv("TMPDIR", filepath.Join(dir, "no", "such", "place"))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	worker := runWorker(ctx, s.URL(), WorkerOptions{Concurrency: 1, Config: testConfig})
+	defer func() { cancel(); <-worker }()
+	var notes []string
+	o := Options{Out: dir, KeepRuns: true, Note: func(s string) { notes = append(notes, s) }}
+	if _, err := RunBrokerWith(ctx, p, o, s.URL(), testConfig); err != nil {
+		t.Fatal(err)
+	}
+	if recorded(dir) != 1 || len(notes) != 1 || !strings.Contains(notes[0], "its worker could not keep its directory (") ||
+		!strings.Contains(notes[0], "no such file or directory") {
+		t.Fatalf("%d runs recorded; notes %q", recorded(dir), notes)
+	}
+}
