@@ -45,8 +45,10 @@ func newVersionCmd() *cobra.Command {
 		Short: "Print the ecosim version and its results fingerprint",
 		Long: `Print the ecosim version and its results fingerprint: a digest of what this
 build computes for a few short probe runs that go through every rule and
-failure kind. Two builds with the same fingerprint give the same numbers. A
-broker sweep's runs go only to workers with its coordinator's fingerprint.`,
+failure kind. A build that computes any of that otherwise has another
+fingerprint. A broker sweep's runs go only to workers with its coordinator's
+fingerprint, and a sweep directory takes runs of the fingerprint that began
+it only.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			fp, err := sweep.ResultsFingerprint()
