@@ -115,12 +115,17 @@ func writeManifest(dir string, m *Manifest) error {
 	return saveManifest(dir, m)
 }
 
+// otherBuild reports whether manifests a and b were recorded by builds of
+// different results fingerprints, whose runs do not match. A sweep
+// recorded without a fingerprint cannot be checked.
+func otherBuild(a, b *Manifest) bool {
+	return a.ResultsFingerprint != "" && b.ResultsFingerprint != "" && a.ResultsFingerprint != b.ResultsFingerprint
+}
+
 // sameBuild refuses to add runs of manifest m to the sweep old recorded in
-// dir when the builds' results fingerprints differ: the runs of one would
-// not match those of the other. A sweep recorded without a fingerprint
-// cannot be checked, and keeps none.
+// dir when they are of another build (otherBuild).
 func sameBuild(dir string, old, m *Manifest) error {
-	if old.ResultsFingerprint == "" || m.ResultsFingerprint == "" || old.ResultsFingerprint == m.ResultsFingerprint {
+	if !otherBuild(old, m) {
 		return nil
 	}
 	return fmt.Errorf("%w: %s holds a sweep begun by a build of ecosim with results fingerprint %s, and this build's is %s (ecosim version): its runs would not match the recorded ones; finish it with that build, or use another --out",

@@ -27,7 +27,7 @@ func Merge(out string, shards []string) (int, error) {
 			first = m
 		} else if !first.same(m) {
 			return 0, fmt.Errorf("%w: %s comes from a different sweep than %s", ErrPlan, d, shards[0])
-		} else if first.ResultsFingerprint != m.ResultsFingerprint && first.ResultsFingerprint != "" && m.ResultsFingerprint != "" {
+		} else if otherBuild(first, m) {
 			return 0, fmt.Errorf("%w: %s was run by a build of ecosim with results fingerprint %s, %s by one with %s: their runs do not match",
 				ErrPlan, d, m.ResultsFingerprint, shards[0], first.ResultsFingerprint)
 		}
