@@ -349,6 +349,11 @@ func fetchKept(ctx context.Context, js jetstream.JetStream, dirs jetstream.Objec
 	if ctx.Err() != nil || !js.Conn().IsConnected() {
 		return err
 	}
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		// Deleted once a coordinator recorded the run, or expired.
+		note(o, fmt.Sprintf("run %s: its directory is no longer on the broker (an earlier collection of this sweep took it, or it expired); its figures are recorded", res.Spec.Key))
+		return nil
+	}
 	note(o, fmt.Sprintf("run %s: its directory could not be fetched from the broker (%v); its figures are recorded", res.Spec.Key, err))
 	return nil
 }

@@ -188,7 +188,7 @@ func TestMissingArchiveIsANote(t *testing.T) {
 	if err := fetchKept(ctx, js, dirs, o, res); err != nil {
 		t.Fatalf("a missing archive stopped the sweep: %v", err)
 	}
-	if len(notes) != 1 || !strings.Contains(notes[0], "run k1: its directory could not be fetched") {
+	if len(notes) != 1 || !strings.Contains(notes[0], "run k1: its directory is no longer on the broker") {
 		t.Fatalf("notes: %q", notes)
 	}
 	if entries, _ := os.ReadDir(filepath.Join(out, "runs")); len(entries) != 0 {

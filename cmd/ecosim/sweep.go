@@ -248,6 +248,10 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if o.shard == "" {
 		printRepeats(c, plan, len(prep.Runs))
 	}
+	if o.broker != "" && pending > 0 {
+		// Said before the wait: a worker of another build takes none.
+		c.Printf("runs go to the workers on %s of results fingerprint %s (ecosim version)\n", o.broker, prep.Manifest.ResultsFingerprint)
+	}
 	bar, done := sweepBar(c.ErrOrStderr(), base.Name, len(prep.Runs), len(prep.Runs)-pending)
 	opts.Progress = bar
 	opts.Note = func(s string) { c.PrintErrln("note:", s) }
