@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -104,7 +106,65 @@ Any existing NATS deployment with JetStream works the same way.`,
 	}
 	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "address to listen on (use 0.0.0.0:4222 to serve other machines)")
 	c.Flags().StringVar(&store, "store", "", "JetStream storage directory (default: a new temporary directory)")
+	c.AddCommand(newBrokerStatusCmd())
 	return c
+}
+
+func newBrokerStatusCmd() *cobra.Command {
+	var url string
+	c := &cobra.Command{
+		Use:   "status [--broker nats://HOST:4222]",
+		Short: "Show the runs a broker holds, by results fingerprint, and whether workers take them",
+		Long: `Show, for each results fingerprint with a work queue on the broker, how many
+sweeps have runs there, how many runs wait for a worker, how many workers have
+taken and not yet finished, and how many of the workers' pulls wait idle; and
+how many results the broker holds for coordinators to collect. Runs wait with
+no pull idle when no worker of their fingerprint is connected: start one built
+as the sweep's coordinator was ('ecosim version' prints the fingerprint).
+Nothing on the broker is changed.`,
+		Example: `  ecosim broker status
+  ecosim broker status --broker nats://10.0.0.5:4222`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			st, err := sweep.Status(c.Context(), url)
+			if err != nil {
+				return err
+			}
+			printBrokerStatus(c.OutOrStdout(), url, st)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&url, "broker", "nats://127.0.0.1:4222", "NATS URL of the broker")
+	return c
+}
+
+// printBrokerStatus writes st as a table, this build's fingerprint marked.
+func printBrokerStatus(w io.Writer, url string, st *sweep.BrokerStatus) {
+	mine, _ := sweep.ResultsFingerprint()
+	if len(st.Queues) == 0 {
+		fmt.Fprintf(w, "%s: no sweep has queued runs here\n", url)
+	} else {
+		fmt.Fprintf(w, "%s: runs by results fingerprint (* this build's)\n", url)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "fingerprint\tsweeps\tqueued\trunning\tidle pulls\t")
+		for _, q := range st.Queues {
+			name := q.Fingerprint
+			switch {
+			case name == "":
+				name = "(before fingerprints)"
+			case name == mine:
+				name += " *"
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t\n", name, q.Sweeps, q.Queued, q.Running, q.Idle)
+		}
+		tw.Flush()
+		for _, q := range st.Queues {
+			if q.Queued > 0 && q.Running == 0 && q.Idle == 0 && q.Fingerprint != "" {
+				fmt.Fprintf(w, "%d runs of fingerprint %s wait, and no worker of it is pulling\n", q.Queued, q.Fingerprint)
+			}
+		}
+	}
+	fmt.Fprintf(w, "results held for collection: %d, of %d sweeps\n", st.Results, st.ResultSweeps)
 }
 
 // defaultSpool is where a worker keeps results it could not publish: the

@@ -1,0 +1,77 @@
+package sweep
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestBrokerStatus: a sweep of this build waits with its 8 runs queued
+// while a worker of another build pulls for runs of its own, and a run
+// queued before fingerprints waits for nobody; the status shows the three
+// queues, each with what it holds, and the results of a sweep collected
+// before.
+func TestBrokerStatus(t *testing.T) {
+	s := startBroker(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	empty, err := Status(ctx, s.URL())
+	if err != nil || len(empty.Queues) != 0 || empty.Results != 0 {
+		t.Fatalf("a new broker: %+v, %v", empty, err)
+	}
+
+	// One sweep run to the end: its results stay on the broker.
+	startWorkersUntil := func(ctx context.Context, fp string, logs *logBook) <-chan struct{} {
+		return runWorker(ctx, s.URL(), WorkerOptions{Concurrency: 2, Config: testConfig, Log: logs.add, fingerprint: fp})
+	}
+	wctx, stop := context.WithCancel(ctx)
+	done := startWorkersUntil(wctx, "", &logBook{})
+	brokerSweep(t, s.URL(), t.TempDir())
+	stop()
+	<-done
+
+	other := &logBook{}
+	otherDone := startWorkersUntil(ctx, "0123456789ab", other)
+	defer func() { cancel(); <-otherDone }()
+	waitFor(t, "the other build's worker", func() bool { return other.has("pulling runs") })
+	dir := t.TempDir()
+	p := prepared(t, &Plan{Vary: []Vary{{"failures[0].fraction", "0,0.1,0.2,0.3"}}, Reps: 2}, topologyBase(t), dir)
+	coordinate(ctx, p, Options{Out: dir}, s.URL(), testConfig)
+	// A run queued before fingerprints, which no worker takes.
+	_, js := jsConn(t, s.URL())
+	if _, err := js.Publish(ctx, runsSubject+"0ld5weep0000", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	fp := buildFingerprint(t)
+	var st *BrokerStatus
+	var mine, theirs, old QueueStatus
+	waitFor(t, "the runs queued", func() bool {
+		if st, err = Status(ctx, s.URL()); err != nil || len(st.Queues) != 3 {
+			return false
+		}
+		for _, q := range st.Queues {
+			switch q.Fingerprint {
+			case fp:
+				mine = q
+			case "0123456789ab":
+				theirs = q
+			case "":
+				old = q
+			}
+		}
+		return mine.Queued == 8 && theirs.Idle > 0
+	})
+	if mine.Sweeps != 1 || mine.Running != 0 || mine.Idle != 0 {
+		t.Errorf("this build's queue: %+v", mine)
+	}
+	// The worker's two pulls each wait a second, then ask again.
+	if theirs.Queued != 0 || theirs.Sweeps != 0 || theirs.Running != 0 || theirs.Idle > 2 {
+		t.Errorf("the other build's queue: %+v", theirs)
+	}
+	if old.Queued != 1 || old.Sweeps != 1 || old.Idle != 0 {
+		t.Errorf("the queue from before fingerprints: %+v", old)
+	}
+	if st.Results != 8 || st.ResultSweeps != 1 {
+		t.Errorf("results: %d over %d sweeps, want the first sweep's 8 over 1", st.Results, st.ResultSweeps)
+	}
+}
