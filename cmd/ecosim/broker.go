@@ -118,9 +118,9 @@ func newBrokerStatusCmd() *cobra.Command {
 		Long: `Show, for each results fingerprint with a work queue on the broker, how many
 sweeps have runs there, how many runs wait for a worker, how many runs workers
 have taken and not yet finished, and how many of the workers' pulls wait idle;
-and how many results the broker holds for coordinators to collect. Runs wait with
-no pull idle when no worker of their fingerprint is connected: start one built
-as the sweep's coordinator was ('ecosim version' prints the fingerprint).
+and how many results the broker holds for coordinators to collect. Runs wait
+with no pull idle when no worker of their fingerprint is connected: start one
+built as the sweep's coordinator was ('ecosim version' prints the fingerprint).
 Nothing on the broker is changed.`,
 		Example: `  ecosim broker status
   ecosim broker status --broker nats://10.0.0.5:4222`,
