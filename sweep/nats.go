@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -384,6 +385,10 @@ type WorkerOptions struct {
 	// with it; a worker started later with the same Spool publishes what
 	// it finds there once connected. Empty keeps nothing.
 	Spool string
+	// IdleExit, when positive, ends the worker once it has had no run for
+	// that long: a worker started as a batch job leaves when the sweeps
+	// it served are done, rather than holding its allocation.
+	IdleExit time.Duration
 	// fingerprint stands in for ResultsFingerprint, so a test can be a
 	// worker of another build.
 	fingerprint string
@@ -499,7 +504,8 @@ func dialReason(url string) string {
 // long runs are not redelivered; a worker that dies leaves its run
 // unacknowledged and the server redelivers it. A message that cannot be
 // read is terminated (never redelivered) and reported on MalformedSubject.
-// Work returns when ctx is cancelled; runs in flight are handed back.
+// Work returns when ctx is cancelled, runs in flight handed back, or
+// once it has had no run for o.IdleExit, when it has none in flight.
 func Work(ctx context.Context, url string, o WorkerOptions) error {
 	fp := o.fingerprint
 	if fp == "" {
@@ -522,9 +528,21 @@ func Work(ctx context.Context, url string, o WorkerOptions) error {
 	// be reached.
 	logf(o, "pulling runs from %s, %d at a time, for sweeps of results fingerprint %s", url, n, fp)
 	publishSpooled(ctx, nc, js, o)
+	// Pulling stops when ctx ends or the worker has been idle for
+	// o.IdleExit; a run taken is finished either way, unless ctx ends.
+	pull, stop := context.WithCancel(ctx)
+	defer stop()
+	clock := &idleClock{}
+	clock.last.Store(time.Now().UnixNano())
+	if o.IdleExit > 0 {
+		go clock.watch(pull, o.IdleExit, func() {
+			logf(o, "no run for %s; exiting (--idle-exit)", o.IdleExit)
+			stop()
+		})
+	}
 	errc := make(chan error, n)
 	for range n {
-		go func() { errc <- workLoop(ctx, nc, js, cons, o) }()
+		go func() { errc <- workLoop(ctx, pull, nc, js, cons, o, clock) }()
 	}
 	var first error
 	for range n {
@@ -535,11 +553,37 @@ func Work(ctx context.Context, url string, o WorkerOptions) error {
 	return first
 }
 
-func workLoop(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, cons jetstream.Consumer, o WorkerOptions) error {
-	for ctx.Err() == nil {
+// idleClock tells when a worker last had a run: how many it has now, and
+// when the last one ended.
+type idleClock struct {
+	busy atomic.Int32
+	last atomic.Int64 // Unix nanoseconds
+}
+
+// watch calls exit, once, when the worker has had no run for d.
+func (c *idleClock) watch(ctx context.Context, d time.Duration, exit func()) {
+	t := time.NewTicker(min(d/4, time.Second))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if c.busy.Load() == 0 && time.Since(time.Unix(0, c.last.Load())) >= d {
+				exit()
+				return
+			}
+		}
+	}
+}
+
+// workLoop takes runs one at a time while pull lasts, and runs each under
+// ctx: a worker leaving for want of runs finishes the one it has taken.
+func workLoop(ctx, pull context.Context, nc *nats.Conn, js jetstream.JetStream, cons jetstream.Consumer, o WorkerOptions, clock *idleClock) error {
+	for pull.Err() == nil {
 		msg, err := cons.Next(jetstream.FetchMaxWait(time.Second))
 		if err != nil {
-			if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoHeartbeat) || ctx.Err() != nil {
+			if errors.Is(err, nats.ErrTimeout) || errors.Is(err, jetstream.ErrNoHeartbeat) || pull.Err() != nil {
 				continue
 			}
 			if errors.Is(err, nats.ErrConnectionClosed) {
@@ -548,7 +592,10 @@ func workLoop(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, cons j
 			time.Sleep(200 * time.Millisecond) // broker restarting: retry
 			continue
 		}
+		clock.busy.Add(1)
 		handle(ctx, nc, js, msg, o)
+		clock.last.Store(time.Now().UnixNano())
+		clock.busy.Add(-1)
 	}
 	return nil
 }

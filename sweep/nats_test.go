@@ -517,3 +517,66 @@ func TestBrokerSweepNotesNoWorker(t *testing.T) {
 		t.Errorf("the other build's worker:\n%s", other.text())
 	}
 }
+
+// TestIdleWorkerLeaves: a worker told to leave once idle serves a whole
+// sweep, then, with no run for its idle time, returns by itself, after
+// its last run.
+func TestIdleWorkerLeaves(t *testing.T) {
+	s := startBroker(t)
+	dir := t.TempDir()
+	p := prepared(t, smallPlan(), topologyBase(t), dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	logs := &logBook{}
+	left := runWorker(ctx, s.URL(), WorkerOptions{Concurrency: 2, Config: testConfig, Log: logs.add, IdleExit: 1500 * time.Millisecond})
+	waitFor(t, "the worker", func() bool { return logs.has("pulling runs") })
+	if _, err := RunBrokerWith(ctx, p, Options{Out: dir}, s.URL(), testConfig); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-left:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the idle worker did not leave; its log:\n%s", logs.text())
+	}
+	lines := strings.Split(logs.text(), "\n")
+	if recorded(dir) != 8 || !strings.Contains(lines[len(lines)-1], "no run for 1.5s; exiting (--idle-exit)") ||
+		strings.Count(logs.text(), " ok in ") != 8 {
+		t.Fatalf("%d runs recorded; the worker's log:\n%s", recorded(dir), logs.text())
+	}
+}
+
+// TestIdleClock: a worker with a run is never idle, however long ago its
+// last run ended; one without is idle once its last run is d old.
+func TestIdleClock(t *testing.T) {
+	const d = 40 * time.Millisecond
+	exited := func(c *idleClock, within time.Duration) bool {
+		ctx, cancel := context.WithTimeout(context.Background(), within)
+		defer cancel()
+		done := make(chan struct{})
+		go c.watch(ctx, d, func() { close(done) })
+		select {
+		case <-done:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	busy := &idleClock{}
+	busy.busy.Store(1)
+	busy.last.Store(time.Now().Add(-time.Hour).UnixNano())
+	if exited(busy, 10*d) {
+		t.Error("a worker with a run in hand was taken for idle")
+	}
+	fresh := &idleClock{}
+	// Its last run ended "an hour from now", so the test does not race
+	// the clock: the worker is not idle for an hour yet.
+	fresh.last.Store(time.Now().Add(time.Hour).UnixNano())
+	if exited(fresh, 10*d) {
+		t.Error("a worker whose last run just ended was taken for idle")
+	}
+	idle := &idleClock{}
+	idle.last.Store(time.Now().Add(-d).UnixNano())
+	if !exited(idle, 100*d) {
+		t.Error("an idle worker was not let go")
+	}
+}

@@ -25,6 +25,7 @@ func newWorkerCmd() *cobra.Command {
 	var conc int
 	var wait time.Duration
 	var spool string
+	var idleExit time.Duration
 	c := &cobra.Command{
 		Use:   "worker --broker nats://HOST:4222 [--concurrency N]",
 		Short: "Run sweep runs pulled from a NATS JetStream work queue until stopped",
@@ -43,7 +44,11 @@ result; the spool keeps the packed directory beside the result.
 A worker started before its broker keeps trying to reach it (every few
 seconds, saying so once a minute) until it answers, or until --wait has
 passed. A connection lost later is sought again without end; the runs in
-flight carry on meanwhile.`,
+flight carry on meanwhile.
+
+A worker started as a batch job (a Slurm job, a Kubernetes Job) can leave
+once the sweeps it serves are done: --idle-exit 10m ends it, with exit code
+0, once it has had no run for ten minutes.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if url == "" {
@@ -60,7 +65,10 @@ flight carry on meanwhile.`,
 			if wait < 0 {
 				return usagef("--wait must not be negative, got %s", wait)
 			}
-			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(), Wait: wait, Spool: spool,
+			if idleExit < 0 {
+				return usagef("--idle-exit must not be negative, got %s", idleExit)
+			}
+			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(), Wait: wait, Spool: spool, IdleExit: idleExit,
 				// A worker runs for hours, often with its output in a
 				// file: each line says when.
 				Log: func(s string) { fmt.Fprintln(c.ErrOrStderr(), time.Now().Format(time.RFC3339), "worker:", s) }})
@@ -73,6 +81,7 @@ flight carry on meanwhile.`,
 	c.Flags().StringVar(&url, "broker", "", "NATS URL, e.g. nats://10.0.0.5:4222")
 	c.Flags().IntVar(&conc, "concurrency", 0, "runs at once (default: one per CPU)")
 	c.Flags().DurationVar(&wait, "wait", 0, "give up if the broker cannot be reached within this long at start, e.g. 2m (0: keep trying)")
+	c.Flags().DurationVar(&idleExit, "idle-exit", 0, "exit once no run has been taken for this long, e.g. 10m, for workers started as batch jobs (0: run until stopped)")
 	c.Flags().StringVar(&spool, "spool", defaultSpool(), "directory for results a worker stopped with the broker away could not publish, published by the next worker started with it (empty: keep none)")
 	return c
 }
