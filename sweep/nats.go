@@ -498,9 +498,9 @@ func dialReason(url string) string {
 	return ""
 }
 
-// Work pulls runs from the shared durable consumer with o.Concurrency
-// runs at once, executes each, publishes its result and only then
-// acknowledges it. While a run goes on it sends InProgress heartbeats, so
+// Work pulls runs from the durable consumer it shares with the workers of
+// its results fingerprint, o.Concurrency runs at once, executes each,
+// publishes its result and only then acknowledges it. While a run goes on it sends InProgress heartbeats, so
 // long runs are not redelivered; a worker that dies leaves its run
 // unacknowledged and the server redelivers it. A message that cannot be
 // read is terminated (never redelivered) and reported on MalformedSubject.
