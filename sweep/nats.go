@@ -500,12 +500,13 @@ func dialReason(url string) string {
 
 // Work pulls runs from the durable consumer it shares with the workers of
 // its results fingerprint, o.Concurrency runs at once, executes each,
-// publishes its result and only then acknowledges it. While a run goes on it sends InProgress heartbeats, so
-// long runs are not redelivered; a worker that dies leaves its run
-// unacknowledged and the server redelivers it. A message that cannot be
-// read is terminated (never redelivered) and reported on MalformedSubject.
-// Work returns when ctx is cancelled, runs in flight handed back, or
-// once it has had no run for o.IdleExit, when it has none in flight.
+// publishes its result and only then acknowledges it. While a run goes on
+// it sends InProgress heartbeats, so long runs are not redelivered; a
+// worker that dies leaves its run unacknowledged and the server redelivers
+// it. A message that cannot be read is terminated (never redelivered) and
+// reported on MalformedSubject. Work returns when ctx is cancelled, runs
+// in flight handed back, or once it has had no run for o.IdleExit, when it
+// has none in flight.
 func Work(ctx context.Context, url string, o WorkerOptions) error {
 	fp := o.fingerprint
 	if fp == "" {
