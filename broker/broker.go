@@ -4,6 +4,7 @@
 package broker
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -19,6 +20,12 @@ type Options struct {
 	Listen string
 	// Store is the JetStream storage directory.
 	Store string
+	// TLSCert and TLSKey, PEM files, make the server require TLS with
+	// that certificate, for a broker reached over a network others share.
+	// Clients trust it as they trust any server: through the system's
+	// roots, or SSL_CERT_FILE naming the certificate of the authority
+	// that signed it.
+	TLSCert, TLSKey string
 }
 
 // Server is a running embedded NATS server.
@@ -42,7 +49,18 @@ func Start(o Options) (*Server, error) {
 	if port == 0 {
 		port = server.RANDOM_PORT
 	}
-	ns, err := server.NewServer(&server.Options{Host: host, Port: port, JetStream: true, StoreDir: o.Store, NoSigs: true})
+	opts := &server.Options{Host: host, Port: port, JetStream: true, StoreDir: o.Store, NoSigs: true}
+	if o.TLSCert != "" || o.TLSKey != "" {
+		if o.TLSCert == "" || o.TLSKey == "" {
+			return nil, errors.New("broker: TLS needs both a certificate and its key")
+		}
+		cert, err := tls.LoadX509KeyPair(o.TLSCert, o.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("broker: TLS certificate %s and key %s: %w", o.TLSCert, o.TLSKey, err)
+		}
+		opts.TLS, opts.TLSConfig = true, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ns, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("broker: %w", err)
 	}

@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -133,7 +134,11 @@ func connect(url, name string, opts ...nats.Option) (*nats.Conn, jetstream.JetSt
 		if unreachable(err) {
 			return nil, nil, newUnreachable(url, err)
 		}
-		return nil, nil, fmt.Errorf("sweep: broker %s: %w", url, err)
+		var unknown x509.UnknownAuthorityError
+		if errors.As(err, &unknown) {
+			return nil, nil, fmt.Errorf("sweep: broker %s: %w (if its certificate is of your own authority, name that authority's certificate in SSL_CERT_FILE)", Redacted(url), err)
+		}
+		return nil, nil, fmt.Errorf("sweep: broker %s: %w", Redacted(url), err)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
@@ -209,7 +214,7 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 		want[r.Key] = true
 	}
 	watch := &idleWatch{workers: workers, every: cfg.withDefaults().IdleCheck, last: time.Now(), note: o.Note,
-		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s (of a build with results fingerprint %s, as 'ecosim version' shows: a worker of another build takes none)", url, url, fp)}
+		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s (of a build with results fingerprint %s, as 'ecosim version' shows: a worker of another build takes none)", Redacted(url), Redacted(url), fp)}
 	return collect(ctx, js, p, o, id, want, prog, watch, dirs)
 }
 
@@ -430,7 +435,7 @@ func connectWaiting(ctx context.Context, url string, o WorkerOptions) (*nats.Con
 			logf(o, "%s; trying again until it answers (Ctrl-C to stop)", strings.TrimPrefix(err.Error(), "sweep: "))
 			said = time.Now()
 		case time.Since(said) >= stillWaiting:
-			logf(o, "still waiting for broker %s after %s", url, waited.Round(time.Second))
+			logf(o, "still waiting for broker %s after %s", Redacted(url), waited.Round(time.Second))
 			said = time.Now()
 		}
 		pause := delay
@@ -439,11 +444,31 @@ func connectWaiting(ctx context.Context, url string, o WorkerOptions) (*nats.Con
 		}
 		select {
 		case <-ctx.Done():
-			return nil, nil, fmt.Errorf("%w: before broker %s answered", sim.ErrInterrupted, url)
+			return nil, nil, fmt.Errorf("%w: before broker %s answered", sim.ErrInterrupted, Redacted(url))
 		case <-time.After(pause):
 		}
 		delay = min(2*delay, lastRetry)
 	}
+}
+
+// Redacted is url, a broker's address or a comma-separated list of them,
+// with any password or token in it replaced by xxxxx, for messages and
+// logs, which others may read.
+func Redacted(url string) string {
+	parts := strings.Split(url, ",")
+	for i, p := range parts {
+		u, err := neturl.Parse(strings.TrimSpace(p))
+		if err != nil || u.User == nil {
+			continue
+		}
+		if _, ok := u.User.Password(); ok {
+			u.User = neturl.UserPassword(u.User.Username(), "xxxxx")
+		} else {
+			u.User = neturl.User("xxxxx") // a token, or a user name alone
+		}
+		parts[i] = u.String()
+	}
+	return strings.Join(parts, ",")
 }
 
 // unreachableError is a broker that did not answer. The client says only
@@ -461,7 +486,7 @@ func newUnreachable(url string, err error) *unreachableError {
 			why = r
 		}
 	}
-	return &unreachableError{url: url, why: why, err: err}
+	return &unreachableError{url: Redacted(url), why: why, err: err}
 }
 
 // Error names the broker and why it did not answer.
@@ -527,7 +552,7 @@ func Work(ctx context.Context, url string, o WorkerOptions) error {
 	n := max(o.Concurrency, 1)
 	// Said once connected, so that it is not said of a broker that cannot
 	// be reached.
-	logf(o, "pulling runs from %s, %d at a time, for sweeps of results fingerprint %s", url, n, fp)
+	logf(o, "pulling runs from %s, %d at a time, for sweeps of results fingerprint %s", Redacted(url), n, fp)
 	publishSpooled(ctx, nc, js, o)
 	// Pulling stops when ctx ends or the worker has been idle for
 	// o.IdleExit; a run taken is finished either way, unless ctx ends.

@@ -2,8 +2,11 @@ package sweep
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
 )
 
 // TestBrokerStatus: a sweep of this build waits with its 8 runs queued
@@ -73,5 +76,57 @@ func TestBrokerStatus(t *testing.T) {
 	}
 	if st.Results != 8 || st.ResultSweeps != 1 {
 		t.Errorf("results: %d over %d sweeps, want the first sweep's 8 over 1", st.Results, st.ResultSweeps)
+	}
+}
+
+// TestBrokerWithPassword: a NATS deployment that asks for a user and
+// password is reached with them in the URL, as the README says, and
+// refused without.
+func TestBrokerWithPassword(t *testing.T) {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true,
+		StoreDir: t.TempDir(), NoSigs: true, Username: "ecosim", Password: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("server did not start")
+	}
+	defer ns.Shutdown()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	host := strings.TrimPrefix(ns.ClientURL(), "nats://")
+	if _, err := Status(ctx, "nats://ecosim:s3cret@"+host); err != nil {
+		t.Fatalf("with the password in the URL: %v", err)
+	}
+	if _, err := Status(ctx, "nats://"+host); err == nil || !strings.Contains(err.Error(), "Authorization Violation") {
+		t.Fatalf("without it: %v", err)
+	}
+	// A worker's log, which others may read, keeps the password out.
+	logs := &logBook{}
+	wctx, stop := context.WithCancel(ctx)
+	done := runWorker(wctx, "nats://ecosim:s3cret@"+host, WorkerOptions{Concurrency: 1, Config: testConfig, Log: logs.add})
+	waitFor(t, "the worker", func() bool { return logs.has("pulling runs from nats://ecosim:xxxxx@" + host) })
+	stop()
+	<-done
+	if strings.Contains(logs.text(), "s3cret") {
+		t.Fatalf("the password is in the worker's log:\n%s", logs.text())
+	}
+}
+
+// TestRedacted: passwords and tokens are hidden in every address of a
+// list; addresses without them are as given.
+func TestRedacted(t *testing.T) {
+	for in, want := range map[string]string{
+		"nats://10.0.0.5:4222":                       "nats://10.0.0.5:4222",
+		"nats://ecosim:s3cret@10.0.0.5:4222":         "nats://ecosim:xxxxx@10.0.0.5:4222",
+		"tls://t0ken@broker:4222":                    "tls://xxxxx@broker:4222",
+		"nats://a:b@h1:4222,nats://h2:4222":          "nats://a:xxxxx@h1:4222,nats://h2:4222",
+		"10.0.0.5:4222":                              "10.0.0.5:4222",
+		"nats://u:p%40ss@h:4222, nats://v:w@h2:4222": "nats://u:xxxxx@h:4222,nats://v:xxxxx@h2:4222",
+	} {
+		if got := Redacted(in); got != want {
+			t.Errorf("Redacted(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -87,24 +87,36 @@ once the sweeps it serves are done: --idle-exit 10m ends it, with exit code
 }
 
 func newBrokerCmd() *cobra.Command {
-	var listen, store string
+	var listen, store, cert, key string
 	c := &cobra.Command{
-		Use:   "broker [--listen HOST:PORT] [--store DIR]",
+		Use:   "broker [--listen HOST:PORT] [--store DIR] [--tls-cert FILE --tls-key FILE]",
 		Short: "Run an embedded NATS server with JetStream for distributed sweeps",
 		Long: `Run a NATS server with JetStream inside ecosim, so a small cluster needs nothing
 else installed. Point 'ecosim sweep --broker' and 'ecosim worker --broker' at it.
-Any existing NATS deployment with JetStream works the same way.`,
+Any existing NATS deployment with JetStream works the same way.
+
+With --tls-cert and --tls-key the broker requires TLS; its URL is then
+tls://HOST:PORT. Clients trust its certificate as any TLS client on their
+machine does: through the system's roots, or, for a certificate of your own
+authority, with SSL_CERT_FILE naming that authority's certificate.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if (cert == "") != (key == "") {
+				return usagef("--tls-cert and --tls-key go together")
+			}
+			made := ""
 			if store == "" {
 				d, err := os.MkdirTemp("", "ecosim-broker-")
 				if err != nil {
 					return err
 				}
-				store = d
+				store, made = d, d
 			}
-			s, err := broker.Start(broker.Options{Listen: listen, Store: store})
+			s, err := broker.Start(broker.Options{Listen: listen, Store: store, TLSCert: cert, TLSKey: key})
 			if err != nil {
+				if made != "" {
+					os.RemoveAll(made) // nothing was stored in it
+				}
 				return err
 			}
 			c.Printf("broker: listening on %s, JetStream store %s; Ctrl-C to stop\n", s.URL(), store)
@@ -115,6 +127,8 @@ Any existing NATS deployment with JetStream works the same way.`,
 	}
 	c.Flags().StringVar(&listen, "listen", "127.0.0.1:4222", "address to listen on (use 0.0.0.0:4222 to serve other machines)")
 	c.Flags().StringVar(&store, "store", "", "JetStream storage directory (default: a new temporary directory)")
+	c.Flags().StringVar(&cert, "tls-cert", "", "PEM certificate: require TLS from clients (with --tls-key)")
+	c.Flags().StringVar(&key, "tls-key", "", "PEM private key of --tls-cert")
 	c.AddCommand(newBrokerStatusCmd())
 	return c
 }
@@ -139,7 +153,7 @@ Nothing on the broker is changed.`,
 			if err != nil {
 				return err
 			}
-			printBrokerStatus(c.OutOrStdout(), url, st)
+			printBrokerStatus(c.OutOrStdout(), sweep.Redacted(url), st)
 			return nil
 		},
 	}

@@ -250,7 +250,7 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	}
 	if o.broker != "" && pending > 0 {
 		// Said before the wait: a worker of another build takes none.
-		c.Printf("runs go to the workers on %s of results fingerprint %s (ecosim version)\n", o.broker, prep.Manifest.ResultsFingerprint)
+		c.Printf("runs go to the workers on %s of results fingerprint %s (ecosim version)\n", sweep.Redacted(o.broker), prep.Manifest.ResultsFingerprint)
 	}
 	bar, done := sweepBar(c.ErrOrStderr(), base.Name, len(prep.Runs), len(prep.Runs)-pending)
 	opts.Progress = bar
