@@ -79,12 +79,12 @@ func TestBrokerStatus(t *testing.T) {
 	}
 }
 
-// TestBrokerWithPassword: a NATS deployment that asks for a user and
-// password is reached with them in the URL, as the README says, and
-// refused without.
-func TestBrokerWithPassword(t *testing.T) {
-	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true,
-		StoreDir: t.TempDir(), NoSigs: true, Username: "ecosim", Password: "s3cret"})
+// guardedServer runs a NATS server with JetStream on 127.0.0.1 that asks
+// for what opts says, until the test ends, and returns its host:port.
+func guardedServer(t *testing.T, opts *server.Options) string {
+	t.Helper()
+	opts.Host, opts.Port, opts.JetStream, opts.StoreDir, opts.NoSigs = "127.0.0.1", server.RANDOM_PORT, true, t.TempDir(), true
+	ns, err := server.NewServer(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,10 +92,17 @@ func TestBrokerWithPassword(t *testing.T) {
 	if !ns.ReadyForConnections(10 * time.Second) {
 		t.Fatal("server did not start")
 	}
-	defer ns.Shutdown()
+	t.Cleanup(ns.Shutdown)
+	return strings.TrimPrefix(ns.ClientURL(), "nats://")
+}
+
+// TestBrokerWithPassword: a NATS deployment that asks for a user and
+// password is reached with them in the URL, as the README says, and
+// refused without.
+func TestBrokerWithPassword(t *testing.T) {
+	host := guardedServer(t, &server.Options{Username: "ecosim", Password: "s3cret"})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	host := strings.TrimPrefix(ns.ClientURL(), "nats://")
 	if _, err := Status(ctx, "nats://ecosim:s3cret@"+host); err != nil {
 		t.Fatalf("with the password in the URL: %v", err)
 	}
@@ -111,6 +118,20 @@ func TestBrokerWithPassword(t *testing.T) {
 	<-done
 	if strings.Contains(logs.text(), "s3cret") {
 		t.Fatalf("the password is in the worker's log:\n%s", logs.text())
+	}
+}
+
+// TestBrokerWithToken: a deployment that asks for a token is reached with
+// it in the URL.
+func TestBrokerWithToken(t *testing.T) {
+	host := guardedServer(t, &server.Options{Authorization: "t0ken"})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := Status(ctx, "nats://t0ken@"+host); err != nil {
+		t.Fatalf("with the token in the URL: %v", err)
+	}
+	if _, err := Status(ctx, "nats://"+host); err == nil {
+		t.Fatal("without it: no error")
 	}
 }
 
