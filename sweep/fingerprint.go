@@ -80,6 +80,15 @@ func ResultsFingerprint() (string, error) {
 	return fingerprint.id, fingerprint.err
 }
 
+// fingerprintOr is override where a test gives one, or else this build's
+// results fingerprint.
+func fingerprintOr(override string) (string, error) {
+	if override != "" {
+		return override, nil
+	}
+	return ResultsFingerprint()
+}
+
 // probe runs the probes in mode on a pool of workers, as a sweep's runs
 // are run on 1.
 func probe(mode sim.Mode, workers int) (string, error) {

@@ -80,11 +80,9 @@ func Prepare(plan *Plan, base *scenarios.Scenario, o Options) (*Prepared, error)
 	if err := CheckCrossings(o.Crossings, plan, figures); err != nil {
 		return nil, err
 	}
-	fp := o.fingerprint
-	if fp == "" {
-		if fp, err = ResultsFingerprint(); err != nil {
-			return nil, err
-		}
+	fp, err := fingerprintOr(o.fingerprint)
+	if err != nil {
+		return nil, err
 	}
 	m := &Manifest{Version: o.Version, Scenario: base.Name, ScenarioDigest: base.Digest(), Seed: base.Seed,
 		Plan: *plan, Figures: figures, Runs: len(runs), Crossings: o.Crossings, ResultsFingerprint: fp}

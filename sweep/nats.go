@@ -99,6 +99,11 @@ func SweepID(m *Manifest) string {
 	return hex.EncodeToString(h[:6])
 }
 
+// runID names run key of sweep on the broker: the message ID of its job
+// and of its result, which keeps second copies off the streams, and the
+// name of its directory's archive in RunDirsBucket.
+func runID(sweep, key string) string { return sweep + "." + key }
+
 // ensureStreams creates or updates the streams and the consumer of the
 // workers of fingerprint fp.
 func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig, fp string) (jetstream.Consumer, error) {
@@ -170,13 +175,7 @@ func RunBroker(ctx context.Context, p *Prepared, o Options, url string) (Progres
 
 // RunBrokerWith is RunBroker with explicit JetStream settings.
 func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg BrokerConfig) (Progress, error) {
-	fp := p.Manifest.ResultsFingerprint
-	if fp == "" {
-		var err error
-		if fp, err = ResultsFingerprint(); err != nil {
-			return Progress{}, err
-		}
-	}
+	fp := p.Manifest.ResultsFingerprint // Prepare's, this build's unless a test's
 	nc, js, err := connect(url, "ecosim sweep")
 	if err != nil {
 		return Progress{}, err
@@ -205,7 +204,7 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 	prog := Progress{Total: len(p.Runs), Skipped: len(p.Runs) - len(pending)}
 	for _, spec := range pending {
 		b, _ := json.Marshal(job{Sweep: id, Spec: spec, Keep: o.KeepRuns})
-		if _, err := js.Publish(ctx, runsSubject+fp+"."+id, b, jetstream.WithMsgID(id+"."+spec.Key)); err != nil {
+		if _, err := js.Publish(ctx, runsSubject+fp+"."+id, b, jetstream.WithMsgID(runID(id, spec.Key))); err != nil {
 			return prog, fmt.Errorf("sweep: queue run %s: %w", spec.Key, err)
 		}
 	}
@@ -213,8 +212,9 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 	for _, r := range pending {
 		want[r.Key] = true
 	}
+	shown := Redacted(url)
 	watch := &idleWatch{workers: workers, every: cfg.withDefaults().IdleCheck, last: time.Now(), note: o.Note,
-		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s (of a build with results fingerprint %s, as 'ecosim version' shows: a worker of another build takes none)", Redacted(url), Redacted(url), fp)}
+		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s (of a build with results fingerprint %s, as 'ecosim version' shows: a worker of another build takes none)", shown, shown, fp)}
 	return collect(ctx, js, p, o, id, want, prog, watch, dirs)
 }
 
@@ -299,16 +299,14 @@ func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options
 		if !want[res.Spec.Key] {
 			continue // a duplicate, or a run recorded before
 		}
-		if dirs != nil && res.Status == StatusOK {
-			switch {
-			case res.Kept:
-				if err := fetchKept(ctx, js, dirs, o, res); err != nil {
-					cons = nil // the broker went away: read the result again once it is back
-					time.Sleep(250 * time.Millisecond)
-					continue
-				}
-			default:
-				note(o, fmt.Sprintf("run %s: its worker could not keep its directory (%s); its figures are recorded", res.Spec.Key, res.KeepError))
+		if dirs != nil && res.Status == StatusOK && !res.Kept {
+			note(o, fmt.Sprintf("run %s: its worker could not keep its directory (%s); its figures are recorded", res.Spec.Key, res.KeepError))
+		}
+		if dirs != nil && res.Kept {
+			if err := fetchKept(ctx, js, dirs, o, res); err != nil {
+				cons = nil // the broker went away: read the result again once it is back
+				time.Sleep(250 * time.Millisecond)
+				continue
 			}
 		}
 		row := Row{Spec: res.Spec, Status: res.Status, Error: res.Error, Wall: res.Wall, Figures: res.Figures}
@@ -322,7 +320,7 @@ func collect(ctx context.Context, js jetstream.JetStream, p *Prepared, o Options
 		if res.Kept && dirs != nil {
 			// Fetched and recorded: nobody needs the archive again.
 			try, stop := context.WithTimeout(ctx, publishWait)
-			_ = dirs.Delete(try, res.Sweep+"."+res.Spec.Key)
+			_ = dirs.Delete(try, runID(res.Sweep, res.Spec.Key))
 			stop()
 		}
 		watch.progressed()
@@ -347,7 +345,7 @@ const fetchWait = 2 * time.Minute
 // the run's figures are recorded without it.
 func fetchKept(ctx context.Context, js jetstream.JetStream, dirs jetstream.ObjectStore, o Options, res result) error {
 	try, stop := context.WithTimeout(ctx, fetchWait)
-	err := fetchRun(try, dirs, res.Sweep+"."+res.Spec.Key, o.Out, res.Spec.Key)
+	err := fetchRun(try, dirs, runID(res.Sweep, res.Spec.Key), o.Out, res.Spec.Key)
 	stop()
 	if err == nil {
 		return nil
@@ -533,12 +531,9 @@ func dialReason(url string) string {
 // in flight handed back, or once it has had no run for o.IdleExit, when it
 // has none in flight.
 func Work(ctx context.Context, url string, o WorkerOptions) error {
-	fp := o.fingerprint
-	if fp == "" {
-		var err error
-		if fp, err = ResultsFingerprint(); err != nil {
-			return err
-		}
+	fp, err := fingerprintOr(o.fingerprint)
+	if err != nil {
+		return err
 	}
 	nc, js, err := connectWaiting(ctx, url, o)
 	if err != nil {
@@ -657,7 +652,7 @@ func handle(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg jets
 		return
 	}
 	b, _ := json.Marshal(res)
-	sp := spooled{Subject: resultsSubject + j.Sweep, MsgID: j.Sweep + "." + j.Spec.Key, Data: b, Archive: archive}
+	sp := spooled{Subject: resultsSubject + j.Sweep, MsgID: runID(j.Sweep, j.Spec.Key), Data: b, Archive: archive}
 	if err := publishResult(ctx, nc, js, sp, o); err != nil {
 		_ = msg.Nak()
 		if ctx.Err() != nil && o.Spool != "" {
@@ -681,15 +676,16 @@ func handle(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg jets
 // removes its directory). Where keeping fails the result says why, and
 // the run's figures still count.
 func execute(ctx context.Context, j job, o WorkerOptions) (res result, archive string, err error) {
-	tmp := ""
+	var tmp, keepErr string
 	if j.Keep {
-		if tmp, err = os.MkdirTemp("", "ecosim-run-"); err != nil {
-			res.KeepError = err.Error()
-			tmp = ""
+		if d, err := os.MkdirTemp("", "ecosim-run-"); err != nil {
+			keepErr = err.Error()
+		} else {
+			tmp = d
 		}
 	}
 	row, err := Execute(ctx, j.Spec, tmp, o.Version)
-	res = result{Sweep: j.Sweep, Spec: row.Spec, Status: row.Status, Error: row.Error, Wall: row.Wall, Figures: row.Figures, KeepError: res.KeepError}
+	res = result{Sweep: j.Sweep, Spec: row.Spec, Status: row.Status, Error: row.Error, Wall: row.Wall, Figures: row.Figures, KeepError: keepErr}
 	if tmp == "" {
 		return res, "", err
 	}

@@ -64,13 +64,15 @@ func Status(ctx context.Context, url string) (*BrokerStatus, error) {
 		return nil, fmt.Errorf("sweep: stream %s: %w", RunsStream, err)
 	}
 	for subject, n := range info.State.Subjects {
-		fp, sweep, ok := strings.Cut(strings.TrimPrefix(subject, runsSubject), ".")
+		fp, _, ok := strings.Cut(strings.TrimPrefix(subject, runsSubject), ".")
 		if !ok {
-			fp, sweep = "", fp // queued before fingerprints: ecosim.runs.<sweep>
+			// Queued before fingerprints (ecosim.runs.<sweep>): no
+			// consumer reads them, so the stream's count is all there is.
+			fp = ""
+			queue(fp).Queued += int(n)
 		}
-		q := queue(fp)
-		if sweep != "" && n > 0 {
-			q.Sweeps++
+		if n > 0 {
+			queue(fp).Sweeps++
 		}
 	}
 	consumers := runs.ListConsumers(ctx)
@@ -84,14 +86,6 @@ func Status(ctx context.Context, url string) (*BrokerStatus, error) {
 	}
 	if err := consumers.Err(); err != nil {
 		return nil, fmt.Errorf("sweep: consumers of %s: %w", RunsStream, err)
-	}
-	if q := byFP[""]; q != nil {
-		// No consumer reads them; the stream's count is all there is.
-		for subject, n := range info.State.Subjects {
-			if _, _, ok := strings.Cut(strings.TrimPrefix(subject, runsSubject), "."); !ok {
-				q.Queued += int(n)
-			}
-		}
 	}
 	for _, q := range byFP {
 		st.Queues = append(st.Queues, *q)
