@@ -2,11 +2,13 @@ package sweep
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // TestBrokerStatus: a sweep of this build waits with its 8 runs queued
@@ -149,5 +151,32 @@ func TestRedacted(t *testing.T) {
 		if got := Redacted(in); got != want {
 			t.Errorf("Redacted(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLegacyConsumerIsReplaced: a broker store from before fingerprints
+// has one unfiltered consumer for every run, which a fingerprint's own
+// consumer would overlap on the work queue; ensureStreams takes it away
+// and makes the fingerprint's, as the README says.
+func TestLegacyConsumerIsReplaced(t *testing.T) {
+	s := startBroker(t)
+	_, js := jsConn(t, s.URL())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: RunsStream, Subjects: []string{runsSubject + ">"},
+		Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage, Duplicates: 2 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.CreateOrUpdateConsumer(ctx, RunsStream, jetstream.ConsumerConfig{Durable: WorkerConsumer, AckPolicy: jetstream.AckExplicitPolicy}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ensureStreams(ctx, js, testConfig, "0123456789ab"); err != nil {
+		t.Fatalf("with the old consumer there: %v", err)
+	}
+	if _, err := js.Consumer(ctx, RunsStream, WorkerConsumer); !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		t.Fatalf("the old consumer: %v", err)
+	}
+	if _, err := js.Consumer(ctx, RunsStream, WorkerConsumer+"-0123456789ab"); err != nil {
+		t.Fatalf("the fingerprint's consumer: %v", err)
 	}
 }
