@@ -5,9 +5,11 @@ package broker
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
@@ -26,6 +28,10 @@ type Options struct {
 	// roots, or SSL_CERT_FILE naming the certificate of the authority
 	// that signed it.
 	TLSCert, TLSKey string
+	// TLSCA, a PEM file of authorities, makes the server also require a
+	// client certificate that one of them signed (mutual TLS), so that
+	// only machines given one can queue or take runs. It needs TLSCert.
+	TLSCA string
 }
 
 // Server is a running embedded NATS server.
@@ -59,6 +65,21 @@ func Start(o Options) (*Server, error) {
 			return nil, fmt.Errorf("broker: TLS certificate %s and key %s: %w", o.TLSCert, o.TLSKey, err)
 		}
 		opts.TLS, opts.TLSConfig = true, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	if o.TLSCA != "" {
+		if opts.TLSConfig == nil {
+			return nil, errors.New("broker: client certificates need TLS: a certificate and its key")
+		}
+		b, err := os.ReadFile(o.TLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("broker: client authority: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(b) {
+			return nil, fmt.Errorf("broker: client authority %s: no PEM certificate in it", o.TLSCA)
+		}
+		opts.TLSVerify = true
+		opts.TLSConfig.ClientCAs, opts.TLSConfig.ClientAuth = pool, tls.RequireAndVerifyClientCert
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {

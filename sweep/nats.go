@@ -51,6 +51,8 @@ type BrokerConfig struct {
 	// runs; after idleChecks looks in a row find none while runs wait, it
 	// says so (Options.Note).
 	IdleCheck time.Duration
+	// Auth is what the coordinator or worker shows the broker.
+	Auth Auth
 }
 
 // idleChecks is how many looks in a row must find no worker before the
@@ -132,18 +134,17 @@ func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig
 	return cons, nil
 }
 
-func connect(url, name string, opts ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {
-	opts = append([]nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(500 * time.Millisecond)}, opts...)
+func connect(url, name string, a Auth, opts ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {
+	if err := a.Check(); err != nil {
+		return nil, nil, err
+	}
+	opts = append(append([]nats.Option{nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(500 * time.Millisecond)}, a.options()...), opts...)
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		if unreachable(err) {
 			return nil, nil, newUnreachable(url, err)
 		}
-		var unknown x509.UnknownAuthorityError
-		if errors.As(err, &unknown) {
-			return nil, nil, fmt.Errorf("sweep: broker %s: %w (if its certificate is of your own authority, name that authority's certificate in SSL_CERT_FILE)", Redacted(url), err)
-		}
-		return nil, nil, fmt.Errorf("sweep: broker %s: %w", Redacted(url), err)
+		return nil, nil, fmt.Errorf("sweep: broker %s: %w%s", Redacted(url), err, refusalHint(err, a))
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
@@ -153,10 +154,31 @@ func connect(url, name string, opts ...nats.Option) (*nats.Conn, jetstream.JetSt
 	return nc, js, nil
 }
 
+// refusalHint is what a user can do about a broker that refused the
+// connection with err, in words for the end of its message; "" where it
+// has nothing to add.
+func refusalHint(err error, a Auth) string {
+	var unknown x509.UnknownAuthorityError
+	switch {
+	case errors.As(err, &unknown):
+		return " (if its certificate is of your own authority, name that authority's certificate with --tls-ca, or in SSL_CERT_FILE)"
+	case (strings.Contains(err.Error(), "certificate required") || strings.Contains(err.Error(), "closed by remote after TLS handshake")) && a.Cert == "":
+		// TLS 1.3 finishes the client's handshake before the server
+		// checks its certificate, so the refusal may come as the
+		// alert or as the connection closed.
+		return " (if the broker asks for a client certificate, give one with --tls-cert and --tls-key)"
+	case a.Cert != "" && strings.Contains(err.Error(), "remote error: tls:"):
+		return fmt.Sprintf(" (the broker refused the client certificate %s: is it signed by the authority the broker asks for, and still valid?)", a.Cert)
+	case errors.Is(err, nats.ErrAuthorization) && !a.Set():
+		return " (the broker asks who you are: a user and password or a token in the URL, or a credentials file with --creds)"
+	}
+	return ""
+}
+
 // CheckBroker connects to the broker at url and lets go, so that a sweep
 // can find a wrong address before it writes anything.
-func CheckBroker(url string) error {
-	nc, _, err := connect(url, "ecosim sweep")
+func CheckBroker(url string, a Auth) error {
+	nc, _, err := connect(url, "ecosim sweep", a)
 	if err != nil {
 		return err
 	}
@@ -176,7 +198,7 @@ func RunBroker(ctx context.Context, p *Prepared, o Options, url string) (Progres
 // RunBrokerWith is RunBroker with explicit JetStream settings.
 func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg BrokerConfig) (Progress, error) {
 	fp := p.Manifest.ResultsFingerprint // Prepare's, this build's unless a test's
-	nc, js, err := connect(url, "ecosim sweep")
+	nc, js, err := connect(url, "ecosim sweep", cfg.Auth)
 	if err != nil {
 		return Progress{}, err
 	}
@@ -214,7 +236,7 @@ func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg 
 	}
 	shown := Redacted(url)
 	watch := &idleWatch{workers: workers, every: cfg.withDefaults().IdleCheck, last: time.Now(), note: o.Note,
-		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s (of a build with results fingerprint %s, as 'ecosim version' shows: a worker of another build takes none)", shown, shown, fp)}
+		hint: fmt.Sprintf("no worker is taking runs from %s; start one with: ecosim worker --broker %s%s (of a build with results fingerprint %s, as 'ecosim version' shows: a worker of another build takes none)", shown, shown, cfg.Auth.flags(), fp)}
 	return collect(ctx, js, p, o, id, want, prog, watch, dirs)
 }
 
@@ -414,7 +436,7 @@ func connectWaiting(ctx context.Context, url string, o WorkerOptions) (*nats.Con
 	start := time.Now()
 	delay, said := firstRetry, time.Time{}
 	for {
-		nc, js, err := connect(url, "ecosim worker",
+		nc, js, err := connect(url, "ecosim worker", o.Config.Auth,
 			nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 				if err != nil {
 					logf(o, "lost the broker (%v); reconnecting, runs in flight carry on", err)

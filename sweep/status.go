@@ -38,8 +38,8 @@ type BrokerStatus struct {
 // Status reads the work queues and the results stream of the broker at
 // url, without changing them, so a user can see which builds' runs wait
 // and whether any worker serves them.
-func Status(ctx context.Context, url string) (*BrokerStatus, error) {
-	nc, js, err := connect(url, "ecosim broker status")
+func Status(ctx context.Context, url string, a Auth) (*BrokerStatus, error) {
+	nc, js, err := connect(url, "ecosim broker status", a)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func TestBrokerStatus(t *testing.T) {
 	s := startBroker(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	empty, err := Status(ctx, s.URL())
+	empty, err := Status(ctx, s.URL(), Auth{})
 	if err != nil || len(empty.Queues) != 0 || empty.Results != 0 {
 		t.Fatalf("a new broker: %+v, %v", empty, err)
 	}
@@ -51,7 +51,7 @@ func TestBrokerStatus(t *testing.T) {
 	var st *BrokerStatus
 	var mine, theirs, old QueueStatus
 	waitFor(t, "the runs queued", func() bool {
-		if st, err = Status(ctx, s.URL()); err != nil || len(st.Queues) != 3 {
+		if st, err = Status(ctx, s.URL(), Auth{}); err != nil || len(st.Queues) != 3 {
 			return false
 		}
 		for _, q := range st.Queues {
@@ -105,10 +105,10 @@ func TestBrokerWithPassword(t *testing.T) {
 	host := guardedServer(t, &server.Options{Username: "ecosim", Password: "s3cret"})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := Status(ctx, "nats://ecosim:s3cret@"+host); err != nil {
+	if _, err := Status(ctx, "nats://ecosim:s3cret@"+host, Auth{}); err != nil {
 		t.Fatalf("with the password in the URL: %v", err)
 	}
-	if _, err := Status(ctx, "nats://"+host); err == nil || !strings.Contains(err.Error(), "Authorization Violation") {
+	if _, err := Status(ctx, "nats://"+host, Auth{}); err == nil || !strings.Contains(err.Error(), "Authorization Violation") {
 		t.Fatalf("without it: %v", err)
 	}
 	// A worker's log, which others may read, keeps the password out.
@@ -129,10 +129,10 @@ func TestBrokerWithToken(t *testing.T) {
 	host := guardedServer(t, &server.Options{Authorization: "t0ken"})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := Status(ctx, "nats://t0ken@"+host); err != nil {
+	if _, err := Status(ctx, "nats://t0ken@"+host, Auth{}); err != nil {
 		t.Fatalf("with the token in the URL: %v", err)
 	}
-	if _, err := Status(ctx, "nats://"+host); err == nil {
+	if _, err := Status(ctx, "nats://"+host, Auth{}); err == nil {
 		t.Fatal("without it: no error")
 	}
 }

@@ -10,14 +10,46 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ecosim/ecosim/broker"
 	"github.com/ecosim/ecosim/sweep"
 )
 
 // runBroker runs a prepared sweep through NATS JetStream workers.
-func runBroker(c *cobra.Command, prep *sweep.Prepared, o sweep.Options, url string) (sweep.Progress, error) {
-	return sweep.RunBroker(c.Context(), prep, o, url)
+func runBroker(c *cobra.Command, prep *sweep.Prepared, o sweep.Options, url string, a sweep.Auth) (sweep.Progress, error) {
+	return sweep.RunBrokerWith(c.Context(), prep, o, url, sweep.BrokerConfig{Auth: a})
+}
+
+// addAuthFlags adds the flags with which a client shows a broker who it
+// is, for a NATS deployment that asks, their defaults taken from the
+// environment variables of the NATS command-line tool (sweep.AuthEnv).
+func addAuthFlags(f *pflag.FlagSet, a *sweep.Auth) {
+	env := sweep.AuthFromEnv()
+	f.StringVar(&a.Creds, "creds", env.Creds, "NATS credentials file (a user JWT and its seed) for a broker that asks for one; $"+sweep.AuthEnv.Creds+" when not given")
+	f.StringVar(&a.CA, "tls-ca", env.CA, "PEM certificate of the authority that signed the broker's certificate, trusted in place of the system's roots; $"+sweep.AuthEnv.CA+" when not given")
+	f.StringVar(&a.Cert, "tls-cert", env.Cert, "PEM client certificate for a broker that requires one (mutual TLS), with --tls-key; $"+sweep.AuthEnv.Cert+" when not given")
+	f.StringVar(&a.Key, "tls-key", env.Key, "PEM private key of --tls-cert; $"+sweep.AuthEnv.Key+" when not given")
+}
+
+// authUsage refuses a client certificate without its key, or a key
+// without its certificate, as a usage error.
+func authUsage(a sweep.Auth) error {
+	if (a.Cert == "") != (a.Key == "") {
+		return usagef("--tls-cert and --tls-key go together (or $%s and $%s)", sweep.AuthEnv.Cert, sweep.AuthEnv.Key)
+	}
+	return nil
+}
+
+// authFlagsNeedBroker refuses the flags of addAuthFlags given on the
+// command line of a sweep that runs here, where they would do nothing.
+func authFlagsNeedBroker(f *pflag.FlagSet) error {
+	for _, name := range []string{"creds", "tls-ca", "tls-cert", "tls-key"} {
+		if f.Changed(name) {
+			return usagef("--%s is for a broker: it needs --broker", name)
+		}
+	}
+	return nil
 }
 
 func newWorkerCmd() *cobra.Command {
@@ -26,6 +58,7 @@ func newWorkerCmd() *cobra.Command {
 	var wait time.Duration
 	var spool string
 	var idleExit time.Duration
+	var auth sweep.Auth
 	c := &cobra.Command{
 		Use:   "worker --broker nats://HOST:4222 [--concurrency N]",
 		Short: "Run sweep runs pulled from a NATS JetStream work queue until stopped",
@@ -48,7 +81,12 @@ flight carry on meanwhile.
 
 A worker started as a batch job (a Slurm job, a Kubernetes Job) can leave
 once the sweeps it serves are done: --idle-exit 10m ends it, with exit code
-0, once it has had no run for ten minutes.`,
+0, once it has had no run for ten minutes.
+
+A broker that asks who its clients are takes a credentials file (--creds) or
+a client certificate (--tls-cert, --tls-key); --tls-ca names the authority
+of its own certificate. Each is read from NATS_CREDS, NATS_CERT, NATS_KEY or
+NATS_CA when not given, as the nats tool does.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if url == "" {
@@ -68,7 +106,11 @@ once the sweeps it serves are done: --idle-exit 10m ends it, with exit code
 			if idleExit < 0 {
 				return usagef("--idle-exit must not be negative, got %s", idleExit)
 			}
+			if err := authUsage(auth); err != nil {
+				return err
+			}
 			err := sweep.Work(c.Context(), url, sweep.WorkerOptions{Concurrency: conc, Version: versionString(), Wait: wait, Spool: spool, IdleExit: idleExit,
+				Config: sweep.BrokerConfig{Auth: auth},
 				// A worker runs for hours, often with its output in a
 				// file: each line says when.
 				Log: func(s string) { fmt.Fprintln(c.ErrOrStderr(), time.Now().Format(time.RFC3339), "worker:", s) }})
@@ -83,13 +125,14 @@ once the sweeps it serves are done: --idle-exit 10m ends it, with exit code
 	c.Flags().DurationVar(&wait, "wait", 0, "give up if the broker cannot be reached within this long at start, e.g. 2m (0: keep trying)")
 	c.Flags().DurationVar(&idleExit, "idle-exit", 0, "exit once no run has been taken for this long, e.g. 10m, for workers started as batch jobs (0: run until stopped)")
 	c.Flags().StringVar(&spool, "spool", defaultSpool(), "directory for results a worker stopped with the broker away could not publish, published by the next worker started with it (empty: keep none)")
+	addAuthFlags(c.Flags(), &auth)
 	return c
 }
 
 func newBrokerCmd() *cobra.Command {
-	var listen, store, cert, key string
+	var listen, store, cert, key, ca string
 	c := &cobra.Command{
-		Use:   "broker [--listen HOST:PORT] [--store DIR] [--tls-cert FILE --tls-key FILE]",
+		Use:   "broker [--listen HOST:PORT] [--store DIR] [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]]",
 		Short: "Run an embedded NATS server with JetStream for distributed sweeps",
 		Long: `Run a NATS server with JetStream inside ecosim, so a small cluster needs nothing
 else installed. Point 'ecosim sweep --broker' and 'ecosim worker --broker' at it.
@@ -97,12 +140,18 @@ Any existing NATS deployment with JetStream works the same way.
 
 With --tls-cert and --tls-key the broker requires TLS; its URL is then
 tls://HOST:PORT. Clients trust its certificate as any TLS client on their
-machine does: through the system's roots, or, for a certificate of your own
-authority, with SSL_CERT_FILE naming that authority's certificate.`,
+machine does, through the system's roots; for a certificate of your own
+authority, name that authority's certificate with the clients' --tls-ca (or
+in SSL_CERT_FILE). With --tls-client-ca as well, the broker takes only
+clients that show a certificate that authority signed: give each machine
+one, and its key, with the clients' --tls-cert and --tls-key.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if (cert == "") != (key == "") {
 				return usagef("--tls-cert and --tls-key go together")
+			}
+			if ca != "" && cert == "" {
+				return usagef("--tls-client-ca needs --tls-cert and --tls-key: client certificates are asked for over TLS")
 			}
 			made := ""
 			if store == "" {
@@ -112,7 +161,7 @@ authority, with SSL_CERT_FILE naming that authority's certificate.`,
 				}
 				store, made = d, d
 			}
-			s, err := broker.Start(broker.Options{Listen: listen, Store: store, TLSCert: cert, TLSKey: key})
+			s, err := broker.Start(broker.Options{Listen: listen, Store: store, TLSCert: cert, TLSKey: key, TLSCA: ca})
 			if err != nil {
 				if made != "" {
 					os.RemoveAll(made) // nothing was stored in it
@@ -129,12 +178,14 @@ authority, with SSL_CERT_FILE naming that authority's certificate.`,
 	c.Flags().StringVar(&store, "store", "", "JetStream storage directory (default: a new temporary directory)")
 	c.Flags().StringVar(&cert, "tls-cert", "", "PEM certificate: require TLS from clients (with --tls-key)")
 	c.Flags().StringVar(&key, "tls-key", "", "PEM private key of --tls-cert")
+	c.Flags().StringVar(&ca, "tls-client-ca", "", "PEM certificate of an authority: require of every client a certificate it signed (mutual TLS; with --tls-cert)")
 	c.AddCommand(newBrokerStatusCmd())
 	return c
 }
 
 func newBrokerStatusCmd() *cobra.Command {
 	var url string
+	var auth sweep.Auth
 	c := &cobra.Command{
 		Use:   "status [--broker nats://HOST:4222]",
 		Short: "Show the runs a broker holds, by results fingerprint, and whether workers take them",
@@ -149,7 +200,10 @@ Nothing on the broker is changed.`,
   ecosim broker status --broker nats://10.0.0.5:4222`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			st, err := sweep.Status(c.Context(), url)
+			if err := authUsage(auth); err != nil {
+				return err
+			}
+			st, err := sweep.Status(c.Context(), url, auth)
 			if err != nil {
 				return err
 			}
@@ -158,6 +212,7 @@ Nothing on the broker is changed.`,
 		},
 	}
 	c.Flags().StringVar(&url, "broker", "nats://127.0.0.1:4222", "NATS URL of the broker")
+	addAuthFlags(c.Flags(), &auth)
 	return c
 }
 

@@ -35,6 +35,7 @@ type sweepOptions struct {
 	keepRuns  bool
 	shard     string
 	broker    string
+	auth      sweep.Auth
 	noPlots   bool
 	dryRun    bool
 	crossings []string
@@ -115,7 +116,9 @@ the one that began a sweep ('ecosim version') may add runs to it. A point whose 
 design has is run once. --shard i/N runs one static slice for batch
 schedulers; join the slices with 'ecosim sweep merge'. With --broker the runs
 go to NATS JetStream workers ('ecosim worker'), and with --keep-runs as well
-each run's directory comes back through the broker.`,
+each run's directory comes back through the broker. A broker that asks who
+its clients are takes a credentials file (--creds) or a client certificate
+(--tls-cert, --tls-key); --tls-ca names the authority of its own certificate.`,
 		Example: `  ecosim sweep --scenario forest --vary failures[0].fraction=0:0.5:0.1 --reps 10
   ecosim sweep --scenario topology --vary network.topology=star,random,scale-free --vary failures[0].fraction=0:0.3:0.05 --reps 5
   ecosim sweep --scenario topology --vary failures[0].fraction=0:0.3:0.05 --reps 6 --crossing giant_component_resistance=0.5
@@ -141,6 +144,7 @@ each run's directory comes back through the broker.`,
 	f.BoolVar(&o.keepRuns, "keep-runs", false, "keep every run's directory under runs/ (with --broker, the workers send them through the broker), and draw each indicator's course over the replicates")
 	f.StringVar(&o.shard, "shard", "", "run only static shard i of N, as i/N")
 	f.StringVar(&o.broker, "broker", "", "NATS URL: publish the runs to JetStream workers instead of running them here")
+	addAuthFlags(f, &o.auth)
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw the sweep charts")
 	f.StringArrayVar(&o.crossings, "crossing", nil, "FIGURE=LEVEL: where FIGURE first reaches LEVEL as the first --vary grows, per replicate, into crossings.csv (repeatable)")
 	f.StringVar(&o.baseline, "baseline", "", "the first --vary's value the other points are compared with, pair by pair, in contrasts.csv (default: its first)")
@@ -203,6 +207,13 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if c.Flags().Changed("levels") && o.levels == 0 {
 		return usagef("--levels must be an even number from 2 to 100, got 0")
 	}
+	if o.broker == "" {
+		if err := authFlagsNeedBroker(c.Flags()); err != nil {
+			return err
+		}
+	} else if err := authUsage(o.auth); err != nil {
+		return err
+	}
 	plan, err := o.buildPlan()
 	if err != nil {
 		return err
@@ -233,7 +244,7 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if o.broker != "" {
 		// Before the sweep's directory is written: a mistyped address
 		// should leave nothing behind.
-		if err := sweep.CheckBroker(o.broker); err != nil {
+		if err := sweep.CheckBroker(o.broker, o.auth); err != nil {
 			return err
 		}
 	}
@@ -257,7 +268,7 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	opts.Note = func(s string) { c.PrintErrln("note:", s) }
 	var prog sweep.Progress
 	if o.broker != "" {
-		prog, err = runBroker(c, prep, opts, o.broker)
+		prog, err = runBroker(c, prep, opts, o.broker, o.auth)
 	} else {
 		prog, err = sweep.RunLocal(c.Context(), prep, opts)
 	}

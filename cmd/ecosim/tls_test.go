@@ -1,22 +1,15 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ecosim/ecosim/broker"
+	"github.com/ecosim/ecosim/internal/testpki"
 )
 
 // TestBrokerOverTLS: a broker started with a certificate of one's own
@@ -25,7 +18,9 @@ import (
 // The clients are this binary run as the CLI, as a user runs it.
 func TestBrokerOverTLS(t *testing.T) {
 	dir := t.TempDir()
-	ca, cert, key := authority(t, dir)
+	pki := testpki.New(t, dir, "ca")
+	ca := pki.Cert
+	cert, key := pki.Server(t, "broker")
 	s, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: filepath.Join(dir, "store"), TLSCert: cert, TLSKey: key})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +43,7 @@ func TestBrokerOverTLS(t *testing.T) {
 		t.Fatalf("with the authority's certificate: %v\n%s", err, out)
 	}
 	out, err = cli("SSL_CERT_FILE="+filepath.Join(empty, "none.pem"), "SSL_CERT_DIR="+empty)
-	if err == nil || !strings.Contains(out, "certificate signed by unknown authority (if its certificate is of your own authority, name that authority's certificate in SSL_CERT_FILE)") {
+	if err == nil || !strings.Contains(out, "certificate signed by unknown authority (if its certificate is of your own authority, name that authority's certificate with --tls-ca, or in SSL_CERT_FILE)") {
 		t.Fatalf("without it: %v\n%s", err, out)
 	}
 	if _, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: filepath.Join(dir, "s2"), TLSCert: cert}); err == nil {
@@ -60,47 +55,69 @@ func TestBrokerOverTLS(t *testing.T) {
 	}
 }
 
-// authority writes to dir the certificate of a new authority (ca.pem), and
-// a certificate for 127.0.0.1 that it signed, with its key.
-func authority(t *testing.T, dir string) (ca, cert, key string) {
-	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// TestBrokerWithClientCertificates: 'ecosim broker --tls-client-ca' takes
+// only clients that show a certificate of that authority. The CLI reaches
+// it with --tls-ca, --tls-cert and --tls-key, or with the same from the
+// NATS tool's environment variables; without a certificate, or with one of
+// another authority, it is refused and told why.
+func TestBrokerWithClientCertificates(t *testing.T) {
+	dir := t.TempDir()
+	pki := testpki.New(t, dir, "ca")
+	cert, key := pki.Server(t, "broker")
+	clientCert, clientKey := pki.Client(t, "worker")
+	other := testpki.New(t, dir, "other-ca")
+	strangerCert, strangerKey := other.Client(t, "stranger")
+	s, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: filepath.Join(dir, "store"), TLSCert: cert, TLSKey: key, TLSCA: pki.Cert})
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ecosim test authority"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	defer s.Shutdown()
+	empty := t.TempDir()
+	cli := func(env []string, args ...string) (string, error) {
+		cmd := exec.Command(os.Args[0], append([]string{"broker", "status", "--broker", s.URL()}, args...)...)
+		// Neither the system's roots nor a NATS_* variable of the
+		// machine running the test has a say.
+		cmd.Env = append(os.Environ(), append([]string{"ECOSIM_TEST_AS_CLI=1", "SSL_CERT_FILE=" + filepath.Join(empty, "none.pem"), "SSL_CERT_DIR=" + empty,
+			"NATS_CA=", "NATS_CERT=", "NATS_KEY=", "NATS_CREDS="}, env...)...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	const fine = "no sweep has queued runs here"
+	if out, err := cli(nil, "--tls-ca", pki.Cert, "--tls-cert", clientCert, "--tls-key", clientKey); err != nil || !strings.Contains(out, fine) {
+		t.Fatalf("with a client certificate: %v\n%s", err, out)
+	}
+	if out, err := cli([]string{"NATS_CA=" + pki.Cert, "NATS_CERT=" + clientCert, "NATS_KEY=" + clientKey}); err != nil || !strings.Contains(out, fine) {
+		t.Fatalf("with the same from the environment: %v\n%s", err, out)
+	}
+	if out, err := cli(nil, "--tls-ca", pki.Cert); err == nil || !strings.Contains(out, "if the broker asks for a client certificate, give one with --tls-cert and --tls-key") {
+		t.Fatalf("without a client certificate: %v\n%s", err, out)
+	}
+	if out, err := cli(nil, "--tls-ca", pki.Cert, "--tls-cert", strangerCert, "--tls-key", strangerKey); err == nil ||
+		!strings.Contains(out, "the broker refused the client certificate "+strangerCert) {
+		t.Fatalf("with another authority's certificate: %v\n%s", err, out)
+	}
+	if out, err := cli(nil, "--tls-ca", pki.Cert, "--tls-cert", clientCert); exitStatus(err) != 2 || !strings.Contains(out, "--tls-cert and --tls-key") {
+		t.Fatalf("a certificate without its key: %v\n%s", err, out)
+	}
+	if out, err := cli(nil, "--tls-ca", filepath.Join(dir, "nowhere.pem")); err == nil || !strings.Contains(out, "nowhere.pem") {
+		t.Fatalf("a missing authority file: %v\n%s", err, out)
+	}
+	if out, err := cli(nil, "--tls-ca", clientKey); err == nil || !strings.Contains(out, "authority file "+clientKey+": no PEM certificate in it") {
+		t.Fatalf("a key given as the authority: %v\n%s", err, out)
+	}
+	if _, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: filepath.Join(dir, "s2"), TLSCA: pki.Cert}); err == nil {
+		t.Error("client certificates were asked for without TLS")
+	}
+}
+
+// exitStatus is the exit code of a finished command's error, 0 for none.
+func exitStatus(err error) int {
+	var x *exec.ExitError
+	if errors.As(err, &x) {
+		return x.ExitCode()
+	}
 	if err != nil {
-		t.Fatal(err)
+		return -1
 	}
-	srvKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srvTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "ecosim test broker"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	caCert, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srvDER, err := x509.CreateCertificate(rand.Reader, srvTmpl, caCert, &srvKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(srvKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	write := func(name, kind string, der []byte) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	return write("ca.pem", "CERTIFICATE", caDER), write("broker.pem", "CERTIFICATE", srvDER), write("broker-key.pem", "EC PRIVATE KEY", keyDER)
+	return 0
 }
