@@ -1,6 +1,9 @@
 package agents
 
 import (
+	"math"
+	"slices"
+
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -14,6 +17,25 @@ var indicatorNames = []string{
 	"messages_sent", "messages_delivered", "messages_lost", "messages_in_flight", "delivery_ratio",
 	"ants", "food_stored", "food_delivered", "food_rate", "trail_strength", "burned_fraction", "infested_trees",
 	"warned_trees", "soil_water", "soil_nutrients",
+}
+
+// shares are the indicators that are shares of a whole, between 0 and 1;
+// every other indicator is a count, a stock, a flow or a ratio of counts,
+// none of which is ever below 0 (TestIndicatorsWithinBounds).
+var shares = map[string]bool{"canopy_cover": true, "delivery_ratio": true}
+
+// IndicatorBounds are the least and the greatest values indicator name can
+// take: [0, 1] for a share, [0, +Inf) for the rest, (-Inf, +Inf) for a
+// name that is not an indicator. A confidence interval of a mean over
+// replicates is cut at them.
+func IndicatorBounds(name string) (lo, hi float64) {
+	switch {
+	case shares[name]:
+		return 0, 1
+	case slices.Contains(indicatorNames, name):
+		return 0, math.Inf(1)
+	}
+	return math.Inf(-1), math.Inf(1)
 }
 
 // pathSamples is how many BFS sources estimate the mean path each tick.

@@ -176,3 +176,30 @@ func TestRecordsOfTheDeadAreDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestIndicatorsWithinBounds: every indicator of every built-in scenario,
+// failures and all, stays within its IndicatorBounds at every tick, since
+// confidence intervals are cut at them.
+func TestIndicatorsWithinBounds(t *testing.T) {
+	for _, name := range scenarios.Builtins() {
+		t.Run(name, func(t *testing.T) {
+			s, err := scenarios.Load(name, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, _, _ := runSeries(t, s, 0)
+			for i, n := range rec.names {
+				lo, hi := agents.IndicatorBounds(n)
+				if math.IsInf(lo, -1) {
+					t.Errorf("%s has no bounds", n)
+				}
+				for tick, r := range rec.rows {
+					if !(r[i] >= lo && r[i] <= hi) {
+						t.Errorf("%s is %v at tick %d, outside [%v, %v]", n, r[i], tick, lo, hi)
+						break
+					}
+				}
+			}
+		})
+	}
+}

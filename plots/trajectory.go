@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/ecosim/ecosim/agents"
 	"github.com/ecosim/ecosim/resilience"
 	"github.com/ecosim/ecosim/runner"
 	"github.com/ecosim/ecosim/sweep"
@@ -219,7 +220,9 @@ func bandOf(runs []*Series, ind string) Band {
 		sets = append(sets, vals)
 		b.X = append(b.X, runs[0].Ticks[t])
 	}
+	lo, hi := agents.IndicatorBounds(ind)
 	for _, s := range resilience.SummarizeEach(sets) {
+		s = s.Within(lo, hi)
 		b.Mean, b.Low, b.High = append(b.Mean, s.Mean), append(b.Low, s.CILow), append(b.High, s.CIHigh)
 	}
 	return b

@@ -343,3 +343,21 @@ func TestReadColumnsParsesWhatItIsAskedFor(t *testing.T) {
 		t.Error("readMetrics, which reads every column, took junk for a number")
 	}
 }
+
+// TestBandIsCutAtBounds: three replicates' living trees, two of them 0 at a
+// tick, have a t-interval reaching below 0 there; the band stops at 0,
+// while a share's stops at 1 and the mean stays as it is.
+func TestBandIsCutAtBounds(t *testing.T) {
+	runs := []*Series{
+		{Ticks: []float64{0, 1}, Cols: map[string][]float64{"living_trees": {5, 0}, "canopy_cover": {0.9, 0.5}}},
+		{Ticks: []float64{0, 1}, Cols: map[string][]float64{"living_trees": {6, 0}, "canopy_cover": {1, 0.5}}},
+		{Ticks: []float64{0, 1}, Cols: map[string][]float64{"living_trees": {7, 9}, "canopy_cover": {1, 0.6}}},
+	}
+	trees, cover := bandOf(runs, "living_trees"), bandOf(runs, "canopy_cover")
+	if trees.Low[1] != 0 || trees.Mean[1] != 3 || trees.Low[0] <= 0 || trees.High[1] <= 9 {
+		t.Errorf("living trees: mean %v, low %v, high %v; want the low end cut at 0 at tick 1 only", trees.Mean, trees.Low, trees.High)
+	}
+	if cover.High[0] != 1 || cover.High[1] >= 1 {
+		t.Errorf("canopy cover: high %v; want it cut at 1 at tick 0 only", cover.High)
+	}
+}

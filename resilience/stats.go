@@ -15,6 +15,17 @@ type Summary struct {
 	CIHigh float64 `json:"ci_high"`
 }
 
+// Within is s with its interval cut at lo and hi, bounds that the mean
+// cannot pass: 0 for a count or a ratio, 1 for a share. Student's t knows
+// nothing of them, and with a few replicates its interval of a count can
+// reach below 0. Cutting keeps the interval's coverage: a mean within the
+// bounds lies in the interval cut exactly when it lies in the whole one.
+func (s Summary) Within(lo, hi float64) Summary {
+	// Max and Min keep a NaN: an interval that cannot be had stays so.
+	s.CILow, s.CIHigh = math.Min(math.Max(s.CILow, lo), hi), math.Max(math.Min(s.CIHigh, hi), lo)
+	return s
+}
+
 // Summarize returns mean, sample standard deviation and the 95% confidence
 // interval of the mean of xs; NaN values (figures that do not exist for a
 // replicate, such as a recovery that never came) are left out.

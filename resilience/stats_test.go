@@ -30,3 +30,24 @@ func TestSummarizeEachIsSummarize(t *testing.T) {
 		}
 	}
 }
+
+// TestWithin: an interval is cut at the bounds and no further; one within
+// them, and one that cannot be had (NaN), are as they were.
+func TestWithin(t *testing.T) {
+	s := Summarize([]float64{0, 0, 10}) // 3.33 ± 28.7
+	if s.CILow >= 0 || s.CIHigh <= 10 {
+		t.Fatalf("the test's interval [%v, %v] should reach below 0", s.CILow, s.CIHigh)
+	}
+	if c := s.Within(0, math.Inf(1)); c.CILow != 0 || c.CIHigh != s.CIHigh || c.Mean != s.Mean || c.SD != s.SD || c.N != s.N {
+		t.Errorf("cut at 0: %+v from %+v", c, s)
+	}
+	if c := s.Within(0, 5); c.CILow != 0 || c.CIHigh != 5 {
+		t.Errorf("cut at 0 and 5: %+v", c)
+	}
+	if c := s.Within(-100, 100); c != s {
+		t.Errorf("within wide bounds: %+v, want %+v", c, s)
+	}
+	if c := Summarize([]float64{3}).Within(0, 1); !math.IsNaN(c.CILow) || !math.IsNaN(c.CIHigh) {
+		t.Errorf("one value: [%v, %v], want NaN", c.CILow, c.CIHigh)
+	}
+}

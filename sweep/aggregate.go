@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ecosim/ecosim/agents"
 	"github.com/ecosim/ecosim/resilience"
 )
 
@@ -95,7 +96,7 @@ func Aggregate(rows [][]string, header []string, paths, figures []string) [][]st
 				}
 				s = resilience.Proportion(recovered, len(times))
 			} else {
-				s = resilience.Summarize(g.figs[f])
+				s = resilience.Summarize(g.figs[f]).Within(FigureBounds(f))
 			}
 			rec := append([]string{strconv.Itoa(p)}, g.values...)
 			rec = append(rec, f, strconv.Itoa(s.N), Cell(s.Mean), Cell(s.SD), Cell(s.CILow), Cell(s.CIHigh))
@@ -171,4 +172,24 @@ func WriteAnalysis(dir, name string, head []string, rows [][]string) error {
 		return err
 	}
 	return nil
+}
+
+// FigureBounds are the least and the greatest values figure f can take,
+// at which the confidence intervals of its means are cut: its indicator's
+// for a final value (agents.IndicatorBounds), from 0 up for a resistance,
+// a recovery time or a final ratio, ratios of indicators that are never
+// below 0, and none for a loss, where gains count below 0, or for a name
+// of no figure.
+func FigureBounds(f string) (lo, hi float64) {
+	if ind, ok := strings.CutPrefix(f, "final_"); ok {
+		return agents.IndicatorBounds(ind)
+	}
+	for _, suffix := range []string{"_resistance", RecoveryTimeSuffix, "_final_ratio"} {
+		if ind, ok := strings.CutSuffix(f, suffix); ok {
+			if lo, _ := agents.IndicatorBounds(ind); lo == 0 {
+				return 0, math.Inf(1)
+			}
+		}
+	}
+	return math.Inf(-1), math.Inf(1)
 }

@@ -96,7 +96,11 @@ func Contrasts(rows [][]string, header []string, plan *Plan, figures []string) [
 				}
 				diffs = append(diffs, vx-vy)
 			}
-			s := resilience.Summarize(diffs)
+			// A difference of two values within [lo, hi] lies within
+			// [lo-hi, hi-lo]; for a figure bounded only below, that is
+			// no bound at all.
+			lo, hi := FigureBounds(f)
+			s := resilience.Summarize(diffs).Within(lo-hi, hi-lo)
 			add := func(f string, s resilience.Summary, pv float64) {
 				rec := append([]string{strconv.Itoa(pt)}, p.values...)
 				rec = append(rec, strconv.Itoa(bpt), f, strconv.Itoa(s.N), Cell(s.Mean), Cell(s.SD), Cell(s.CILow), Cell(s.CIHigh), Cell(pv), "")

@@ -83,6 +83,23 @@ func TestContrastsPairByReplicate(t *testing.T) {
 	}
 }
 
+// TestContrastsCutAtBounds: a difference of two shares lies within
+// [-1, 1], and its interval is cut there; a difference of two counts has
+// no such bounds, and its interval is whole.
+func TestContrastsCutAtBounds(t *testing.T) {
+	plan := &Plan{Vary: []Vary{{"a", "0,1"}}, Reps: 3}
+	share := [][]float64{{0.05, 0, 0.1}, {0.95, 0.1, 1}} // differences 0.9, 0.1, 0.9
+	rows, header := contrastRows(t, plan, 1, func(pt int, _ []string, rep int, _ string) string {
+		return strconv.FormatFloat(share[pt][rep], 'g', -1, 64)
+	})
+	header[slices.Index(header, "x")], header[slices.Index(header, "y")] = "final_canopy_cover", "final_living_trees"
+	recs := Contrasts(rows, header, plan, []string{"final_canopy_cover", "final_living_trees"})
+	cut, whole := contrastOf(t, recs, 1, 1, "final_canopy_cover"), contrastOf(t, recs, 1, 1, "final_living_trees")
+	if cut[8] != "1" || parse(whole[8]) <= 1 || cut[7] != whole[7] {
+		t.Errorf("shares' interval [%s, %s], counts' [%s, %s]: want the first cut at 1 only", cut[7], cut[8], whole[7], whole[8])
+	}
+}
+
 // TestContrastsLeaveOutIncompletePairs: a failed run or a figure undefined
 // in one run of a pair (a recovery that never came) drops that pair only.
 func TestContrastsLeaveOutIncompletePairs(t *testing.T) {

@@ -3,6 +3,7 @@ package sweep
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -134,6 +135,9 @@ func Crossings(rows [][]string, header []string, plan *Plan, cs []Crossing) [][]
 		for _, c := range cs {
 			var at []float64
 			reps := 0
+			// Crossings are found between the points, never beyond
+			// them, so their intervals are cut at the varied range.
+			lo, hi := math.Inf(1), math.Inf(-1)
 			for rep := range plan.Reps {
 				pts := g.curves[rep][c.Figure]
 				if len(pts) < 2 {
@@ -141,11 +145,12 @@ func Crossings(rows [][]string, header []string, plan *Plan, cs []Crossing) [][]
 				}
 				reps++
 				slices.SortFunc(pts, func(a, b [2]float64) int { return cmp.Compare(a[0], b[0]) })
+				lo, hi = min(lo, pts[0][0]), max(hi, pts[len(pts)-1][0])
 				if x, ok := FirstCrossing(pts, c.Level); ok {
 					at = append(at, x)
 				}
 			}
-			s := resilience.Summarize(at)
+			s := resilience.Summarize(at).Within(lo, hi)
 			rec := append(append([]string(nil), g.others...), c.Figure, strconv.FormatFloat(c.Level, 'g', -1, 64),
 				strconv.Itoa(reps), strconv.Itoa(len(at)), Cell(s.Mean), Cell(s.SD), Cell(s.CILow), Cell(s.CIHigh))
 			out = append(out, rec)

@@ -99,6 +99,11 @@ func TestCrossingsFollowEachReplicate(t *testing.T) {
 			t.Errorf("record %d: mean %v, want %v", i, g, e)
 		}
 	}
+	// The ring's three places, 0.5, 0.4 and 0.33, have a t-interval
+	// reaching to 0.62, past the last value varied; it is cut there.
+	if lo, _ := strconv.ParseFloat(recs[0][7], 64); recs[0][8] != "0.5" || lo >= 0.4 {
+		t.Errorf("the ring's interval [%s, %s], want it cut at 0.5", recs[0][7], recs[0][8])
+	}
 }
 
 // TestCrossingsAreChecked: a crossing must name a recorded figure and the

@@ -183,3 +183,54 @@ func TestAggregateHandComputed(t *testing.T) {
 		t.Errorf("one run: %s, want 0,0.5,f,1,2,,,", got)
 	}
 }
+
+// TestAggregateCutsIntervalsAtBounds: with three replicates, Student's t
+// reaches below 0 for a count and above 1 for a share; those intervals
+// are cut at the figure's bounds, and a loss, which gains take below 0,
+// is left whole.
+func TestAggregateCutsIntervalsAtBounds(t *testing.T) {
+	figs := []string{"final_living_trees", "final_canopy_cover", "living_trees_recovery_time", "living_trees_loss"}
+	header := append(append([]string{"key", "point", "replicate", "seed", "p"}, figs...), "status", "error", "wall_seconds")
+	values := [][]string{{"0", "0.9", "2", "-5"}, {"0", "1", "3", "5"}, {"10", "1", "60", "1"}}
+	var rows [][]string
+	for i, v := range values {
+		rows = append(rows, append(append([]string{strconv.Itoa(i), "0", strconv.Itoa(i), "1", "0.5"}, v...), StatusOK, "", "0.1"))
+	}
+	got := map[string][2]string{}
+	for _, r := range Aggregate(rows, header, []string{"p"}, figs) {
+		got[r[2]] = [2]string{r[6], r[7]}
+	}
+	for f, want := range map[string][2]string{
+		"final_living_trees":         {"0", ""},
+		"final_canopy_cover":         {"", "1"},
+		"living_trees_recovery_time": {"0", ""},
+	} {
+		if want[0] != "" && got[f][0] != want[0] || want[1] != "" && got[f][1] != want[1] {
+			t.Errorf("%s: interval [%s, %s], want it cut at %v", f, got[f][0], got[f][1], want)
+		}
+	}
+	if lo, _ := strconv.ParseFloat(got["living_trees_loss"][0], 64); lo >= -5 {
+		t.Errorf("living_trees_loss: low end %v, want the whole t-interval, below -5", lo)
+	}
+}
+
+// TestFigureBounds: each figure's bounds, as its indicator's and its kind
+// make them.
+func TestFigureBounds(t *testing.T) {
+	inf := math.Inf(1)
+	for f, want := range map[string][2]float64{
+		"final_living_trees":           {0, inf},
+		"final_delivery_ratio":         {0, 1},
+		"giant_component_resistance":   {0, inf},
+		"biomass_recovery_time":        {0, inf},
+		"canopy_cover_final_ratio":     {0, inf},
+		"biomass_loss":                 {-inf, inf},
+		"final_no_such_indicator":      {-inf, inf},
+		"no_such_indicator_resistance": {-inf, inf},
+		"living_trees_recovered":       {-inf, inf},
+	} {
+		if lo, hi := FigureBounds(f); lo != want[0] || hi != want[1] {
+			t.Errorf("%s: [%v, %v], want %v", f, lo, hi, want)
+		}
+	}
+}
