@@ -46,6 +46,9 @@ type Options struct {
 	// the ticks to do in all; it is called from an engine's goroutine and
 	// must be quick.
 	Progress func(done, total int)
+	// Controls, if set, shares the control runs with other runs whose
+	// controls are the same experiment.
+	Controls *Controls
 }
 
 // Status values of a run.
@@ -229,7 +232,14 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	copts.Progress, copts.Snapshots = nil, nil
 	control := func() {
 		defer close(done)
-		csum, cseries, cRunErr, cErr = runOne(ctx, cdir, s.Control(), copts, keep)
+		run := func(ctx context.Context) (*Summary, map[string][]float64, error, error) {
+			return runOne(ctx, cdir, s.Control(), copts, keep)
+		}
+		if opts.Controls != nil {
+			csum, cseries, cRunErr, cErr = opts.Controls.get(ctx, s.Control().Digest(), cdir, run)
+		} else {
+			csum, cseries, cRunErr, cErr = run(ctx)
+		}
 	}
 	if opts.Mode == sim.ModeShards {
 		go control()
@@ -254,7 +264,11 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	if runErr == nil {
 		runErr = cRunErr
 	}
-	sum.Control, sum.FirstFailure = csum, s.FirstFailure()
+	sum.FirstFailure = s.FirstFailure()
+	if csum != nil {
+		c := *csum // a shared control's summary is every sharer's
+		sum.Control = &c
+	}
 	if runErr == nil {
 		res, err := Analyze(s, series, cseries)
 		if err != nil {

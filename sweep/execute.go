@@ -47,15 +47,16 @@ func Figures(base *scenarios.Scenario) []string {
 // Execute runs one spec, with its control when it has failures. keepDir,
 // when set, keeps the run directory as keepDir/runs/<key>. A failed run is a
 // Row with StatusFailed; ctx being cancelled returns sim.ErrInterrupted and
-// no row, since an abandoned run is not a result.
-func Execute(ctx context.Context, spec RunSpec, keepDir, version string) (Row, error) {
+// no row, since an abandoned run is not a result. controls, if not nil,
+// shares the controls of runs not kept with the other runs given it.
+func Execute(ctx context.Context, spec RunSpec, keepDir, version string, controls *runner.Controls) (Row, error) {
 	start := time.Now()
 	row := Row{Spec: spec, Status: StatusOK, Figures: map[string]float64{}}
 	s, err := scenarios.Parse("sweep:"+spec.Name, []byte(spec.Scenario), append(spec.Sets, fmt.Sprintf("seed=%d", spec.Seed)))
 	if err != nil {
 		return failed(row, err, start), nil
 	}
-	opts := runner.Options{Scenario: s, Mode: sim.ModeShards, Workers: 1, Version: version}
+	opts := runner.Options{Scenario: s, Mode: sim.ModeShards, Workers: 1, Version: version, Controls: controls}
 	var sum *runner.Summary
 	if keepDir != "" {
 		opts.Out, opts.Force = filepath.Join(keepDir, "runs", spec.Key), true
@@ -93,6 +94,12 @@ func failed(row Row, err error, start time.Time) Row {
 	row.Status, row.Error, row.Wall = StatusFailed, err.Error(), time.Since(start).Seconds()
 	return row
 }
+
+// controlBytes bounds the series of the controls a sweep process keeps to
+// share (runner.Controls): thousands of the forest's, whose three
+// indicators over 1,000 ticks take 24 KB, or a few dozen runs of 100,000
+// ticks.
+const controlBytes = 64 << 20
 
 // formatFigure prints a figure exactly, or "" for NA.
 func formatFigure(v float64, ok bool) string {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/ecosim/ecosim/runner"
 	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sim"
 )
@@ -38,6 +40,10 @@ type Options struct {
 // Progress counts a sweep's runs.
 type Progress struct {
 	Total, Done, Failed, Skipped int
+	// ControlsRun is how many control runs this process ran, and
+	// ControlsShared how many runs took a control already run
+	// (runner.Controls); a broker sweep's workers share their own.
+	ControlsRun, ControlsShared int
 }
 
 // ParseShard reads "i/N" with 0 <= i < N.
@@ -156,26 +162,42 @@ func (p *Prepared) Finish(dir string) error {
 // the number of CPUs). A failing run is recorded as failed; cancelling ctx
 // abandons the runs in flight and returns sim.ErrInterrupted with
 // everything finished so far recorded.
-func RunLocal(ctx context.Context, p *Prepared, o Options) (Progress, error) {
+func RunLocal(ctx context.Context, p *Prepared, o Options) (prog Progress, err error) {
 	workers := o.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
 	pending := p.Pending()
-	prog := Progress{Total: len(p.Runs), Skipped: len(p.Runs) - len(pending)}
+	prog = Progress{Total: len(p.Runs), Skipped: len(p.Runs) - len(pending)}
 	jobs := make(chan RunSpec)
 	results := make(chan Row)
 	keep := ""
 	if o.KeepRuns {
 		keep = o.Out
 	}
+	share := ""
+	if o.KeepRuns {
+		// Beside runs/, so that the kept runs' controls are links to
+		// its files; gone when the sweep ends.
+		share = filepath.Join(o.Out, ".controls")
+	}
+	controls, err := runner.NewControls(controlBytes, share)
+	if err != nil {
+		return prog, err
+	}
+	defer func() {
+		prog.ControlsRun, prog.ControlsShared = controls.Stats()
+		if cerr := controls.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for spec := range jobs {
-				row, err := Execute(ctx, spec, keep, o.Version)
+				row, err := Execute(ctx, spec, keep, o.Version, controls)
 				if err != nil {
 					continue // abandoned: interrupted
 				}

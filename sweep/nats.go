@@ -23,6 +23,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ecosim/ecosim/internal/atomicfile"
+	"github.com/ecosim/ecosim/runner"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -159,16 +160,18 @@ func connect(url, name string, a Auth, opts ...nats.Option) (*nats.Conn, jetstre
 // has nothing to add.
 func refusalHint(err error, a Auth) string {
 	var unknown x509.UnknownAuthorityError
+	msg := err.Error()
+	// TLS 1.3 finishes the client's side of the handshake before the
+	// server checks its certificate, so a refusal comes as the server's
+	// alert or only as the connection closed.
+	refused := strings.Contains(msg, "remote error: tls:") || strings.Contains(msg, "closed by remote after TLS handshake")
 	switch {
 	case errors.As(err, &unknown):
 		return " (if its certificate is of your own authority, name that authority's certificate with --tls-ca, or in SSL_CERT_FILE)"
-	case (strings.Contains(err.Error(), "certificate required") || strings.Contains(err.Error(), "closed by remote after TLS handshake")) && a.Cert == "":
-		// TLS 1.3 finishes the client's handshake before the server
-		// checks its certificate, so the refusal may come as the
-		// alert or as the connection closed.
+	case refused && a.Cert == "":
 		return " (if the broker asks for a client certificate, give one with --tls-cert and --tls-key)"
-	case a.Cert != "" && strings.Contains(err.Error(), "remote error: tls:"):
-		return fmt.Sprintf(" (the broker refused the client certificate %s: is it signed by the authority the broker asks for, and still valid?)", a.Cert)
+	case refused:
+		return fmt.Sprintf(" (if the broker refused the client certificate %s: is it signed by the authority the broker asks for, and still valid?)", a.Cert)
 	case errors.Is(err, nats.ErrAuthorization) && !a.Set():
 		return " (the broker asks who you are: a user and password or a token in the URL, or a credentials file with --creds)"
 	}
@@ -417,6 +420,8 @@ type WorkerOptions struct {
 	// fingerprint stands in for ResultsFingerprint, so a test can be a
 	// worker of another build.
 	fingerprint string
+	// controls shares the controls of the worker's runs (Work sets it).
+	controls *runner.Controls
 }
 
 // Retry delays while a worker waits for its broker: doubling from the
@@ -557,6 +562,18 @@ func Work(ctx context.Context, url string, o WorkerOptions) error {
 	if err != nil {
 		return err
 	}
+	// The runs of one sweep at several points often share a control; a
+	// worker that takes several of them runs it once.
+	share, err := os.MkdirTemp("", "ecosim-controls-")
+	if err != nil {
+		// Kept runs then run their own controls; the others share.
+		logf(o, "kept runs will not share controls: %v", err)
+		share = ""
+	}
+	if o.controls, err = runner.NewControls(controlBytes, share); err != nil {
+		return err
+	}
+	defer o.controls.Close()
 	nc, js, err := connectWaiting(ctx, url, o)
 	if err != nil {
 		return err
@@ -688,7 +705,11 @@ func handle(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msg jets
 		logf(o, "run %s: publishing the result failed (%v); handed back", j.Spec.Key, err)
 		return
 	}
-	_ = msg.DoubleAck(ctx)
+	// Acknowledged even when the worker is being stopped: the result is
+	// out, and a run left unacknowledged would be run again elsewhere.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	_ = msg.DoubleAck(actx)
 	logf(o, "run %s %s in %.1fs", j.Spec.Key, res.Status, res.Wall)
 }
 
@@ -706,7 +727,7 @@ func execute(ctx context.Context, j job, o WorkerOptions) (res result, archive s
 			tmp = d
 		}
 	}
-	row, err := Execute(ctx, j.Spec, tmp, o.Version)
+	row, err := Execute(ctx, j.Spec, tmp, o.Version, o.controls)
 	res = result{Sweep: j.Sweep, Spec: row.Spec, Status: row.Status, Error: row.Error, Wall: row.Wall, Figures: row.Figures, KeepError: keepErr}
 	if tmp == "" {
 		return res, "", err

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/ecosim/ecosim/runner"
 	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sim"
 )
@@ -92,6 +94,65 @@ func TestLocalSweepIsTheSameWithOneOrFourWorkers(t *testing.T) {
 	for _, f := range []string{"aggregate.csv", "sweep.json"} {
 		if _, err := os.Stat(filepath.Join(a, f)); err != nil {
 			t.Errorf("missing %s", f)
+		}
+	}
+}
+
+// TestSweepSharesControls: the 8 runs of smallPlan have 4 controls, one
+// per topology and seed, whatever the failure's fraction; a sweep runs
+// each once, whether it keeps its runs or not, with the same rows. A kept
+// run's control is links to the files its sharers have, the same bytes as
+// the control of that run made alone, and the files kept to share are
+// gone when the sweep ends.
+func TestSweepSharesControls(t *testing.T) {
+	mem, kept := t.TempDir(), t.TempDir()
+	for _, o := range []Options{{Out: mem, Workers: 3}, {Out: kept, Workers: 3, KeepRuns: true}} {
+		prog, err := runSweep(t, context.Background(), smallPlan(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prog.ControlsRun != 4 || prog.ControlsShared != 4 {
+			t.Errorf("keep %v: %d controls run, %d shared; want 4 and 4", o.KeepRuns, prog.ControlsRun, prog.ControlsShared)
+		}
+	}
+	if a, b := rowsByKey(t, mem), rowsByKey(t, kept); len(a) != 8 || !slices.Equal(a, b) {
+		t.Fatalf("in memory:\n%s\nkept:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
+	}
+	if _, err := os.Stat(filepath.Join(kept, ".controls")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the controls kept to share are still there: %v", err)
+	}
+	// Runs by control: the same topology and seed.
+	byControl := map[string][]string{}
+	for _, r := range readRuns(t, kept) {
+		k := r["network.topology"] + "/" + r["seed"]
+		byControl[k] = append(byControl[k], r["key"])
+	}
+	if len(byControl) != 4 {
+		t.Fatalf("%d controls among the runs, want 4", len(byControl))
+	}
+	for _, keys := range byControl {
+		a, b := filepath.Join(kept, "runs", keys[0], "control"), filepath.Join(kept, "runs", keys[1], "control")
+		for _, f := range []string{"metrics.csv", "events.jsonl", "scenario.yaml"} {
+			fa, err1 := os.Stat(filepath.Join(a, f))
+			fb, err2 := os.Stat(filepath.Join(b, f))
+			if err1 != nil || err2 != nil || !os.SameFile(fa, fb) {
+				t.Errorf("%s of runs %s and %s: not one file (%v, %v)", f, keys[0], keys[1], err1, err2)
+			}
+		}
+	}
+	// One run again, by itself: its control's files are those kept.
+	key := byControl[slices.Sorted(maps.Keys(byControl))[0]][1]
+	s, err := scenarios.Parse("kept", mustRead(t, filepath.Join(kept, "runs", key, "scenario.yaml")), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := filepath.Join(t.TempDir(), "alone")
+	if _, err := runner.Run(context.Background(), runner.Options{Scenario: s, Out: alone, Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"metrics.csv", "events.jsonl", "scenario.yaml"} {
+		if !bytes.Equal(mustRead(t, filepath.Join(alone, "control", f)), mustRead(t, filepath.Join(kept, "runs", key, "control", f))) {
+			t.Errorf("control/%s of run %s differs from the run's own", f, key)
 		}
 	}
 }
@@ -404,4 +465,31 @@ func TestSobolSweepRecordedBeforeTheSampler(t *testing.T) {
 	if _, err := Prepare(plan(SamplerLHS), topologyBase(t), Options{Out: dir}); err != nil {
 		t.Fatalf("a rerun with --sampler lhs: %v", err)
 	}
+}
+
+// readRuns reads dir's runs.csv, a map from column to value a run.
+func readRuns(t *testing.T, dir string) []map[string]string {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(mustRead(t, filepath.Join(dir, "runs.csv")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, c := range recs[0] {
+			m[c] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -1,0 +1,243 @@
+package runner
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/ecosim/ecosim/sim"
+)
+
+// Controls shares control runs between the runs of a sweep whose controls
+// are the same experiment. A control is the scenario with its failures
+// removed, so a sweep that varies only failures (how hard, when, which
+// hubs) has one control per replicate seed, whatever the point: running
+// it again at every point was half of such a sweep's work. A control is
+// known by the digest of its resolved scenario, seed included, and runs
+// are deterministic, so a control run once gives every run that shares it
+// the same bits it would have computed itself. A run directory (Run) gets
+// the control's files hard-linked from a copy the Controls keeps in its
+// own directory, the same bytes as the control's run writes but for the
+// wall times in its summary.json; without that directory, run directories
+// keep their own controls.
+//
+// The controls kept are bounded by the bytes of their series, least
+// recently used first out; a control still being run is waited for, not
+// run twice. A Controls is safe for concurrent use.
+type Controls struct {
+	dir     string
+	mu      sync.Mutex
+	max     int
+	bytes   int
+	entries map[string]*control
+	lru     *list.List // of keys, most recently used first
+	ran     int
+	shared  int
+	waiting int // gets waiting for a control under way
+}
+
+// control is one control run, done once done is closed; ok reports that
+// it finished (its result, a failure of the model included, is the
+// control's), rather than being interrupted or failing to run.
+type control struct {
+	done   chan struct{}
+	ok     bool
+	sum    *Summary
+	series map[string][]float64
+	runErr error
+	size   int
+	elem   *list.Element
+	saved  string // the copy of its directory, for run directories
+}
+
+// NewControls keeps up to maxBytes of the controls' series, and the files
+// of the controls of run directories in dir, which it empties first and
+// which the caller removes when done (Close); "" shares no control of a
+// run directory.
+func NewControls(maxBytes int, dir string) (*Controls, error) {
+	if dir != "" {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	return &Controls{dir: dir, max: maxBytes, entries: map[string]*control{}, lru: list.New()}, nil
+}
+
+// Close removes the controls' files kept for run directories; the run
+// directories' links to them stay.
+func (c *Controls) Close() error {
+	if c.dir == "" {
+		return nil
+	}
+	return os.RemoveAll(c.dir)
+}
+
+// Stats reports how many controls were run and how many runs took a
+// control already run.
+func (c *Controls) Stats() (ran, shared int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ran, c.shared
+}
+
+// get returns the control known by key, from an earlier run or one under
+// way, or runs it with run and keeps it. into is the control's directory
+// in a run directory, where run writes it or its files are linked, or ""
+// for a run kept in memory.
+func (c *Controls) get(ctx context.Context, key, into string, run func(context.Context) (*Summary, map[string][]float64, error, error)) (*Summary, map[string][]float64, error, error) {
+	if into != "" {
+		if c.dir == "" {
+			return run(ctx)
+		}
+		key += ".dir" // the same control with its files, kept apart
+	}
+	for {
+		c.mu.Lock()
+		e := c.entries[key]
+		if e == nil {
+			e = &control{done: make(chan struct{})}
+			c.entries[key] = e
+			c.mu.Unlock()
+			return c.run(ctx, key, into, e, run)
+		}
+		c.waiting++
+		c.mu.Unlock()
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+		}
+		c.mu.Lock()
+		c.waiting--
+		if ctx.Err() != nil {
+			c.mu.Unlock()
+			return nil, nil, sim.ErrInterrupted, nil
+		}
+		if e.ok {
+			c.shared++
+			if e.elem != nil {
+				c.lru.MoveToFront(e.elem)
+			}
+			c.mu.Unlock()
+			if into != "" {
+				// Linked before the entry could be let go: the copy is
+				// removed only by eviction, under the lock, and a
+				// waiter that lost it runs the control itself.
+				if err := linkFiles(e.saved, into); err != nil {
+					// Let go while linking: what was linked goes, so
+					// that the control run here writes files of its own
+					// rather than into the shared ones.
+					if rerr := emptyDir(into); rerr != nil {
+						return nil, nil, nil, rerr
+					}
+					if errors.Is(err, fs.ErrNotExist) {
+						continue
+					}
+					return nil, nil, nil, err
+				}
+			}
+			return e.sum, e.series, e.runErr, nil
+		}
+		c.mu.Unlock()
+		// Its run was interrupted with the run that started it, or could
+		// not run: this run tries for itself.
+	}
+}
+
+// run runs the control of entry e and keeps it, or lets go of e for
+// another run to try again.
+func (c *Controls) run(ctx context.Context, key, into string, e *control, run func(context.Context) (*Summary, map[string][]float64, error, error)) (*Summary, map[string][]float64, error, error) {
+	sum, series, runErr, err := run(ctx)
+	if err == nil && into != "" && !errors.Is(runErr, sim.ErrInterrupted) {
+		e.saved = filepath.Join(c.dir, key)
+		if lerr := linkFiles(into, e.saved); lerr != nil {
+			// This run has its control; the others run their own.
+			os.RemoveAll(e.saved)
+			e.saved, runErr = "", fmt.Errorf("%w: %v", errNotKept, lerr)
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	defer close(e.done)
+	if errors.Is(runErr, errNotKept) {
+		delete(c.entries, key)
+		return sum, series, nil, nil
+	}
+	if err != nil || errors.Is(runErr, sim.ErrInterrupted) {
+		delete(c.entries, key)
+		return sum, series, runErr, err
+	}
+	c.ran++
+	e.ok, e.sum, e.series, e.runErr = true, sum, series, runErr
+	for _, s := range series {
+		e.size += 8 * len(s)
+	}
+	if e.size > c.max {
+		// Too big to keep; those waiting for it still get it, and
+		// link its files before they go.
+		delete(c.entries, key)
+		return sum, series, runErr, nil
+	}
+	e.elem = c.lru.PushFront(key)
+	c.bytes += e.size
+	for c.bytes > c.max {
+		old := c.lru.Back()
+		k := old.Value.(string)
+		gone := c.entries[k]
+		c.bytes -= gone.size
+		c.lru.Remove(old)
+		delete(c.entries, k)
+		if gone.saved != "" {
+			os.RemoveAll(gone.saved)
+		}
+	}
+	return sum, series, runErr, nil
+}
+
+// errNotKept marks a control run whose files could not be kept to share.
+var errNotKept = errors.New("runner: control not kept")
+
+// emptyDir removes dir and makes it again, empty.
+func emptyDir(dir string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return os.Mkdir(dir, 0o755)
+}
+
+// linkFiles hard-links every file of directory src into directory dst,
+// which costs no room, or copies it where a link cannot be made (another
+// file system).
+func linkFiles(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
+		if !e.Type().IsRegular() {
+			return fmt.Errorf("runner: %s is not a file", from)
+		}
+		if err := os.Link(from, to); err == nil {
+			continue
+		}
+		b, err := os.ReadFile(from)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(to, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

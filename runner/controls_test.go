@@ -1,0 +1,154 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+// measureTopology measures the topology scenario with the hub kill of the
+// given fraction, sharing controls through c (none when nil).
+func measureTopology(t *testing.T, c *Controls, fraction string, sets ...string) *Summary {
+	t.Helper()
+	s, err := scenarios.Load("topology", append([]string{"ticks=120", "failures[0].fraction=" + fraction}, sets...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Measure(context.Background(), Options{Scenario: s, Workers: 1, Controls: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+// experiment is what a sum says of the experiment, wall times left out.
+func experiment(s *Summary) any {
+	c := *s.Control
+	c.WallSeconds, c.Phases = 0, PhaseSeconds{}
+	return []any{s.Final, s.Resilience, s.Digests, c}
+}
+
+// TestSharedControlsChangeNothing: runs of two hub-kill fractions (one
+// twice), 6 at once, share one control per seed, two seeds; each gives
+// what it gives with a control of its own. A run of another world shares
+// none of them.
+func TestSharedControlsChangeNothing(t *testing.T) {
+	c, _ := NewControls(1<<20, "")
+	fractions := []string{"0.1", "0.3", "0.1"}
+	seeds := []string{"seed=1", "seed=2"}
+	got := make([]*Summary, len(fractions)*len(seeds))
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() { got[i] = measureTopology(t, c, fractions[i%3], seeds[i/3]) })
+	}
+	wg.Wait()
+	if ran, shared := c.Stats(); ran != 2 || shared != 4 {
+		t.Fatalf("%d controls run, %d shared; want 2 and 4", ran, shared)
+	}
+	for i, g := range got {
+		alone := measureTopology(t, nil, fractions[i%3], seeds[i/3])
+		if !reflect.DeepEqual(experiment(g), experiment(alone)) {
+			t.Errorf("fraction %s, %s: shared control gives\n%+v\nits own gives\n%+v", fractions[i%3], seeds[i/3], experiment(g), experiment(alone))
+		}
+	}
+	measureTopology(t, c, "0.1", "seed=1", "network.nodes=150")
+	if ran, shared := c.Stats(); ran != 3 || shared != 4 {
+		t.Errorf("another world: %d controls run, %d shared; want 3 and 4", ran, shared)
+	}
+}
+
+// fakeControl is a control run that returns a series of n values.
+func fakeControl(runs *int, n int) func(context.Context) (*Summary, map[string][]float64, error, error) {
+	return func(context.Context) (*Summary, map[string][]float64, error, error) {
+		*runs++
+		return &Summary{}, map[string][]float64{"x": make([]float64, n)}, nil, nil
+	}
+}
+
+// TestControlsKeepWhatFits: controls are let go least recently used first
+// once their series pass the bound, and one larger than the bound is not
+// kept at all; a control the model failed in is kept, being its result.
+func TestControlsKeepWhatFits(t *testing.T) {
+	ctx := context.Background()
+	c, _ := NewControls(3*8*10, "") // three controls of 10 values
+	runs := 0
+	for _, k := range []string{"a", "b", "c", "a", "d"} { // d pushes out b, the least recently used
+		c.get(ctx, k, "", fakeControl(&runs, 10))
+	}
+	if runs != 4 {
+		t.Fatalf("%d runs, want 4 (a, b, c, d)", runs)
+	}
+	for k, again := range map[string]bool{"a": false, "c": false, "d": false, "b": true} {
+		before := runs
+		c.get(ctx, k, "", fakeControl(&runs, 10))
+		if (runs > before) != again {
+			t.Errorf("%s run again: %v, want %v", k, runs > before, again)
+		}
+	}
+	runs = 0
+	c.get(ctx, "big", "", fakeControl(&runs, 100))
+	c.get(ctx, "big", "", fakeControl(&runs, 100))
+	if runs != 2 {
+		t.Errorf("a control over the bound ran %d times, want 2 (not kept)", runs)
+	}
+	failed := func(context.Context) (*Summary, map[string][]float64, error, error) {
+		runs++
+		return &Summary{}, nil, sim.ErrNumerical, nil
+	}
+	runs = 0
+	for range 2 {
+		if _, _, runErr, _ := c.get(ctx, "nan", "", failed); !errors.Is(runErr, sim.ErrNumerical) {
+			t.Fatalf("the model's failure: %v", runErr)
+		}
+	}
+	if runs != 1 {
+		t.Errorf("a control the model failed in ran %d times, want 1", runs)
+	}
+}
+
+// TestInterruptedControlIsRunAgain: a control whose run is interrupted
+// with the run that started it is not kept; a run waiting for it runs it
+// for itself, and one whose own context ends while it waits is
+// interrupted.
+func TestInterruptedControlIsRunAgain(t *testing.T) {
+	c, _ := NewControls(1<<20, "")
+	started, stop := make(chan struct{}), make(chan struct{})
+	first := func(context.Context) (*Summary, map[string][]float64, error, error) {
+		close(started)
+		<-stop
+		return nil, nil, fmt.Errorf("stopped: %w", sim.ErrInterrupted), nil
+	}
+	go c.get(context.Background(), "k", "", first)
+	<-started
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, runErr, _ := c.get(gone, "k", "", first); !errors.Is(runErr, sim.ErrInterrupted) {
+		t.Fatalf("a waiter whose context ended: %v", runErr)
+	}
+	got := make(chan int)
+	go func() {
+		runs := 0
+		c.get(context.Background(), "k", "", fakeControl(&runs, 1))
+		got <- runs
+	}()
+	for waiting := 0; waiting == 0; {
+		time.Sleep(time.Millisecond)
+		c.mu.Lock()
+		waiting = c.waiting
+		c.mu.Unlock()
+	}
+	close(stop)
+	if runs := <-got; runs != 1 {
+		t.Errorf("the waiter ran the control %d times, want 1", runs)
+	}
+	if ran, shared := c.Stats(); ran != 1 || shared != 0 {
+		t.Errorf("%d run, %d shared; want 1 and 0", ran, shared)
+	}
+}
