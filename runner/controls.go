@@ -127,13 +127,11 @@ func (c *Controls) get(ctx context.Context, key, into string, run func(context.C
 			}
 			c.mu.Unlock()
 			if into != "" {
-				// Linked before the entry could be let go: the copy is
-				// removed only by eviction, under the lock, and a
-				// waiter that lost it runs the control itself.
 				if err := linkFiles(e.saved, into); err != nil {
-					// Let go while linking: what was linked goes, so
-					// that the control run here writes files of its own
-					// rather than into the shared ones.
+					// The copy was let go (evicted) while it was being
+					// linked: what was linked goes, so that a control
+					// run here writes files of its own rather than into
+					// the shared ones, and this run tries again.
 					if rerr := emptyDir(into); rerr != nil {
 						return nil, nil, nil, rerr
 					}
@@ -155,33 +153,36 @@ func (c *Controls) get(ctx context.Context, key, into string, run func(context.C
 // another run to try again.
 func (c *Controls) run(ctx context.Context, key, into string, e *control, run func(context.Context) (*Summary, map[string][]float64, error, error)) (*Summary, map[string][]float64, error, error) {
 	sum, series, runErr, err := run(ctx)
+	kept := true
 	if err == nil && into != "" && !errors.Is(runErr, sim.ErrInterrupted) {
+		// Made afresh: the files of a control too big to keep in memory
+		// stay until Close, and are never written over.
 		e.saved = filepath.Join(c.dir, key)
-		if lerr := linkFiles(into, e.saved); lerr != nil {
+		if lerr := emptyDir(e.saved); lerr != nil || linkFiles(into, e.saved) != nil {
 			// This run has its control; the others run their own.
 			os.RemoveAll(e.saved)
-			e.saved, runErr = "", fmt.Errorf("%w: %v", errNotKept, lerr)
+			e.saved, kept = "", false
 		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	defer close(e.done)
-	if errors.Is(runErr, errNotKept) {
-		delete(c.entries, key)
-		return sum, series, nil, nil
-	}
 	if err != nil || errors.Is(runErr, sim.ErrInterrupted) {
 		delete(c.entries, key)
 		return sum, series, runErr, err
 	}
 	c.ran++
+	if !kept {
+		delete(c.entries, key)
+		return sum, series, runErr, nil
+	}
 	e.ok, e.sum, e.series, e.runErr = true, sum, series, runErr
 	for _, s := range series {
 		e.size += 8 * len(s)
 	}
 	if e.size > c.max {
-		// Too big to keep; those waiting for it still get it, and
-		// link its files before they go.
+		// Too big to keep; those waiting for it still get it, and its
+		// files stay for them until Close.
 		delete(c.entries, key)
 		return sum, series, runErr, nil
 	}
@@ -201,10 +202,7 @@ func (c *Controls) run(ctx context.Context, key, into string, e *control, run fu
 	return sum, series, runErr, nil
 }
 
-// errNotKept marks a control run whose files could not be kept to share.
-var errNotKept = errors.New("runner: control not kept")
-
-// emptyDir removes dir and makes it again, empty.
+// emptyDir removes dir, and the links in it, and makes it again, empty.
 func emptyDir(dir string) error {
 	if err := os.RemoveAll(dir); err != nil {
 		return err
@@ -214,7 +212,8 @@ func emptyDir(dir string) error {
 
 // linkFiles hard-links every file of directory src into directory dst,
 // which costs no room, or copies it where a link cannot be made (another
-// file system).
+// file system). It never writes over a file in dst: that could be a link
+// to files other runs hold.
 func linkFiles(src, dst string) error {
 	entries, err := os.ReadDir(src)
 	if err != nil {
@@ -228,16 +227,33 @@ func linkFiles(src, dst string) error {
 		if !e.Type().IsRegular() {
 			return fmt.Errorf("runner: %s is not a file", from)
 		}
-		if err := os.Link(from, to); err == nil {
+		err := os.Link(from, to)
+		if err == nil {
 			continue
 		}
-		b, err := os.ReadFile(from)
-		if err != nil {
+		if errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
-		if err := os.WriteFile(to, b, 0o644); err != nil {
+		if err := copyNew(from, to); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// copyNew copies file from to to, which must not exist.
+func copyNew(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
@@ -150,5 +153,60 @@ func TestInterruptedControlIsRunAgain(t *testing.T) {
 	}
 	if ran, shared := c.Stats(); ran != 1 || shared != 0 {
 		t.Errorf("%d run, %d shared; want 1 and 0", ran, shared)
+	}
+}
+
+// TestControlsLinkTheirFiles: a run directory's control is run once into
+// the first run's directory and linked into the next one's, with the
+// control's own result (here a failure of the model); linking never writes
+// over a file, and Close leaves the runs' links.
+func TestControlsLinkTheirFiles(t *testing.T) {
+	base := t.TempDir()
+	c, err := NewControls(1<<20, filepath.Join(base, "share"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := filepath.Join(base, "a"), filepath.Join(base, "b")
+	for _, d := range []string{a, b} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs := 0
+	run := func(context.Context) (*Summary, map[string][]float64, error, error) {
+		runs++
+		if err := os.WriteFile(filepath.Join(a, "metrics.csv"), []byte("tick\n0\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return &Summary{}, nil, sim.ErrNumerical, nil
+	}
+	for _, into := range []string{a, b} {
+		if _, _, runErr, err := c.get(context.Background(), "k", into, run); err != nil || !errors.Is(runErr, sim.ErrNumerical) {
+			t.Fatalf("into %s: %v, %v", into, runErr, err)
+		}
+	}
+	fa, err1 := os.Stat(filepath.Join(a, "metrics.csv"))
+	fb, err2 := os.Stat(filepath.Join(b, "metrics.csv"))
+	if runs != 1 || err1 != nil || err2 != nil || !os.SameFile(fa, fb) {
+		t.Fatalf("%d runs; the two controls' files one: %v (%v, %v)", runs, err1 == nil && err2 == nil && os.SameFile(fa, fb), err1, err2)
+	}
+	other := filepath.Join(base, "other")
+	if err := os.Mkdir(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "metrics.csv"), []byte("other"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := linkFiles(other, b); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("linking over a file there: %v", err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(b, "metrics.csv")); err != nil || string(got) != "tick\n0\n" {
+		t.Errorf("after Close: %q, %v", got, err)
+	}
+	if _, err := os.Stat(filepath.Join(base, "share")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the shared copy is still there: %v", err)
 	}
 }
