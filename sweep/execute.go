@@ -52,7 +52,7 @@ func Figures(base *scenarios.Scenario) []string {
 func Execute(ctx context.Context, spec RunSpec, keepDir, version string, controls *runner.Controls) (Row, error) {
 	start := time.Now()
 	row := Row{Spec: spec, Status: StatusOK, Figures: map[string]float64{}}
-	s, err := scenarios.Parse("sweep:"+spec.Name, []byte(spec.Scenario), append(spec.Sets, fmt.Sprintf("seed=%d", spec.Seed)))
+	s, err := spec.scenario()
 	if err != nil {
 		return failed(row, err, start), nil
 	}
@@ -88,6 +88,28 @@ func Execute(ctx context.Context, spec RunSpec, keepDir, version string, control
 	}
 	row.Wall = time.Since(start).Seconds()
 	return row, nil
+}
+
+// scenario is the scenario run spec runs, its seed set.
+func (spec RunSpec) scenario() (*scenarios.Scenario, error) {
+	return scenarios.Parse("sweep:"+spec.Name, []byte(spec.Scenario), append(spec.Sets, fmt.Sprintf("seed=%d", spec.Seed)))
+}
+
+// Controls is how many distinct control runs runs have: runs whose
+// controls are the same experiment share one (runner.Controls), and runs
+// without failures have none.
+func Controls(runs []RunSpec) (int, error) {
+	seen := map[string]bool{}
+	for _, r := range runs {
+		s, err := r.scenario()
+		if err != nil {
+			return 0, err
+		}
+		if len(s.Failures) > 0 {
+			seen[s.Control().Digest()] = true
+		}
+	}
+	return len(seen), nil
 }
 
 func failed(row Row, err error, start time.Time) Row {

@@ -341,6 +341,18 @@ func dryRun(c *cobra.Command, plan *sweep.Plan, base *scenarios.Scenario) error 
 	c.Printf("%s: %s (%s x %s), every point valid; nothing run or written\n", base.Name,
 		count(len(runs), "run"), count(points, "point"), count(plan.Reps, "replicate"))
 	printRepeats(c, plan, len(runs))
+	n, err := sweep.Controls(runs)
+	if err != nil {
+		return err
+	}
+	// What the sweep costs: a sweep of failures alone runs a control a
+	// replicate, not a run.
+	switch {
+	case n == len(runs):
+		c.Printf("  and a control for each, as what varies changes the world without its failures too\n")
+	case n > 0:
+		c.Printf("  and %s, each run once for the runs that have the same one\n", count(n, "control"))
+	}
 	for i := 0; i < len(runs) && i/plan.Reps < dryPoints; i += plan.Reps {
 		if sets := runs[i].Sets; len(sets) > 0 {
 			c.Printf("  point %d: %s\n", runs[i].Point, strings.Join(sets, " "))
