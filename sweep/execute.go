@@ -48,7 +48,8 @@ func Figures(base *scenarios.Scenario) []string {
 // when set, keeps the run directory as keepDir/runs/<key>. A failed run is a
 // Row with StatusFailed; ctx being cancelled returns sim.ErrInterrupted and
 // no row, since an abandoned run is not a result. controls, if not nil,
-// shares the controls of runs not kept with the other runs given it.
+// shares the run's control with the other runs given it (a kept run's
+// where controls keeps their files).
 func Execute(ctx context.Context, spec RunSpec, keepDir, version string, controls *runner.Controls) (Row, error) {
 	start := time.Now()
 	row := Row{Spec: spec, Status: StatusOK, Figures: map[string]float64{}}
