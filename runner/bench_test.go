@@ -28,3 +28,38 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFailureSeries is what a sweep of failures alone does at each of
+// its points: the forest of BenchmarkRun at 4 hub-kill fractions, one seed,
+// one core a run as a sweep gives it, each run with its own control
+// ("own") or sharing one control run for all four ("shared"). ns/op is the
+// four runs.
+func BenchmarkFailureSeries(b *testing.B) {
+	var ss []*scenarios.Scenario
+	for _, f := range []string{"0.05", "0.1", "0.2", "0.3"} {
+		s, err := scenarios.Load("forest", []string{"ticks=100", "failures[0].at=40", "failures[0].fraction=" + f, "failures[1].at=60", "failures[1].duration=20"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ss = append(ss, s)
+	}
+	for _, share := range []bool{false, true} {
+		name := "own"
+		if share {
+			name = "shared"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				var c *Controls
+				if share {
+					c, _ = NewControls(1<<20, "")
+				}
+				for _, s := range ss {
+					if _, err := Measure(context.Background(), Options{Scenario: s, Mode: sim.ModeShards, Workers: 1, Controls: c}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
