@@ -88,11 +88,15 @@ func TestControlsKeepWhatFits(t *testing.T) {
 	if runs != 4 {
 		t.Fatalf("%d runs, want 4 (a, b, c, d)", runs)
 	}
-	for k, again := range map[string]bool{"a": false, "c": false, "d": false, "b": true} {
+	// b last: running it again pushes another out.
+	for _, k := range []struct {
+		key   string
+		again bool
+	}{{"a", false}, {"c", false}, {"d", false}, {"b", true}} {
 		before := runs
-		c.get(ctx, k, "", fakeControl(&runs, 10))
-		if (runs > before) != again {
-			t.Errorf("%s run again: %v, want %v", k, runs > before, again)
+		c.get(ctx, k.key, "", fakeControl(&runs, 10))
+		if (runs > before) != k.again {
+			t.Errorf("%s run again: %v, want %v", k.key, runs > before, k.again)
 		}
 	}
 	runs = 0
