@@ -52,7 +52,12 @@ type control struct {
 	runErr error
 	size   int
 	elem   *list.Element
-	saved  string // the copy of its directory, for run directories
+	// saved is the copy of its directory, for run directories, in a
+	// directory of its own, never another entry's; files names what
+	// the copy holds, so that a copy let go while it is being linked
+	// shows as a file missing, not as fewer files.
+	saved string
+	files []string
 }
 
 // NewControls keeps up to maxBytes of the controls' series, and the files
@@ -127,7 +132,7 @@ func (c *Controls) get(ctx context.Context, key, into string, run func(context.C
 			}
 			c.mu.Unlock()
 			if into != "" {
-				if err := linkFiles(e.saved, into); err != nil {
+				if _, err := linkFiles(e.saved, into, e.files); err != nil {
 					// The copy was let go (evicted) while it was being
 					// linked: what was linked goes, so that a control
 					// run here writes files of its own rather than into
@@ -155,14 +160,18 @@ func (c *Controls) run(ctx context.Context, key, into string, e *control, run fu
 	sum, series, runErr, err := run(ctx)
 	kept := true
 	if err == nil && into != "" && !errors.Is(runErr, sim.ErrInterrupted) {
-		// Made afresh: the files of a control too big to keep in memory
-		// stay until Close, and are never written over.
-		e.saved = filepath.Join(c.dir, key)
-		if lerr := emptyDir(e.saved); lerr != nil || linkFiles(into, e.saved) != nil {
-			// This run has its control; the others run their own.
-			os.RemoveAll(e.saved)
-			e.saved, kept = "", false
+		saved, lerr := os.MkdirTemp(c.dir, "control-")
+		if lerr == nil {
+			e.files, lerr = linkFiles(into, saved, nil)
 		}
+		if lerr != nil {
+			// This run has its control; the others run their own.
+			if saved != "" {
+				os.RemoveAll(saved)
+			}
+			kept = false
+		}
+		e.saved = saved
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -210,35 +219,41 @@ func emptyDir(dir string) error {
 	return os.Mkdir(dir, 0o755)
 }
 
-// linkFiles hard-links every file of directory src into directory dst,
-// which costs no room, or copies it where a link cannot be made (another
-// file system). It never writes over a file in dst: that could be a link
-// to files other runs hold.
-func linkFiles(src, dst string) error {
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		return err
+// linkFiles hard-links the files names of directory src (nil: every file
+// there) into directory dst, which costs no room, or copies them where a
+// link cannot be made (another file system), and returns their names. It
+// never writes over a file in dst: that could be a link to files other
+// runs hold.
+func linkFiles(src, dst string, names []string) ([]string, error) {
+	if names == nil {
+		entries, err := os.ReadDir(src)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if !e.Type().IsRegular() {
+				return nil, fmt.Errorf("runner: %s is not a file", filepath.Join(src, e.Name()))
+			}
+			names = append(names, e.Name())
+		}
 	}
 	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return err
+		return nil, err
 	}
-	for _, e := range entries {
-		from, to := filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())
-		if !e.Type().IsRegular() {
-			return fmt.Errorf("runner: %s is not a file", from)
-		}
+	for _, n := range names {
+		from, to := filepath.Join(src, n), filepath.Join(dst, n)
 		err := os.Link(from, to)
 		if err == nil {
 			continue
 		}
 		if errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrNotExist) {
-			return err
+			return nil, err
 		}
 		if err := copyNew(from, to); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return names, nil
 }
 
 // copyNew copies file from to to, which must not exist.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -201,7 +202,7 @@ func TestControlsLinkTheirFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(other, "metrics.csv"), []byte("other"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := linkFiles(other, b); !errors.Is(err, fs.ErrExist) {
+	if _, err := linkFiles(other, b, nil); !errors.Is(err, fs.ErrExist) {
 		t.Errorf("linking over a file there: %v", err)
 	}
 	if err := c.Close(); err != nil {
@@ -212,5 +213,87 @@ func TestControlsLinkTheirFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(base, "share")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the shared copy is still there: %v", err)
+	}
+}
+
+// TestControlsUnderContention: 16 runs at once ask 150 times each for one
+// of 8 controls, half of them into a run directory, with room for 3 in
+// memory, and a tenth of them interrupted at a random moment. Every get
+// that succeeds has its control's series, and a run directory its
+// control's file, whatever was evicted, rerun or interrupted meanwhile.
+// With one directory a control for every copy of it, a get could link a
+// copy that another run had just emptied to make again, and gave a run
+// directory without its files.
+func TestControlsUnderContention(t *testing.T) {
+	base := t.TempDir()
+	c, err := NewControls(3*8*10, filepath.Join(base, "share"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	n := 0
+	for g := range 16 {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(g), 1))
+			for i := range 150 {
+				key := fmt.Sprint("k", r.IntN(8))
+				into := ""
+				if r.IntN(2) == 0 {
+					into = filepath.Join(base, fmt.Sprintf("g%d-%d", g, i))
+					if err := os.Mkdir(into, 0o755); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				if r.IntN(10) == 0 {
+					d := time.Duration(r.IntN(200)) * time.Microsecond
+					go func() { time.Sleep(d); cancel() }()
+				}
+				nap := time.Duration(r.IntN(300)) * time.Microsecond
+				want := float64(key[1]) // each control's own value
+				run := func(ctx context.Context) (*Summary, map[string][]float64, error, error) {
+					mu.Lock()
+					n++
+					mu.Unlock()
+					time.Sleep(nap)
+					if ctx.Err() != nil {
+						return nil, nil, sim.ErrInterrupted, nil
+					}
+					if into != "" {
+						if err := os.WriteFile(filepath.Join(into, "metrics.csv"), []byte(key), 0o644); err != nil {
+							return nil, nil, nil, err
+						}
+					}
+					return &Summary{}, map[string][]float64{"x": {want, want, want, want, want, want, want, want, want, want}}, nil, nil
+				}
+				_, series, runErr, err := c.get(ctx, key, into, run)
+				cancel()
+				if err != nil {
+					t.Error(err)
+					continue
+				}
+				if runErr != nil {
+					continue
+				}
+				if series["x"][9] != want {
+					t.Errorf("%s: got %v", key, series["x"][9])
+				}
+				if into != "" {
+					b, err := os.ReadFile(filepath.Join(into, "metrics.csv"))
+					if err != nil || string(b) != key {
+						t.Errorf("%s into %s: %q %v", key, into, b, err)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if ran, shared := c.Stats(); shared == 0 || ran >= n {
+		t.Errorf("%d controls run of %d runs, %d shared: the test shares nothing", ran, n, shared)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
