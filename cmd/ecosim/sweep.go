@@ -110,6 +110,10 @@ writes the mean and 95% interval of those places to crossings.csv: the failure
 fraction at which a network falls apart, say. They are kept in sweep.json, and
 a rerun with other --crossing flags works them out from the recorded runs.
 
+A run with failures is paired with its control, the scenario without them,
+and runs whose controls are the same share one run of it: a sweep of failures
+alone runs a control a replicate, not a run (--dry-run counts them).
+
 Rerunning into the same directory skips the runs already recorded; Ctrl-C
 loses only the runs in flight. Only a build with the results fingerprint of
 the one that began a sweep ('ecosim version') may add runs to it. A point whose values an earlier point of the
