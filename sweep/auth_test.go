@@ -185,3 +185,15 @@ func TestAuthFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestTLSForAPlainBroker: an authority given for a broker without TLS, as
+// NATS_CA set for another deployment gives one, is refused with a note of
+// where it came from.
+func TestTLSForAPlainBroker(t *testing.T) {
+	s := startBroker(t)
+	pki := testpki.New(t, t.TempDir(), "ca")
+	_, err := Status(context.Background(), s.URL(), Auth{CA: pki.Cert})
+	if err == nil || !strings.Contains(err.Error(), "asks for TLS, which this broker does not offer; given --tls-ca "+pki.Cert+", from the flags or from $NATS_CA") {
+		t.Fatalf("an authority for a plain broker: %v", err)
+	}
+}

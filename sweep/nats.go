@@ -172,6 +172,11 @@ func refusalHint(err error, a Auth) string {
 		return " (if the broker asks for a client certificate, give one with --tls-cert and --tls-key)"
 	case refused:
 		return fmt.Sprintf(" (if the broker refused the client certificate %s: is it signed by the authority the broker asks for, and still valid?)", a.Cert)
+	case errors.Is(err, nats.ErrSecureConnWanted) && (a.CA != "" || a.Cert != ""):
+		// The flags default to the nats tool's variables, which a
+		// machine may have set for another deployment.
+		return fmt.Sprintf(" (a certificate authority or client certificate asks for TLS, which this broker does not offer; given %s, from the flags or from $%s, $%s and $%s)",
+			strings.TrimSpace(Auth{CA: a.CA, Cert: a.Cert, Key: a.Key}.flags()), AuthEnv.CA, AuthEnv.Cert, AuthEnv.Key)
 	case errors.Is(err, nats.ErrAuthorization) && !a.Set():
 		return " (the broker asks who you are: a user and password or a token in the URL, or a credentials file with --creds)"
 	}
