@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/ecosim/ecosim/internal/atomicfile"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -219,11 +220,8 @@ func emptyDir(dir string) error {
 	return os.Mkdir(dir, 0o755)
 }
 
-// linkFiles hard-links the files names of directory src (nil: every file
-// there) into directory dst, which costs no room, or copies them where a
-// link cannot be made (another file system), and returns their names. It
-// never writes over a file in dst: that could be a link to files other
-// runs hold.
+// linkFiles links the files names of directory src (nil: every file there)
+// into directory dst (atomicfile.Link), and returns their names.
 func linkFiles(src, dst string, names []string) ([]string, error) {
 	if names == nil {
 		entries, err := os.ReadDir(src)
@@ -241,34 +239,9 @@ func linkFiles(src, dst string, names []string) ([]string, error) {
 		return nil, err
 	}
 	for _, n := range names {
-		from, to := filepath.Join(src, n), filepath.Join(dst, n)
-		err := os.Link(from, to)
-		if err == nil {
-			continue
-		}
-		if errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		if err := copyNew(from, to); err != nil {
+		if err := atomicfile.Link(filepath.Join(src, n), filepath.Join(dst, n)); err != nil {
 			return nil, err
 		}
 	}
 	return names, nil
-}
-
-// copyNew copies file from to to, which must not exist.
-func copyNew(from, to string) error {
-	b, err := os.ReadFile(from)
-	if err != nil {
-		return err
-	}
-	f, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

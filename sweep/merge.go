@@ -99,14 +99,10 @@ func keepRun(shard, out, key string) error {
 		if e.IsDir() {
 			return os.MkdirAll(to, 0o755)
 		}
-		if err := os.Link(p, to); err == nil || errors.Is(err, fs.ErrExist) {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
+		if err := atomicfile.Link(p, to); err != nil && !errors.Is(err, fs.ErrExist) {
 			return err
 		}
-		return atomicfile.Bytes(to, b)
+		return nil
 	})
 }
 

@@ -4,7 +4,9 @@ package atomicfile
 
 import (
 	"bufio"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -44,4 +46,24 @@ func Bytes(path string, data []byte) error {
 		_, err := w.Write(data)
 		return err
 	})
+}
+
+// Link makes to the file from is, as a hard link, which costs no room, or
+// as a whole copy where a link cannot be made (another file system). It
+// never writes over a file already at to, which may itself be a link that
+// others hold: it reports fs.ErrExist, as it reports fs.ErrNotExist for a
+// from that is gone.
+func Link(from, to string) error {
+	err := os.Link(from, to)
+	if err == nil || errors.Is(err, fs.ErrExist) || errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Lstat(to); err == nil {
+		return &fs.PathError{Op: "link", Path: to, Err: fs.ErrExist}
+	}
+	return Bytes(to, b)
 }

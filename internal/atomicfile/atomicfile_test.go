@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -32,5 +33,34 @@ func TestWriteReplacesOrLeavesUntouched(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(p); string(b) != "new" {
 		t.Fatalf("file is %q", b)
+	}
+}
+
+// TestLink: a link is the same file; a file already there is left as it
+// is and reported, as is a source that is gone.
+func TestLink(t *testing.T) {
+	dir := t.TempDir()
+	from, to, other := filepath.Join(dir, "from"), filepath.Join(dir, "to"), filepath.Join(dir, "other")
+	for p, s := range map[string]string{from: "shared", other: "other"} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Link(from, to); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.Stat(from)
+	b, _ := os.Stat(to)
+	if !os.SameFile(a, b) {
+		t.Error("not one file")
+	}
+	if err := Link(other, to); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("over a file there: %v", err)
+	}
+	if got, _ := os.ReadFile(from); string(got) != "shared" {
+		t.Errorf("the shared file now holds %q", got)
+	}
+	if err := Link(filepath.Join(dir, "gone"), filepath.Join(dir, "new")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("from a file gone: %v", err)
 	}
 }
