@@ -5,15 +5,15 @@ package broker
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/ecosim/ecosim/internal/certfile"
 )
 
 // Options configure the embedded server.
@@ -24,9 +24,9 @@ type Options struct {
 	Store string
 	// TLSCert and TLSKey, PEM files, make the server require TLS with
 	// that certificate, for a broker reached over a network others share.
-	// Clients trust it as they trust any server: through the system's
-	// roots, or SSL_CERT_FILE naming the certificate of the authority
-	// that signed it.
+	// Clients trust it as they trust any server, through the system's
+	// roots, or through the certificate of the authority that signed it,
+	// given them (sweep.Auth.CA) or named in SSL_CERT_FILE.
 	TLSCert, TLSKey string
 	// TLSCA, a PEM file of authorities, makes the server also require a
 	// client certificate that one of them signed (mutual TLS), so that
@@ -70,13 +70,9 @@ func Start(o Options) (*Server, error) {
 		if opts.TLSConfig == nil {
 			return nil, errors.New("broker: client certificates need TLS: a certificate and its key")
 		}
-		b, err := os.ReadFile(o.TLSCA)
+		pool, err := certfile.Authorities(o.TLSCA)
 		if err != nil {
-			return nil, fmt.Errorf("broker: client authority: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(b) {
-			return nil, fmt.Errorf("broker: client authority %s: no PEM certificate in it", o.TLSCA)
+			return nil, fmt.Errorf("broker: clients' %w", err)
 		}
 		opts.TLSVerify = true
 		opts.TLSConfig.ClientCAs, opts.TLSConfig.ClientAuth = pool, tls.RequireAndVerifyClientCert

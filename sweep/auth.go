@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +10,8 @@ import (
 	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nkeys"
+
+	"github.com/ecosim/ecosim/internal/certfile"
 )
 
 // Auth is what a client shows a broker beyond its URL, which can carry a
@@ -67,12 +68,8 @@ func (a Auth) Check() error {
 		}
 	}
 	if a.CA != "" {
-		b, err := os.ReadFile(a.CA)
-		if err != nil {
-			return fmt.Errorf("sweep: authority file: %w", err)
-		}
-		if !x509.NewCertPool().AppendCertsFromPEM(b) {
-			return fmt.Errorf("sweep: authority file %s: no PEM certificate in it", a.CA)
+		if _, err := certfile.Authorities(a.CA); err != nil {
+			return fmt.Errorf("sweep: %w", err)
 		}
 	}
 	if a.Cert != "" {

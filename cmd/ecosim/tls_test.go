@@ -108,6 +108,10 @@ func TestBrokerWithClientCertificates(t *testing.T) {
 	if _, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: filepath.Join(dir, "s2"), TLSCA: pki.Cert}); err == nil {
 		t.Error("client certificates were asked for without TLS")
 	}
+	if _, err := broker.Start(broker.Options{Listen: "127.0.0.1:0", Store: filepath.Join(dir, "s3"), TLSCert: cert, TLSKey: key, TLSCA: clientKey}); err == nil ||
+		!strings.Contains(err.Error(), "broker: clients' authority file "+clientKey+": no PEM certificate in it") {
+		t.Errorf("a key given as the clients' authority: %v", err)
+	}
 }
 
 // exitStatus is the exit code of a finished command's error, 0 for none.
