@@ -232,11 +232,12 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	copts.Progress, copts.Snapshots = nil, nil
 	control := func() {
 		defer close(done)
+		ctl := s.Control()
 		run := func(ctx context.Context) (*Summary, map[string][]float64, error, error) {
-			return runOne(ctx, cdir, s.Control(), copts, keep)
+			return runOne(ctx, cdir, ctl, copts, keep)
 		}
 		if opts.Controls != nil {
-			csum, cseries, cRunErr, cErr = opts.Controls.get(ctx, s.Control().Digest(), cdir, run)
+			csum, cseries, cRunErr, cErr = opts.Controls.get(ctx, ctl.Digest(), cdir, run)
 		} else {
 			csum, cseries, cRunErr, cErr = run(ctx)
 		}

@@ -171,15 +171,11 @@ func RunLocal(ctx context.Context, p *Prepared, o Options) (prog Progress, err e
 	prog = Progress{Total: len(p.Runs), Skipped: len(p.Runs) - len(pending)}
 	jobs := make(chan RunSpec)
 	results := make(chan Row)
-	keep := ""
+	keep, share := "", ""
 	if o.KeepRuns {
-		keep = o.Out
-	}
-	share := ""
-	if o.KeepRuns {
-		// Beside runs/, so that the kept runs' controls are links to
-		// its files; gone when the sweep ends.
-		share = filepath.Join(o.Out, ".controls")
+		// The controls' files beside runs/, so that the kept runs'
+		// controls are links to them; gone when the sweep ends.
+		keep, share = o.Out, filepath.Join(o.Out, ".controls")
 	}
 	controls, err := runner.NewControls(controlBytes, share)
 	if err != nil {

@@ -194,16 +194,12 @@ func CheckBroker(url string, a Auth) error {
 	return nil
 }
 
-// RunBroker publishes the pending runs to the work queue and records the
-// results as workers publish them, until every run is recorded. Runs are
-// published with their key as message ID, so a restarted coordinator does
-// not queue them twice; results already on the results stream (from before
-// a restart) are collected first.
-func RunBroker(ctx context.Context, p *Prepared, o Options, url string) (Progress, error) {
-	return RunBrokerWith(ctx, p, o, url, BrokerConfig{})
-}
-
-// RunBrokerWith is RunBroker with explicit JetStream settings.
+// RunBrokerWith publishes the pending runs to the work queue of the broker
+// at url and records the results as workers publish them, until every run
+// is recorded; cfg says how the client shows itself and tunes JetStream.
+// Runs are published with their key as message ID, so a restarted
+// coordinator does not queue them twice; results already on the results
+// stream (from before a restart) are collected first.
 func RunBrokerWith(ctx context.Context, p *Prepared, o Options, url string, cfg BrokerConfig) (Progress, error) {
 	fp := p.Manifest.ResultsFingerprint // Prepare's, this build's unless a test's
 	nc, js, err := connect(url, "ecosim sweep", cfg.Auth)

@@ -16,11 +16,6 @@ import (
 	"github.com/ecosim/ecosim/sweep"
 )
 
-// runBroker runs a prepared sweep through NATS JetStream workers.
-func runBroker(c *cobra.Command, prep *sweep.Prepared, o sweep.Options, url string, a sweep.Auth) (sweep.Progress, error) {
-	return sweep.RunBrokerWith(c.Context(), prep, o, url, sweep.BrokerConfig{Auth: a})
-}
-
 // addAuthFlags adds the flags with which a client shows a broker who it
 // is, for a NATS deployment that asks, their defaults taken from the
 // environment variables of the NATS command-line tool (sweep.AuthEnv).

@@ -114,15 +114,16 @@ A run with failures is paired with its control, the scenario without them,
 and runs whose controls are the same share one run of it: a sweep of failures
 alone runs a control a replicate, not a run (--dry-run counts them).
 
-Rerunning into the same directory skips the runs already recorded; Ctrl-C
-loses only the runs in flight. Only a build with the results fingerprint of
-the one that began a sweep ('ecosim version') may add runs to it. A point whose values an earlier point of the
-design has is run once. --shard i/N runs one static slice for batch
-schedulers; join the slices with 'ecosim sweep merge'. With --broker the runs
-go to NATS JetStream workers ('ecosim worker'), and with --keep-runs as well
-each run's directory comes back through the broker. A broker that asks who
-its clients are takes a credentials file (--creds) or a client certificate
-(--tls-cert, --tls-key); --tls-ca names the authority of its own certificate.`,
+Rerunning into the same directory skips the runs already recorded; Ctrl-C loses
+only the runs in flight. Only a build with the results fingerprint of the one
+that began a sweep ('ecosim version') may add runs to it. A point whose values
+an earlier point of the design has is run once. --shard i/N runs one static
+slice for batch schedulers; join the slices with 'ecosim sweep merge'. With
+--broker the runs go to NATS JetStream workers ('ecosim worker'), and with
+--keep-runs as well each run's directory comes back through the broker. A
+broker that asks who its clients are takes a credentials file (--creds) or a
+client certificate (--tls-cert, --tls-key); --tls-ca names the authority of its
+own certificate.`,
 		Example: `  ecosim sweep --scenario forest --vary failures[0].fraction=0:0.5:0.1 --reps 10
   ecosim sweep --scenario topology --vary network.topology=star,random,scale-free --vary failures[0].fraction=0:0.3:0.05 --reps 5
   ecosim sweep --scenario topology --vary failures[0].fraction=0:0.3:0.05 --reps 6 --crossing giant_component_resistance=0.5
@@ -272,7 +273,7 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	opts.Note = func(s string) { c.PrintErrln("note:", s) }
 	var prog sweep.Progress
 	if o.broker != "" {
-		prog, err = runBroker(c, prep, opts, o.broker, o.auth)
+		prog, err = sweep.RunBrokerWith(c.Context(), prep, opts, o.broker, sweep.BrokerConfig{Auth: o.auth})
 	} else {
 		prog, err = sweep.RunLocal(c.Context(), prep, opts)
 	}
