@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"unsafe"
 
 	"github.com/ecosim/ecosim/sim"
 )
@@ -96,4 +97,14 @@ func cloneRows(rows [][]float64) [][]float64 {
 		c[i] = slices.Clone(r)
 	}
 	return c
+}
+
+// Footprint is roughly the bytes the model and its engine hold, for
+// callers that bound what they keep (a control's checkpoint).
+func (m *Model) Footprint() int {
+	n := 8 * m.grid.Cells() * (len(m.grid.LayerNames()) + len(m.pherBuf) + 2)
+	n += 4*len(m.occ) + len(m.kind) + 4*len(m.index)
+	n += m.trees.Len()*int(unsafe.Sizeof(Tree{})) + m.fungi.Len()*int(unsafe.Sizeof(Fungus{}))
+	n += m.ants.Len()*int(unsafe.Sizeof(Ant{})) + m.nodes.Len()*int(unsafe.Sizeof(Node{}))
+	return n + m.e.Footprint()
 }

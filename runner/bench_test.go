@@ -52,7 +52,7 @@ func BenchmarkFailureSeries(b *testing.B) {
 			for b.Loop() {
 				var c *Controls
 				if share {
-					c, _ = NewControls(1<<20, "")
+					c, _ = NewControls(1<<20, 64<<20, "")
 				}
 				for _, s := range ss {
 					if _, err := Measure(context.Background(), Options{Scenario: s, Mode: sim.ModeShards, Workers: 1, Controls: c}); err != nil {

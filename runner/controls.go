@@ -27,19 +27,30 @@ import (
 // wall times in its summary.json; without that directory, run directories
 // keep their own controls.
 //
-// The controls kept are bounded by the bytes of their series, least
-// recently used first out; a control still being run is waited for, not
-// run twice. A Controls is safe for concurrent use.
+// A control's run also takes a checkpoint for the run that started it, at
+// the tick before that run's first failure, and every run whose failures
+// strike after it carries on from there (see checkpoint): a sweep of
+// failure fractions runs the ticks before the failure once a seed.
+//
+// The controls kept are bounded by the bytes of their series and
+// checkpoints, least recently used first out; a control still being run is
+// waited for, not run twice. A Controls is safe for concurrent use.
 type Controls struct {
-	dir     string
-	mu      sync.Mutex
-	max     int
-	bytes   int
+	dir   string
+	mu    sync.Mutex
+	max   int
+	bytes int
+	// maxCk bounds the bytes of the checkpoints kept (ckBytes); over it,
+	// the least recently used controls let go of their checkpoints first,
+	// and keep their series.
+	maxCk   int
+	ckBytes int
 	entries map[string]*control
 	lru     *list.List // of keys, most recently used first
 	ran     int
 	shared  int
 	waiting int // gets waiting for a control under way
+	forked  int // runs that carried on from a control's checkpoint
 }
 
 // control is one control run, done once done is closed; ok reports that
@@ -59,13 +70,30 @@ type control struct {
 	// shows as a file missing, not as fewer files.
 	saved string
 	files []string
+	// ck is the checkpoint its run took for the run that started it, at
+	// the tick before that run's first failure, once ckDone is closed
+	// (nil if it took none, or once let go); runs whose failures come
+	// later carry on from it too. Both are guarded by the Controls' mu.
+	ck     *checkpoint
+	ckDone chan struct{}
+	ckSet  bool
 }
 
-// NewControls keeps up to maxBytes of the controls' series, and the files
-// of the controls of run directories in dir, which it empties first and
-// which the caller removes when done (Close); "" shares no control of a
-// run directory.
-func NewControls(maxBytes int, dir string) (*Controls, error) {
+// checkpointed closes e's ckDone with ck, once.
+func (c *Controls) checkpointed(e *control, ck *checkpoint) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !e.ckSet {
+		e.ck, e.ckSet = ck, true
+		close(e.ckDone)
+	}
+}
+
+// NewControls keeps up to maxBytes of the controls' series and
+// checkpointBytes of their checkpoints, and the files of the controls of
+// run directories in dir, which it empties first and which the caller
+// removes when done (Close); "" shares no control of a run directory.
+func NewControls(maxBytes, checkpointBytes int, dir string) (*Controls, error) {
 	if dir != "" {
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, err
@@ -74,7 +102,7 @@ func NewControls(maxBytes int, dir string) (*Controls, error) {
 			return nil, err
 		}
 	}
-	return &Controls{dir: dir, max: maxBytes, entries: map[string]*control{}, lru: list.New()}, nil
+	return &Controls{dir: dir, max: maxBytes, maxCk: checkpointBytes, entries: map[string]*control{}, lru: list.New()}, nil
 }
 
 // Close removes the controls' files kept for run directories; the run
@@ -94,14 +122,46 @@ func (c *Controls) Stats() (ran, shared int) {
 	return c.ran, c.shared
 }
 
+// Forked reports how many runs carried on from their control's state at
+// the tick before their first failure (a checkpoint its run took), rather
+// than running the ticks before again.
+func (c *Controls) Forked() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.forked
+}
+
 // get returns the control known by key, from an earlier run or one under
 // way, or runs it with run and keeps it. into is the control's directory
 // in a run directory, where run writes it or its files are linked, or ""
 // for a run kept in memory.
 func (c *Controls) get(ctx context.Context, key, into string, run func(context.Context) (*Summary, map[string][]float64, error, error)) (*Summary, map[string][]float64, error, error) {
+	return c.getForking(ctx, key, into, nil, func(ctx context.Context, _ *capture) (*Summary, map[string][]float64, error, error) { return run(ctx) })
+}
+
+// getForking is get for a failure run that carries on from its control's
+// checkpoint (cp): before it returns, cp.ready has been given a checkpoint
+// at cp.tick or before, the one this control's run took, or nil.
+func (c *Controls) getForking(ctx context.Context, key, into string, cp *capture, run func(context.Context, *capture) (*Summary, map[string][]float64, error, error)) (*Summary, map[string][]float64, error, error) {
+	gave := &once{}
+	if cp != nil {
+		gave.ready = func(ck *checkpoint) {
+			if ck != nil {
+				c.mu.Lock()
+				c.forked++
+				c.mu.Unlock()
+			}
+			cp.ready(ck)
+		}
+		defer gave.give(nil)
+	}
 	if into != "" {
 		if c.dir == "" {
-			return run(ctx)
+			var own *capture
+			if cp != nil {
+				own = &capture{tick: cp.tick, progress: cp.progress, snaps: cp.snaps, ready: gave.give}
+			}
+			return run(ctx, own)
 		}
 		key += ".dir" // the same control with its files, kept apart
 	}
@@ -109,13 +169,37 @@ func (c *Controls) get(ctx context.Context, key, into string, run func(context.C
 		c.mu.Lock()
 		e := c.entries[key]
 		if e == nil {
-			e = &control{done: make(chan struct{})}
+			e = &control{done: make(chan struct{}), ckDone: make(chan struct{})}
 			c.entries[key] = e
 			c.mu.Unlock()
-			return c.run(ctx, key, into, e, run)
+			var ecp *capture
+			if cp != nil {
+				ecp = &capture{tick: cp.tick, progress: cp.progress, ready: func(ck *checkpoint) {
+					c.checkpointed(e, ck)
+					gave.give(ck)
+				}}
+			} else {
+				c.checkpointed(e, nil)
+			}
+			return c.run(ctx, key, into, e, func(ctx context.Context) (*Summary, map[string][]float64, error, error) { return run(ctx, ecp) })
 		}
 		c.waiting++
 		c.mu.Unlock()
+		if cp != nil {
+			// Its run closes ckDone before done.
+			select {
+			case <-e.ckDone:
+				c.mu.Lock()
+				ck := e.ck
+				c.mu.Unlock()
+				if ck != nil && ck.tick <= cp.tick {
+					gave.give(ck)
+				} else {
+					gave.give(nil)
+				}
+			case <-ctx.Done():
+			}
+		}
 		select {
 		case <-e.done:
 		case <-ctx.Done():
@@ -159,6 +243,7 @@ func (c *Controls) get(ctx context.Context, key, into string, run func(context.C
 // another run to try again.
 func (c *Controls) run(ctx context.Context, key, into string, e *control, run func(context.Context) (*Summary, map[string][]float64, error, error)) (*Summary, map[string][]float64, error, error) {
 	sum, series, runErr, err := run(ctx)
+	c.checkpointed(e, nil) // if its run took none
 	kept := true
 	if err == nil && into != "" && !errors.Is(runErr, sim.ErrInterrupted) {
 		saved, lerr := os.MkdirTemp(c.dir, "control-")
@@ -198,11 +283,23 @@ func (c *Controls) run(ctx context.Context, key, into string, e *control, run fu
 	}
 	e.elem = c.lru.PushFront(key)
 	c.bytes += e.size
+	if e.ck != nil {
+		c.ckBytes += e.ck.size
+		for el := c.lru.Back(); c.ckBytes > c.maxCk && el != nil; el = el.Prev() {
+			if old := c.entries[el.Value.(string)]; old.ck != nil {
+				c.ckBytes -= old.ck.size
+				old.ck = nil
+			}
+		}
+	}
 	for c.bytes > c.max {
 		old := c.lru.Back()
 		k := old.Value.(string)
 		gone := c.entries[k]
 		c.bytes -= gone.size
+		if gone.ck != nil {
+			c.ckBytes -= gone.ck.size
+		}
 		c.lru.Remove(old)
 		delete(c.entries, k)
 		if gone.saved != "" {

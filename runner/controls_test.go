@@ -44,7 +44,7 @@ func experiment(s *Summary) any {
 // what it gives with a control of its own. A run of another world shares
 // none of them.
 func TestSharedControlsChangeNothing(t *testing.T) {
-	c, _ := NewControls(1<<20, "")
+	c, _ := NewControls(1<<20, 64<<20, "")
 	fractions := []string{"0.1", "0.3", "0.1"}
 	seeds := []string{"seed=1", "seed=2"}
 	got := make([]*Summary, len(fractions)*len(seeds))
@@ -81,7 +81,7 @@ func fakeControl(runs *int, n int) func(context.Context) (*Summary, map[string][
 // kept at all; a control the model failed in is kept, being its result.
 func TestControlsKeepWhatFits(t *testing.T) {
 	ctx := context.Background()
-	c, _ := NewControls(3*8*10, "") // three controls of 10 values
+	c, _ := NewControls(3*8*10, 64<<20, "") // three controls of 10 values
 	runs := 0
 	for _, k := range []string{"a", "b", "c", "a", "d"} { // d pushes out b, the least recently used
 		c.get(ctx, k, "", fakeControl(&runs, 10))
@@ -126,7 +126,7 @@ func TestControlsKeepWhatFits(t *testing.T) {
 // for itself, and one whose own context ends while it waits is
 // interrupted.
 func TestInterruptedControlIsRunAgain(t *testing.T) {
-	c, _ := NewControls(1<<20, "")
+	c, _ := NewControls(1<<20, 64<<20, "")
 	started, stop := make(chan struct{}), make(chan struct{})
 	first := func(context.Context) (*Summary, map[string][]float64, error, error) {
 		close(started)
@@ -167,7 +167,7 @@ func TestInterruptedControlIsRunAgain(t *testing.T) {
 // over a file, and Close leaves the runs' links.
 func TestControlsLinkTheirFiles(t *testing.T) {
 	base := t.TempDir()
-	c, err := NewControls(1<<20, filepath.Join(base, "share"))
+	c, err := NewControls(1<<20, 64<<20, filepath.Join(base, "share"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestControlsLinkTheirFiles(t *testing.T) {
 // directory without its files.
 func TestControlsUnderContention(t *testing.T) {
 	base := t.TempDir()
-	c, err := NewControls(3*8*10, filepath.Join(base, "share"))
+	c, err := NewControls(3*8*10, 64<<20, filepath.Join(base, "share"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/ecosim/ecosim/agents"
@@ -78,6 +79,10 @@ type Summary struct {
 	Digests OutputDigests `json:"digests"`
 	// FirstFailure is the tick the first failure strikes (0: none).
 	FirstFailure int `json:"first_failure,omitempty"`
+	// ForkedAt is the tick whose state the run took from its control's
+	// run, which ran the ticks before once for both (0: it ran them
+	// itself). Its wall time and phases are of the ticks after.
+	ForkedAt int `json:"forked_at,omitempty"`
 	// Control summarises the paired control run, when there is one.
 	Control *Summary `json:"control,omitempty"`
 	// Final is every indicator's value at the last tick recorded.
@@ -207,14 +212,16 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	s := opts.Scenario
 	keep := s.Resilience.Indicators
 	if len(s.Failures) == 0 || opts.NoControl {
-		sum, _, runErr, err := runOne(ctx, dir, s, opts, nil)
+		sum, _, runErr, err := runOne(ctx, dir, s, opts, nil, nil, nil)
 		return sum, runErr, err
 	}
-	// In shards mode the control runs beside the failure run, filling the
-	// cores the serial apply phases leave idle; in actors mode two engines'
-	// thousands of goroutines contend for the scheduler (measured: 4× the
-	// wall time of one run), so the control runs first. Both are
-	// deterministic, so the order changes nothing but the wall time.
+	// The failure run carries on from its control's state at the tick
+	// before its first failure (checkpoint). From there, in shards mode,
+	// the control runs beside it, filling the cores the serial apply
+	// phases leave idle; in actors mode two engines' thousands of
+	// goroutines contend for the scheduler (measured: 4× the wall time of
+	// one run), so the control runs first. Both are deterministic, so the
+	// order changes nothing but the wall time.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cdir := ""
@@ -230,28 +237,61 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	done := make(chan struct{})
 	copts := opts
 	copts.Progress, copts.Snapshots = nil, nil
+	// The failure run carries on from the control's checkpoint at the tick
+	// before its first failure. The snapshots of the ticks before are the
+	// control's, so only a control of its own can take them.
+	at := forkTick(s)
+	if opts.Controls != nil && slices.ContainsFunc(opts.Snapshots, func(t int) bool { return t <= at }) {
+		at = 0
+	}
+	var cp *capture
+	var ck *checkpoint
+	ckReady := make(chan struct{})
+	if at > 0 {
+		cp = &capture{tick: at, ready: func(c *checkpoint) { ck = c; close(ckReady) }}
+		if opts.Controls == nil && len(opts.Snapshots) > 0 {
+			early := slices.DeleteFunc(slices.Clone(opts.Snapshots), func(t int) bool { return t > at })
+			cp.snaps = func(m *agents.Model) (sim.Observer, error) { return newSnapshotter(m, dir, early) }
+		}
+	}
 	control := func() {
 		defer close(done)
 		ctl := s.Control()
-		run := func(ctx context.Context) (*Summary, map[string][]float64, error, error) {
-			return runOne(ctx, cdir, ctl, copts, keep)
+		run := func(ctx context.Context, cp *capture) (*Summary, map[string][]float64, error, error) {
+			return runOne(ctx, cdir, ctl, copts, keep, cp, nil)
 		}
 		if opts.Controls != nil {
-			csum, cseries, cRunErr, cErr = opts.Controls.get(ctx, ctl.Digest(), cdir, run)
+			csum, cseries, cRunErr, cErr = opts.Controls.getForking(ctx, ctl.Digest(), cdir, cp, run)
 		} else {
-			csum, cseries, cRunErr, cErr = run(ctx)
+			csum, cseries, cRunErr, cErr = run(ctx, cp)
+		}
+	}
+	if p := opts.Progress; p != nil {
+		if opts.Mode == sim.ModeShards {
+			if cp != nil {
+				// The failure run's first ticks are the control's.
+				cp.progress = func(d int) { p(d, s.Ticks) }
+			}
+		} else {
+			total := 2*s.Ticks - at
+			copts.Progress = func(d, _ int) { p(d, total) }
+			opts.Progress = func(d, _ int) { p(max(s.Ticks, s.Ticks+d-at), total) }
 		}
 	}
 	if opts.Mode == sim.ModeShards {
 		go control()
 	} else {
-		if p := opts.Progress; p != nil {
-			copts.Progress = func(d, _ int) { p(d, 2*s.Ticks) }
-			opts.Progress = func(d, _ int) { p(s.Ticks+d, 2*s.Ticks) }
-		}
 		control()
 	}
-	sum, series, runErr, err := runOne(ctx, dir, s, opts, keep)
+	var from *checkpoint
+	if cp != nil {
+		select {
+		case <-ckReady:
+			from = ck
+		case <-ctx.Done():
+		}
+	}
+	sum, series, runErr, err := runOne(ctx, dir, s, opts, keep, nil, from)
 	if runErr != nil || err != nil {
 		cancel()
 	}
@@ -287,9 +327,25 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 }
 
 // runOne runs scenario s into dir and returns its summary and the series of
-// the indicators named in keep.
-func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options, keep []string) (sum *Summary, series map[string][]float64, runErr, err error) {
-	model, eng, err := s.Build(opts.Mode, opts.Workers)
+// the indicators named in keep. With from, it carries on from that
+// checkpoint of its control; with cp, it hands a checkpoint at cp.tick to
+// cp.ready on the way (nil if it stops before).
+func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options, keep []string, cp *capture, from *checkpoint) (sum *Summary, series map[string][]float64, runErr, err error) {
+	var gave *once
+	if cp != nil {
+		gave = &once{ready: cp.ready}
+		defer gave.give(nil)
+	}
+	var model *agents.Model
+	var eng *sim.Engine
+	if from != nil {
+		model, err = from.model.Fork(s.Config)
+		if err == nil {
+			eng = model.Engine()
+		}
+	} else {
+		model, eng, err = s.Build(opts.Mode, opts.Workers)
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -297,13 +353,25 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	if p := opts.Progress; p != nil {
 		progress = func(tick int) { p(tick, s.Ticks) }
 	}
-	rec, err := openRecorder(dir, model.IndicatorNames(), progress)
+	rec, err := openRecorder(dir, model.IndicatorNames(), progress, from)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	rec.keep(model.IndicatorNames(), keep)
+	if from != nil {
+		if err := rec.resume(from); err != nil {
+			rec.metrics.close()
+			rec.events.close()
+			return nil, nil, nil, err
+		}
+	}
 	eng.Observe(rec)
-	snaps, err := newSnapshotter(model, dir, opts.Snapshots)
+	snapTicks := opts.Snapshots
+	if from != nil {
+		// The control took those of the ticks before (capture.snaps).
+		snapTicks = slices.DeleteFunc(slices.Clone(snapTicks), func(t int) bool { return t <= from.tick })
+	}
+	snaps, err := newSnapshotter(model, dir, snapTicks)
 	if err != nil {
 		rec.metrics.close()
 		rec.events.close()
@@ -311,8 +379,12 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	}
 	eng.Observe(snaps)
 	initial := len(eng.Live())
+	forkedAt := 0
+	if from != nil {
+		initial, forkedAt = from.initial, from.tick
+	}
 	start := time.Now()
-	runErr = eng.Run(ctx)
+	runErr = advance(ctx, model, s.Ticks, initial, cp, gave)
 	wall := time.Since(start).Seconds()
 	if runErr != nil && !errors.Is(runErr, sim.ErrInterrupted) && !errors.Is(runErr, sim.ErrAgentPanic) &&
 		!errors.Is(runErr, sim.ErrNumerical) {
@@ -334,9 +406,10 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	sum = &Summary{
 		Version: opts.Version, ResultsFingerprint: opts.ResultsFingerprint, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
 		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall, Phases: phaseSeconds(eng.Timings()),
-		Agents:  counts(model, eng, initial),
-		Digests: OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
-		Final:   map[string]float64{},
+		Agents:   counts(model, eng, initial),
+		Digests:  OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
+		Final:    map[string]float64{},
+		ForkedAt: forkedAt,
 	}
 	for i, n := range model.IndicatorNames() {
 		if i < len(rec.last) {
@@ -358,12 +431,67 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	return sum, rec.kept, runErr, nil
 }
 
+// advance runs model's engine on to tick ticks, stopping at cp.tick on the
+// way to hand over a checkpoint.
+func advance(ctx context.Context, model *agents.Model, ticks, initial int, cp *capture, gave *once) error {
+	eng := model.Engine()
+	if cp == nil || cp.tick <= eng.Tick() || cp.tick >= ticks {
+		return eng.Advance(ctx, ticks-eng.Tick())
+	}
+	c, err := newCapturing(model.IndicatorNames(), model.IndicatorNames(), cp.progress)
+	if err != nil {
+		return err
+	}
+	eng.Observe(c)
+	var snaps *switched
+	if cp.snaps != nil {
+		o, err := cp.snaps(model)
+		if err != nil {
+			return err
+		}
+		snaps = &switched{o: o}
+		eng.Observe(snaps)
+	}
+	if err := eng.Advance(ctx, cp.tick-eng.Tick()); err != nil {
+		return err
+	}
+	if snaps != nil {
+		snaps.o = nil
+	}
+	ck, err := c.checkpoint(model, initial)
+	if err != nil {
+		return err
+	}
+	gave.give(ck)
+	return eng.Advance(ctx, ticks-eng.Tick())
+}
+
+// switched passes what it observes to o until o is set to nil.
+type switched struct{ o sim.Observer }
+
+func (s *switched) Tick(tick int, row []float64) error {
+	if s.o == nil {
+		return nil
+	}
+	return s.o.Tick(tick, row)
+}
+
+func (s *switched) Event(ev sim.Event) error {
+	if s.o == nil {
+		return nil
+	}
+	return s.o.Event(ev)
+}
+
 func writeSummary(dir string, sum *Summary) error {
 	js, _ := json.MarshalIndent(sum, "", "  ")
 	return writeOut(dir, "summary.json", append(js, '\n'))
 }
 
-func openRecorder(dir string, names []string, progress func(int)) (*recorder, error) {
+// openRecorder opens a run's metrics.csv and events.jsonl with the header
+// written, or, carrying on from a checkpoint, nothing (resume writes what
+// the checkpoint recorded, its header included).
+func openRecorder(dir string, names []string, progress func(int), from *checkpoint) (*recorder, error) {
 	m, err := createHashed(dir, "metrics.csv")
 	if err != nil {
 		return nil, err
@@ -374,6 +502,9 @@ func openRecorder(dir string, names []string, progress func(int)) (*recorder, er
 		return nil, err
 	}
 	rec := &recorder{metrics: m, events: ev, progress: progress}
+	if from != nil {
+		return rec, nil
+	}
 	if err := rec.header(names); err != nil {
 		m.close()
 		ev.close()

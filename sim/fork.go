@@ -1,6 +1,9 @@
 package sim
 
-import "slices"
+import (
+	"slices"
+	"unsafe"
+)
 
 // Fork returns an engine that carries on from e's current tick on its own:
 // a deep copy of every agent's context, the network, the messages in
@@ -119,4 +122,18 @@ func (g *Grid) Clone() (*Grid, func([]float64) []float64) {
 		return slices.Clone(s)
 	}
 	return c, mapLayer
+}
+
+// Footprint is roughly the bytes the engine holds for its agents, network
+// and messages, for callers that bound what they keep.
+func (e *Engine) Footprint() int {
+	n := e.contexts.Len()*int(unsafe.Sizeof(Context{})) + len(e.slots)*8 + len(e.dead) + len(e.live)*4
+	n += e.agents.Len() * int(unsafe.Sizeof(Agent(nil)))
+	for i := range int32(e.contexts.Len()) {
+		c := e.contexts.At(i)
+		n += (cap(c.Inbox) + cap(c.Out)) * int(unsafe.Sizeof(Message{}))
+	}
+	n += len(e.Transport.inflight) * int(unsafe.Sizeof(Message{}))
+	n += e.Net.links.Len()*int(unsafe.Sizeof(linkRec{})) + 2*e.Net.live*int(unsafe.Sizeof(Edge{}))
+	return n
 }

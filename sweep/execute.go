@@ -124,6 +124,12 @@ func failed(row Row, err error, start time.Time) Row {
 // ticks.
 const controlBytes = 64 << 20
 
+// checkpointBytes bounds the checkpoints of the controls a sweep process
+// keeps, the state a failure run carries on from (runner.Controls): about
+// 4.5 MB each for the forest, so the replicates of a sweep of failures keep
+// theirs at a few dozen seeds; past that, a run starts from tick 0.
+const checkpointBytes = 256 << 20
+
 // formatFigure prints a figure exactly, or "" for NA.
 func formatFigure(v float64, ok bool) string {
 	if !ok {

@@ -44,6 +44,9 @@ type Progress struct {
 	// ControlsShared how many runs took a control already run
 	// (runner.Controls); a broker sweep's workers share their own.
 	ControlsRun, ControlsShared int
+	// Forked is how many runs carried on from their control's state at
+	// the tick before their first failure (runner.Controls.Forked).
+	Forked int
 }
 
 // ParseShard reads "i/N" with 0 <= i < N.
@@ -177,12 +180,13 @@ func RunLocal(ctx context.Context, p *Prepared, o Options) (prog Progress, err e
 		// controls are links to them; gone when the sweep ends.
 		keep, share = o.Out, filepath.Join(o.Out, ".controls")
 	}
-	controls, err := runner.NewControls(controlBytes, share)
+	controls, err := runner.NewControls(controlBytes, checkpointBytes, share)
 	if err != nil {
 		return prog, err
 	}
 	defer func() {
 		prog.ControlsRun, prog.ControlsShared = controls.Stats()
+		prog.Forked = controls.Forked()
 		if cerr := controls.Close(); err == nil && cerr != nil {
 			err = cerr
 		}

@@ -288,6 +288,10 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 		// done one by one.
 		c.Printf("%s run, shared by the %s that had the same one\n", count(prog.ControlsRun, "control"), count(prog.ControlsRun+prog.ControlsShared, "run"))
 	}
+	if prog.Forked > 0 {
+		// The rest of why: the ticks before a failure are the control's.
+		c.Printf("%s carried on from their control's state at the tick before their first failure\n", count(prog.Forked, "run"))
+	}
 	if o.keepRuns {
 		// Kept runs grow with the sweep, a few MB each for the forest:
 		// the user should see what the flag costs.

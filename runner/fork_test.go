@@ -1,0 +1,157 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+// sameFiles fails unless dirs a and b hold the same bytes under each name.
+func sameFiles(t *testing.T, a, b string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		x, err := os.ReadFile(filepath.Join(a, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(b, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between %s and %s", n, a, b)
+		}
+	}
+}
+
+// TestFailureRunCarriesOnFromItsControl: a failure run takes its control's
+// state at the tick before its first failure, and writes what it writes
+// run alone from tick 0 (NoControl), snapshots of the ticks before
+// included; the control writes what it writes alone. Progress climbs to
+// the end without a step back.
+func TestFailureRunCarriesOnFromItsControl(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		sets []string
+		mode sim.Mode
+	}{
+		{"forest", []string{"ticks=160", "failures[0].at=100", "failures[1].at=130", "failures[1].duration=20"}, sim.ModeShards},
+		{"topology", []string{"ticks=150"}, sim.ModeActors},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := scenarios.Load(c.name, c.sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			snaps := []int{0, 50, 99, 100, 150}
+			var mu sync.Mutex
+			var seen []int
+			total := 0
+			progress := func(done, all int) {
+				mu.Lock()
+				defer mu.Unlock()
+				if n := len(seen); n > 0 && done < seen[n-1] {
+					t.Errorf("progress went back from %d to %d", seen[n-1], done)
+				}
+				seen, total = append(seen, done), all
+			}
+			o := Options{Scenario: s, Mode: c.mode, Snapshots: snaps}
+			run := func(out string, s *scenarios.Scenario, noControl bool, p func(int, int)) *Summary {
+				o := o
+				o.Out, o.Scenario, o.NoControl, o.Progress = filepath.Join(dir, out), s, noControl, p
+				sum, err := Run(context.Background(), o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return sum
+			}
+			paired := run("paired", s, false, progress)
+			alone := run("alone", s, true, nil)
+			run("control", s.Control(), true, nil)
+			if paired.ForkedAt != s.FirstFailure()-1 || alone.ForkedAt != 0 {
+				t.Fatalf("forked at %d and %d, want %d and 0", paired.ForkedAt, alone.ForkedAt, s.FirstFailure()-1)
+			}
+			var files []string
+			for _, tick := range snaps {
+				files = append(files, SnapshotFile(tick))
+			}
+			sameFiles(t, filepath.Join(dir, "paired"), filepath.Join(dir, "alone"), append(files, "metrics.csv", "events.jsonl")...)
+			sameFiles(t, filepath.Join(dir, "paired", "control"), filepath.Join(dir, "control"), "metrics.csv", "events.jsonl")
+			if paired.Digests != alone.Digests || fmt.Sprint(paired.Agents) != fmt.Sprint(alone.Agents) || fmt.Sprint(paired.Final) != fmt.Sprint(alone.Final) {
+				t.Errorf("the paired run's summary says\n%+v %+v\nrun alone\n%+v %+v", paired.Digests, paired.Agents, alone.Digests, alone.Agents)
+			}
+			if len(seen) == 0 || seen[len(seen)-1] != total || seen[0] > 1 {
+				t.Errorf("progress: %d calls, from %v to %v of %d", len(seen), seen[:min(1, len(seen))], seen[max(0, len(seen)-1):], total)
+			}
+		})
+	}
+}
+
+// TestSharedControlsCarryOnFromOneCheckpoint: runs of two hub-kill
+// fractions and two seeds, 4 at once, share a control and its checkpoint
+// per seed; each gives the digests it gives run alone from tick 0. A run
+// whose failure comes before the checkpoint runs from the start.
+func TestSharedControlsCarryOnFromOneCheckpoint(t *testing.T) {
+	c, _ := NewControls(64<<20, 64<<20, "")
+	var wg sync.WaitGroup
+	type run struct{ fraction, seed string }
+	runs := []run{{"0.1", "seed=1"}, {"0.3", "seed=1"}, {"0.1", "seed=2"}, {"0.3", "seed=2"}}
+	got := make([]*Summary, len(runs))
+	for i, r := range runs {
+		wg.Go(func() { got[i] = measureTopology(t, c, r.fraction, r.seed) })
+	}
+	wg.Wait()
+	if n := c.Forked(); n != len(runs) {
+		t.Errorf("%d runs carried on from a checkpoint, want %d", n, len(runs))
+	}
+	for i, r := range runs {
+		s, err := scenarios.Load("topology", []string{"ticks=120", "failures[0].fraction=" + r.fraction, r.seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone, err := Measure(context.Background(), Options{Scenario: s, Workers: 1, NoControl: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[i].ForkedAt != 99 || got[i].Digests != alone.Digests {
+			t.Errorf("fraction %s, %s: forked at %d, digests %+v; run alone %+v", r.fraction, r.seed, got[i].ForkedAt, got[i].Digests, alone.Digests)
+		}
+	}
+	early := measureTopology(t, c, "0.1", "seed=1", "failures[0].at=50")
+	if early.ForkedAt != 0 || c.Forked() != len(runs) {
+		t.Errorf("a failure at tick 50 with the checkpoint at tick 99: forked at %d, %d forked", early.ForkedAt, c.Forked())
+	}
+}
+
+// TestCheckpointsKeepWhatFits: over their bound, the least recently used
+// control lets go of its checkpoint and keeps its series, so a later run
+// shares the control and runs from tick 0.
+func TestCheckpointsKeepWhatFits(t *testing.T) {
+	one := measureTopology(t, nil, "0.1", "seed=1")
+	c, _ := NewControls(64<<20, 300<<10, "") // room for one topology checkpoint
+	measureTopology(t, c, "0.1", "seed=1")
+	measureTopology(t, c, "0.1", "seed=2")
+	again := measureTopology(t, c, "0.3", "seed=2")
+	late := measureTopology(t, c, "0.3", "seed=1")
+	if again.ForkedAt != 99 || late.ForkedAt != 0 {
+		t.Errorf("forked at %d (the newest checkpoint) and %d (the one let go), want 99 and 0", again.ForkedAt, late.ForkedAt)
+	}
+	if ran, shared := c.Stats(); ran != 2 || shared != 2 {
+		t.Errorf("%d controls run and %d shared, want 2 and 2", ran, shared)
+	}
+	if c.ckBytes > 300<<10 || c.ckBytes == 0 {
+		t.Errorf("%d bytes of checkpoints kept, bound %d", c.ckBytes, 300<<10)
+	}
+	if again := measureTopology(t, c, "0.1", "seed=1"); !reflect.DeepEqual(experiment(again), experiment(one)) {
+		t.Errorf("a control without its checkpoint gives\n%+v\nwith it\n%+v", experiment(again), experiment(one))
+	}
+}
