@@ -155,3 +155,30 @@ func TestCheckpointsKeepWhatFits(t *testing.T) {
 		t.Errorf("a control without its checkpoint gives\n%+v\nwith it\n%+v", experiment(again), experiment(one))
 	}
 }
+
+// TestInterruptedBeforeTheFork: interrupted while the control runs the
+// ticks before the first failure, the failure run keeps them.
+func TestInterruptedBeforeTheFork(t *testing.T) {
+	s, err := scenarios.Load("topology", []string{"ticks=150"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "r")
+	sum, err := Run(ctx, Options{Scenario: s, Out: out, Progress: func(tick, _ int) {
+		if tick == 50 {
+			cancel()
+		}
+	}})
+	if err == nil || sum == nil || sum.Status != StatusInterrupted || sum.TicksDone != 50 || sum.ForkedAt != 50 {
+		t.Fatalf("want interrupted at tick 50, forked there, got %v %+v", err, sum)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "metrics.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := bytes.Count(data, []byte("\n")); lines != 52 { // header + ticks 0..50
+		t.Fatalf("metrics.csv has %d lines, want 52", lines)
+	}
+}

@@ -285,11 +285,9 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	}
 	var from *checkpoint
 	if cp != nil {
-		select {
-		case <-ckReady:
-			from = ck
-		case <-ctx.Done():
-		}
+		// The control's run hands one over, or nil, however it ends.
+		<-ckReady
+		from = ck
 	}
 	sum, series, runErr, err := runOne(ctx, dir, s, opts, keep, nil, from)
 	if runErr != nil || err != nil {
@@ -452,17 +450,24 @@ func advance(ctx context.Context, model *agents.Model, ticks, initial int, cp *c
 		snaps = &switched{o: o}
 		eng.Observe(snaps)
 	}
-	if err := eng.Advance(ctx, cp.tick-eng.Tick()); err != nil {
-		return err
+	runErr := eng.Advance(ctx, cp.tick-eng.Tick())
+	if runErr != nil && !errors.Is(runErr, sim.ErrInterrupted) {
+		return runErr
 	}
 	if snaps != nil {
 		snaps.o = nil
 	}
+	// Interrupted, the failure run still carries on from here, to be
+	// interrupted too with what it had recorded by this tick: the ticks
+	// the control ran for it are not lost.
 	ck, err := c.checkpoint(model, initial)
 	if err != nil {
 		return err
 	}
 	gave.give(ck)
+	if runErr != nil {
+		return runErr
+	}
 	return eng.Advance(ctx, ticks-eng.Tick())
 }
 
