@@ -51,6 +51,9 @@ type Controls struct {
 	shared  int
 	waiting int // gets waiting for a control under way
 	forked  int // runs that carried on from a control's checkpoint
+	// expect counts, by control, the runs still to ask for it, where the
+	// caller said (Expect).
+	expect map[string]int
 }
 
 // control is one control run, done once done is closed; ok reports that
@@ -122,6 +125,46 @@ func (c *Controls) Stats() (ran, shared int) {
 	return c.ran, c.shared
 }
 
+// Expect says that n more runs will ask for the control known by key (the
+// digest of the control's scenario), so that its checkpoint is let go once
+// the last of them has taken it, rather than held in case another asks: in
+// a sweep of replicates alone, every control has one run.
+func (c *Controls) Expect(key string, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.expect == nil {
+		c.expect = map[string]int{}
+	}
+	c.expect[key] += n
+}
+
+// last counts a run asking for the control known by key, and reports
+// whether it is the last one expected.
+func (c *Controls) last(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.expect[key]
+	if !ok {
+		return false
+	}
+	if n <= 1 {
+		delete(c.expect, key)
+		return true
+	}
+	c.expect[key] = n - 1
+	return false
+}
+
+// letGo drops e's checkpoint, which no run expected will ask for again.
+func (c *Controls) letGo(e *control) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.ck != nil && e.elem != nil {
+		c.ckBytes -= e.ck.size
+	}
+	e.ck = nil
+}
+
 // Forked reports how many runs carried on from their control's state at
 // the tick before their first failure (a checkpoint its run took), rather
 // than running the ticks before again.
@@ -155,6 +198,7 @@ func (c *Controls) getForking(ctx context.Context, key, into string, cp *capture
 		}
 		defer gave.give(nil)
 	}
+	last := c.last(key)
 	if into != "" {
 		if c.dir == "" {
 			var own *capture
@@ -175,7 +219,12 @@ func (c *Controls) getForking(ctx context.Context, key, into string, cp *capture
 			var ecp *capture
 			if cp != nil {
 				ecp = &capture{tick: cp.tick, progress: cp.progress, ready: func(ck *checkpoint) {
-					c.checkpointed(e, ck)
+					if last {
+						// No other run will ask for it.
+						c.checkpointed(e, nil)
+					} else {
+						c.checkpointed(e, ck)
+					}
 					gave.give(ck)
 				}}
 			} else {
@@ -196,6 +245,9 @@ func (c *Controls) getForking(ctx context.Context, key, into string, cp *capture
 					gave.give(ck)
 				} else {
 					gave.give(nil)
+				}
+				if last {
+					c.letGo(e)
 				}
 			case <-ctx.Done():
 			}

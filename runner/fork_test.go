@@ -182,3 +182,28 @@ func TestInterruptedBeforeTheFork(t *testing.T) {
 		t.Fatalf("metrics.csv has %d lines, want 52", lines)
 	}
 }
+
+// TestCheckpointGoesWithItsLastRun: told how many runs will ask for a
+// control, the Controls let go of its checkpoint once the last has it.
+func TestCheckpointGoesWithItsLastRun(t *testing.T) {
+	s, err := scenarios.Load("topology", []string{"ticks=120", "seed=1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := s.Control().Digest()
+	for _, expect := range []int{1, 2} {
+		c, _ := NewControls(64<<20, 64<<20, "")
+		c.Expect(key, expect)
+		for i := range expect {
+			if sum := measureTopology(t, c, "0.1", "seed=1"); sum.ForkedAt != 99 {
+				t.Fatalf("%d expected, run %d: forked at %d", expect, i, sum.ForkedAt)
+			}
+		}
+		if c.ckBytes != 0 || c.entries[key].ck != nil {
+			t.Errorf("%d expected and run: %d bytes of checkpoints kept", expect, c.ckBytes)
+		}
+		if sum := measureTopology(t, c, "0.1", "seed=1"); sum.ForkedAt != 0 {
+			t.Errorf("a run not expected: forked at %d, want 0 (the checkpoint gone)", sum.ForkedAt)
+		}
+	}
+}

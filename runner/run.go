@@ -287,7 +287,9 @@ func runInto(ctx context.Context, dir string, opts Options) (*Summary, error, er
 	if cp != nil {
 		// The control's run hands one over, or nil, however it ends.
 		<-ckReady
-		from = ck
+		// Not held through ck, which the control's run may keep
+		// reachable to its end; the fork copies what it needs.
+		from, ck = ck, nil
 	}
 	sum, series, runErr, err := runOne(ctx, dir, s, opts, keep, nil, from)
 	if runErr != nil || err != nil {

@@ -111,8 +111,8 @@ func TestSweepSharesControls(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if prog.ControlsRun != 4 || prog.ControlsShared != 4 {
-			t.Errorf("keep %v: %d controls run, %d shared; want 4 and 4", o.KeepRuns, prog.ControlsRun, prog.ControlsShared)
+		if prog.ControlsRun != 4 || prog.ControlsShared != 4 || prog.Forked != 8 {
+			t.Errorf("keep %v: %d controls run, %d shared, %d runs forked from one; want 4, 4 and 8", o.KeepRuns, prog.ControlsRun, prog.ControlsShared, prog.Forked)
 		}
 	}
 	if a, b := rowsByKey(t, mem), rowsByKey(t, kept); len(a) != 8 || !slices.Equal(a, b) {
