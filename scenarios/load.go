@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ecosim/ecosim/agents"
 )
 
 //go:embed *.yaml
@@ -190,12 +192,42 @@ var parserProblems = map[string]bool{
 
 // Resolved returns the scenario as YAML with every default filled in.
 func (s *Scenario) Resolved() []byte {
+	var doc yaml.Node
+	_ = doc.Encode(s)
+	writeZeroFractions(&doc, s.Failures)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	_ = enc.Encode(s)
+	_ = enc.Encode(&doc)
 	_ = enc.Close()
 	return buf.Bytes()
+}
+
+// writeZeroFractions writes "fraction: 0" into each failure that hits a
+// fraction of its targets, 0 of them, and no count. A fraction of 0 is
+// left out like any other zero, but validation reads a fraction never
+// written as a mistake (validateFailure), and a degradation sweep's first
+// point is such a failure: without it, the scenario.yaml of its runs would
+// not read back.
+func writeZeroFractions(doc *yaml.Node, failures []agents.Failure) {
+	var list *yaml.Node
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == "failures" {
+			list = doc.Content[i+1]
+		}
+	}
+	if list == nil || len(list.Content) != len(failures) {
+		return
+	}
+	for i, f := range failures {
+		if f.Fraction != 0 || f.Count != 0 || !oneOf(f.Kind, fractionsKinds) || f.Kind == agents.FailPest {
+			continue
+		}
+		m := list.Content[i]
+		m.Content = append(m.Content,
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "fraction"},
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "0"})
+	}
 }
 
 // Digest is the SHA-256 of the resolved scenario: two runs with the same

@@ -32,6 +32,33 @@ func TestBuiltinsLoadAndRoundTrip(t *testing.T) {
 	}
 }
 
+// TestZeroFractionRoundTrips: a failure that hits a fraction of 0 of its
+// targets (a degradation sweep's first point) is written into the
+// resolved scenario, which reads back as the same scenario; one with a
+// count is written as given.
+func TestZeroFractionRoundTrips(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		sets []string
+	}{
+		{"forest", []string{"failures[0].fraction=0"}},
+		{"topology", []string{"failures[0].fraction=0"}},
+		{"topology", []string{"failures[0].fraction=0", "failures[0].count=3"}},
+	} {
+		s, err := Load(c.name, c.sets)
+		if err != nil {
+			t.Fatalf("%s %v: %v", c.name, c.sets, err)
+		}
+		again, err := Parse("resolved", s.Resolved(), nil)
+		if err != nil {
+			t.Fatalf("%s %v resolved: %v", c.name, c.sets, err)
+		}
+		if again.Digest() != s.Digest() || again.Failures[0].Count != s.Failures[0].Count {
+			t.Errorf("%s %v: the resolved scenario does not round-trip", c.name, c.sets)
+		}
+	}
+}
+
 // TestDefaultNamedAsDefault checks that a value the file did not write is
 // called the default, and one it wrote is not.
 func TestDefaultNamedAsDefault(t *testing.T) {
