@@ -48,7 +48,9 @@ filled in), metrics.csv (one row per tick), events.jsonl and summary.json.
 'ecosim scenarios list'); "forest" and "forest.yaml" both name the built-in
 unless a file of that name exists. A scenario with failures is also run as
 its paired control (same seed, failures removed) into control/, and
-resilience.json compares the two. Ctrl-C stops at the next tick boundary and
+resilience.json compares the two; the two are one run until the first
+failure, so the failure run carries on from the control's state at the tick
+before it (summary.json's forked_at) with the same results. Ctrl-C stops at the next tick boundary and
 still writes a complete run directory, marked interrupted.`,
 		Example: `  ecosim simulate --scenario forest
   ecosim simulate --scenario my/forest.yaml --seed 7 --ticks 2000 --set fungi.share_rate=0 --out results/no-sharing`,

@@ -112,7 +112,9 @@ a rerun with other --crossing flags works them out from the recorded runs.
 
 A run with failures is paired with its control, the scenario without them,
 and runs whose controls are the same share one run of it: a sweep of failures
-alone runs a control a replicate, not a run (--dry-run counts them).
+alone runs a control a replicate, not a run (--dry-run counts them). Each run
+carries on from its control's state at the tick before its first failure,
+rather than running those ticks again.
 
 Rerunning into the same directory skips the runs already recorded; Ctrl-C loses
 only the runs in flight. Only a build with the results fingerprint of the one
