@@ -195,10 +195,14 @@ func (s *Scenario) Resolved() []byte {
 	var doc yaml.Node
 	_ = doc.Encode(s)
 	writeZeroFractions(&doc, s.Failures)
+	return encode(&doc)
+}
+
+func encode(v any) []byte {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	_ = enc.Encode(&doc)
+	_ = enc.Encode(v)
 	_ = enc.Close()
 	return buf.Bytes()
 }
@@ -231,8 +235,11 @@ func writeZeroFractions(doc *yaml.Node, failures []agents.Failure) {
 }
 
 // Digest is the SHA-256 of the resolved scenario: two runs with the same
-// digest ran the same experiment.
+// digest ran the same experiment. It hashes the scenario as Resolved wrote
+// it before a fraction of 0 was written (writeZeroFractions), so that the
+// keys of sweeps' runs, made from it, stay those of sweeps already under
+// way; no runnable scenario leaves that fraction out, so nothing is lost.
 func (s *Scenario) Digest() string {
-	h := sha256.Sum256(s.Resolved())
+	h := sha256.Sum256(encode(s))
 	return hex.EncodeToString(h[:])
 }

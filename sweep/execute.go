@@ -130,6 +130,13 @@ const controlBytes = 64 << 20
 // theirs at a few dozen seeds; past that, a run starts from tick 0.
 const checkpointBytes = 256 << 20
 
+// workerCheckpointBytes is checkpointBytes for a worker, which cannot know
+// how many of its runs will share a control (Controls.Expect), so keeps
+// each checkpoint until it is the least recently used: a dozen of the
+// forest's, enough for a sweep of failures at 10 replicates, which a
+// worker takes in plan order, point by point.
+const workerCheckpointBytes = 64 << 20
+
 // formatFigure prints a figure exactly, or "" for NA.
 func formatFigure(v float64, ok bool) string {
 	if !ok {

@@ -571,7 +571,7 @@ func Work(ctx context.Context, url string, o WorkerOptions) error {
 		logf(o, "kept runs will not share controls: %v", err)
 		share = ""
 	}
-	if o.controls, err = runner.NewControls(controlBytes, checkpointBytes, share); err != nil {
+	if o.controls, err = runner.NewControls(controlBytes, workerCheckpointBytes, share); err != nil {
 		return err
 	}
 	defer o.controls.Close()
