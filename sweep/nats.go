@@ -611,6 +611,11 @@ func Work(ctx context.Context, url string, o WorkerOptions) error {
 			first = err
 		}
 	}
+	if ran, shared := o.controls.Stats(); shared > 0 || o.controls.Forked() > 0 {
+		// What made this worker's runs cheaper than their count says.
+		logf(o, "%d controls run, shared by %d runs; %d runs carried on from their control's state before their first failure",
+			ran, ran+shared, o.controls.Forked())
+	}
 	return first
 }
 

@@ -520,7 +520,7 @@ func TestBrokerSweepNotesNoWorker(t *testing.T) {
 
 // TestIdleWorkerLeaves: a worker told to leave once idle serves a whole
 // sweep, then, with no run for its idle time, returns by itself, after
-// its last run.
+// its last run, saying what its runs shared.
 func TestIdleWorkerLeaves(t *testing.T) {
 	s := startBroker(t)
 	dir := t.TempDir()
@@ -539,7 +539,8 @@ func TestIdleWorkerLeaves(t *testing.T) {
 		t.Fatalf("the idle worker did not leave; its log:\n%s", logs.text())
 	}
 	lines := strings.Split(logs.text(), "\n")
-	if recorded(dir) != 8 || !strings.Contains(lines[len(lines)-1], "no run for 1.5s; exiting (--idle-exit)") ||
+	if recorded(dir) != 8 || len(lines) < 2 || !strings.Contains(lines[len(lines)-2], "no run for 1.5s; exiting (--idle-exit)") ||
+		!strings.HasSuffix(lines[len(lines)-1], "4 controls run, shared by 8 runs; 8 runs carried on from their control's state before their first failure") ||
 		strings.Count(logs.text(), " ok in ") != 8 {
 		t.Fatalf("%d runs recorded; the worker's log:\n%s", recorded(dir), logs.text())
 	}
