@@ -16,21 +16,7 @@ import (
 func TestInvariantsHoldInEveryBuiltinScenario(t *testing.T) {
 	for _, name := range scenarios.Builtins() {
 		t.Run(name, func(t *testing.T) {
-			base, err := scenarios.Load(name, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sets := []string{"ticks=200"}
-			for i := range base.Failures {
-				sets = append(sets, fmt.Sprintf("failures[%d].at=%d", i, 40+30*i))
-				if base.Failures[i].Duration > 0 {
-					sets = append(sets, fmt.Sprintf("failures[%d].duration=40", i))
-				}
-			}
-			s, err := scenarios.Load(name, sets)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s, _ := failuresMoved(t, name, 200, 40, 30, 40)
 			m, e, err := s.Build(sim.ModeShards, 0)
 			if err != nil {
 				t.Fatal(err)
@@ -41,4 +27,27 @@ func TestInvariantsHoldInEveryBuiltinScenario(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failuresMoved loads built-in name as a run of ticks, its failure i moved
+// to tick first+i*step and one with a duration given that duration; n is
+// the failures it has.
+func failuresMoved(t *testing.T, name string, ticks, first, step, duration int) (s *scenarios.Scenario, n int) {
+	t.Helper()
+	base, err := scenarios.Load(name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := []string{fmt.Sprintf("ticks=%d", ticks)}
+	for i := range base.Failures {
+		sets = append(sets, fmt.Sprintf("failures[%d].at=%d", i, first+step*i))
+		if base.Failures[i].Duration > 0 {
+			sets = append(sets, fmt.Sprintf("failures[%d].duration=%d", i, duration))
+		}
+	}
+	s, err = scenarios.Load(name, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, len(base.Failures)
 }

@@ -41,25 +41,9 @@ func (t *transcript) Event(ev sim.Event) error {
 func forkCases(t *testing.T) map[string]*scenarios.Scenario {
 	cases := map[string]*scenarios.Scenario{}
 	for _, name := range scenarios.Builtins() {
-		base, err := scenarios.Load(name, nil)
-		if err != nil {
-			t.Fatal(err)
+		if s, n := failuresMoved(t, name, 120, 60, 20, 20); n > 0 {
+			cases[name] = s
 		}
-		if len(base.Failures) == 0 {
-			continue
-		}
-		sets := []string{"ticks=120"}
-		for i := range base.Failures {
-			sets = append(sets, fmt.Sprintf("failures[%d].at=%d", i, 60+20*i))
-			if base.Failures[i].Duration > 0 {
-				sets = append(sets, fmt.Sprintf("failures[%d].duration=20", i))
-			}
-		}
-		s, err := scenarios.Load(name, sets)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases[name] = s
 	}
 	tiny, _ := scenarios.BuiltinSource("tiny")
 	for name, f := range map[string]string{
