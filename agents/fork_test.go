@@ -3,7 +3,9 @@ package agents_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"sort"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ecosim/ecosim/agents"
 	"github.com/ecosim/ecosim/scenarios"
@@ -92,42 +95,62 @@ func TestForkIsTheRunItself(t *testing.T) {
 			}
 			t.Run(name+"/"+mode.String(), func(t *testing.T) {
 				t.Parallel()
-				whole := runAll(t, s, mode)
-				alone := runAll(t, s.Control(), mode)
+				forkAndCompare(t, s, mode, s.FirstFailure()-1, runAll(t, s, mode), runAll(t, s.Control(), mode))
+			})
+		}
+	}
+}
 
-				at := s.FirstFailure() - 1
-				cm, ce, err := s.Control().Build(mode, 0)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var ctl, fork transcript
-				ce.Observe(&ctl)
-				if err := ce.Advance(context.Background(), at); err != nil {
-					t.Fatal(err)
-				}
-				fm, err := cm.Fork(s.Config)
-				if err != nil {
-					t.Fatal(err)
-				}
-				fe := fm.Engine()
-				fe.Observe(&fork)
-				fork.rows, fork.events = slices.Clone(ctl.rows), slices.Clone(ctl.events)
-				var wg sync.WaitGroup
-				errs := make([]error, 2)
-				wg.Go(func() { errs[0] = ce.Advance(context.Background(), s.Ticks-at) })
-				wg.Go(func() { errs[1] = fe.Advance(context.Background(), s.Ticks-at) })
-				wg.Wait()
-				if err := errs[0]; err != nil {
-					t.Fatal(err)
-				}
-				if err := errs[1]; err != nil {
-					t.Fatal(err)
-				}
-				same(t, "the fork", fork, whole)
-				same(t, "the control after the fork", ctl, alone)
-				if fe.Tick() != s.Ticks {
-					t.Fatalf("the fork ran to tick %d, not %d", fe.Tick(), s.Ticks)
-				}
+// forkAndCompare runs s's control to tick at, forks s from it there and
+// runs both on at once: the fork must report what s reports alone (whole)
+// and the control what it reports alone.
+func forkAndCompare(t *testing.T, s *scenarios.Scenario, mode sim.Mode, at int, whole, alone transcript) {
+	t.Helper()
+	cm, ce, err := s.Control().Build(mode, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ctl, fork transcript
+	ce.Observe(&ctl)
+	if err := ce.Advance(context.Background(), at); err != nil {
+		t.Fatal(err)
+	}
+	fm, err := cm.Fork(s.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fe := fm.Engine()
+	fe.Observe(&fork)
+	fork.rows, fork.events = slices.Clone(ctl.rows), slices.Clone(ctl.events)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	wg.Go(func() { errs[0] = ce.Advance(context.Background(), s.Ticks-at) })
+	wg.Go(func() { errs[1] = fe.Advance(context.Background(), s.Ticks-at) })
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	same(t, fmt.Sprintf("the fork at tick %d", at), fork, whole)
+	same(t, fmt.Sprintf("the control after the fork at tick %d", at), ctl, alone)
+	if fe.Tick() != s.Ticks {
+		t.Fatalf("the fork ran to tick %d, not %d", fe.Tick(), s.Ticks)
+	}
+}
+
+// TestForkAtAnyTick forks at ticks drawn at random before the failure, so
+// that forks see the engine's tables in their other states: contexts of
+// reaped agents waiting for a compaction, pages of links let go, messages
+// in flight, a population growing or shrinking.
+func TestForkAtAnyTick(t *testing.T) {
+	cases := forkCases(t)
+	rng := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
+	for _, name := range []string{"ants", "mycorrhiza", "tiny/slow_network", "tiny/blight"} {
+		s := cases[name]
+		whole, alone := runAll(t, s, sim.ModeShards), runAll(t, s.Control(), sim.ModeShards)
+		for range 4 {
+			at := 1 + rng.IntN(s.FirstFailure()-1)
+			t.Run(fmt.Sprintf("%s/%d", name, at), func(t *testing.T) {
+				forkAndCompare(t, s, sim.ModeShards, at, whole, alone)
 			})
 		}
 	}
