@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette/moreland"
@@ -803,5 +804,40 @@ func TestWrapKeyLines(t *testing.T) {
 		if got := wrap(c.in, 5, size); !slices.Equal(got, c.want) {
 			t.Errorf("wrap(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// TestChartsSavedSideBySideKeepTheirOrder: charts drawn at once come back
+// in the order asked, and a chart that fails is reported as the first
+// failure in that order, with the files of the charts before it, whichever
+// finished first.
+func TestChartsSavedSideBySideKeepTheirOrder(t *testing.T) {
+	dir := t.TempDir()
+	var charts []namedChart
+	for i := range 12 {
+		name := fmt.Sprintf("c%02d", i)
+		ch := chart(func(dc draw.Canvas) {
+			// The later the chart, the sooner it ends.
+			time.Sleep(time.Duration(12-i) * time.Millisecond)
+			dc.FillPolygon(color.Black, []vg.Point{dc.Min, {X: dc.Max.X, Y: dc.Min.Y}, dc.Max})
+			if name == "c07" || name == "c09" {
+				panic("degenerate axis")
+			}
+		})
+		charts = append(charts, namedChart{name: name, ch: ch, aspect: 0.5})
+	}
+	o := Options{Formats: []string{"png"}}.withDefaults()
+	files, err := saveAll(charts[:7], dir, o)
+	if err != nil || len(files) != 7 {
+		t.Fatalf("7 charts: %d files, %v", len(files), err)
+	}
+	for i, f := range files {
+		if want := filepath.Join(dir, fmt.Sprintf("c%02d.png", i)); f != want {
+			t.Fatalf("file %d is %s, want %s", i, f, want)
+		}
+	}
+	files, err = saveAll(charts, dir, o)
+	if err == nil || !strings.Contains(err.Error(), "c07") || len(files) != 7 {
+		t.Fatalf("with c07 and c09 failing: %d files, %v", len(files), err)
 	}
 }

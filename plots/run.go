@@ -65,48 +65,38 @@ func DrawRun(dir string, o DrawOptions) ([]string, error) {
 }
 
 func drawAll(r *Run, out string, o DrawOptions) ([]string, error) {
-	var files []string
-	add := func(ch chart, aspect float64, name string) error {
-		fs, err := save(ch, filepath.Join(out, name), aspect, o.Options)
-		files = append(files, fs...)
-		return err
+	var charts []namedChart
+	add := func(ch chart, aspect float64, name string) {
+		charts = append(charts, namedChart{name: name, ch: ch, aspect: aspect})
 	}
 	if d := TimeSeries(r); len(d.Panels) > 0 {
 		ch, a := drawTimeSeries(d)
-		if err := add(ch, a, "timeseries"); err != nil {
-			return nil, err
-		}
+		add(ch, a, "timeseries")
 	}
 	for _, d := range Resilience(r) {
 		ch, a := drawResilience(d)
-		if err := add(ch, a, "resilience-"+d.Indicator); err != nil {
-			return nil, err
-		}
+		add(ch, a, "resilience-"+d.Indicator)
 	}
 	if d := Giant(r); d != nil {
 		ch, a := drawGiant(*d)
-		if err := add(ch, a, "giant"); err != nil {
-			return nil, err
-		}
+		add(ch, a, "giant")
 		if d.Removed != nil {
 			ch, a := drawRemoved(*d.Removed)
-			if err := add(ch, a, "giant-vs-removed"); err != nil {
-				return nil, err
-			}
+			add(ch, a, "giant-vs-removed")
 		}
 	}
 	if d := Degrees(r); d != nil {
 		ch, a := drawDegrees(*d)
-		if err := add(ch, a, "degree"); err != nil {
-			return nil, err
-		}
+		add(ch, a, "degree")
 	}
 	noteSubstitutes(r.Snapshots, o)
 	for _, s := range PickSnapshots(r.Snapshots, o.MapTicks) {
 		ch, a := drawMap(s)
-		if err := add(ch, a, fmt.Sprintf("map-tick-%07d", s.Tick)); err != nil {
-			return nil, err
-		}
+		add(ch, a, fmt.Sprintf("map-tick-%07d", s.Tick))
+	}
+	files, err := saveAll(charts, out, o.Options)
+	if err != nil {
+		return nil, err
 	}
 	if o.Animate && len(r.Snapshots) > 1 {
 		p := filepath.Join(out, "map.gif")

@@ -384,13 +384,9 @@ func (d *SweepData) Draw(dir string, o Options) ([]string, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	var files []string
-	for _, c := range sweepCharts(d) {
-		fs, err := save(c.ch, filepath.Join(dir, "plots", c.name), c.aspect, o)
-		files = append(files, fs...)
-		if err != nil {
-			return files, err
-		}
+	files, err := saveAll(sweepCharts(d), filepath.Join(dir, "plots"), o)
+	if err != nil {
+		return files, err
 	}
 	// The trajectory charts' data, which no other file of the sweep's
 	// holds; written with them, as they are drawn from the kept runs.
