@@ -207,3 +207,26 @@ func TestCheckpointGoesWithItsLastRun(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptedAtTickZero: a control interrupted before its first tick
+// hands over no checkpoint, and the failure run records tick 0 once.
+func TestInterruptedAtTickZero(t *testing.T) {
+	s, err := scenarios.Load("topology", []string{"ticks=150"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(t.TempDir(), "r")
+	sum, err := Run(ctx, Options{Scenario: s, Out: out})
+	if err == nil || sum == nil || sum.Status != StatusInterrupted || sum.TicksDone != 0 || sum.ForkedAt != 0 {
+		t.Fatalf("want interrupted at tick 0, not forked, got %v %+v", err, sum)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "metrics.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := bytes.Count(data, []byte("\n")); lines != 2 { // header + tick 0
+		t.Fatalf("metrics.csv has %d lines, want 2", lines)
+	}
+}

@@ -384,7 +384,7 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 		initial, forkedAt = from.initial, from.tick
 	}
 	start := time.Now()
-	runErr = advance(ctx, model, s.Ticks, initial, cp, gave)
+	runErr = advance(ctx, model, s.Ticks, initial, keep, cp, gave)
 	wall := time.Since(start).Seconds()
 	if runErr != nil && !errors.Is(runErr, sim.ErrInterrupted) && !errors.Is(runErr, sim.ErrAgentPanic) &&
 		!errors.Is(runErr, sim.ErrNumerical) {
@@ -432,13 +432,14 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 }
 
 // advance runs model's engine on to tick ticks, stopping at cp.tick on the
-// way to hand over a checkpoint.
-func advance(ctx context.Context, model *agents.Model, ticks, initial int, cp *capture, gave *once) error {
+// way to hand over a checkpoint that keeps the series named in keep (the
+// failure run's are its control's).
+func advance(ctx context.Context, model *agents.Model, ticks, initial int, keep []string, cp *capture, gave *once) error {
 	eng := model.Engine()
 	if cp == nil || cp.tick <= eng.Tick() || cp.tick >= ticks {
 		return eng.Advance(ctx, ticks-eng.Tick())
 	}
-	c, err := newCapturing(model.IndicatorNames(), model.IndicatorNames(), cp.progress)
+	c, err := newCapturing(model.IndicatorNames(), keep, cp.progress)
 	if err != nil {
 		return err
 	}
@@ -453,7 +454,8 @@ func advance(ctx context.Context, model *agents.Model, ticks, initial int, cp *c
 		eng.Observe(snaps)
 	}
 	runErr := eng.Advance(ctx, cp.tick-eng.Tick())
-	if runErr != nil && !errors.Is(runErr, sim.ErrInterrupted) {
+	if runErr != nil && (!errors.Is(runErr, sim.ErrInterrupted) || eng.Tick() == 0) {
+		// Interrupted at tick 0, the failure run records that tick itself.
 		return runErr
 	}
 	if snaps != nil {
