@@ -350,8 +350,12 @@ func (c *Controls) run(ctx context.Context, key, into string, e *control, run fu
 		gone := c.entries[k]
 		c.bytes -= gone.size
 		if gone.ck != nil {
+			// Let go here, so that a run still holding the entry does
+			// not count it out again (letGo).
 			c.ckBytes -= gone.ck.size
+			gone.ck = nil
 		}
+		gone.elem = nil
 		c.lru.Remove(old)
 		delete(c.entries, k)
 		if gone.saved != "" {

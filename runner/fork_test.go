@@ -230,3 +230,62 @@ func TestInterruptedAtTickZero(t *testing.T) {
 		t.Fatalf("metrics.csv has %d lines, want 2", lines)
 	}
 }
+
+// checkCheckpointBytes fails unless the bytes of checkpoints counted are
+// those the controls kept hold.
+func checkCheckpointBytes(t *testing.T, c *Controls) {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	held := 0
+	for el := c.lru.Front(); el != nil; el = el.Next() {
+		if e := c.entries[el.Value.(string)]; e.ck != nil {
+			held += e.ck.size
+		}
+	}
+	if held != c.ckBytes {
+		t.Errorf("%d bytes of checkpoints counted, %d held", c.ckBytes, held)
+	}
+}
+
+// TestCheckpointsCountedOnce: a checkpoint is counted out once, whether
+// its control is evicted for its series first and then let go by a run
+// that held the entry, or let go while kept.
+func TestCheckpointsCountedOnce(t *testing.T) {
+	c, _ := NewControls(8*10, 1<<20, "") // the series of one control
+	fake := func(size int) func(context.Context, *capture) (*Summary, map[string][]float64, error, error) {
+		return func(_ context.Context, cp *capture) (*Summary, map[string][]float64, error, error) {
+			cp.ready(&checkpoint{tick: cp.tick, size: size})
+			return &Summary{}, map[string][]float64{"x": make([]float64, 10)}, nil, nil
+		}
+	}
+	cp := func() *capture { return &capture{tick: 10, ready: func(*checkpoint) {}} }
+	c.Expect("a", 2)
+	c.Expect("b", 2)
+	if _, _, _, err := c.getForking(context.Background(), "a", "", cp(), fake(100)); err != nil {
+		t.Fatal(err)
+	}
+	a := c.entries["a"]
+	checkCheckpointBytes(t, c)
+	if c.ckBytes != 100 {
+		t.Fatalf("%d bytes counted, want 100", c.ckBytes)
+	}
+	// b's series push a's out; a run that held a's entry then lets go of
+	// its checkpoint.
+	if _, _, _, err := c.getForking(context.Background(), "b", "", cp(), fake(30)); err != nil {
+		t.Fatal(err)
+	}
+	c.letGo(a)
+	checkCheckpointBytes(t, c)
+	if c.ckBytes != 30 {
+		t.Errorf("%d bytes counted, want 30 (b's)", c.ckBytes)
+	}
+	// b's last run lets go of b's, which is kept.
+	if _, _, _, err := c.getForking(context.Background(), "b", "", cp(), fake(30)); err != nil {
+		t.Fatal(err)
+	}
+	checkCheckpointBytes(t, c)
+	if c.ckBytes != 0 {
+		t.Errorf("%d bytes counted, want 0", c.ckBytes)
+	}
+}
