@@ -240,28 +240,35 @@ func readSnapshots(dir string) ([]agents.Snapshot, error) {
 	// snapshot at 100,000 agents), so the files are read side by side.
 	snaps := make([]agents.Snapshot, len(names))
 	errs := make([]error, len(names))
-	next := make(chan int, len(names))
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				p := filepath.Join(dir, names[i])
-				if errs[i] = readJSON(p, &snaps[i]); errs[i] == nil && (snaps[i].Width <= 0 || snaps[i].Height <= 0) {
-					errs[i] = dataErr(p, "no grid size")
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	sideBySide(len(names), func(i int) {
+		p := filepath.Join(dir, names[i])
+		if errs[i] = readJSON(p, &snaps[i]); errs[i] == nil && (snaps[i].Width <= 0 || snaps[i].Height <= 0) {
+			errs[i] = dataErr(p, "no grid size")
+		}
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	sort.Slice(snaps, func(i, j int) bool { return snaps[i].Tick < snaps[j].Tick })
 	return snaps, nil
+}
+
+// sideBySide calls fn(0), ..., fn(n-1) on as many goroutines as there are
+// cores, each index once, and returns when all have returned; fn(i) must
+// write only what belongs to i.
+func sideBySide(n int, fn func(i int)) {
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }

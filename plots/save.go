@@ -7,9 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -106,21 +104,10 @@ func canvasFor(format string, w, h vg.Length, dpi int) (vg.CanvasSizer, io.Write
 func saveAll(charts []namedChart, dir string, o Options) ([]string, error) {
 	paths := make([][]string, len(charts))
 	errs := make([]error, len(charts))
-	next := make(chan int, len(charts))
-	for i := range charts {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(charts)) {
-		wg.Go(func() {
-			for i := range next {
-				c := charts[i]
-				paths[i], errs[i] = save(c.ch, filepath.Join(dir, c.name), c.aspect, o)
-			}
-		})
-	}
-	wg.Wait()
+	sideBySide(len(charts), func(i int) {
+		c := charts[i]
+		paths[i], errs[i] = save(c.ch, filepath.Join(dir, c.name), c.aspect, o)
+	})
 	var files []string
 	for i := range charts {
 		files = append(files, paths[i]...)
