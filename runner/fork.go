@@ -1,8 +1,6 @@
 package runner
 
 import (
-	"bufio"
-	"bytes"
 	"maps"
 	"slices"
 	"sync"
@@ -53,46 +51,16 @@ type capture struct {
 	progress func(tick int)
 }
 
-// capturing records a control's first ticks in memory, as the failure run
-// that carries on from it would have recorded them, and then stops.
-type capturing struct {
-	rec *recorder
-	m   bytes.Buffer
-	ev  bytes.Buffer
-	off bool
-}
-
-func newCapturing(names, keep []string, progress func(int)) (*capturing, error) {
-	c := &capturing{}
-	c.rec = &recorder{metrics: bufferHashed(&c.m), events: bufferHashed(&c.ev), progress: progress}
-	c.rec.keep(names, keep)
-	if err := c.rec.header(names); err != nil {
+// checkpoint returns the state of m at this tick, with what rec has
+// written since it began copying (openRecorder) and its series, and stops
+// the copying.
+func (rec *recorder) checkpoint(m *agents.Model, initial int) (*checkpoint, error) {
+	metrics, err := rec.metrics.copied()
+	if err != nil {
 		return nil, err
 	}
-	return c, nil
-}
-
-func (c *capturing) Tick(tick int, row []float64) error {
-	if c.off {
-		return nil
-	}
-	return c.rec.Tick(tick, row)
-}
-
-func (c *capturing) Event(ev sim.Event) error {
-	if c.off {
-		return nil
-	}
-	return c.rec.Event(ev)
-}
-
-// checkpoint stops the capture and returns the state of m at this tick.
-func (c *capturing) checkpoint(m *agents.Model, initial int) (*checkpoint, error) {
-	c.off = true
-	if err := c.rec.metrics.w.Flush(); err != nil {
-		return nil, err
-	}
-	if err := c.rec.events.w.Flush(); err != nil {
+	events, err := rec.events.copied()
+	if err != nil {
 		return nil, err
 	}
 	frozen, err := m.Fork(m.Config())
@@ -101,21 +69,14 @@ func (c *capturing) checkpoint(m *agents.Model, initial int) (*checkpoint, error
 	}
 	ck := &checkpoint{
 		tick: m.Engine().Tick(), model: frozen, initial: initial,
-		metrics: c.m.Bytes(), events: c.ev.Bytes(),
-		kept: maps.Clone(c.rec.kept), last: slices.Clone(c.rec.last),
+		metrics: metrics, events: events,
+		kept: maps.Clone(rec.kept), last: slices.Clone(rec.last),
 	}
 	ck.size = len(ck.metrics) + len(ck.events) + 8*len(ck.last) + frozen.Footprint()
 	for _, s := range ck.kept {
 		ck.size += 8 * len(s)
 	}
 	return ck, nil
-}
-
-// bufferHashed is a hashedFile that keeps its bytes in b and hashes
-// nothing: what it keeps is written again, and hashed, by the run that
-// carries on from it.
-func bufferHashed(b *bytes.Buffer) *hashedFile {
-	return &hashedFile{w: bufio.NewWriterSize(b, 1<<16)}
 }
 
 // resume makes rec carry on from what ck recorded: its files start with

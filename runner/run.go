@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -353,7 +354,7 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	if p := opts.Progress; p != nil {
 		progress = func(tick int) { p(tick, s.Ticks) }
 	}
-	rec, err := openRecorder(dir, model.IndicatorNames(), progress, from)
+	rec, err := openRecorder(dir, model.IndicatorNames(), progress, from, cp != nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -384,7 +385,7 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 		initial, forkedAt = from.initial, from.tick
 	}
 	start := time.Now()
-	runErr = advance(ctx, model, s.Ticks, initial, keep, cp, gave)
+	runErr = advance(ctx, model, rec, s.Ticks, initial, cp, gave)
 	wall := time.Since(start).Seconds()
 	if runErr != nil && !errors.Is(runErr, sim.ErrInterrupted) && !errors.Is(runErr, sim.ErrAgentPanic) &&
 		!errors.Is(runErr, sim.ErrNumerical) {
@@ -432,18 +433,21 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 }
 
 // advance runs model's engine on to tick ticks, stopping at cp.tick on the
-// way to hand over a checkpoint that keeps the series named in keep (the
-// failure run's are its control's).
-func advance(ctx context.Context, model *agents.Model, ticks, initial int, keep []string, cp *capture, gave *once) error {
+// way to hand over a checkpoint of it and of what rec, its recorder, has
+// written: the failure run's first ticks are its control's, the same
+// bytes and series.
+func advance(ctx context.Context, model *agents.Model, rec *recorder, ticks, initial int, cp *capture, gave *once) error {
 	eng := model.Engine()
 	if cp == nil || cp.tick <= eng.Tick() || cp.tick >= ticks {
+		rec.metrics.sink.copy, rec.events.sink.copy = nil, nil // no checkpoint to keep it for
 		return eng.Advance(ctx, ticks-eng.Tick())
 	}
-	c, err := newCapturing(model.IndicatorNames(), keep, cp.progress)
-	if err != nil {
-		return err
+	// The ticks before are the failure run's too, which reports its
+	// progress from then on.
+	own := rec.progress
+	if cp.progress != nil {
+		rec.progress = cp.progress
 	}
-	eng.Observe(c)
 	var snaps *switched
 	if cp.snaps != nil {
 		o, err := cp.snaps(model)
@@ -461,10 +465,11 @@ func advance(ctx context.Context, model *agents.Model, ticks, initial int, keep 
 	if snaps != nil {
 		snaps.o = nil
 	}
+	rec.progress = own
 	// Interrupted, the failure run still carries on from here, to be
 	// interrupted too with what it had recorded by this tick: the ticks
 	// the control ran for it are not lost.
-	ck, err := c.checkpoint(model, initial)
+	ck, err := rec.checkpoint(model, initial)
 	if err != nil {
 		return err
 	}
@@ -499,8 +504,9 @@ func writeSummary(dir string, sum *Summary) error {
 
 // openRecorder opens a run's metrics.csv and events.jsonl with the header
 // written, or, carrying on from a checkpoint, nothing (resume writes what
-// the checkpoint recorded, its header included).
-func openRecorder(dir string, names []string, progress func(int), from *checkpoint) (*recorder, error) {
+// the checkpoint recorded, its header included). copying keeps a copy of
+// what it writes, the header included, for a checkpoint.
+func openRecorder(dir string, names []string, progress func(int), from *checkpoint, copying bool) (*recorder, error) {
 	m, err := createHashed(dir, "metrics.csv")
 	if err != nil {
 		return nil, err
@@ -511,6 +517,9 @@ func openRecorder(dir string, names []string, progress func(int), from *checkpoi
 		return nil, err
 	}
 	rec := &recorder{metrics: m, events: ev, progress: progress}
+	if copying {
+		m.sink.copy, ev.sink.copy = new(bytes.Buffer), new(bytes.Buffer)
+	}
 	if from != nil {
 		return rec, nil
 	}

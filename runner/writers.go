@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"hash"
@@ -21,23 +22,51 @@ var createFile = func(p string) (io.WriteCloser, error) { return os.Create(p) }
 // hashedFile writes through a buffer into a file while hashing what it
 // writes, so the digest in summary.json is of the exact bytes on disk.
 type hashedFile struct {
-	f io.WriteCloser
-	w *bufio.Writer
-	h hash.Hash
+	f    io.WriteCloser
+	w    *bufio.Writer
+	h    hash.Hash
+	sink *copySink
+}
+
+// copySink writes to to and, while copy is set, into copy too: a control's
+// run keeps what it writes up to its checkpoint (recorder.checkpoint).
+type copySink struct {
+	to   io.Writer
+	copy *bytes.Buffer
+}
+
+func (s *copySink) Write(p []byte) (int, error) {
+	if s.copy != nil {
+		s.copy.Write(p)
+	}
+	return s.to.Write(p)
 }
 
 // createHashed creates dir/name; with dir "" (a run kept in memory) it only
 // hashes.
 func createHashed(dir, name string) (*hashedFile, error) {
 	h := sha256.New()
+	sink := &copySink{to: h}
 	if dir == "" {
-		return &hashedFile{w: bufio.NewWriterSize(h, 1<<16), h: h}, nil
+		return &hashedFile{w: bufio.NewWriterSize(sink, 1<<16), h: h, sink: sink}, nil
 	}
 	f, err := createFile(filepath.Join(dir, name))
 	if err != nil {
 		return nil, err
 	}
-	return &hashedFile{f: f, w: bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16), h: h}, nil
+	sink.to = io.MultiWriter(f, h)
+	return &hashedFile{f: f, w: bufio.NewWriterSize(sink, 1<<16), h: h, sink: sink}, nil
+}
+
+// copied flushes what hf holds and returns the copy kept since copying
+// began, and stops copying.
+func (hf *hashedFile) copied() ([]byte, error) {
+	if err := hf.w.Flush(); err != nil {
+		return nil, err
+	}
+	b := hf.sink.copy.Bytes()
+	hf.sink.copy = nil
+	return b, nil
 }
 
 func (hf *hashedFile) close() error {
