@@ -174,17 +174,13 @@ func (c *Controls) Forked() int {
 	return c.forked
 }
 
-// get returns the control known by key, from an earlier run or one under
-// way, or runs it with run and keeps it. into is the control's directory
-// in a run directory, where run writes it or its files are linked, or ""
-// for a run kept in memory.
-func (c *Controls) get(ctx context.Context, key, into string, run func(context.Context) (*Summary, map[string][]float64, error, error)) (*Summary, map[string][]float64, error, error) {
-	return c.getForking(ctx, key, into, nil, func(ctx context.Context, _ *capture) (*Summary, map[string][]float64, error, error) { return run(ctx) })
-}
-
-// getForking is get for a failure run that carries on from its control's
-// checkpoint (cp): before it returns, cp.ready has been given a checkpoint
-// at cp.tick or before, the one this control's run took, or nil.
+// getForking returns the control known by key, from an earlier run or one
+// under way, or runs it with run and keeps it. into is the control's
+// directory in a run directory, where run writes it or its files are
+// linked, or "" for a run kept in memory. For a failure run that carries on
+// from its control's checkpoint (cp), cp.ready has been given, before it
+// returns, a checkpoint at cp.tick or before, the one this control's run
+// took, or nil.
 func (c *Controls) getForking(ctx context.Context, key, into string, cp *capture, run func(context.Context, *capture) (*Summary, map[string][]float64, error, error)) (*Summary, map[string][]float64, error, error) {
 	gave := &once{}
 	if cp != nil {

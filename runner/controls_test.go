@@ -68,6 +68,11 @@ func TestSharedControlsChangeNothing(t *testing.T) {
 	}
 }
 
+// get is getForking for a run without a checkpoint to carry on from.
+func (c *Controls) get(ctx context.Context, key, into string, run func(context.Context) (*Summary, map[string][]float64, error, error)) (*Summary, map[string][]float64, error, error) {
+	return c.getForking(ctx, key, into, nil, func(ctx context.Context, _ *capture) (*Summary, map[string][]float64, error, error) { return run(ctx) })
+}
+
 // fakeControl is a control run that returns a series of n values.
 func fakeControl(runs *int, n int) func(context.Context) (*Summary, map[string][]float64, error, error) {
 	return func(context.Context) (*Summary, map[string][]float64, error, error) {
