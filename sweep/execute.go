@@ -102,15 +102,25 @@ func (spec RunSpec) scenario() (*scenarios.Scenario, error) {
 func Controls(runs []RunSpec) (int, error) {
 	seen := map[string]bool{}
 	for _, r := range runs {
-		s, err := r.scenario()
+		k, err := r.control()
 		if err != nil {
 			return 0, err
 		}
-		if len(s.Failures) > 0 {
-			seen[s.Control().Digest()] = true
+		if k != "" {
+			seen[k] = true
 		}
 	}
 	return len(seen), nil
+}
+
+// control is the key of spec's control run (runner.Controls), the digest
+// of its scenario without failures, or "" for a run without failures.
+func (spec RunSpec) control() (string, error) {
+	s, err := spec.scenario()
+	if err != nil || len(s.Failures) == 0 {
+		return "", err
+	}
+	return s.Control().Digest(), nil
 }
 
 func failed(row Row, err error, start time.Time) Row {
