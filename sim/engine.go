@@ -438,6 +438,7 @@ func (e *Engine) apply() (err error) {
 	for _, id := range order {
 		cur = id
 		c := e.slots[id]
+		e.Transport.one.caps.reset()
 		for _, m := range c.Out {
 			outcome, amount := e.Transport.sendOne(e.tick, m, &c.seq)
 			if outcome != Rejected {

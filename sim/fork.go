@@ -99,8 +99,8 @@ func (t *Transport) clone(net *Network) *Transport {
 	c := *t
 	c.net = net
 	c.inflight = slices.Clone(t.inflight)
-	c.one = sendBuf{msgs: slices.Clone(t.one.msgs), touched: slices.Clone(t.one.touched), sent: t.one.sent, lost: t.one.lost}
-	c.touched = slices.Clone(t.touched)
+	c.one = sendBuf{msgs: slices.Clone(t.one.msgs), sent: t.one.sent, lost: t.one.lost, caps: t.one.caps.clone()}
+	c.alone = t.alone.clone()
 	c.seq = t.seq.clone(nil)
 	return &c
 }

@@ -93,8 +93,9 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 		for _, id := range live[lo:hi] {
 			cur = id
 			c := e.slots[id]
+			buf.caps.reset()
 			for _, m := range c.Out {
-				outcome, amount := e.Transport.send(e.tick, m, buf, &c.seq)
+				outcome, amount := e.Transport.send(e.tick, m, buf, &buf.caps, &c.seq)
 				if outcome != Rejected {
 					m.Amount = amount
 					lm.SentLocal(e, m, amount, outcome == LostOnSend, b)
@@ -109,9 +110,6 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 		}
 		bs.msgs[1] = len(buf.msgs)
 		bs.sent, bs.lost = buf.sent-bs.sent, buf.lost-bs.lost
-		// Every block frees what it touched, so the buffer holds
-		// only this block's.
-		buf.touched = e.Transport.release(buf.touched)
 	}
 	e.pool.runBy(nb, run)
 	e.serial = e.serial[:0]

@@ -91,13 +91,12 @@ func (n *Network) Degree(id int32) int {
 	return len(n.adj.Get(id))
 }
 
-// linkRec is a link with the capacity the transport has used on it this
-// tick, one entry per direction (capacityKey), which only that direction's
-// sender writes. They share the record because routing a message reads
-// both: one cache miss per message, not two.
+// linkRec is a link as the network stores it. Routing only reads it: the
+// capacity each direction has used this tick is kept by its sender's
+// goroutine (capUse), since two cores writing the two directions of links
+// that share a cache line passed the line between them at every message.
 type linkRec struct {
 	Link
-	used [2]float64
 }
 
 // NumLinks returns the number of links ever made; link indices run from 0

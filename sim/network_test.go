@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -182,5 +184,47 @@ func TestLossRateIsBinomial(t *testing.T) {
 	// 0.3 ± 4 standard deviations of a binomial(20000, 0.3).
 	if sd := 64.8; lost < 0.3*float64(n)-4*sd || lost > 0.3*float64(n)+4*sd {
 		t.Fatalf("lost %v of %d at rate 0.3", lost, n)
+	}
+}
+
+// TestCapUseIsAMap checks the routing's table of capacity used against a
+// map: random directions, uses added, resets between senders of random
+// outbox sizes (some past the table's first size, so it grows with entries
+// live), and the generation's wrap, after which nothing used in the first
+// generation, which the wrap starts again, may read as used.
+func TestCapUseIsAMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 9))
+	var u capUse
+	for sender := range 2000 {
+		u.reset()
+		want := map[int32]float64{}
+		n := 1 + r.IntN(4)
+		if r.IntN(10) == 0 {
+			n = 10 + r.IntN(100)
+		}
+		for range 2 * n {
+			key := int32(r.IntN(4 * n))
+			if r.IntN(3) == 0 {
+				key = int32(r.IntN(1 << 30))
+			}
+			p := u.at(key)
+			if *p != want[key] {
+				t.Fatalf("sender %d: direction %d reads %v used, want %v", sender, key, *p, want[key])
+			}
+			add := r.Float64()
+			*p += add
+			want[key] += add
+		}
+		if u.n != len(want) {
+			t.Fatalf("sender %d: %d live entries, want %d", sender, u.n, len(want))
+		}
+	}
+	var w capUse
+	w.reset()
+	*w.at(5) = 1
+	w.gen = math.MaxUint32
+	w.reset()
+	if got := *w.at(5); got != 0 {
+		t.Fatalf("after the generation wrapped, a direction used in the first reads %v used", got)
 	}
 }

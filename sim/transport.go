@@ -1,5 +1,7 @@
 package sim
 
+import "slices"
+
 // MsgKind says what a message carries; its meaning belongs to the model.
 type MsgKind uint8
 
@@ -53,8 +55,8 @@ type Transport struct {
 	net      *Network
 	seed     uint64
 	inflight []Message
-	one      sendBuf       // what Send routes, one message at a time
-	touched  []int32       // capacity entries used this tick (capacityKey), to reset
+	one      sendBuf       // what the engine's serial apply routes, one message at a time
+	alone    capUse        // the capacity Send has used since the last Deliver
 	seq      Pages[uint32] // by sender ID, its messages sent, for Send alone
 	counts   Counts
 }
@@ -87,29 +89,38 @@ func (t *Transport) InFlight() []Message { return t.inflight }
 // through Send.
 func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
 	t.seq.Grow(int(m.From) + 1)
-	return t.sendOne(tick, m, t.seq.At(m.From))
+	b := &t.one
+	b.reset()
+	outcome, amount = t.send(tick, m, b, &t.alone, t.seq.At(m.From))
+	t.merge(b)
+	return outcome, amount
 }
 
-// sendOne routes m alone; seq is its sender's message count.
+// sendOne routes m alone for the engine's serial apply, which routes each
+// sender's outbox whole and calls newSender before it; seq is the sender's
+// message count.
 func (t *Transport) sendOne(tick int, m Message, seq *uint32) (outcome int, amount float64) {
 	b := &t.one
 	b.reset()
-	outcome, amount = t.send(tick, m, b, seq)
+	outcome, amount = t.send(tick, m, b, &b.caps, seq)
 	t.merge(b)
 	return outcome, amount
 }
 
 // sendBuf gathers what one block of senders routed, so that blocks can route
-// at once and be merged in order.
+// at once and be merged in order. The engine keeps one a goroutine, side by
+// side; the padding keeps one goroutine's fields, written at every message,
+// off the cache lines of its neighbour's.
 type sendBuf struct {
 	msgs       []Message
-	touched    []int32
 	sent, lost int64
 	lines      []uintptr // scratch for the apply's prefetches (warmBlock)
+	caps       capUse    // the capacity the sender being routed has used
+	_          [64]byte
 }
 
 func (b *sendBuf) reset() {
-	b.msgs, b.touched = b.msgs[:0], b.touched[:0]
+	b.msgs = b.msgs[:0]
 	b.sent, b.lost = 0, 0
 }
 
@@ -117,16 +128,15 @@ func (b *sendBuf) reset() {
 // which keeps the in-flight list in send order.
 func (t *Transport) merge(b *sendBuf) {
 	t.inflight = append(t.inflight, b.msgs...)
-	t.touched = append(t.touched, b.touched...)
 	t.counts.Sent += b.sent
 	t.counts.Lost += b.lost
 }
 
 // send routes m into b; seq is its sender's message count, which keys the
-// loss draw. It writes only the sender's own entries of the shared tables
-// (the capacity of its direction of the link), so senders may route at once
-// as long as each sender is in one block.
-func (t *Transport) send(tick int, m Message, b *sendBuf, seq *uint32) (outcome int, amount float64) {
+// loss draw, and caps what it has used of its links' capacity this tick.
+// It writes nothing shared but the sender's own count, so senders may route
+// at once as long as each sender is in one block.
+func (t *Transport) send(tick int, m Message, b *sendBuf, caps *capUse, seq *uint32) (outcome int, amount float64) {
 	li := m.Link
 	r := t.net.links.Ref(li)
 	if r == nil || !r.joins(m.From, m.To) {
@@ -136,11 +146,7 @@ func (t *Transport) send(tick int, m Message, b *sendBuf, seq *uint32) (outcome 
 		r = t.net.links.At(li)
 	}
 	if c := t.Config.Capacity; c > 0 && m.Amount > 0 {
-		key := capacityKey(m, li)
-		used := &r.used[key&1]
-		if *used == 0 {
-			b.touched = append(b.touched, int32(key))
-		}
+		used := caps.at(int32(capacityKey(m, li)))
 		left := c - *used
 		if left <= 0 {
 			return Rejected, 0
@@ -161,27 +167,8 @@ func (t *Transport) send(tick int, m Message, b *sendBuf, seq *uint32) (outcome 
 	return Accepted, m.Amount
 }
 
-// release resets the capacity used on the directions touched names
-// (capacityKey) and returns touched emptied. Deliver calls it for what was
-// routed one message at a time; the local apply calls it once a block has
-// routed its outboxes, rather than leaving the resets to Deliver: each
-// direction of a link has one sender, whose outbox is routed whole in one
-// block, so nothing reads its capacity again this tick, and the block's
-// link records are still in the cache, where Deliver, after the whole
-// apply and the environment, found each one cold, one after another.
-func (t *Transport) release(touched []int32) []int32 {
-	for _, k := range touched {
-		// The links let go since (forgetLinks) need no reset.
-		if r := t.net.links.Ref(k >> 1); r != nil {
-			r.used[k&1] = 0
-		}
-	}
-	return touched[:0]
-}
-
 // capacityKey names m's direction of link li, li<<1 plus 1 for the way
-// from the higher ID: one capacity per direction (the link record's
-// used[key&1]), written by its sender only.
+// from the higher ID: one capacity per direction, used by its sender only.
 func capacityKey(m Message, li int32) int {
 	key := int(li) << 1
 	if m.From > m.To {
@@ -200,12 +187,11 @@ func (t *Transport) drawLoss(tick int, m Message) bool {
 
 // Deliver hands over, in send order, every message due by tick next. deliver
 // is called for each; it returns false when the recipient can no longer take
-// it, and the message is then counted lost. The capacity used by messages
-// routed one at a time (Send, and the apply of a model without a local
-// part) resets here, since next starts a new tick; the local apply frees
-// its own as each block finishes (release).
+// it, and the message is then counted lost. The capacity Send has used
+// resets here, since next starts a new tick; the engine's own routing keeps
+// each sender's apart and starts it afresh at every sender (newSender).
 func (t *Transport) Deliver(next int, deliver func(Message) bool) {
-	t.touched = t.release(t.touched)
+	t.alone.reset()
 	keep := t.inflight[:0]
 	for _, m := range t.inflight {
 		if int(m.Due) > next {
@@ -219,4 +205,85 @@ func (t *Transport) Deliver(next int, deliver func(Message) bool) {
 		}
 	}
 	t.inflight = keep
+}
+
+// capUse is the capacity used on directions of links (capacityKey) by the
+// messages routed since it was last reset. The engine keeps one a goroutine
+// and resets it at every sender, whose outbox it routes whole: a direction
+// has one sender, so nothing reads what it used once its outbox is routed,
+// and the table stays as small as one outbox and in its core's cache. It
+// is open addressing over a power-of-two table; an entry is live when it
+// carries the current generation, so a reset costs nothing per entry.
+type capUse struct {
+	slots []capSlot
+	gen   uint32
+	n     int // live entries
+}
+
+// capSlot is one direction's use: live when gen is its table's generation.
+type capSlot struct {
+	key  int32
+	gen  uint32
+	used float64
+}
+
+// reset forgets every entry.
+func (u *capUse) reset() {
+	u.gen++
+	u.n = 0
+	if u.gen == 0 {
+		// After 2^32 resets, an entry left from the first would read as
+		// live again.
+		clear(u.slots)
+		u.gen = 1
+	}
+}
+
+// at returns the use of direction key, zero when not yet used.
+func (u *capUse) at(key int32) *float64 {
+	if u.gen == 0 {
+		u.gen = 1 // a zero slot is never live
+	}
+	if 2*(u.n+1) > len(u.slots) {
+		u.grow()
+	}
+	mask := uint32(len(u.slots) - 1)
+	for i := capHash(key) & mask; ; i = (i + 1) & mask {
+		s := &u.slots[i]
+		if s.gen != u.gen {
+			*s = capSlot{key: key, gen: u.gen}
+			u.n++
+			return &s.used
+		}
+		if s.key == key {
+			return &s.used
+		}
+	}
+}
+
+// grow doubles the table (from 16 slots), keeping the live entries.
+func (u *capUse) grow() {
+	old := u.slots
+	u.slots = make([]capSlot, max(16, 2*len(old)))
+	mask := uint32(len(u.slots) - 1)
+	for _, s := range old {
+		if s.gen != u.gen {
+			continue
+		}
+		i := capHash(s.key) & mask
+		for u.slots[i].gen == u.gen {
+			i = (i + 1) & mask
+		}
+		u.slots[i] = s
+	}
+}
+
+// capHash spreads keys over the table: a sender's links were made at
+// different times, and their indices cluster only loosely.
+func capHash(key int32) uint32 { return uint32(key) * 0x9e3779b1 >> 7 }
+
+// clone returns a copy sharing no memory with u.
+func (u capUse) clone() capUse {
+	u.slots = slices.Clone(u.slots)
+	return u
 }
