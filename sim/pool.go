@@ -33,6 +33,7 @@ type pool struct {
 	fnBy   func(i, w int) // instead of fn, for runBy
 	runs   []run          // by goroutine: 0 the caller's, then the helpers'
 	parked atomic.Int32
+	spin   time.Duration // how long an idle helper polls (poolSpin)
 	// resting tells idle helpers to park at once rather than poll: the
 	// actors' decide phase wants every core for the agents' goroutines.
 	resting atomic.Bool
@@ -63,8 +64,12 @@ type run struct {
 	_    [48]byte
 }
 
-func newPool(helpers int) *pool {
-	p := &pool{helpers: helpers, wake: make(chan struct{}, helpers), runs: make([]run, helpers+1)}
+func newPool(helpers int) *pool { return newPoolSpin(helpers, poolSpin) }
+
+// newPoolSpin is newPool with idle helpers polling for spin before they
+// park.
+func newPoolSpin(helpers int, spin time.Duration) *pool {
+	p := &pool{helpers: helpers, spin: spin, wake: make(chan struct{}, helpers), runs: make([]run, helpers+1)}
 	p.exited.Add(helpers)
 	for k := range helpers {
 		go p.help(k + 1)
@@ -112,12 +117,7 @@ func (p *pool) start(n int, fn func(int), fnBy func(i, w int)) {
 	}
 	p.resting.Store(false)
 	p.state.Add(1 << 32) // open: the generation turns odd
-	for k := p.parked.Load(); k > 0; k-- {
-		select {
-		case p.wake <- struct{}{}:
-		default:
-		}
-	}
+	p.rouse()
 	p.work(0)
 	// Close the step once no helper is inside it, so that a helper that
 	// arrives late cannot join it and read the next step's fn.
@@ -187,14 +187,14 @@ func (p *pool) help(k int) {
 	}
 }
 
-// await polls until a step other than seen is open, parking after poolSpin;
+// await polls until a step other than seen is open, parking after p.spin;
 // it returns false when the pool is closed.
 func (p *pool) await(seen uint64) bool {
 	open := func() bool {
 		g := p.state.Load() >> 32
 		return g&1 == 1 && g != seen
 	}
-	deadline := time.Now().Add(poolSpin)
+	deadline := time.Now().Add(p.spin)
 	for spins := 0; ; spins++ {
 		if p.quit.Load() {
 			return false
@@ -208,7 +208,7 @@ func (p *pool) await(seen uint64) bool {
 				<-p.wake
 			}
 			p.parked.Add(-1)
-			deadline = time.Now().Add(poolSpin)
+			deadline = time.Now().Add(p.spin)
 		}
 		runtime.Gosched()
 	}
@@ -218,6 +218,25 @@ func (p *pool) await(seen uint64) bool {
 func (p *pool) rest() {
 	if p != nil {
 		p.resting.Store(true)
+	}
+}
+
+// rouse wakes the parked helpers, which then poll for the next step.
+func (p *pool) rouse() {
+	for k := p.parked.Load(); k > 0; k-- {
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// ready ends a rest ahead of the next step, from any goroutine: the helpers
+// wake and poll, so that they are running when the step opens rather than
+// waiting then for the runtime to find them a thread.
+func (p *pool) ready() {
+	if p != nil && p.resting.Swap(false) {
+		p.rouse()
 	}
 }
 

@@ -70,13 +70,18 @@ func newScheduler(e *Engine) scheduler {
 // agent of its run, an agent asks for that one's stack and context
 // (handOff), which then arrive while it decides.
 type actors struct {
-	e      *Engine
-	wake   []chan int32 // by agent ID: the position in live to take
-	sp     []uintptr    // by agent ID: where its goroutine's stack was last seen
-	g      []uintptr    // by agent ID: its goroutine's descriptor, 0 until it has run
-	live   []int32      // the live list of the tick being decided
-	run    int32        // agents per run of wake-ups this tick
-	left   []runLeft    // by run: its agents yet to decide this tick
+	e    *Engine
+	wake []chan int32 // by agent ID: the position in live to take
+	sp   []uintptr    // by agent ID: where its goroutine's stack was last seen
+	g    []uintptr    // by agent ID: its goroutine's descriptor, 0 until it has run
+	live []int32      // the live list of the tick being decided
+	run  int32        // agents per run of wake-ups this tick
+	left []runLeft    // by run: its agents yet to decide this tick
+	// runs counts the runs of the tick not yet done. Once fewer are left
+	// than there are cores, a core is idle, and the pool's helpers are
+	// woken then for the apply that follows (pool.ready).
+	runs   atomic.Int32
+	cores  int
 	done   sync.WaitGroup
 	exited sync.WaitGroup
 }
@@ -113,6 +118,9 @@ func (a *actors) start(id int32) {
 			}
 			a.e.decideOne(id)
 			if a.left[pos/a.run].n.Add(-1) == 0 {
+				if a.runs.Add(-1) < int32(a.cores) {
+					a.e.pool.ready()
+				}
 				a.done.Done()
 			}
 		}
@@ -223,6 +231,8 @@ func (a *actors) decide(live []int32) {
 	for r := range nr {
 		a.left[r].n.Store(min(a.run, int32(len(live))-int32(r)*a.run))
 	}
+	a.runs.Store(int32(nr))
+	a.cores = runtime.GOMAXPROCS(0)
 	a.done.Add(nr)
 	for pos := int32(0); pos < int32(len(live)); pos += a.run {
 		a.wakeAt(pos)
