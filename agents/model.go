@@ -47,6 +47,7 @@ var (
 	_ sim.BlockDecider    = (*Model)(nil)
 	_ sim.LocalApplier    = (*Model)(nil)
 	_ sim.ArrivalSplitter = (*Model)(nil)
+	_ sim.InboxReader     = (*Model)(nil)
 )
 
 // Model is the forest model's state and its serial apply phase.
@@ -232,6 +233,12 @@ func (m *Model) sent(msg sim.Message, amount float64, lost bool, l *Ledger) {
 		l.TransportLoss += amount
 	}
 }
+
+// InboxKinds names the only messages an agent reads from its inbox, stress
+// signals, which a fungus relays to its other partners; see
+// sim.InboxReader. Carbon is credited as it arrives (Arrive), and nothing
+// reads it from an inbox, so delivery files none of it.
+func (m *Model) InboxKinds() []sim.MsgKind { return []sim.MsgKind{MsgSignal} }
 
 // MessageArrived credits the recipient; see sim.Model.
 func (m *Model) MessageArrived(e *sim.Engine, msg sim.Message) bool {

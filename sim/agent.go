@@ -47,6 +47,36 @@ func (c *Context) SendVia(link, to int32, kind MsgKind, amount float64) {
 	c.Out = append(c.Out, Message{From: c.ID, To: to, Kind: kind, Amount: amount, Link: link})
 }
 
+// InboxReader is a Model whose agents read only some kinds of message from
+// their inboxes. A message of another kind is delivered all the same (the
+// model sees it arrive, and it counts as delivered), but it is not filed in
+// its recipient's inbox: a model that credits what a message carries as it
+// arrives spares delivery a write to the recipient's context and its inbox
+// for each such message, which is most of what delivery touches beside the
+// recipient's record.
+type InboxReader interface {
+	Model
+	// InboxKinds lists the kinds the agents read; it is asked once, when
+	// the engine is made.
+	InboxKinds() []MsgKind
+}
+
+// filedKinds is, by kind, whether model's agents read that kind of message
+// from their inboxes: every kind unless the model is an InboxReader.
+func filedKinds(model Model) (filed [256]bool) {
+	r, ok := model.(InboxReader)
+	if !ok {
+		for k := range filed {
+			filed[k] = true
+		}
+		return filed
+	}
+	for _, k := range r.InboxKinds() {
+		filed[k] = true
+	}
+	return filed
+}
+
 // Model is the serial half of a tick: it applies what agents decided and runs
 // the environment. The engine calls it from one goroutine at a time, except
 // for the LocalApplier methods of a model that has them.

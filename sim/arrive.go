@@ -62,7 +62,7 @@ func (e *Engine) deliverSplit(as ArrivalSplitter) {
 	e.ParallelFor(bands, func(b int) {
 		for _, m := range e.arrivals[b] {
 			as.Arrive(e, m)
-			if !e.dead[m.To] {
+			if e.filed[m.Kind] && !e.dead[m.To] {
 				c := e.slots[m.To]
 				c.Inbox = append(c.Inbox, m)
 			}

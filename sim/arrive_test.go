@@ -121,3 +121,72 @@ func TestArrivalSplitter(t *testing.T) {
 		}
 	}
 }
+
+// kindSender sends its neighbour one message of each of two kinds a tick
+// and counts, by kind, what it finds in its inbox.
+type kindSender struct{ seen [3]int }
+
+func (k *kindSender) Decide(c *Context) {
+	for _, m := range c.Inbox {
+		k.seen[m.Kind]++
+	}
+	next := (c.ID + 1) % int32(senders)
+	c.Send(next, 1, 1)
+	c.Send(next, 2, 1)
+}
+
+// senders is enough agents, at two messages each, for a split delivery.
+const senders = 3 << arriveShift
+
+// readsOne is a splitToy whose agents read messages of kind 1 only.
+type readsOne struct{ splitToy }
+
+func (*readsOne) InboxKinds() []MsgKind         { return []MsgKind{1} }
+func (*readsOne) IndicatorNames() []string      { return nil }
+func (*readsOne) Indicators(*Engine, []float64) {}
+
+// TestInboxKinds: a model that names the kinds its agents read has only
+// those filed in their inboxes, on the serial path and split alike, while
+// every message still arrives (the model sees it) and counts as delivered;
+// a fork of the engine files the same kinds.
+func TestInboxKinds(t *testing.T) {
+	for _, split := range []bool{false, true} {
+		m := &readsOne{splitToy{got: make([]float64, senders)}}
+		const ticks = 5
+		e := NewEngine(Config{Seed: 1, Ticks: ticks, Workers: 2, Transport: TransportConfig{Latency: 1}}, m)
+		e.splitMin, e.splitAloneMin = math.MaxInt, math.MaxInt
+		if split {
+			e.splitMin, e.splitAloneMin = 0, 0
+		}
+		for range senders {
+			e.Net.AddNode(e.Spawn(&kindSender{}))
+		}
+		for id := range int32(senders) {
+			e.Net.AddLink(id, (id+1)%senders)
+		}
+		if err := e.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if (e.splits > 0) != split {
+			t.Fatalf("split %v: %d ticks' delivery split", split, e.splits)
+		}
+		counts := e.Transport.Counts()
+		var seen [3]int
+		for id := range int32(senders) {
+			for k, n := range e.Agent(id).(*kindSender).seen {
+				seen[k] += n
+			}
+		}
+		// Messages to every 13th agent are turned away (splitToy).
+		taken := senders - (senders+12)/13
+		if seen[2] != 0 || seen[1] != (ticks-1)*taken {
+			t.Fatalf("split %v: inboxes held %d of kind 1 and %d of kind 2; want %d and none", split, seen[1], seen[2], (ticks-1)*taken)
+		}
+		if counts.Delivered != int64(2*ticks*taken) {
+			t.Fatalf("split %v: %d delivered, want both kinds' %d", split, counts.Delivered, 2*ticks*taken)
+		}
+		if f := e.Fork(m, func(a Agent) Agent { return a }); f.filed != e.filed {
+			t.Fatalf("split %v: a fork files other kinds than its original", split)
+		}
+	}
+}

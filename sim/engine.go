@@ -81,7 +81,10 @@ type Engine struct {
 	// contexts a tick walks stay dense. A context moves only there, between
 	// ticks, and its slot follows it.
 	contexts Pages[Context]
-	reaped   int         // contexts of agents reaped since the last compaction
+	reaped   int // contexts of agents reaped since the last compaction
+	// filed is, by message kind, whether delivery files the kind in its
+	// recipient's inbox (filedKinds).
+	filed    [256]bool
 	panicked atomic.Bool // an agent's decide panicked; its slot holds the error
 }
 
@@ -116,6 +119,7 @@ func (e *Engine) Timings() Timings { return e.timings }
 // NewEngine returns an engine for model; agents are added with Spawn.
 func NewEngine(cfg Config, model Model) *Engine {
 	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin, splitAloneMin: arriveSplitAloneMin, warmMin: applyWarmMin}
+	e.filed = filedKinds(model)
 	e.besideFn = e.besidePiece
 	e.Transport = NewTransport(e.Net, cfg.Seed, cfg.Transport)
 	e.row = make([]float64, len(model.IndicatorNames()))
@@ -535,8 +539,10 @@ func (e *Engine) deliverSerial() {
 		if !e.model.MessageArrived(e, m) || e.dead[m.To] {
 			return false
 		}
-		c := e.slots[m.To]
-		c.Inbox = append(c.Inbox, m)
+		if e.filed[m.Kind] {
+			c := e.slots[m.To]
+			c.Inbox = append(c.Inbox, m)
+		}
 		return true
 	})
 }

@@ -34,6 +34,7 @@ func (e *Engine) Fork(model Model, agent func(Agent) Agent) *Engine {
 		reaped: e.reaped,
 	}
 	f.besideFn = f.besidePiece
+	f.filed = filedKinds(model)
 	f.Net = e.Net.clone()
 	f.Transport = e.Transport.clone(f.Net)
 	f.contexts = e.contexts.clone(func(c Context) Context {
