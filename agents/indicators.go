@@ -180,13 +180,19 @@ func (m *Model) sumBand(b int) {
 // sim.RecordPreparer. Neither reads what delivery writes, and Indicators
 // then adds the same numbers in the same order, so the row is the same.
 // At 10,000 agents delivery runs serially (too few messages to split), so
-// this is what the second core can do meanwhile.
-func (m *Model) PrepareRecord(e *sim.Engine) {
-	m.prep = prepared{tick: e.Tick(), ok: true, graph: walkGraph(e)}
-	for b := range m.bands {
-		m.sumBand(b)
+// this is what the second core can do meanwhile; in pieces (RecordPieces),
+// so that delivery's core takes what is left once it is done.
+func (m *Model) PrepareRecord(e *sim.Engine, piece int) {
+	if piece == 0 {
+		m.prep = prepared{tick: e.Tick(), ok: true, graph: walkGraph(e)}
+		return
 	}
+	m.sumBand(piece - 1)
 }
+
+// RecordPieces is the graph walks, then one piece for each band of cells;
+// see sim.RecordPreparer.
+func (m *Model) RecordPieces() int { return 1 + m.bands }
 
 // Indicators fills one row; see sim.Model.
 func (m *Model) Indicators(e *sim.Engine, row []float64) {

@@ -59,14 +59,15 @@ type Engine struct {
 	// What besideRecord's step runs: the split's booking pass for booking,
 	// the serial delivery for nil; the model working out its row beside
 	// it; and the step itself, bound once.
-	booking  ArrivalSplitter
-	preparer RecordPreparer
-	besideFn func(int)
-	splits   int           // ticks whose delivery was split
-	warmMin  int           // live agents from which the local apply reads ahead
-	warmed   int           // ticks whose local apply read ahead
-	blocks   []*blockState // the local apply's per-block state, reused
-	sendBufs []sendBuf     // the local apply's routed messages, by goroutine
+	booking    ArrivalSplitter
+	preparer   RecordPreparer
+	prepPieces int
+	besideFn   func(int)
+	splits     int           // ticks whose delivery was split
+	warmMin    int           // live agents from which the local apply reads ahead
+	warmed     int           // ticks whose local apply read ahead
+	blocks     []*blockState // the local apply's per-block state, reused
+	sendBufs   []sendBuf     // the local apply's routed messages, by goroutine
 	// cursors holds, for each block of a BlockDecider's decide, the agent
 	// it is working on, a cache line apart so that the cores writing them
 	// do not contend; a pointer to a local would escape to the heap.
@@ -504,20 +505,31 @@ func (e *Engine) besideRecord(booking ArrivalSplitter) {
 		e.deliverPart(booking)
 		return
 	}
-	// Two pieces: a helper takes the second when it is free, or the
-	// engine's goroutine does once it is done with the first.
-	e.booking, e.preparer = booking, rp
-	e.ParallelFor(2, e.besideFn)
+	// Delivery is piece 0, then the preparer's pieces; whichever core is
+	// free takes the next.
+	e.booking, e.preparer, e.prepPieces = booking, rp, rp.RecordPieces()
+	e.ParallelFor(1+e.prepPieces, e.besideFn)
 	e.booking, e.preparer = nil, nil
 }
 
-// besidePiece is besideRecord's step.
+// besidePiece is besideRecord's step: piece 0 delivers, the others are the
+// preparer's. The pool hands the engine's goroutine the first half of the
+// pieces, delivery first, and the helper the second half; so the preparer's
+// first piece, its longest, goes to the head of the second half, where the
+// helper starts it at once, and delivery's core takes the short pieces
+// after it. Which core runs which piece changes nothing but the time.
 func (e *Engine) besidePiece(i int) {
 	if i == 0 {
 		e.deliverPart(e.booking)
-	} else {
-		e.preparer.PrepareRecord(e)
+		return
 	}
+	switch mid := (1 + e.prepPieces) / 2; {
+	case i == mid:
+		i = 0
+	case i > mid:
+		i--
+	}
+	e.preparer.PrepareRecord(e, i)
 }
 
 // deliverPart runs the split's booking pass for booking, or for nil the
@@ -557,8 +569,12 @@ type RecordPreparer interface {
 	// Indicators then uses. It runs beside delivery, so it must not read
 	// what delivery writes (recipients' records and inboxes, the messages
 	// in flight, what MessageArrived books) nor write what delivery reads;
-	// Indicators must give the same row whether it ran or not.
-	PrepareRecord(e *Engine)
+	// Indicators must give the same row whether it ran or not. The work is
+	// cut into RecordPieces pieces, piece 0 the longest; they run at once,
+	// in any order, each writing only its own part.
+	PrepareRecord(e *Engine, piece int)
+	// RecordPieces is how many pieces PrepareRecord has this tick.
+	RecordPieces() int
 }
 
 // guard runs one of the model's whole-world steps, turning a panic in it

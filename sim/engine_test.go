@@ -378,3 +378,50 @@ func TestReserveKeepsTablesInPlace(t *testing.T) {
 			&e.slots[0] == slots, &e.dead[0] == dead, &e.live[0] == live)
 	}
 }
+
+// preparing is a toy whose record is prepared beside delivery in a number
+// of pieces that changes from tick to tick; it counts the calls of each.
+type preparing struct {
+	toy
+	calls [20]atomic.Int32
+	bad   []string // what went wrong, by tick
+	ticks int      // ticks whose pieces were checked
+}
+
+func (p *preparing) RecordPieces() int { return 1 + p.ticks%len(p.calls) }
+
+func (p *preparing) PrepareRecord(_ *Engine, piece int) { p.calls[piece].Add(1) }
+
+func (p *preparing) Indicators(e *Engine, row []float64) {
+	p.toy.Indicators(e, row)
+	if e.Tick() == 0 {
+		return // recorded before any delivery
+	}
+	n := p.RecordPieces()
+	for i := range p.calls {
+		want := int32(0)
+		if i < n {
+			want = 1
+		}
+		if got := p.calls[i].Swap(0); got != want && len(p.bad) < 5 {
+			p.bad = append(p.bad, fmt.Sprintf("tick %d, %d pieces: piece %d prepared %d times", e.Tick(), n, i, got))
+		}
+	}
+	p.ticks++
+}
+
+// TestRecordPiecesEachOnce: beside delivery, every piece of the record's
+// preparation runs once a tick, whatever their number, and none beyond it.
+func TestRecordPiecesEachOnce(t *testing.T) {
+	p := &preparing{}
+	e := NewEngine(Config{Seed: 1, Ticks: 45, Mode: ModeShards, Workers: 2, Transport: TransportConfig{Latency: 1}}, p)
+	for range 50 {
+		e.Spawn(&walker{panicAt: -1})
+	}
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p.ticks != 45 || len(p.bad) > 0 {
+		t.Fatalf("%d ticks checked; %v", p.ticks, p.bad)
+	}
+}
