@@ -29,7 +29,8 @@ type Context struct {
 	Tick int
 	// Rand is the agent's own stream, derived from (seed, ID).
 	Rand Stream
-	// Inbox holds the messages delivered to the agent for this tick.
+	// Inbox holds the messages delivered to the agent for this tick: all
+	// of them, or for an InboxReader's agents those of the kinds it names.
 	Inbox []Message
 	// Out is the outbox: messages to route in the apply phase.
 	Out []Message
