@@ -445,7 +445,7 @@ func (e *Engine) apply() (err error) {
 		c := e.slots[id]
 		e.Transport.one.caps.reset()
 		for _, m := range c.Out {
-			outcome, amount := e.Transport.sendOne(e.tick, m, &c.seq)
+			outcome, amount := e.Transport.sendOne(e.tick, m, &e.Transport.one.caps, &c.seq)
 			if outcome != Rejected {
 				m.Amount = amount
 				e.model.MessageSent(e, m, amount, outcome == LostOnSend)

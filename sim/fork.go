@@ -135,6 +135,6 @@ func (e *Engine) Footprint() int {
 		n += (cap(c.Inbox) + cap(c.Out)) * int(unsafe.Sizeof(Message{}))
 	}
 	n += len(e.Transport.inflight) * int(unsafe.Sizeof(Message{}))
-	n += e.Net.links.Len()*int(unsafe.Sizeof(linkRec{})) + 2*e.Net.live*int(unsafe.Sizeof(Edge{}))
+	n += e.Net.links.Len()*int(unsafe.Sizeof(Link{})) + 2*e.Net.live*int(unsafe.Sizeof(Edge{}))
 	return n
 }

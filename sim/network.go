@@ -26,7 +26,11 @@ type Network struct {
 	// links is every link made, by index, in pages; a page whose links
 	// have all been removed is let go between ticks (forgetLinks), so a
 	// long run holds the links of its recent past, not all it ever made.
-	links Pages[linkRec]
+	// Routing only reads a link: the capacity each direction has used is
+	// kept by its sender's goroutine (capUse), since two cores writing the
+	// two directions of links that shared a cache line passed the line
+	// between them at every message.
+	links Pages[Link]
 	cut   pageTally // by page of links, how many are removed
 	// emptied lists the pages of links all removed since forgetLinks.
 	emptied []int
@@ -91,13 +95,6 @@ func (n *Network) Degree(id int32) int {
 	return len(n.adj.Get(id))
 }
 
-// linkRec is a link as the network stores it. Routing only reads it: the
-// capacity each direction has used this tick is kept by its sender's
-// goroutine (capUse), since two cores writing the two directions of links
-// that share a cache line passed the line between them at every message.
-type linkRec struct {
-	Link
-}
 
 // NumLinks returns the number of links ever made; link indices run from 0
 // to NumLinks()-1.
@@ -111,7 +108,7 @@ var goneLink = Link{A: -1, B: -1, Removed: true}
 // has been removed too.
 func (n *Network) Link(li int32) Link {
 	if r := n.links.Ref(li); r != nil {
-		return r.Link
+		return *r
 	}
 	return goneLink
 }
@@ -187,7 +184,7 @@ func (n *Network) AddLink(a, b int32) int32 {
 	if a > b {
 		a, b = b, a
 	}
-	li := n.links.Push(linkRec{Link: Link{A: a, B: b}})
+	li := n.links.Push(Link{A: a, B: b})
 	n.up = append(n.up, li)
 	ea, eb := n.adj.At(a), n.adj.At(b)
 	*ea = append(*ea, Edge{li, b})

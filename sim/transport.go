@@ -89,20 +89,16 @@ func (t *Transport) InFlight() []Message { return t.inflight }
 // through Send.
 func (t *Transport) Send(tick int, m Message) (outcome int, amount float64) {
 	t.seq.Grow(int(m.From) + 1)
-	b := &t.one
-	b.reset()
-	outcome, amount = t.send(tick, m, b, &t.alone, t.seq.At(m.From))
-	t.merge(b)
-	return outcome, amount
+	return t.sendOne(tick, m, &t.alone, t.seq.At(m.From))
 }
 
-// sendOne routes m alone for the engine's serial apply, which routes each
-// sender's outbox whole and calls newSender before it; seq is the sender's
-// message count.
-func (t *Transport) sendOne(tick int, m Message, seq *uint32) (outcome int, amount float64) {
+// sendOne routes m alone; caps is the capacity used so far (Send's, or for
+// the engine's serial apply, which routes each sender's outbox whole, the
+// sender's), seq the sender's message count.
+func (t *Transport) sendOne(tick int, m Message, caps *capUse, seq *uint32) (outcome int, amount float64) {
 	b := &t.one
 	b.reset()
-	outcome, amount = t.send(tick, m, b, &b.caps, seq)
+	outcome, amount = t.send(tick, m, b, caps, seq)
 	t.merge(b)
 	return outcome, amount
 }
@@ -189,7 +185,7 @@ func (t *Transport) drawLoss(tick int, m Message) bool {
 // is called for each; it returns false when the recipient can no longer take
 // it, and the message is then counted lost. The capacity Send has used
 // resets here, since next starts a new tick; the engine's own routing keeps
-// each sender's apart and starts it afresh at every sender (newSender).
+// each sender's apart and starts it afresh at every sender.
 func (t *Transport) Deliver(next int, deliver func(Message) bool) {
 	t.alone.reset()
 	keep := t.inflight[:0]
