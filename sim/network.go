@@ -95,7 +95,6 @@ func (n *Network) Degree(id int32) int {
 	return len(n.adj.Get(id))
 }
 
-
 // NumLinks returns the number of links ever made; link indices run from 0
 // to NumLinks()-1.
 func (n *Network) NumLinks() int { return n.links.Len() }
