@@ -222,7 +222,8 @@ func (a *actors) decide(live []int32) {
 	}
 	a.live = live
 	a.e.pool.rest()
-	runs := int32(runsPerCore * runtime.GOMAXPROCS(0))
+	a.cores = runtime.GOMAXPROCS(0)
+	runs := int32(runsPerCore * a.cores)
 	a.run = max(1, (int32(len(live))+runs-1)/runs)
 	nr := (len(live) + int(a.run) - 1) / int(a.run)
 	if len(a.left) < nr {
@@ -232,7 +233,6 @@ func (a *actors) decide(live []int32) {
 		a.left[r].n.Store(min(a.run, int32(len(live))-int32(r)*a.run))
 	}
 	a.runs.Store(int32(nr))
-	a.cores = runtime.GOMAXPROCS(0)
 	a.done.Add(nr)
 	for pos := int32(0); pos < int32(len(live)); pos += a.run {
 		a.wakeAt(pos)
