@@ -178,11 +178,7 @@ func TestInterruptedBeforeTheFork(t *testing.T) {
 	if err == nil || sum == nil || sum.Status != StatusInterrupted || sum.TicksDone != 50 || sum.ForkedAt != 50 {
 		t.Fatalf("want interrupted at tick 50, forked there, got %v %+v", err, sum)
 	}
-	data, err := os.ReadFile(filepath.Join(out, "metrics.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if lines := bytes.Count(data, []byte("\n")); lines != 52 { // header + ticks 0..50
+	if lines := metricsLines(t, out); lines != 52 { // header + ticks 0..50
 		t.Fatalf("metrics.csv has %d lines, want 52", lines)
 	}
 }
@@ -226,13 +222,19 @@ func TestInterruptedAtTickZero(t *testing.T) {
 	if err == nil || sum == nil || sum.Status != StatusInterrupted || sum.TicksDone != 0 || sum.ForkedAt != 0 {
 		t.Fatalf("want interrupted at tick 0, not forked, got %v %+v", err, sum)
 	}
-	data, err := os.ReadFile(filepath.Join(out, "metrics.csv"))
+	if lines := metricsLines(t, out); lines != 2 { // header + tick 0
+		t.Fatalf("metrics.csv has %d lines, want 2", lines)
+	}
+}
+
+// metricsLines counts the lines of the run directory's metrics.csv.
+func metricsLines(t *testing.T, dir string) int {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "metrics.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lines := bytes.Count(data, []byte("\n")); lines != 2 { // header + tick 0
-		t.Fatalf("metrics.csv has %d lines, want 2", lines)
-	}
+	return bytes.Count(data, []byte("\n"))
 }
 
 // checkCheckpointBytes fails unless the bytes of checkpoints counted are
