@@ -87,7 +87,9 @@ type Model interface {
 	BeginTick(e *Engine)
 	// ApplyAgent applies what agent id decided; it is called in ascending ID
 	// order, after id's outbox has been routed. For a LocalApplier it is
-	// called only for the agents whose ApplyLocal asked for it.
+	// called only for the agents whose ApplyLocal asked for it. A message
+	// it adds to c.Out is routed at the next tick's apply, with what the
+	// agent decides then.
 	ApplyAgent(e *Engine, id int32, c *Context) error
 	// EndTick runs environment processes and failures once all agents have
 	// been applied.

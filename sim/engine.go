@@ -433,7 +433,8 @@ func (e *Engine) apply() (err error) {
 		}
 	}()
 	order := e.live
-	if lm, ok := e.model.(LocalApplier); ok {
+	lm, local := e.model.(LocalApplier)
+	if local {
 		if order, err = e.applyLocal(lm); err != nil {
 			return err
 		}
@@ -443,15 +444,21 @@ func (e *Engine) apply() (err error) {
 	for _, id := range order {
 		cur = id
 		c := e.slots[id]
-		e.Transport.one.caps.reset()
-		for _, m := range c.Out {
-			outcome, amount := e.Transport.sendOne(e.tick, m, &e.Transport.one.caps, &c.seq)
-			if outcome != Rejected {
-				m.Amount = amount
-				e.model.MessageSent(e, m, amount, outcome == LostOnSend)
+		if !local {
+			// The local part routed every outbox already. What an
+			// ApplyLocal added waits, as what an ApplyAgent adds does,
+			// for the next tick's apply: routed now, it would be a
+			// second batch from its sender, its capacity counted afresh.
+			e.Transport.one.caps.reset()
+			for _, m := range c.Out {
+				outcome, amount := e.Transport.sendOne(e.tick, m, &e.Transport.one.caps, &c.seq)
+				if outcome != Rejected {
+					m.Amount = amount
+					e.model.MessageSent(e, m, amount, outcome == LostOnSend)
+				}
 			}
+			c.Out = c.Out[:0]
 		}
-		c.Out = c.Out[:0]
 		if !e.dead[id] {
 			if err := e.model.ApplyAgent(e, id, c); err != nil {
 				return err

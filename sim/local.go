@@ -25,6 +25,7 @@ type LocalApplier interface {
 	SentLocal(e *Engine, m Message, amount float64, lost bool, block int)
 	// ApplyLocal commits the local part of agent id's decision after its
 	// outbox has been routed; it reports whether ApplyAgent must follow.
+	// A message it adds to c.Out is routed at the next tick's apply.
 	ApplyLocal(e *Engine, id int32, c *Context, block int) (serial bool)
 	// MergeBlocks folds the n blocks' partials into the totals, in block
 	// order, serially.

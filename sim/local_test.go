@@ -286,3 +286,49 @@ func TestCapacityIsPerTick(t *testing.T) {
 		}
 	}
 }
+
+// capApplySends is capLocal whose apply sends too: another 0.3 to the next
+// agent, from ApplyLocal, with the odd agents going on to ApplyAgent.
+type capApplySends struct{ capLocal }
+
+func (m *capApplySends) ApplyLocal(_ *Engine, id int32, c *Context, _ int) bool {
+	c.Send((id+1)%greedies, 1, 0.3)
+	return id%2 == 1
+}
+
+// TestApplySendsWaitForTheNextTick checks that a message an agent's apply
+// sends is routed at the next tick, with that tick's capacity: each agent
+// still gets 0.4 through to the next agent and 0.3 to the one before,
+// whether or not it goes on to ApplyAgent. Routed in the same tick's serial
+// part, the flagged agents' messages would find their capacity unused and
+// carry 0.3 more.
+func TestApplySendsWaitForTheNextTick(t *testing.T) {
+	for _, mode := range []Mode{ModeShards, ModeActors} {
+		m := &capApplySends{}
+		e := NewEngine(Config{Seed: 3, Ticks: 4, Mode: mode, Transport: TransportConfig{Capacity: 0.4}}, m)
+		for i := range greedies {
+			e.Spawn(greedy{})
+			e.Net.AddNode(int32(i))
+			if i > 0 {
+				e.Net.AddLink(int32(i-1), int32(i))
+			}
+		}
+		e.Net.AddLink(0, greedies-1)
+		r := &rows{}
+		e.Observe(r)
+		if err := e.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		want := 0.7 * greedies
+		for tick, row := range r.got[1:] {
+			if math.Abs(row[0]-want) > 1e-9*want {
+				t.Fatalf("%v: tick %d sent %v, want %v", mode, tick+1, row[0], want)
+			}
+		}
+		for id := range int32(greedies) {
+			if n := len(e.Slot(id).Out); n != 1 {
+				t.Fatalf("%v: agent %d has %d messages waiting, want the 1 its last apply sent", mode, id, n)
+			}
+		}
+	}
+}
