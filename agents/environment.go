@@ -29,26 +29,32 @@ func (m *Model) band(b int) (lo, hi int) { return b * envBand, min((b+1)*envBand
 func (m *Model) stepCells(t int) {
 	wc := &m.cfg.World.Water
 	rain := rules.WaterInput(wc.Mean, wc.Seasonality, wc.Period, t, m.DroughtFactor)
-	colonies := len(m.pher)
-	m.e.ParallelFor(1+colonies+m.bands, func(i int) {
-		if i == 0 {
-			m.e.Net.Components()
-			return
-		}
-		i--
-		if i < colonies {
-			m.diffuse(i)
-			return
-		}
-		b := i - colonies
-		lo, hi := m.band(b)
-		m.stepSoilCells(rain, lo*m.grid.W, hi*m.grid.W)
-		m.bandCover[b] = m.canopyRows(lo, hi, m.bandRows[b])
-	})
+	st := m.bound()
+	st.rain = rain
+	m.e.ParallelFor(1+len(m.pher)+m.bands, st.cells)
 	m.cover = 0
 	for _, c := range m.bandCover {
 		m.cover += c
 	}
+}
+
+// cellsPiece is stepCells' piece i: the network's components, then each
+// colony's pheromone, then each band of cells.
+func (m *Model) cellsPiece(i int) {
+	if i == 0 {
+		m.e.Net.Components()
+		return
+	}
+	i--
+	colonies := len(m.pher)
+	if i < colonies {
+		m.diffuse(i)
+		return
+	}
+	b := i - colonies
+	lo, hi := m.band(b)
+	m.stepSoilCells(m.steps.rain, lo*m.grid.W, hi*m.grid.W)
+	m.bandCover[b] = m.canopyRows(lo, hi, m.bandRows[b])
 }
 
 // stepSoilCells runs the soil's processes over cells [lo, hi) in one pass,

@@ -41,6 +41,7 @@ func (m *Model) Fork(cfg Config) (*Model, error) {
 	f.trees, f.fungi, f.ants, f.nodes = m.trees.Clone(), m.fungi.Clone(), m.ants.Clone(), m.nodes.Clone()
 	f.colonies = slices.Clone(m.colonies)
 	f.parts = slices.Clone(m.parts)
+	f.steps = steps{} // bound to f when first run
 	f.height, f.la = slices.Clone(m.height), slices.Clone(m.la)
 	f.bandCover = slices.Clone(m.bandCover)
 	f.bandRows = cloneRows(m.bandRows)

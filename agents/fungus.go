@@ -95,6 +95,7 @@ func (m *Model) decideFungus(f *Fungus, c *sim.Context) {
 // fungusGives sends a quarter of its pool to partners below the mean density, in
 // proportion to how far below they are; what leaves is debited in apply.
 func (m *Model) fungusGives(f *Fungus, c *sim.Context, pool, mean float64, links []sim.Edge) {
+	c.Reserve(len(links))
 	if pool <= 0 {
 		return
 	}

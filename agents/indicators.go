@@ -201,30 +201,19 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	// only its own result, and the band sums are added in band order. The
 	// walks and the cell sums may have been worked out already, beside
 	// delivery (PrepareRecord).
-	var g graphSums
-	var inflight float64
-	var s stocks
-	const tasks = 3
+	st := m.bound()
+	st.g, st.s, st.inflight = graphSums{}, stocks{}, 0
 	// With the walks and cell sums prepared, only the stocks and the
 	// messages' carbon (pieces 1 and 2) are left.
-	first, last := 0, tasks+m.bands
+	first, last := 0, recordTasks+m.bands
 	if m.prep.ok && m.prep.tick == e.Tick() {
-		g, first, last = m.prep.graph, 1, tasks
+		st.g, first, last = m.prep.graph, 1, recordTasks
 		m.prepUsed++
 	}
 	m.prep.ok = false
-	m.e.ParallelFor(last-first, func(i int) {
-		switch i += first; i {
-		case 0:
-			g = walkGraph(e)
-		case 1:
-			s = m.stocks()
-		case 2:
-			inflight = m.CarbonInFlight()
-		default:
-			m.sumBand(i - tasks)
-		}
-	})
+	st.first = first
+	m.e.ParallelFor(last-first, st.record)
+	g, s, inflight := st.g, st.s, st.inflight
 	var cells cellSums
 	for _, cs := range m.bandSums[:m.bands] {
 		cells.water += cs.water
@@ -254,6 +243,51 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 		m.BurnedFraction(), float64(s.infested), float64(s.warned), cells.water / n, cells.nutrients / n,
 	}
 	copy(row, v[:])
+}
+
+// recordTasks is the row's pieces before the bands of cells: the graph
+// walks, the stocks and the messages' carbon.
+const recordTasks = 3
+
+// recordPiece is Indicators' piece i, counted from its first: the graph
+// walks, the stocks, the messages' carbon, then each band of cells. Each
+// writes only its own result.
+func (m *Model) recordPiece(i int) {
+	st := &m.steps
+	switch i += st.first; i {
+	case 0:
+		st.g = walkGraph(m.e)
+	case 1:
+		st.s = m.stocks()
+	case 2:
+		st.inflight = m.CarbonInFlight()
+	default:
+		m.sumBand(i - recordTasks)
+	}
+}
+
+// steps holds the model's parallel steps, bound once to the model, and
+// what they read and write for the tick: a closure over a tick's state
+// was a heap allocation every tick. owner is the model they were bound
+// to, so that a copy of the model (Fork) binds its own.
+type steps struct {
+	owner         *Model
+	cells, record func(int)
+	rain          float64 // stepCells'
+	// Indicators': the first piece run, and the results.
+	first    int
+	g        graphSums
+	s        stocks
+	inflight float64
+}
+
+// bound returns the model's steps, binding them first if they are not
+// bound to this model.
+func (m *Model) bound() *steps {
+	if m.steps.owner != m {
+		m.steps = steps{owner: m, cells: m.cellsPiece, record: m.recordPiece}
+	}
+	return &m.steps
 }
 
 func ratio(a, b float64) float64 {

@@ -97,6 +97,7 @@ type Model struct {
 	bandSums  []cellSums // the indicators' sums over each band
 	prep      prepared   // what PrepareRecord worked out for a tick's row
 	prepUsed  int        // rows that used it, for tests
+	steps     steps      // the parallel steps, bound once (bound)
 
 	fstate     []failureState
 	prevCounts sim.Counts

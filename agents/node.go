@@ -57,6 +57,7 @@ func (m *Model) decideNode(n *Node, c *sim.Context) {
 func (m *Model) nodeShares(n *Node, c *sim.Context, budget float64) {
 	rate := m.cfg.Network.ShareRate
 	links := m.e.Net.Edges(n.ID)
+	c.Reserve(len(links))
 	want := 0.0
 	for _, e := range links {
 		if diff := n.Carbon - m.node(e.Other).Carbon; diff > 0 {

@@ -209,6 +209,7 @@ func (m *Model) treeSends(t *Tree, c *sim.Context, budget, photo float64, links 
 	fc := &m.cfg.Fungi
 	fee := float64(fc.Fee*photo) / float64(n)
 	budget -= m.cfg.Trees.SeedCost // keep enough to seed
+	c.Reserve(n)
 	for _, e := range links {
 		f := e.Other
 		amount := fee + finite("rules.ShareOut", rules.ShareOut(t.Carbon, t.Biomass, m.fungus(f).PartnerMean, fc.ShareRate, n))

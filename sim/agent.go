@@ -1,5 +1,7 @@
 package sim
 
+import "slices"
+
 // Agent is anything that takes part in the decide phase. Decide may read the
 // world (grid, network, other agents' public state, which only the apply
 // phase changes) and may write only the agent's own state and c's outbox.
@@ -41,6 +43,13 @@ type Context struct {
 func (c *Context) Send(to int32, kind MsgKind, amount float64) {
 	c.Out = append(c.Out, Message{From: c.ID, To: to, Kind: kind, Amount: amount, Link: -1})
 }
+
+// Reserve makes room in the outbox for n more messages. An agent about to
+// send over each of its n links calls it first: its outbox then grows at
+// once to what its links can take, and stops growing, where appends alone
+// would grow it again each time its sends first reached a new count, and
+// a steady world would keep allocating for that long after it settled.
+func (c *Context) Reserve(n int) { c.Out = slices.Grow(c.Out, n) }
 
 // SendVia is Send over a link the agent already holds (from
 // Network.Edges), which spares the transport looking it up.

@@ -67,7 +67,12 @@ type Engine struct {
 	warmMin    int           // live agents from which the local apply reads ahead
 	warmed     int           // ticks whose local apply read ahead
 	blocks     []*blockState // the local apply's per-block state, reused
-	sendBufs   []sendBuf     // the local apply's routed messages, by goroutine
+	// The local apply's model and whether it reads ahead, for the tick,
+	// and its step (localBlock), bound once.
+	localLM   LocalApplier
+	localWarm bool
+	localFn   func(b, w int)
+	sendBufs  []sendBuf // the local apply's routed messages, by goroutine
 	// cursors holds, for each block of a BlockDecider's decide, the agent
 	// it is working on, a cache line apart so that the cores writing them
 	// do not contend; a pointer to a local would escape to the heap.
@@ -121,7 +126,7 @@ func (e *Engine) Timings() Timings { return e.timings }
 func NewEngine(cfg Config, model Model) *Engine {
 	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin, splitAloneMin: arriveSplitAloneMin, warmMin: applyWarmMin}
 	e.filed = filedKinds(model)
-	e.besideFn = e.besidePiece
+	e.besideFn, e.localFn = e.besidePiece, e.localBlock
 	e.Transport = NewTransport(e.Net, cfg.Seed, cfg.Transport)
 	e.row = make([]float64, len(model.IndicatorNames()))
 	return e

@@ -72,47 +72,9 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 	if warm {
 		e.warmed++
 	}
-	run := func(b, w int) {
-		bs := e.blocks[b]
-		bs.serial, bs.err = bs.serial[:0], nil
-		buf := &e.sendBufs[w]
-		bs.w, bs.msgs[0], bs.sent, bs.lost = w, len(buf.msgs), buf.sent, buf.lost
-		lo, hi := b*applyBlock, min((b+1)*applyBlock, len(live))
-		if warm {
-			buf.lines = e.warmBlock(live[lo:hi], buf.lines)
-		}
-		var cur int32 = -1
-		defer func() {
-			if r := recover(); r != nil {
-				ae := &AgentError{ID: cur, Kind: "apply", Tick: e.tick, Value: r, Stack: debug.Stack()}
-				if cur >= 0 {
-					ae.Kind = kindOf(*e.agents.At(cur))
-				}
-				bs.err = ae
-			}
-		}()
-		for _, id := range live[lo:hi] {
-			cur = id
-			c := e.slots[id]
-			buf.caps.reset()
-			for _, m := range c.Out {
-				outcome, amount := e.Transport.send(e.tick, m, buf, &buf.caps, &c.seq)
-				if outcome != Rejected {
-					m.Amount = amount
-					lm.SentLocal(e, m, amount, outcome == LostOnSend, b)
-				}
-			}
-			c.Out = c.Out[:0]
-			if lm.ApplyLocal(e, id, c, b) {
-				bs.serial = append(bs.serial, id)
-			} else {
-				c.Inbox = c.Inbox[:0]
-			}
-		}
-		bs.msgs[1] = len(buf.msgs)
-		bs.sent, bs.lost = buf.sent-bs.sent, buf.lost-bs.lost
-	}
-	e.pool.runBy(nb, run)
+	e.localLM, e.localWarm = lm, warm
+	e.pool.runBy(nb, e.localFn)
+	e.localLM = nil
 	e.serial = e.serial[:0]
 	for _, bs := range e.blocks[:nb] {
 		if bs.err != nil {
@@ -162,4 +124,50 @@ func (e *Engine) warmBlock(ids []int32, lines []uintptr) []uintptr {
 	}
 	prefetch.Lines(lines)
 	return lines
+}
+
+// localBlock is the local apply of block b by goroutine w (applyLocal):
+// it routes each agent's outbox into w's send buffer and commits the
+// agent's local part. A method bound once (Engine.localFn), since a
+// closure over the tick's state was a heap allocation every tick.
+func (e *Engine) localBlock(b, w int) {
+	bs := e.blocks[b]
+	bs.serial, bs.err = bs.serial[:0], nil
+	buf := &e.sendBufs[w]
+	bs.w, bs.msgs[0], bs.sent, bs.lost = w, len(buf.msgs), buf.sent, buf.lost
+	lm, live := e.localLM, e.live
+	lo, hi := b*applyBlock, min((b+1)*applyBlock, len(live))
+	if e.localWarm {
+		buf.lines = e.warmBlock(live[lo:hi], buf.lines)
+	}
+	var cur int32 = -1
+	defer func() {
+		if r := recover(); r != nil {
+			ae := &AgentError{ID: cur, Kind: "apply", Tick: e.tick, Value: r, Stack: debug.Stack()}
+			if cur >= 0 {
+				ae.Kind = kindOf(*e.agents.At(cur))
+			}
+			bs.err = ae
+		}
+	}()
+	for _, id := range live[lo:hi] {
+		cur = id
+		c := e.slots[id]
+		buf.caps.reset()
+		for _, m := range c.Out {
+			outcome, amount := e.Transport.send(e.tick, m, buf, &buf.caps, &c.seq)
+			if outcome != Rejected {
+				m.Amount = amount
+				lm.SentLocal(e, m, amount, outcome == LostOnSend, b)
+			}
+		}
+		c.Out = c.Out[:0]
+		if lm.ApplyLocal(e, id, c, b) {
+			bs.serial = append(bs.serial, id)
+		} else {
+			c.Inbox = c.Inbox[:0]
+		}
+	}
+	bs.msgs[1] = len(buf.msgs)
+	bs.sent, bs.lost = buf.sent-bs.sent, buf.lost-bs.lost
 }

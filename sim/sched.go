@@ -49,7 +49,9 @@ type scheduler interface {
 
 func newScheduler(e *Engine) scheduler {
 	if e.cfg.Mode == ModeShards {
-		return &shards{e: e}
+		s := &shards{e: e}
+		s.blockFn, s.runFn = s.decideBlock, s.decideRun
+		return s
 	}
 	return &actors{e: e}
 }
@@ -265,7 +267,15 @@ func (a *actors) close() {
 
 // shards splits the live list into fixed blocks that the engine's pool
 // hands out in turn; the engine's goroutine works too, rather than waiting.
-type shards struct{ e *Engine }
+type shards struct {
+	e *Engine
+	// The tick's block decider and live list, and the steps that decide
+	// block b of it, bound once: a closure over them would be a heap
+	// allocation every tick.
+	bd             BlockDecider
+	live           []int32
+	blockFn, runFn func(b int)
+}
 
 // shardBlock is the number of agents per block: large enough that handing
 // out blocks costs nothing measurable, small enough to balance two cores.
@@ -273,17 +283,25 @@ const shardBlock = 256
 
 func (s *shards) decide(live []int32) {
 	nb := (len(live) + shardBlock - 1) / shardBlock
+	s.live = live
+	defer func() { s.live = nil }()
 	if bd, ok := s.e.model.(BlockDecider); ok {
 		s.e.cursors = grow32(s.e.cursors, nb*cursorStride)
-		s.e.pool.run(nb, func(b int) {
-			s.e.decideBlock(bd, b, live[b*shardBlock:min((b+1)*shardBlock, len(live))])
-		})
+		s.bd = bd
+		s.e.pool.run(nb, s.blockFn)
 		return
 	}
-	s.e.pool.run(nb, func(b int) {
-		s.e.decideRun(live[b*shardBlock : min((b+1)*shardBlock, len(live))])
-	})
+	s.e.pool.run(nb, s.runFn)
 }
+
+// block returns block b of the tick's live list.
+func (s *shards) block(b int) []int32 {
+	return s.live[b*shardBlock : min((b+1)*shardBlock, len(s.live))]
+}
+
+func (s *shards) decideBlock(b int) { s.e.decideBlock(s.bd, b, s.block(b)) }
+
+func (s *shards) decideRun(b int) { s.e.decideRun(s.block(b)) }
 
 func (s *shards) retire(int32) {}
 
