@@ -247,6 +247,27 @@ func (m *capLocal) MergeBlocks(n int) {
 	}
 }
 
+// runGreedyRing runs m for ticks over a ring of greedies whose links carry
+// 0.4 a tick each way, and returns the engine and its rows.
+func runGreedyRing(t *testing.T, mode Mode, m Model, ticks int) (*Engine, *rows) {
+	t.Helper()
+	e := NewEngine(Config{Seed: 3, Ticks: ticks, Mode: mode, Transport: TransportConfig{Capacity: 0.4}}, m)
+	for i := range greedies {
+		e.Spawn(greedy{})
+		e.Net.AddNode(int32(i))
+		if i > 0 {
+			e.Net.AddLink(int32(i-1), int32(i))
+		}
+	}
+	e.Net.AddLink(0, greedies-1)
+	r := &rows{}
+	e.Observe(r)
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return e, r
+}
+
 // TestCapacityIsPerTick checks that a link's capacity is used afresh every
 // tick, whichever way the apply routes the outboxes: each agent gets 0.3
 // and then the 0.1 left through to the next agent, and 0.3 to the one
@@ -260,20 +281,7 @@ func TestCapacityIsPerTick(t *testing.T) {
 			if local {
 				m = &capLocal{}
 			}
-			e := NewEngine(Config{Seed: 3, Ticks: 6, Mode: mode, Transport: TransportConfig{Capacity: 0.4}}, m)
-			for i := range greedies {
-				e.Spawn(greedy{})
-				e.Net.AddNode(int32(i))
-				if i > 0 {
-					e.Net.AddLink(int32(i-1), int32(i))
-				}
-			}
-			e.Net.AddLink(0, greedies-1)
-			r := &rows{}
-			e.Observe(r)
-			if err := e.Run(context.Background()); err != nil {
-				t.Fatal(err)
-			}
+			_, r := runGreedyRing(t, mode, m, 6)
 			if len(r.got) != 7 {
 				t.Fatalf("%v, local %v: %d rows, want 7", mode, local, len(r.got))
 			}
@@ -304,21 +312,7 @@ func (m *capApplySends) ApplyLocal(_ *Engine, id int32, c *Context, _ int) bool 
 // carry 0.3 more.
 func TestApplySendsWaitForTheNextTick(t *testing.T) {
 	for _, mode := range []Mode{ModeShards, ModeActors} {
-		m := &capApplySends{}
-		e := NewEngine(Config{Seed: 3, Ticks: 4, Mode: mode, Transport: TransportConfig{Capacity: 0.4}}, m)
-		for i := range greedies {
-			e.Spawn(greedy{})
-			e.Net.AddNode(int32(i))
-			if i > 0 {
-				e.Net.AddLink(int32(i-1), int32(i))
-			}
-		}
-		e.Net.AddLink(0, greedies-1)
-		r := &rows{}
-		e.Observe(r)
-		if err := e.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		e, r := runGreedyRing(t, mode, &capApplySends{}, 4)
 		want := 0.7 * greedies
 		for tick, row := range r.got[1:] {
 			if math.Abs(row[0]-want) > 1e-9*want {
