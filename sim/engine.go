@@ -449,11 +449,11 @@ func (e *Engine) apply() (err error) {
 	for _, id := range order {
 		cur = id
 		c := e.slots[id]
+		// With a local part, every outbox was routed there. What an
+		// ApplyLocal added waits, as what an ApplyAgent adds does, for
+		// the next tick's apply: routed now, it would be a second batch
+		// from its sender, its capacity counted afresh.
 		if !local {
-			// The local part routed every outbox already. What an
-			// ApplyLocal added waits, as what an ApplyAgent adds does,
-			// for the next tick's apply: routed now, it would be a
-			// second batch from its sender, its capacity counted afresh.
 			e.Transport.one.caps.reset()
 			for _, m := range c.Out {
 				outcome, amount := e.Transport.sendOne(e.tick, m, &e.Transport.one.caps, &c.seq)

@@ -284,7 +284,6 @@ const shardBlock = 256
 func (s *shards) decide(live []int32) {
 	nb := (len(live) + shardBlock - 1) / shardBlock
 	s.live = live
-	defer func() { s.live = nil }()
 	if bd, ok := s.e.model.(BlockDecider); ok {
 		s.e.cursors = grow32(s.e.cursors, nb*cursorStride)
 		s.bd = bd
