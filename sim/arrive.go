@@ -59,16 +59,24 @@ func (e *Engine) deliverSplit(as ArrivalSplitter) {
 		e.arrivals = append(e.arrivals, nil)
 	}
 	e.besideRecord(as)
-	e.ParallelFor(bands, func(b int) {
-		for _, m := range e.arrivals[b] {
-			as.Arrive(e, m)
-			if e.filed[m.Kind] && !e.dead[m.To] {
-				c := e.slots[m.To]
-				c.Inbox = append(c.Inbox, m)
-			}
+	e.booking = as
+	e.ParallelFor(bands, e.arriveFn)
+	e.booking = nil
+}
+
+// arriveBand hands band b's taken messages to their recipients, in send
+// order: deliverSplit's step, bound once (Engine.arriveFn), since a closure
+// over the tick's splitter was a heap allocation every split tick. The
+// splitter is Engine.booking.
+func (e *Engine) arriveBand(b int) {
+	for _, m := range e.arrivals[b] {
+		e.booking.Arrive(e, m)
+		if e.filed[m.Kind] && !e.dead[m.To] {
+			c := e.slots[m.To]
+			c.Inbox = append(c.Inbox, m)
 		}
-		e.arrivals[b] = e.arrivals[b][:0]
-	})
+	}
+	e.arrivals[b] = e.arrivals[b][:0]
 }
 
 // bookSplit is deliverSplit's serial pass: each due message booked in send

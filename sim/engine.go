@@ -58,11 +58,13 @@ type Engine struct {
 	splitAloneMin int
 	// What besideRecord's step runs: the split's booking pass for booking,
 	// the serial delivery for nil; the model working out its row beside
-	// it; and the step itself, bound once.
+	// it; and the step itself, bound once. booking is also the model whose
+	// bands the split then hands over (arriveBand, bound as arriveFn).
 	booking    ArrivalSplitter
 	preparer   RecordPreparer
 	prepPieces int
 	besideFn   func(int)
+	arriveFn   func(int)
 	splits     int           // ticks whose delivery was split
 	warmMin    int           // live agents from which the local apply reads ahead
 	warmed     int           // ticks whose local apply read ahead
@@ -126,7 +128,7 @@ func (e *Engine) Timings() Timings { return e.timings }
 func NewEngine(cfg Config, model Model) *Engine {
 	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin, splitAloneMin: arriveSplitAloneMin, warmMin: applyWarmMin}
 	e.filed = filedKinds(model)
-	e.besideFn, e.localFn = e.besidePiece, e.localBlock
+	e.besideFn, e.localFn, e.arriveFn = e.besidePiece, e.localBlock, e.arriveBand
 	e.Transport = NewTransport(e.Net, cfg.Seed, cfg.Transport)
 	e.row = make([]float64, len(model.IndicatorNames()))
 	return e
