@@ -88,7 +88,39 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 		e.serial = append(e.serial, bs.serial...)
 	}
 	lm.MergeBlocks(nb)
+	e.evenSendBufs()
 	return e.serial, nil
+}
+
+// evenSendBufs gives every goroutine's send buffer room for all the tick
+// routed, and its capacity table and read-ahead scratch the size of the
+// largest. Which blocks a goroutine runs is left to chance, so without it
+// a buffer grew, an allocation, whenever chance first gave its goroutine
+// more than it had ever had, at any time in a run, however settled the
+// world; with it, only when the world's own traffic grows. The buffers'
+// contents are spent by now (merged, and each table is reset at every
+// sender).
+func (e *Engine) evenSendBufs() {
+	total, slots, lines := 0, 0, 0
+	for i := range e.sendBufs {
+		b := &e.sendBufs[i]
+		total += len(b.msgs)
+		slots, lines = max(slots, len(b.caps.slots)), max(lines, cap(b.lines))
+	}
+	// Made to the size exactly: growing by append rounds a capacity up,
+	// and the others would then follow the largest up, tick after tick.
+	for i := range e.sendBufs {
+		b := &e.sendBufs[i]
+		if cap(b.msgs) < total {
+			b.msgs = make([]Message, 0, total)
+		}
+		if cap(b.lines) < lines {
+			b.lines = make([]uintptr, 0, lines)
+		}
+		if len(b.caps.slots) < slots {
+			b.caps.slots, b.caps.n = make([]capSlot, slots), 0
+		}
+	}
 }
 
 // applyWarmMin is the live population from which the local apply reads
