@@ -93,13 +93,17 @@ func (e *Engine) applyLocal(lm LocalApplier) ([]int32, error) {
 }
 
 // evenSendBufs gives every goroutine's send buffer room for all the tick
-// routed, and its capacity table and read-ahead scratch the size of the
-// largest. Which blocks a goroutine runs is left to chance, so without it
-// a buffer grew, an allocation, whenever chance first gave its goroutine
-// more than it had ever had, at any time in a run, however settled the
-// world; with it, only when the world's own traffic grows. The buffers'
-// contents are spent by now (merged, and each table is reset at every
-// sender).
+// routed and a quarter more, and its capacity table and read-ahead scratch
+// the size of the largest. Which blocks a goroutine runs is left to
+// chance, so without it a buffer grew, an allocation, whenever chance
+// first gave its goroutine more than it had ever had, at any time in a
+// run, however settled the world; with it, only when the world's own
+// traffic grows by a quarter. Made to the tick's size exactly, a buffer
+// was made anew at every tick of a world whose traffic grows a little each
+// tick, as a forest's does while it fills in: at 100,000 agents that was
+// two buffers of about 3 MB a tick, and the 250-tick run took 4.7 s and
+// 150 MB rather than 4.1 s and 132 MB. The buffers' contents are spent by
+// now (merged, and each table is reset at every sender).
 func (e *Engine) evenSendBufs() {
 	total, slots, lines := 0, 0, 0
 	for i := range e.sendBufs {
@@ -107,12 +111,13 @@ func (e *Engine) evenSendBufs() {
 		total += len(b.msgs)
 		slots, lines = max(slots, len(b.caps.slots)), max(lines, cap(b.lines))
 	}
-	// Made to the size exactly: growing by append rounds a capacity up,
-	// and the others would then follow the largest up, tick after tick.
+	// The tables and the scratch follow the largest as it is: they grow
+	// within a tick only for a sender or a block that needs more, which
+	// the traffic's total does not foretell.
 	for i := range e.sendBufs {
 		b := &e.sendBufs[i]
 		if cap(b.msgs) < total {
-			b.msgs = make([]Message, 0, total)
+			b.msgs = make([]Message, 0, total+total/4)
 		}
 		if cap(b.lines) < lines {
 			b.lines = make([]uintptr, 0, lines)

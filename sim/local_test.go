@@ -204,6 +204,85 @@ func TestRoutedMessagesHeldByGoroutine(t *testing.T) {
 	}
 }
 
+// joiner sends one message a tick to the agent after it from tick from on.
+type joiner struct{ from int }
+
+func (j joiner) Decide(c *Context) {
+	if c.Tick >= j.from {
+		c.Send(c.ID+1, 1, 1)
+	}
+}
+
+// bufWatch records, after every tick, whether any goroutine's send buffer
+// was made anew during it, and the least room a buffer has for what the
+// tick sent.
+type bufWatch struct {
+	e      *Engine
+	last   []*Message
+	remade int
+	sent   int64
+	short  int // room less the tick's messages, at its least
+}
+
+func (w *bufWatch) Tick(int, []float64) error {
+	sent := w.e.Transport.Counts().Sent
+	tick := int(sent - w.sent)
+	w.sent = sent
+	for i, b := range w.e.sendBufs {
+		if cap(b.msgs) == 0 {
+			continue
+		}
+		p := &b.msgs[:1][0]
+		if i < len(w.last) && w.last[i] != nil && w.last[i] != p {
+			w.remade++
+		}
+		for len(w.last) <= i {
+			w.last = append(w.last, nil)
+		}
+		w.last[i] = p
+		w.short = min(w.short, cap(b.msgs)-tick)
+	}
+	return nil
+}
+
+func (w *bufWatch) Event(Event) error { return nil }
+
+// TestSendBuffersGrowAheadOfTraffic: in a world whose traffic grows a
+// little every tick, as a forest's does while it fills in, the send buffers
+// are made anew only when it has grown by a good part, not at every tick
+// (made to each tick's size exactly, the two buffers of a 100,000-agent
+// forest were made anew every tick, about 3 MB each); and every buffer can
+// still take a whole tick's messages, whichever goroutine runs the blocks.
+func TestSendBuffersGrowAheadOfTraffic(t *testing.T) {
+	const n, ticks = 8 * applyBlock, 200
+	e := NewEngine(Config{Seed: 9, Ticks: ticks, Mode: ModeShards, Workers: 2}, &burstToy{})
+	for i := range int32(n) {
+		// About 20 more senders every tick, from 20 at tick 1 to all of
+		// them at tick 200: the traffic grows by 0.5% to 100% a tick.
+		e.Net.AddNode(e.Spawn(joiner{from: 1 + int(i)*ticks/n}))
+		if i > 0 {
+			e.Net.AddLink(i-1, i)
+		}
+	}
+	w := &bufWatch{e: e, short: math.MaxInt}
+	e.Observe(w)
+	if err := e.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if sent := e.Transport.Counts().Sent; sent < n*ticks/2 {
+		t.Fatalf("only %d messages sent", sent)
+	}
+	// Growing by a quarter each time from 20 messages to 4,096 takes 24
+	// steps a buffer (here 30 for the two); made to each tick's size,
+	// they were made anew 268 times.
+	if w.remade > 60 {
+		t.Errorf("send buffers made anew %d times in %d ticks of growing traffic, want at most 60", w.remade, ticks)
+	}
+	if w.short < 0 {
+		t.Errorf("a send buffer had room for %d messages fewer than its tick sent", -w.short)
+	}
+}
+
 // greedy offers more than a link carries every tick: two messages of 0.3 to
 // the next agent of a ring and one to the one before, over links whose
 // capacity is 0.4 a tick each way.
