@@ -1,6 +1,10 @@
 package agents
 
 import (
+	"math"
+	"sync/atomic"
+	"unsafe"
+
 	"github.com/ecosim/ecosim/rules"
 	"github.com/ecosim/ecosim/sim"
 )
@@ -124,13 +128,20 @@ func (m *Model) passable(x, y int) bool {
 	return m.grid.Inside(x, y) && (m.blocked == nil || !m.blocked[m.grid.Index(x, y)])
 }
 
-// applyAntLocal moves an ant that only walks; one that takes, unloads or
-// lays pheromone shares its cell's food or trail with other ants, and one
-// that dies touches its colony, so those wait for applyAnt.
+// applyAntLocal moves an ant that walks or lays trail; one that takes or
+// unloads shares its cell's food or its colony's store with other ants, and
+// one that dies touches its colony, so those wait for applyAnt. The trail
+// is shared too, but every ant lays the same deposit, so a cell's trail
+// comes out the same whichever order its ants add it in (addEqual): this
+// took most foragers, about three quarters of the serial part's agents in
+// a forest, out of the serial part.
 func (m *Model) applyAntLocal(a *Ant) bool {
 	nx := &a.nx
-	if nx.die || nx.take || nx.unload || nx.lay {
+	if nx.die || nx.take || nx.unload {
 		return true
+	}
+	if nx.lay {
+		addEqual(&m.pher[m.colony(a.Colony).Index][m.grid.Index(a.X, a.Y)], m.cfg.Ants.Pheromone.Deposit)
 	}
 	a.X, a.Y, a.Heading, a.Returning = nx.x, nx.y, nx.heading, nx.returning
 	a.Out++
@@ -157,8 +168,6 @@ func (m *Model) applyAnt(id int32) {
 		col.Store += a.Load
 		m.tally.foodDelivered += a.Load
 		a.Load = 0
-	case nx.lay:
-		m.pher[col.Index][cell] += m.cfg.Ants.Pheromone.Deposit
 	}
 	a.X, a.Y, a.Heading, a.Returning = nx.x, nx.y, nx.heading, nx.returning
 	a.Out++
@@ -174,4 +183,19 @@ func (m *Model) killAnt(id int32, cause string) {
 	a.Load = 0
 	m.colony(a.Colony).Workers--
 	m.die(id, cause, a.X, a.Y)
+}
+
+// addEqual adds d to *p while goroutines applying other blocks may add to it
+// too. Every caller in a phase adds the same d to a given cell, so the
+// result, t+d+d+…, is the same whichever order the additions land in, and
+// the same as adding them serially in ID order; the compare-and-swap only
+// keeps two of them from landing at once and one being lost.
+func addEqual(p *float64, d float64) {
+	u := (*uint64)(unsafe.Pointer(p))
+	for {
+		old := atomic.LoadUint64(u)
+		if atomic.CompareAndSwapUint64(u, old, math.Float64bits(math.Float64frombits(old)+d)) {
+			return
+		}
+	}
 }

@@ -3,6 +3,8 @@ package agents
 import (
 	"errors"
 	"math"
+	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/ecosim/ecosim/rules"
@@ -182,6 +184,38 @@ func TestCanopyCountMatchesThePlainSums(t *testing.T) {
 		m.stepCanopy()
 		if m.cover != want {
 			rt.Fatalf("%dx%d grid: %d cells under a closed canopy, the plain sums count %d", w, h, m.cover, want)
+		}
+	})
+}
+
+// addEqual must land every addition when goroutines add to one cell at
+// once, and give the bits of adding them one after another: a plain += here
+// loses some of them (and the race detector reports it).
+func TestAddEqualLandsEveryAddition(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	rapid.Check(t, func(t *rapid.T) {
+		start := rapid.Float64Range(0, 1e6).Draw(t, "start")
+		d := rapid.Float64Range(1e-3, 100).Draw(t, "d")
+		adders := rapid.IntRange(2, 4).Draw(t, "adders")
+		const each = 3000
+		want := start
+		for range adders * each {
+			want += d
+		}
+		got := start
+		var wg sync.WaitGroup
+		for range adders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range each {
+					addEqual(&got, d)
+				}
+			}()
+		}
+		wg.Wait()
+		if math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("%d goroutines adding %v %d times each to %v: got %v, want %v", adders, d, each, start, got, want)
 		}
 	})
 }
