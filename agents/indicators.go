@@ -58,44 +58,73 @@ type stocks struct {
 
 func (m *Model) stocks() stocks {
 	var s stocks
+	m.treeStocks(&s)
+	m.netStocks(&s)
+	return s
+}
+
+// treeStocks sets s's trees' fields, and netStocks the network's and the
+// other kinds'. They are two pieces of the record, since the walk over
+// every agent was the longest of the pieces left after delivery, and the
+// other core was idle for most of it; each float sum stays in one piece,
+// in ID order, so the split changes no bit of a row.
+func (m *Model) treeStocks(s *stocks) {
 	seen := m.speciesSeen[:0]
 	for range m.cfg.Trees.Species {
 		seen = append(seen, false)
 	}
 	m.speciesSeen = seen
 	tick := m.e.Tick()
+	var trees, biomass float64
+	var living, species, infested, warned int
 	for _, id := range m.e.Live() {
-		d := 0 // only nodes have links
-		if m.e.Net.IsNode(id) {
-			d = m.e.Net.Degree(id)
-			s.netNodes++
-			s.degSum += d
-			s.maxDeg = max(s.maxDeg, d)
+		if m.kind[id] != KindTree {
+			continue
 		}
-		switch m.kind[id] {
-		case KindTree:
-			t := m.tree(id)
-			s.trees += t.Carbon + t.Biomass
-			s.biomass += t.Biomass
-			s.living++
-			if !seen[t.Species] {
-				seen[t.Species] = true
-				s.species++
-			}
-			s.maxTreeDeg = max(s.maxTreeDeg, d)
-			if t.Infested {
-				s.infested++
-			}
-			if int(t.WarnedUntil) >= tick {
-				s.warned++
-			}
-		case KindFungus:
-			s.fungi += m.fungus(id).Carbon
-		case KindNode:
-			s.nodes += m.node(id).Carbon
+		t := m.tree(id)
+		trees += t.Carbon + t.Biomass
+		biomass += t.Biomass
+		living++
+		if !seen[t.Species] {
+			seen[t.Species] = true
+			species++
+		}
+		if t.Infested {
+			infested++
+		}
+		if int(t.WarnedUntil) >= tick {
+			warned++
 		}
 	}
-	return s
+	s.trees, s.biomass, s.living, s.species, s.infested, s.warned = trees, biomass, living, species, infested, warned
+}
+
+// netStocks sets s's network fields and the fungi's and nodes' carbon;
+// see treeStocks.
+func (m *Model) netStocks(s *stocks) {
+	var fungi, nodes float64
+	var netNodes, degSum, maxDeg, maxTreeDeg int
+	net := m.e.Net
+	for _, id := range m.e.Live() {
+		k := m.kind[id]
+		if net.IsNode(id) {
+			d := net.Degree(id)
+			netNodes++
+			degSum += d
+			maxDeg = max(maxDeg, d)
+			if k == KindTree {
+				maxTreeDeg = max(maxTreeDeg, d)
+			}
+		}
+		switch k {
+		case KindFungus:
+			fungi += m.fungus(id).Carbon
+		case KindNode:
+			nodes += m.node(id).Carbon
+		}
+	}
+	s.fungi, s.nodes = fungi, nodes
+	s.netNodes, s.degSum, s.maxDeg, s.maxTreeDeg = netNodes, degSum, maxDeg, maxTreeDeg
 }
 
 // CarbonInFlight is the carbon in messages on the way [kg C].
@@ -204,7 +233,7 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	st := m.bound()
 	st.g, st.s, st.inflight = graphSums{}, stocks{}, 0
 	// With the walks and cell sums prepared, only the stocks and the
-	// messages' carbon (pieces 1 and 2) are left.
+	// messages' carbon (pieces 1 to 3) are left.
 	first, last := 0, recordTasks+m.bands
 	if m.prep.ok && m.prep.tick == e.Tick() {
 		st.g, first, last = m.prep.graph, 1, recordTasks
@@ -246,20 +275,22 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 }
 
 // recordTasks is the row's pieces before the bands of cells: the graph
-// walks, the stocks and the messages' carbon.
-const recordTasks = 3
+// walks, the two halves of the stocks and the messages' carbon.
+const recordTasks = 4
 
 // recordPiece is Indicators' piece i, counted from its first: the graph
-// walks, the stocks, the messages' carbon, then each band of cells. Each
-// writes only its own result.
+// walks, the trees' stocks, the network's, the messages' carbon, then each
+// band of cells. Each writes only its own result.
 func (m *Model) recordPiece(i int) {
 	st := &m.steps
 	switch i += st.first; i {
 	case 0:
 		st.g = walkGraph(m.e)
 	case 1:
-		st.s = m.stocks()
+		m.treeStocks(&st.s)
 	case 2:
+		m.netStocks(&st.s)
+	case 3:
 		st.inflight = m.CarbonInFlight()
 	default:
 		m.sumBand(i - recordTasks)
