@@ -55,29 +55,43 @@ func sign(v int) int {
 // neighbours (8-neighbourhood), then evaporation removes that fraction.
 // With evaporation 0 the layer's total is conserved, up to rounding.
 func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
-	// One sweep down the rows: row y+1 of dst is cleared just before row
-	// y's cells share into it, and row y-1 has had all its shares once row
-	// y is done, so it evaporates then. Each cell gets the same additions in
-	// the same order as with separate clear, share and evaporate passes. A
-	// row none of whose three source rows holds anything stays zero and
-	// needs no evaporating: trails cover a fraction of a grid.
+	DiffuseRows(src, dst, w, h, diffusion, evaporation, 0, h)
+}
+
+// DiffuseRows is Diffuse for rows [lo, hi) of dst alone, so that bands of
+// rows can be worked out at once; it reads the source rows lo-1 to hi.
+//
+// One sweep down the source rows: each cell that holds anything shares
+// into the rows of the band it reaches, and once source row y is done, dst
+// row y-1 has had all its shares, so it evaporates then. A dst cell gets
+// its additions in the order of the sweep over the whole grid (the row
+// above, its own, the row below, each left to right), whichever band it is
+// in, so the bits do not depend on where the bands are cut. A row none of
+// whose three source rows holds anything stays zero and needs no
+// evaporating: trails cover a fraction of a grid. Sharing out from each
+// source skips the empty cells; gathering into each cell instead made the
+// forest's whole environment phase 30–70% slower at 10,000 agents.
+func DiffuseRows(src, dst []float64, w, h int, diffusion, evaporation float64, lo, hi int) {
+	if lo >= hi {
+		return
+	}
 	keep := 1 - evaporation
-	clear(dst[:min(2, h)*w])
+	clear(dst[lo*w : hi*w])
 	var held [3]bool // whether source rows y-2, y-1 and y hold anything
-	for y := range h {
+	for y := max(lo-1, 0); y <= min(hi, h-1); y++ {
 		held[0], held[1], held[2] = held[1], held[2], false
-		if y+2 <= h-1 {
-			clear(dst[(y+2)*w : (y+3)*w])
-		}
-		interiorRow := y > 0 && y < h-1
+		// The rows of the band this source row reaches; with all three,
+		// and away from the grid's edge, a cell has all eight neighbours
+		// there and needs no bounds checks.
+		r0, r1 := max(y-1, lo), min(y+1, hi-1)
+		whole := y > 0 && y < h-1 && r0 == y-1 && r1 == y+1
 		for x := range w {
 			v := src[y*w+x]
 			if v == 0 {
 				continue
 			}
 			held[2] = true
-			if interiorRow && x > 0 && x < w-1 {
-				// Interior cells have all eight neighbours: no bounds checks.
+			if whole && x > 0 && x < w-1 {
 				i := y*w + x
 				share := float64(float64(v*diffusion) / 8)
 				dst[i] += v - float64(v*diffusion)
@@ -92,25 +106,44 @@ func Diffuse(src, dst []float64, w, h int, diffusion, evaporation float64) {
 				row[2*w+2] += share
 				continue
 			}
-			spread(dst, v, x, y, w, h, diffusion)
+			if y > 0 && y < h-1 && x > 0 && x < w-1 {
+				// A halo or edge row of the band: the rows it reaches
+				// one by one, still without the general case's checks.
+				share := float64(float64(v*diffusion) / 8)
+				for r := r0; r <= r1; r++ {
+					row := dst[r*w+x-1 : r*w+x+2]
+					if r == y {
+						row[1] += v - float64(v*diffusion)
+					} else {
+						row[1] += share
+					}
+					row[0] += share
+					row[2] += share
+				}
+				continue
+			}
+			spread(dst, v, x, y, w, h, diffusion, r0, r1)
 		}
-		if y >= 1 && (held[0] || held[1] || held[2]) {
+		if y-1 >= lo && (held[0] || held[1] || held[2]) {
 			evaporate(dst[(y-1)*w:y*w], keep)
 		}
 	}
-	if h >= 1 && (held[1] || held[2]) {
+	if hi == h && (held[1] || held[2]) {
 		evaporate(dst[(h-1)*w:h*w], keep)
 	}
 }
 
-// spread adds cell (x, y)'s content v to dst: 1-diffusion of it stays, the
-// rest is shared equally among the cell's in-grid neighbours.
-func spread(dst []float64, v float64, x, y, w, h int, diffusion float64) {
+// spread adds cell (x, y)'s content v to rows r0 to r1 of dst: 1-diffusion
+// of it stays, the rest is shared equally among the cell's in-grid
+// neighbours.
+func spread(dst []float64, v float64, x, y, w, h int, diffusion float64, r0, r1 int) {
 	share := float64(v*diffusion) / float64(neighbourCount(x, y, w, h))
-	dst[y*w+x] += v - float64(v*diffusion)
+	if y >= r0 && y <= r1 {
+		dst[y*w+x] += v - float64(v*diffusion)
+	}
 	for _, d := range Directions {
 		nx, ny := x+d[0], y+d[1]
-		if nx >= 0 && ny >= 0 && nx < w && ny < h {
+		if nx >= 0 && nx < w && ny >= r0 && ny <= r1 {
 			dst[ny*w+nx] += share
 		}
 	}
