@@ -5,14 +5,17 @@ import (
 	"math/bits"
 
 	"github.com/ecosim/ecosim/rules"
+	"github.com/ecosim/ecosim/sim"
 )
 
 // Environment processes run once per tick after all agents are applied.
 // Every process but the pheromone's diffusion changes each cell from that
 // cell alone (the canopy reads the leaf layer, which none of them writes), so
-// they run over bands of rows on all cores; each colony's diffusion is a task
-// of its own. A cell gets the same arithmetic in the same order whichever
-// core runs its band, so the result does not depend on the core count.
+// they run over bands of rows on all cores; each colony's diffusion runs
+// over bands too, each band reading the rows beside it from the trail and
+// writing its own rows of the next one (rules.DiffuseRows). A cell gets the
+// same arithmetic in the same order whichever core runs its band, so the
+// result does not depend on the core count.
 
 // envBand is the number of grid rows in one band of the cell processes.
 const envBand = 32
@@ -20,41 +23,68 @@ const envBand = 32
 // band returns the rows [lo, hi) of band b.
 func (m *Model) band(b int) (lo, hi int) { return b * envBand, min((b+1)*envBand, m.grid.H) }
 
-// stepCells runs the soil processes and the canopy count over every band,
-// and diffuses each colony's pheromone, side by side. Beside them it labels
-// the network's components, which the indicators need: the network no
-// longer changes this tick unless a failure fires, and the labels are kept
-// until it does, so the walk leaves the record phase, where it was the
-// longest piece, for this one, where it fills the bands' gaps.
+// stepCells runs the soil processes and the canopy count over every band
+// and, beside them, labels the network's components, which the
+// indicators need: the network no longer changes this tick unless a
+// failure fires, and the labels are kept until it does, so the walk leaves
+// the record phase, where it was the longest piece, for this one, where it
+// fills the bands' gaps. Each colony's next trail has been worked out
+// already, band by band beside the apply's serial part (Companion), and
+// becomes the trail here; for an engine that did not ask for it, it is
+// worked out here first.
 func (m *Model) stepCells(t int) {
 	wc := &m.cfg.World.Water
 	rain := rules.WaterInput(wc.Mean, wc.Seasonality, wc.Period, t, m.DroughtFactor)
 	st := m.bound()
 	st.rain = rain
-	m.e.ParallelFor(1+len(m.pher)+m.bands, st.cells)
+	if m.diffused != t {
+		m.e.ParallelFor(len(m.pher)*m.bands, st.diffuse)
+	}
+	for i := range m.pher {
+		m.pher[i], m.pherBuf[i] = m.pherBuf[i], m.pher[i]
+		m.grid.SetLayer(m.pherID[i], m.pher[i])
+	}
+	m.e.ParallelFor(1+m.bands, st.cells)
 	m.cover = 0
 	for _, c := range m.bandCover {
 		m.cover += c
 	}
 }
 
+// CompanionPieces is each colony's next trail, band by band; see
+// sim.SerialCompanion. Nothing in the apply's serial part reads or writes
+// the trail since foragers lay it in the local part, and the diffusion
+// reads the trail as the local part left it and writes only its buffer, so
+// it runs beside the serial part, where the other core was idle.
+func (m *Model) CompanionPieces() int { return len(m.pher) * m.bands }
+
+// Companion works out piece i of the next trails; see sim.SerialCompanion.
+func (m *Model) Companion(e *sim.Engine, i int) {
+	m.diffusePiece(i)
+	if i == 0 {
+		m.diffused = e.Tick()
+	}
+}
+
+// diffusePiece works out band i%bands of colony i/bands's next trail into
+// its buffer; stepCells makes the buffer the trail once every band is done.
+func (m *Model) diffusePiece(i int) {
+	c, b := i/m.bands, i%m.bands
+	pc := &m.cfg.Ants.Pheromone
+	lo, hi := m.band(b)
+	rules.DiffuseRows(m.pher[c], m.pherBuf[c], m.grid.W, m.grid.H, pc.Diffusion, pc.Evaporation, lo, hi)
+}
+
 // cellsPiece is stepCells' piece i: the network's components, then each
-// colony's pheromone, then each band of cells.
+// band of cells.
 func (m *Model) cellsPiece(i int) {
 	if i == 0 {
 		m.e.Net.Components()
 		return
 	}
-	i--
-	colonies := len(m.pher)
-	if i < colonies {
-		m.diffuse(i)
-		return
-	}
-	b := i - colonies
-	lo, hi := m.band(b)
+	lo, hi := m.band(i - 1)
 	m.stepSoilCells(m.steps.rain, lo*m.grid.W, hi*m.grid.W)
-	m.bandCover[b] = m.canopyRows(lo, hi, m.bandRows[b])
+	m.bandCover[i-1] = m.canopyRows(lo, hi, m.bandRows[i-1])
 }
 
 // stepSoilCells runs the soil's processes over cells [lo, hi) in one pass,
@@ -94,16 +124,6 @@ var foodFloorBits = math.Float64bits(1e-9)
 // nutrientPerCarbon is the nutrient released per unit of litter carbon
 // mineralised [nu/kg C].
 const nutrientPerCarbon = 0.05
-
-// diffuse diffuses and evaporates colony i's trail layer into its second
-// buffer, which then becomes the layer.
-func (m *Model) diffuse(i int) {
-	pc := &m.cfg.Ants.Pheromone
-	layer, next := m.pher[i], m.pherBuf[i]
-	rules.Diffuse(layer, next, m.grid.W, m.grid.H, pc.Diffusion, pc.Evaporation)
-	m.pher[i], m.pherBuf[i] = next, layer
-	m.grid.SetLayer(m.pherID[i], next)
-}
 
 // canopyExtinction is the Beer–Lambert coefficient for light reaching the
 // floor through the leaf area above a 3×3 neighbourhood [1/m²].

@@ -304,6 +304,7 @@ func (m *Model) recordPiece(i int) {
 type steps struct {
 	owner         *Model
 	cells, record func(int)
+	diffuse       func(int)
 	rain          float64 // stepCells'
 	// Indicators': the first piece run, and the results.
 	first    int
@@ -316,7 +317,7 @@ type steps struct {
 // bound to this model.
 func (m *Model) bound() *steps {
 	if m.steps.owner != m {
-		m.steps = steps{owner: m, cells: m.cellsPiece, record: m.recordPiece}
+		m.steps = steps{owner: m, cells: m.cellsPiece, record: m.recordPiece, diffuse: m.diffusePiece}
 	}
 	return &m.steps
 }

@@ -59,6 +59,7 @@ type Model struct {
 
 	water, nutrients, litter, food []float64
 	pher, pherBuf                  [][]float64 // per colony: trail, next trail
+	diffused                       int         // the last tick whose next trails were worked out
 	pherID                         []sim.LayerID
 	occ                            []int32 // cell -> tree ID, -1 when free
 

@@ -2,11 +2,13 @@ package agents
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
 	"pgregory.net/rapid"
 
+	"github.com/ecosim/ecosim/rules"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -87,4 +89,73 @@ func TestSplitStocksMatchOneWalk(t *testing.T) {
 			rt.Fatal(err)
 		}
 	})
+}
+
+// The next trails are worked out beside the apply's serial part, piece by
+// piece (Companion), in either mode and on one worker or two, or, when no
+// engine asked for that, in the environment phase; either way the trail a
+// tick leaves is rules.Diffuse of the one it found, to the bit. (Working
+// them out twice would give the same bits, since each reads the trail and
+// writes only its buffer, so this cannot tell; the environment phase's
+// time shows it.) The colonies have no workers, so no ant lays trail.
+func TestTrailDiffusedEachTick(t *testing.T) {
+	build := func(mode sim.Mode, workers int) *Model {
+		c := DefaultConfig()
+		c.World.Width, c.World.Height = 70, 90 // three bands, the last short
+		c.Trees.Species = []Species{DefaultSpecies()}
+		c.Ants.Colonies = []ColonyConfig{{Nest: []int{10, 10}}, {Nest: []int{60, 80}}}
+		m, _, err := Build(c, sim.Config{Seed: 3, Ticks: 3, Mode: mode, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.pher) != 2 || m.bands != 3 {
+			t.Fatalf("%d colonies and %d bands, want 2 and 3", len(m.pher), m.bands)
+		}
+		for i, l := range m.pher {
+			for j := range l {
+				if (j*7+i)%5 == 0 {
+					l[j] = float64(j%97) + 0.1
+				}
+			}
+		}
+		return m
+	}
+	want := func(m *Model) [][]float64 {
+		pc := &m.cfg.Ants.Pheromone
+		w := make([][]float64, len(m.pher))
+		for i, l := range m.pher {
+			w[i] = make([]float64, len(l))
+			rules.Diffuse(l, w[i], m.grid.W, m.grid.H, pc.Diffusion, pc.Evaporation)
+		}
+		return w
+	}
+	check := func(how string, m *Model, w [][]float64) {
+		t.Helper()
+		for i, l := range m.pher {
+			for j := range l {
+				if math.Float64bits(l[j]) != math.Float64bits(w[i][j]) {
+					t.Fatalf("%s: colony %d, cell %d: %v, want %v", how, i, j, l[j], w[i][j])
+				}
+			}
+			if got := m.grid.Layer(m.pherID[i]); &got[0] != &l[0] {
+				t.Fatalf("%s: the grid's layer for colony %d is not its trail", how, i)
+			}
+		}
+	}
+	for _, mode := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
+		for _, workers := range []int{1, 2} {
+			m := build(mode, workers)
+			for tick := 1; tick <= 2; tick++ {
+				w := want(m)
+				if err := m.e.Advance(context.Background(), 1); err != nil {
+					t.Fatal(err)
+				}
+				check(fmt.Sprintf("%v, %d workers, tick %d", mode, workers, tick), m, w)
+			}
+		}
+	}
+	m := build(sim.ModeShards, 1)
+	w := want(m)
+	m.stepCells(1) // no engine ran the companion: the environment diffuses
+	check("in the environment alone", m, w)
 }

@@ -94,6 +94,16 @@ type Engine struct {
 	// recipient's inbox (filedKinds).
 	filed    [256]bool
 	panicked atomic.Bool // an agent's decide panicked; its slot holds the error
+
+	// The apply's serial part and what runs beside it (besideSerial):
+	// the agent being applied, for a panic's error; the agents left for
+	// the serial part and its error; the model's companion work; and the
+	// steps, bound once.
+	applyCur                    int32
+	serialOrder                 []int32
+	serialErr                   error
+	companion                   SerialCompanion
+	besideSerialFn, companionFn func(int)
 }
 
 // Timings is where a run's wall time went, by phase of the tick, summed over
@@ -105,7 +115,8 @@ type Timings struct {
 	// Apply is routing outboxes and committing decisions, both parts.
 	Apply time.Duration
 	// ApplySerial is the part of Apply spent on the serial part, in ID
-	// order: births, deaths, links, shared cells.
+	// order: births, deaths, links, shared cells; with a SerialCompanion's
+	// work, which runs beside it or after it.
 	ApplySerial time.Duration
 	// Environment is the model's EndTick: environment processes, failures.
 	Environment time.Duration
@@ -128,7 +139,7 @@ func (e *Engine) Timings() Timings { return e.timings }
 func NewEngine(cfg Config, model Model) *Engine {
 	e := &Engine{cfg: cfg, model: model, Net: NewNetwork(), splitMin: arriveSplitMin, splitAloneMin: arriveSplitAloneMin, warmMin: applyWarmMin}
 	e.filed = filedKinds(model)
-	e.besideFn, e.localFn, e.arriveFn = e.besidePiece, e.localBlock, e.arriveBand
+	e.bindSteps()
 	e.Transport = NewTransport(e.Net, cfg.Seed, cfg.Transport)
 	e.row = make([]float64, len(model.IndicatorNames()))
 	return e
@@ -428,15 +439,12 @@ func (e *Engine) step() error {
 
 // apply routes every outbox and commits what the agents decided: the local
 // part over blocks at once when the model has one, then the rest serially
-// in ID order.
+// in ID order, with a SerialCompanion's work beside it.
 func (e *Engine) apply() (err error) {
-	var cur int32 = -1
+	e.applyCur = -1
 	defer func() {
 		if r := recover(); r != nil {
-			err = &AgentError{ID: cur, Kind: "apply", Tick: e.tick, Value: r, Stack: debug.Stack()}
-			if cur >= 0 {
-				err.(*AgentError).Kind = kindOf(*e.agents.At(cur))
-			}
+			err = e.applyPanic(r)
 		}
 	}()
 	order := e.live
@@ -448,8 +456,44 @@ func (e *Engine) apply() (err error) {
 	}
 	start := time.Now()
 	defer func() { e.timings.ApplySerial += time.Since(start) }()
+	sc, ok := e.model.(SerialCompanion)
+	if !ok || !local {
+		return e.applySerial(order, local)
+	}
+	n := sc.CompanionPieces()
+	e.companion = sc
+	defer func() { e.companion = nil }()
+	if e.pool == nil || e.pool.helpers == 0 || e.cfg.Mode == ModeActors || n == 0 {
+		// Alone, the companion's pieces follow the serial part. In
+		// actors mode the agents' goroutines have left the world out of
+		// the caches, and the steps beside delivery measured slower
+		// there (besideRecord), so they follow it too.
+		if err := e.applySerial(order, local); err != nil {
+			return err
+		}
+		e.ParallelFor(n, e.companionFn)
+		return nil
+	}
+	e.serialOrder, e.serialErr = order, nil
+	e.ParallelFor(1+n, e.besideSerialFn)
+	e.serialOrder = nil
+	return e.serialErr
+}
+
+// applyPanic is the error for a panic in the apply phase, naming the agent
+// being applied when there was one.
+func (e *Engine) applyPanic(r any) *AgentError {
+	ae := &AgentError{ID: e.applyCur, Kind: "apply", Tick: e.tick, Value: r, Stack: debug.Stack()}
+	if e.applyCur >= 0 {
+		ae.Kind = kindOf(*e.agents.At(e.applyCur))
+	}
+	return ae
+}
+
+// applySerial is the serial part of the apply, over order in ID order.
+func (e *Engine) applySerial(order []int32, local bool) error {
 	for _, id := range order {
-		cur = id
+		e.applyCur = id
 		c := e.slots[id]
 		// With a local part, every outbox was routed there. What an
 		// ApplyLocal added waits, as what an ApplyAgent adds does, for
@@ -473,8 +517,52 @@ func (e *Engine) apply() (err error) {
 		}
 		c.Inbox = c.Inbox[:0]
 	}
+	e.applyCur = -1
 	return nil
 }
+
+// SerialCompanion is a LocalApplier with work of its own for the apply
+// phase that reads nothing the serial part writes and writes nothing it
+// reads. On more than one core in shards mode the engine runs it beside
+// the serial part, where the other cores would otherwise wait; otherwise
+// after it. Either way it runs once a tick, after the local part, and the
+// result is the same.
+type SerialCompanion interface {
+	LocalApplier
+	// CompanionPieces is the number of pieces of the work this tick;
+	// they may run at once, in any order.
+	CompanionPieces() int
+	// Companion runs piece i.
+	Companion(e *Engine, i int)
+}
+
+// bindSteps binds the engine's parallel steps to it once: a method value
+// made at every step would be a heap allocation every tick.
+func (e *Engine) bindSteps() {
+	e.besideFn, e.localFn, e.arriveFn = e.besidePiece, e.localBlock, e.arriveBand
+	e.besideSerialFn, e.companionFn = e.besideSerial, e.companionPiece
+}
+
+// besideSerial is apply's step when the serial part has company: piece 0
+// is the serial part, the others the companion's, so the engine's
+// goroutine starts the serial part at once and a helper the companion. A
+// panic in the serial part is caught here, where its stack is still the
+// agent's.
+func (e *Engine) besideSerial(i int) {
+	if i > 0 {
+		e.companion.Companion(e, i-1)
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			e.serialErr = e.applyPanic(r)
+		}
+	}()
+	e.serialErr = e.applySerial(e.serialOrder, true)
+}
+
+// companionPiece runs the companion's piece i on its own.
+func (e *Engine) companionPiece(i int) { e.companion.Companion(e, i) }
 
 // deliver hands over the messages due at the next tick's decide, then drops
 // the agents killed this tick. With helpers to share it and enough messages

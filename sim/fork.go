@@ -33,7 +33,7 @@ func (e *Engine) Fork(model Model, agent func(Agent) Agent) *Engine {
 		splits: e.splits, warmMin: e.warmMin, warmed: e.warmed,
 		reaped: e.reaped,
 	}
-	f.besideFn, f.localFn, f.arriveFn = f.besidePiece, f.localBlock, f.arriveBand
+	f.bindSteps()
 	f.filed = filedKinds(model)
 	f.Net = e.Net.clone()
 	f.Transport = e.Transport.clone(f.Net)

@@ -3,9 +3,11 @@ package sim
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 )
 
@@ -403,6 +405,98 @@ func TestApplySendsWaitForTheNextTick(t *testing.T) {
 		for id := range int32(greedies) {
 			if n := len(e.Slot(id).Out); n != 1 {
 				t.Fatalf("%v: agent %d has %d messages waiting, want the 1 its last apply sent", mode, id, n)
+			}
+		}
+	}
+}
+
+// companionToy is ledgerToy with work beside its serial part: tick t has t%5
+// pieces (none at all some ticks), each counted as it runs.
+type companionToy struct {
+	ledgerToy
+	tick, merged int
+	calls        [4]atomic.Int32
+	early        atomic.Int32 // pieces run before the tick's local part was merged
+	bad          []string
+	// The serial part panics at tick 3 at the first agent from
+	// serialPanicID on, which panicked names.
+	serialPanicID, panicked int32
+}
+
+func (t *companionToy) BeginTick(e *Engine) { t.ledgerToy.BeginTick(e); t.tick = e.Tick() }
+func (t *companionToy) MergeBlocks(n int)   { t.ledgerToy.MergeBlocks(n); t.merged = t.tick }
+func (t *companionToy) CompanionPieces() int {
+	return t.tick % 5
+}
+func (t *companionToy) Companion(e *Engine, i int) {
+	if t.merged != e.Tick() {
+		t.early.Add(1)
+	}
+	t.calls[i].Add(1)
+}
+func (t *companionToy) ApplyAgent(e *Engine, id int32, c *Context) error {
+	if t.serialPanicID >= 0 && id >= t.serialPanicID && c.Tick == 3 {
+		t.panicked = id
+		panic("serial boom")
+	}
+	return t.ledgerToy.ApplyAgent(e, id, c)
+}
+
+// EndTick checks that every piece ran once this tick, before the
+// environment.
+func (t *companionToy) EndTick(e *Engine) error {
+	for i := range t.calls {
+		want := int32(0)
+		if i < e.Tick()%5 {
+			want = 1
+		}
+		if got := t.calls[i].Swap(0); got != want && len(t.bad) < 5 {
+			t.bad = append(t.bad, fmt.Sprintf("tick %d: piece %d ran %d times", e.Tick(), i, got))
+		}
+	}
+	return nil
+}
+
+func runCompanionToy(t *testing.T, mode Mode, workers int, panicID int32) (*companionToy, [][]float64, error) {
+	t.Helper()
+	m := &companionToy{ledgerToy: ledgerToy{panicID: -1}, serialPanicID: panicID}
+	e := NewEngine(Config{Seed: 5, Ticks: 12, Mode: mode, Workers: workers}, m)
+	for range spenders {
+		e.Spawn(&spender{})
+	}
+	r := &rows{}
+	e.Observe(r)
+	err := e.Run(context.Background())
+	return m, r.got, err
+}
+
+// TestSerialCompanionRunsOnceATick: a SerialCompanion's pieces run once a
+// tick, after the local part and before the environment, beside the serial
+// part or after it, in either mode and on one worker or two, with the same
+// rows; a panic in the serial part still names its agent.
+func TestSerialCompanionRunsOnceATick(t *testing.T) {
+	var ref [][]float64
+	for _, mode := range []Mode{ModeShards, ModeActors} {
+		for _, workers := range []int{1, 2} {
+			m, got, err := runCompanionToy(t, mode, workers, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(m.bad) > 0 || m.early.Load() > 0 {
+				t.Fatalf("%v, %d workers: %v; %d pieces ran before the local part", mode, workers, m.bad, m.early.Load())
+			}
+			if ref == nil {
+				ref = got
+			} else if !slices.EqualFunc(got, ref, slices.Equal) {
+				t.Fatalf("%v, %d workers: rows differ", mode, workers)
+			}
+			m, got, err = runCompanionToy(t, mode, workers, 2345)
+			var ae *AgentError
+			if !errors.As(err, &ae) || ae.ID != m.panicked || ae.ID < 2345 || ae.Tick != 3 || ae.Value != "serial boom" {
+				t.Fatalf("%v, %d workers: got %v, want an AgentError for agent %d at tick 3", mode, workers, err, m.panicked)
+			}
+			if len(got) != 3 {
+				t.Fatalf("%v, %d workers: %d rows recorded before the panic, want 3", mode, workers, len(got))
 			}
 		}
 	}
