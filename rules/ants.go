@@ -82,7 +82,9 @@ func DiffuseRows(src, dst []float64, w, h int, diffusion, evaporation float64, l
 		held[0], held[1], held[2] = held[1], held[2], false
 		// The rows of the band this source row reaches; with all three,
 		// and away from the grid's edge, a cell has all eight neighbours
-		// there and needs no bounds checks.
+		// there and needs no bounds checks. Reaching them row by row, as
+		// the halo and edge rows below do, made a 500×500 layer 15%
+		// slower on one core (8.24–8.37 against 7.14–7.30 ns a cell).
 		r0, r1 := max(y-1, lo), min(y+1, hi-1)
 		whole := y > 0 && y < h-1 && r0 == y-1 && r1 == y+1
 		for x := range w {
