@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -125,4 +126,74 @@ func BenchmarkCoreRoundTrip(b *testing.B) {
 		turn.Store(2*i + 1)
 	}
 	<-done
+}
+
+// ceilingSink keeps BenchmarkMachineCeiling's results alive.
+var ceilingSink float64
+
+// BenchmarkMachineCeiling measures the best 1→2 core speed-up this machine
+// gives to work that needs no coordination at all: one op is a fixed amount
+// of work cut into GOMAXPROCS equal parts, each run by its own goroutine,
+// so -cpu 1,2 gives the ratio a tick could reach at most if its work were
+// all parallel and perfectly even. "compute" is arithmetic on registers
+// alone (the divisions, square roots and multiplications a tree's decision
+// is made of); the "sweep" ones read and write every cache line of a
+// buffer, 1 MiB (the tick's layers and records at a few thousand agents,
+// within the cores' own caches) and 32 MiB (a hundred thousand agents' and
+// more, in the cache the cores share), the buffer cut between the
+// goroutines as a tick cuts its agents. On a virtual machine the cores'
+// share of what they have in common (the shared cache, the memory bus, the
+// host's other tenants) sets how far below 2 the sweeps fall; the tick's
+// speed-up in BENCHMARKS.md is read against them.
+//
+// It loops over b.N rather than b.Loop, whose benchmarks do not run at
+// the cores -cpu 1,2 names (runner's BenchmarkRun says more).
+func BenchmarkMachineCeiling(b *testing.B) {
+	par := func(b *testing.B, part func(k, of int) float64) {
+		g := runtime.GOMAXPROCS(0)
+		sums := make([]float64, 8*g) // a cache line a goroutine
+		for range b.N {
+			done := make(chan struct{}, g)
+			for k := range g {
+				go func() { sums[8*k] += part(k, g); done <- struct{}{} }()
+			}
+			for range g {
+				<-done
+			}
+		}
+		for k := range g {
+			ceilingSink += sums[8*k]
+		}
+	}
+	b.Run("compute", func(b *testing.B) {
+		const n = 1 << 22
+		par(b, func(k, g int) float64 {
+			x, s := 1+float64(k), 0.0
+			for range n / g {
+				x = float64(x*1.0000001) + 1e-9
+				s += math.Sqrt(x) / (x + 1)
+			}
+			return s
+		})
+	})
+	for _, size := range []int{1 << 20, 32 << 20} {
+		buf := make([]float64, size/8)
+		for i := range buf {
+			buf[i] = float64(i)
+		}
+		reps := max(1, (64<<20)/size) // 64 MiB swept an op at every size
+		b.Run(fmt.Sprintf("sweep-%dMiB", size>>20), func(b *testing.B) {
+			par(b, func(k, g int) float64 {
+				part := buf[k*len(buf)/g : (k+1)*len(buf)/g]
+				s := 0.0
+				for range reps {
+					for i := 0; i < len(part); i += 8 { // a cache line a step
+						s += part[i]
+						part[i] = float64(s * 1e-9)
+					}
+				}
+				return s
+			})
+		})
+	}
 }
