@@ -141,7 +141,8 @@ var ceilingSink float64
 // buffer, 1 MiB (the tick's layers and records at a few thousand agents,
 // within the cores' own caches) and 32 MiB (a hundred thousand agents' and
 // more, in the cache the cores share), the buffer cut between the
-// goroutines as a tick cuts its agents. On a virtual machine the cores'
+// goroutines as a tick cuts its agents; "gather" reads a 32 MiB buffer's
+// lines in no order. On a virtual machine the cores'
 // share of what they have in common (the shared cache, the memory bus, the
 // host's other tenants) sets how far below 2 the sweeps fall; the tick's
 // speed-up in BENCHMARKS.md is read against them.
@@ -196,4 +197,27 @@ func BenchmarkMachineCeiling(b *testing.B) {
 			})
 		})
 	}
+	// gather-32MiB reads lines of 32 MiB in no order, every goroutine over
+	// the whole buffer (as both cores read across the whole grid in a
+	// tick; halves would each fit the caches better than the whole, and
+	// two cores came out more than twice as fast), the loads independent
+	// of each other as a tick's reads of records, links and cells mostly
+	// are: what a sweep leaves to the processor's prefetchers, this
+	// leaves to the caches the cores share and to memory.
+	gather := make([]uint32, (32<<20)/4)
+	for i := range gather {
+		gather[i] = uint32(i)
+	}
+	b.Run("gather-32MiB", func(b *testing.B) {
+		const reads = 1 << 22
+		par(b, func(k, g int) float64 {
+			lines := uint32(len(gather) / 16) // 16 uint32 a cache line
+			var s, j uint32 = 0, uint32(k) + 1
+			for range reads / g {
+				j = j*1664525 + 1013904223 // a linear congruential step
+				s += gather[(j>>8)%lines*16]
+			}
+			return float64(s)
+		})
+	})
 }
