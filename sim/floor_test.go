@@ -141,18 +141,18 @@ var ceilingSink float64
 // buffer, 1 MiB (the tick's layers and records at a few thousand agents,
 // within the cores' own caches) and 32 MiB (a hundred thousand agents' and
 // more, in the cache the cores share), the buffer cut between the
-// goroutines as a tick cuts its agents; "gather" reads a 32 MiB buffer's
-// lines in no order. On a virtual machine the cores'
-// share of what they have in common (the shared cache, the memory bus, the
-// host's other tenants) sets how far below 2 the sweeps fall; the tick's
-// speed-up in BENCHMARKS.md is read against them.
+// goroutines as a tick cuts its agents; "gather" reads lines of a 32 MiB
+// buffer in no order. On a virtual machine the cores' share of what they
+// have in common (the shared cache, the memory bus, the host's other
+// tenants) sets how far below 2 these fall; the tick's speed-up in
+// BENCHMARKS.md is read against them.
 //
 // It loops over b.N rather than b.Loop, whose benchmarks do not run at
 // the cores -cpu 1,2 names (runner's BenchmarkRun says more).
 func BenchmarkMachineCeiling(b *testing.B) {
 	par := func(b *testing.B, part func(k, of int) float64) {
 		g := runtime.GOMAXPROCS(0)
-		sums := make([]float64, 8*g) // a cache line a goroutine
+		sums := make([]float64, 8*g) // 64 bytes apart: never one cache line
 		for range b.N {
 			done := make(chan struct{}, g)
 			for k := range g {
@@ -197,13 +197,13 @@ func BenchmarkMachineCeiling(b *testing.B) {
 			})
 		})
 	}
-	// gather-32MiB reads lines of 32 MiB in no order, every goroutine over
-	// the whole buffer (as both cores read across the whole grid in a
-	// tick; halves would each fit the caches better than the whole, and
-	// two cores came out more than twice as fast), the loads independent
+	// gather-32MiB reads lines of 32 MiB in no order, the loads independent
 	// of each other as a tick's reads of records, links and cells mostly
-	// are: what a sweep leaves to the processor's prefetchers, this
-	// leaves to the caches the cores share and to memory.
+	// are: what a sweep leaves to the processor's prefetchers, this leaves
+	// to the caches the cores share and to memory. Every goroutine reads
+	// over the whole buffer, as both cores read across the whole grid in a
+	// tick: halves each fit the caches better than the whole, and cut in
+	// halves two cores came out 2.5 times as fast as one.
 	gather := make([]uint32, (32<<20)/4)
 	for i := range gather {
 		gather[i] = uint32(i)
