@@ -111,15 +111,13 @@ func runID(sweep, key string) string { return sweep + "." + key }
 // workers of fingerprint fp.
 func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig, fp string) (jetstream.Consumer, error) {
 	cfg = cfg.withDefaults()
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: RunsStream, Subjects: []string{runsSubject + ">"},
-		Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage, Duplicates: 2 * time.Hour})
-	if err != nil {
-		return nil, fmt.Errorf("sweep: stream %s: %w", RunsStream, err)
+	if err := ensureStream(ctx, js, jetstream.StreamConfig{Name: RunsStream, Subjects: []string{runsSubject + ">"},
+		Retention: jetstream.WorkQueuePolicy, Storage: jetstream.FileStorage, Duplicates: 2 * time.Hour}); err != nil {
+		return nil, err
 	}
-	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: ResultsStream, Subjects: []string{resultsSubject + ">"},
-		Storage: jetstream.FileStorage, MaxAge: 7 * 24 * time.Hour, Duplicates: 2 * time.Hour})
-	if err != nil {
-		return nil, fmt.Errorf("sweep: stream %s: %w", ResultsStream, err)
+	if err := ensureStream(ctx, js, jetstream.StreamConfig{Name: ResultsStream, Subjects: []string{resultsSubject + ">"},
+		Storage: jetstream.FileStorage, MaxAge: 7 * 24 * time.Hour, Duplicates: 2 * time.Hour}); err != nil {
+		return nil, err
 	}
 	// A broker store from before fingerprints has one consumer for every
 	// run, which would overlap the fingerprints' own on the work queue.
@@ -133,6 +131,25 @@ func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig
 		return nil, fmt.Errorf("sweep: consumer %s: %w", name, err)
 	}
 	return cons, nil
+}
+
+// ensureStream makes stream sc, or updates it where it is there with
+// another configuration. Made again with the configuration it has, a
+// stream is left as it is; updated, even to the same configuration, the
+// broker rewrites its store's settings, and nats-server v2.15 does that
+// unguarded against a consumer being made on the same stream at that
+// moment. A coordinator and a worker starting together did just that, and
+// the race detector stopped a test on it inside the broker. So an update
+// is asked for only where the configuration differs.
+func ensureStream(ctx context.Context, js jetstream.JetStream, sc jetstream.StreamConfig) error {
+	_, err := js.CreateStream(ctx, sc)
+	if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		_, err = js.UpdateStream(ctx, sc)
+	}
+	if err != nil {
+		return fmt.Errorf("sweep: stream %s: %w", sc.Name, err)
+	}
+	return nil
 }
 
 func connect(url, name string, a Auth, opts ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -178,5 +179,84 @@ func TestLegacyConsumerIsReplaced(t *testing.T) {
 	}
 	if _, err := js.Consumer(ctx, RunsStream, WorkerConsumer+"-0123456789ab"); err != nil {
 		t.Fatalf("the fingerprint's consumer: %v", err)
+	}
+}
+
+// TestStreamsUpdatedOnlyWhenChanged: a coordinator and its workers each
+// make sure of the streams as they start, and a worker opens the store of
+// run directories for every run it keeps. Where a stream or the store is
+// there with the configuration they want, it must be left alone: an
+// update, even to the same configuration, rewrites the stream's store
+// settings in the broker, which nats-server does unguarded against a
+// consumer being made on the stream by another client at that moment (a
+// data race inside the broker). The broker announces every update on an
+// advisory subject, so starting again must announce none; what another
+// version left with another configuration must still be brought to this
+// one's.
+func TestStreamsUpdatedOnlyWhenChanged(t *testing.T) {
+	s := startBroker(t)
+	nc, js := jsConn(t, s.URL())
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	updates, err := nc.SubscribeSync("$JS.EVENT.ADVISORY.STREAM.UPDATED.>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Older configurations: a shorter window for second copies of results,
+	// and run directories kept for a day.
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: ResultsStream, Subjects: []string{resultsSubject + ">"},
+		Storage: jetstream.FileStorage, MaxAge: 7 * 24 * time.Hour, Duplicates: time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.CreateObjectStore(ctx, jetstream.ObjectStoreConfig{Bucket: RunDirsBucket, TTL: 24 * time.Hour,
+		Storage: jetstream.FileStorage}); err != nil {
+		t.Fatal(err)
+	}
+	start := func(fp string) {
+		t.Helper()
+		if _, err := ensureStreams(ctx, js, testConfig, fp); err != nil {
+			t.Fatalf("start for %s: %v", fp, err)
+		}
+		if _, err := runDirs(ctx, js); err != nil {
+			t.Fatalf("run directories for %s: %v", fp, err)
+		}
+	}
+	start("0123456789ab")
+	got := map[string]bool{}
+	for range 2 {
+		m, err := updates.NextMsg(5 * time.Second)
+		if err != nil {
+			t.Fatalf("older configurations not updated (updated so far: %v): %v", got, err)
+		}
+		got[m.Subject[strings.LastIndex(m.Subject, ".")+1:]] = true
+	}
+	if obj := "OBJ_" + RunDirsBucket; !got[ResultsStream] || !got[obj] {
+		t.Fatalf("first start updated %v, want %s and %s", got, ResultsStream, obj)
+	}
+	st, err := js.Stream(ctx, ResultsStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := st.CachedInfo().Config.Duplicates; d != 2*time.Hour {
+		t.Fatalf("results stream's duplicates window %v after the update, want 2h", d)
+	}
+	obs, err := js.ObjectStore(ctx, RunDirsBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := obs.Status(ctx); err != nil || st.TTL() != runDirsTTL {
+		t.Fatalf("run directories' TTL after the update: %v, %v; want %v", st, err, runDirsTTL)
+	}
+	// Starts that find everything as they want it: no update at all.
+	for _, fp := range []string{"0123456789ab", "ba9876543210"} {
+		start(fp)
+	}
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := updates.NextMsg(time.Second); err == nil {
+		t.Fatalf("a start that found everything as it should be updated %s", m.Subject)
+	} else if !errors.Is(err, nats.ErrTimeout) {
+		t.Fatal(err)
 	}
 }
