@@ -107,7 +107,8 @@ func SweepID(m *Manifest) string {
 // name of its directory's archive in RunDirsBucket.
 func runID(sweep, key string) string { return sweep + "." + key }
 
-// ensureStreams creates or updates the streams and the consumer of the
+// ensureStreams makes the streams (ensureStream: updated only where their
+// configuration differs) and creates or updates the consumer of the
 // workers of fingerprint fp.
 func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig, fp string) (jetstream.Consumer, error) {
 	cfg = cfg.withDefaults()
