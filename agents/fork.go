@@ -48,7 +48,6 @@ func (m *Model) Fork(cfg Config) (*Model, error) {
 	f.zeroRow = slices.Clone(m.zeroRow)
 	f.bandSums = slices.Clone(m.bandSums)
 	f.speciesSeen = slices.Clone(m.speciesSeen)
-	f.treeHalves = [2]treeHalf{} // scratch, filled afresh each row
 	f.fire.cell = slices.Clone(m.fire.cell)
 	f.fire.burning = slices.Clone(m.fire.burning)
 	f.pest.ants = slices.Clone(m.pest.ants)

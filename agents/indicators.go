@@ -64,10 +64,10 @@ func (m *Model) stocks() stocks {
 }
 
 // treeStocks sets s's trees' fields, and netStocks the network's and the
-// other kinds'. The record gathers the trees' fields in two halves
-// instead (gatherTrees, addTreeHalves), which add the same terms in the
-// same order; each float sum runs in ID order, so a row has the same bits
-// either way, and the audit's carbon total (CarbonTotal) matches it.
+// other kinds'. They are two pieces of the record, since the walk over
+// every agent was the longest of the pieces left after delivery, and the
+// other core was idle for most of it; each float sum stays in one piece,
+// in ID order, so the split changes no bit of a row.
 func (m *Model) treeStocks(s *stocks) {
 	seen := m.speciesSeen[:0]
 	for range m.cfg.Trees.Species {
@@ -97,88 +97,6 @@ func (m *Model) treeStocks(s *stocks) {
 		}
 	}
 	s.trees, s.biomass, s.living, s.species, s.infested, s.warned = trees, biomass, living, species, infested, warned
-}
-
-// treeHalf is what half h of the live list gives the trees' stocks,
-// gathered by the core that decides and applies those agents: for the
-// first half the float sums themselves, for the second each tree's two
-// terms of them, in live order, for the sums to carry on over once the
-// first half's are done; and for both the counts. Reading the trees'
-// records on the core that delivers and records instead, as treeStocks
-// does, made the other core ask for every one of its trees' lines back
-// before the next decide could write them: measured on 2 cores at 10,000
-// agents, without that walk the decide took 93.3 ns an agent-step against
-// 98.0 (8 pairs of 1,000 ticks, lower in all 8).
-type treeHalf struct {
-	trees, biomass           float64   // the first half's sums
-	terms                    []float64 // the second's carbon+biomass, biomass, a pair a tree
-	living, infested, warned int
-	seen                     []bool // by species
-}
-
-// gatherTrees fills m.treeHalves[h] from half h of the live list, split
-// where the decide's blocks split it between two cores, give or take a
-// block; where it is split changes nothing but which core reads what.
-func (m *Model) gatherTrees(h int) {
-	live := m.e.Live()
-	cut := len(live) / 2
-	if h == 0 {
-		live = live[:cut]
-	} else {
-		live = live[cut:]
-	}
-	th := &m.treeHalves[h]
-	th.seen = th.seen[:0]
-	for range m.cfg.Trees.Species {
-		th.seen = append(th.seen, false)
-	}
-	terms := th.terms[:0]
-	tick := m.e.Tick()
-	var trees, biomass float64
-	living, infested, warned := 0, 0, 0
-	for _, id := range live {
-		if m.kind[id] != KindTree {
-			continue
-		}
-		t := m.tree(id)
-		if h == 0 {
-			trees += t.Carbon + t.Biomass
-			biomass += t.Biomass
-		} else {
-			terms = append(terms, t.Carbon+t.Biomass, t.Biomass)
-		}
-		living++
-		th.seen[t.Species] = true
-		if t.Infested {
-			infested++
-		}
-		if int(t.WarnedUntil) >= tick {
-			warned++
-		}
-	}
-	th.trees, th.biomass, th.terms = trees, biomass, terms
-	th.living, th.infested, th.warned = living, infested, warned
-}
-
-// addTreeHalves sets s's trees' fields from both halves: the float sums
-// carry on from the first half's over the second's terms, in live order,
-// so they add what treeStocks adds in the same order, and the row has the
-// same bits.
-func (m *Model) addTreeHalves(s *stocks) {
-	h0, h1 := &m.treeHalves[0], &m.treeHalves[1]
-	trees, biomass := h0.trees, h0.biomass
-	for i := 0; i+1 < len(h1.terms); i += 2 {
-		trees += h1.terms[i]
-		biomass += h1.terms[i+1]
-	}
-	species := 0
-	for sp := range m.cfg.Trees.Species {
-		if h0.seen[sp] || h1.seen[sp] {
-			species++
-		}
-	}
-	s.trees, s.biomass, s.species = trees, biomass, species
-	s.living, s.infested, s.warned = h0.living+h1.living, h0.infested+h1.infested, h0.warned+h1.warned
 }
 
 // netStocks sets s's network fields and the fungi's and nodes' carbon;
@@ -315,7 +233,7 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	st := m.bound()
 	st.g, st.s, st.inflight = graphSums{}, stocks{}, 0
 	// With the walks and cell sums prepared, only the stocks and the
-	// messages' carbon (pieces 1 to 4) are left.
+	// messages' carbon (pieces 1 to 3) are left.
 	first, last := 0, recordTasks+m.bands
 	if m.prep.ok && m.prep.tick == e.Tick() {
 		st.g, first, last = m.prep.graph, 1, recordTasks
@@ -324,7 +242,6 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 	m.prep.ok = false
 	st.first = first
 	m.e.ParallelFor(last-first, st.record)
-	m.addTreeHalves(&st.s)
 	g, s, inflight := st.g, st.s, st.inflight
 	var cells cellSums
 	for _, cs := range m.bandSums[:m.bands] {
@@ -358,32 +275,23 @@ func (m *Model) Indicators(e *sim.Engine, row []float64) {
 }
 
 // recordTasks is the row's pieces before the bands of cells: the graph
-// walks, the first half of the trees' stocks, the messages' carbon, the
-// second half of the trees' stocks, and the network's.
-const recordTasks = 5
+// walks, the two halves of the stocks and the messages' carbon.
+const recordTasks = 4
 
 // recordPiece is Indicators' piece i, counted from its first: the graph
-// walks, the trees of the live list's first half, the messages' carbon,
-// the trees of its second half, the network's stocks, then each band of
-// cells. Each writes only its own result. With the walks prepared, the
-// four pieces left are split between two cores as [first half, messages]
-// and [second half, network], so each half's trees are read by the core
-// whose run of the decide holds them, and the engine's goroutine, which
-// then carries the sums on over the second half's terms, has the shorter
-// share.
+// walks, the trees' stocks, the network's, the messages' carbon, then each
+// band of cells. Each writes only its own result.
 func (m *Model) recordPiece(i int) {
 	st := &m.steps
 	switch i += st.first; i {
 	case 0:
 		st.g = walkGraph(m.e)
 	case 1:
-		m.gatherTrees(0)
+		m.treeStocks(&st.s)
 	case 2:
-		st.inflight = m.CarbonInFlight()
-	case 3:
-		m.gatherTrees(1)
-	case 4:
 		m.netStocks(&st.s)
+	case 3:
+		st.inflight = m.CarbonInFlight()
 	default:
 		m.sumBand(i - recordTasks)
 	}

@@ -104,12 +104,9 @@ type Model struct {
 	prevCounts sim.Counts
 	// speciesSeen is scratch for counting species each tick.
 	speciesSeen []bool
-	// treeHalves is the record's scratch for the trees' stocks, one for
-	// each half of the live list (treeHalf).
-	treeHalves [2]treeHalf
-	foodEMA    float64
-	fire       fireState
-	pest       pestState
+	foodEMA     float64
+	fire        fireState
+	pest        pestState
 	// blocked marks cells ants cannot enter (a barrier failure).
 	blocked []bool
 }
