@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -51,8 +52,8 @@ func oneWalkStocks(m *Model) stocks {
 	return s
 }
 
-// stocksWatch compares, at every row, the stocks of the record's two
-// pieces with those of one walk.
+// stocksWatch compares, at every row, the row's stocks and those of the
+// record's two pieces (stocks) with those of one walk.
 type stocksWatch struct {
 	m *Model
 	t *rapid.T
@@ -60,8 +61,25 @@ type stocksWatch struct {
 
 func (w stocksWatch) Event(sim.Event) error { return nil }
 
-func (w stocksWatch) Tick(tick int, _ []float64) error {
+func (w stocksWatch) Tick(tick int, row []float64) error {
 	got, want := w.m.stocks(), oneWalkStocks(w.m)
+	// The row's columns come from the record's own pieces, which may have
+	// run on two cores.
+	for _, c := range []struct {
+		name string
+		want float64
+	}{
+		{"living_trees", float64(want.living)}, {"biomass", want.biomass}, {"tree_carbon", want.trees},
+		{"fungal_carbon", want.fungi}, {"node_carbon", want.nodes},
+		{"species_richness", float64(want.species)}, {"infested_trees", float64(want.infested)},
+		{"warned_trees", float64(want.warned)}, {"max_degree", float64(want.maxDeg)},
+		{"max_tree_degree", float64(want.maxTreeDeg)},
+	} {
+		i := slices.Index(indicatorNames, c.name)
+		if math.Float64bits(row[i]) != math.Float64bits(c.want) {
+			w.t.Fatalf("tick %d: %s %v in the row, %v from one walk", tick, c.name, row[i], c.want)
+		}
+	}
 	for _, f := range [][2]float64{{got.trees, want.trees}, {got.biomass, want.biomass}, {got.fungi, want.fungi}, {got.nodes, want.nodes}} {
 		if math.Float64bits(f[0]) != math.Float64bits(f[1]) {
 			w.t.Fatalf("tick %d: split stocks %+v, one walk %+v", tick, got, want)
@@ -75,12 +93,14 @@ func (w stocksWatch) Tick(tick int, _ []float64) error {
 }
 
 // The stocks are summed in two pieces side by side, each float sum still
-// in ID order, so every field must equal one walk's to the bit, on worlds
-// with trees of several species, fungi, links, ants, deaths and births.
+// in ID order, so every field must equal one walk's to the bit, in the row
+// and in stocks, on worlds with trees of several species, fungi, links,
+// network nodes, ants, deaths and births, on one worker or two.
 func TestSplitStocksMatchOneWalk(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		cfg := randomConfig(rt)
-		m, e, err := Build(cfg, sim.Config{Seed: rapid.Uint64().Draw(rt, "seed"), Ticks: 30, Mode: sim.ModeShards})
+		workers := rapid.IntRange(1, 2).Draw(rt, "workers")
+		m, e, err := Build(cfg, sim.Config{Seed: rapid.Uint64().Draw(rt, "seed"), Ticks: 30, Mode: sim.ModeShards, Workers: workers})
 		if err != nil {
 			rt.Fatal(err)
 		}
