@@ -135,22 +135,28 @@ func ensureStreams(ctx context.Context, js jetstream.JetStream, cfg BrokerConfig
 }
 
 // ensureStream makes stream sc, or updates it where it is there with
-// another configuration. Made again with the configuration it has, a
-// stream is left as it is; updated, even to the same configuration, the
-// broker rewrites its store's settings, and nats-server v2.15 does that
-// unguarded against a consumer being made on the same stream at that
-// moment. A coordinator and a worker starting together did just that, and
-// the race detector stopped a test on it inside the broker. So an update
-// is asked for only where the configuration differs.
+// another configuration (makeOrUpdate).
 func ensureStream(ctx context.Context, js jetstream.JetStream, sc jetstream.StreamConfig) error {
-	_, err := js.CreateStream(ctx, sc)
-	if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-		_, err = js.UpdateStream(ctx, sc)
-	}
-	if err != nil {
+	if _, err := makeOrUpdate(ctx, sc, js.CreateStream, js.UpdateStream, jetstream.ErrStreamNameAlreadyInUse); err != nil {
 		return fmt.Errorf("sweep: stream %s: %w", sc.Name, err)
 	}
 	return nil
+}
+
+// makeOrUpdate makes a stream, or a store built on one, with create, and
+// only where create reports it there with another configuration (exists)
+// updates it to cfg. Made again with the configuration it has, a stream
+// is left as it is; updated, even to the same configuration, the broker
+// rewrites its store's settings, and nats-server v2.15 does that
+// unguarded against a consumer being made on the same stream at that
+// moment. A coordinator and a worker starting together did just that, and
+// the race detector stopped a test on it inside the broker.
+func makeOrUpdate[C, T any](ctx context.Context, cfg C, create, update func(context.Context, C) (T, error), exists error) (T, error) {
+	v, err := create(ctx, cfg)
+	if errors.Is(err, exists) {
+		v, err = update(ctx, cfg)
+	}
+	return v, err
 }
 
 func connect(url, name string, a Auth, opts ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {

@@ -27,17 +27,14 @@ const RunDirsBucket = "ECOSIM_RUNDIRS"
 const runDirsTTL = 7 * 24 * time.Hour
 
 // runDirs opens the run-directory store, creating it the first time, and
-// updating it only where it is there with another configuration: a worker
-// opens it for every run it keeps while the coordinator reads archives out
-// of it, and an update beside a read is the race inside the broker that
-// ensureStream describes.
+// updating it only where it is there with another configuration
+// (makeOrUpdate): a worker opens it for every run it keeps while the
+// coordinator reads archives out of it, and an update beside a read is
+// the race inside the broker that makeOrUpdate describes.
 func runDirs(ctx context.Context, js jetstream.JetStream) (jetstream.ObjectStore, error) {
 	cfg := jetstream.ObjectStoreConfig{Bucket: RunDirsBucket,
 		Description: "ecosim run directories kept by broker sweeps", TTL: runDirsTTL, Storage: jetstream.FileStorage}
-	obs, err := js.CreateObjectStore(ctx, cfg)
-	if errors.Is(err, jetstream.ErrBucketExists) {
-		obs, err = js.UpdateObjectStore(ctx, cfg)
-	}
+	obs, err := makeOrUpdate(ctx, cfg, js.CreateObjectStore, js.UpdateObjectStore, jetstream.ErrBucketExists)
 	if err != nil {
 		return nil, fmt.Errorf("sweep: object store %s: %w", RunDirsBucket, err)
 	}
