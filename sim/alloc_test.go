@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ecosim/ecosim/internal/racebuild"
 	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sim"
 )
@@ -120,7 +121,7 @@ func TestSteadyTicksAllocateNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, mode := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
-			if w.split && mode == sim.ModeActors && raceEnabled {
+			if w.split && mode == sim.ModeActors && racebuild.Enabled {
 				continue // 12,000 goroutines: more than the race detector takes
 			}
 			for _, workers := range w.workers {

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/ecosim/ecosim/internal/racebuild"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -53,7 +54,7 @@ func TestLargeWorldIsDeterministic(t *testing.T) {
 	if got := run(sim.ModeShards, 1); got != ref {
 		t.Fatal("shards with GOMAXPROCS=1 differs from GOMAXPROCS=2")
 	}
-	if raceEnabled {
+	if racebuild.Enabled {
 		t.Log("actors mode skipped: 100,000 goroutines exceed the race detector's limit")
 		return
 	}
