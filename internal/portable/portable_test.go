@@ -45,7 +45,7 @@ func run(t *testing.T, name string, sets ...string) string {
 	return sum.Digests.Metrics + " " + sum.Digests.Events
 }
 
-// fingerprint is what must not depend on the processor:
+// computeFingerprint hashes what must not depend on the processor:
 //   - the forest with its failures moved into 300 ticks: crowns (cube
 //     roots), the season (a sine), seeds' directions (sine and cosine),
 //     light (exponentials), uptake (powers);
@@ -59,7 +59,7 @@ func run(t *testing.T, name string, sets ...string) string {
 //     their coordinator (its probes strike with every failure kind);
 //   - the partial rank correlations of 3 inputs with an output over 60
 //     runs (rank correlations, a matrix inverse, Fisher's z).
-func fingerprint(t *testing.T) string {
+func computeFingerprint(t *testing.T) string {
 	h := sha256.New()
 	fmt.Fprintln(h, run(t, "forest", "ticks=300", "failures[0].at=100", "failures[1].at=200", "failures[1].duration=50"))
 	fmt.Fprintln(h, run(t, "topology", "ticks=80", "failures[0].at=40", "network.topology=random"))
@@ -168,6 +168,23 @@ func fingerprint(t *testing.T) string {
 			math.Float64bits(e.MuStarHigh), math.Float64bits(e.Sigma))
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// hostFingerprint is this process's fingerprint once worked out: two
+// tests compare against it, and under the race detector it takes seconds.
+var hostFingerprint struct {
+	sync.Mutex
+	v string
+}
+
+// fingerprint is computeFingerprint's result, worked out at the first call.
+func fingerprint(t *testing.T) string {
+	hostFingerprint.Lock()
+	defer hostFingerprint.Unlock()
+	if hostFingerprint.v == "" {
+		hostFingerprint.v = computeFingerprint(t)
+	}
+	return hostFingerprint.v
 }
 
 // childFingerprint prints the fingerprint when this process is a child.
