@@ -1,6 +1,9 @@
 package agents
 
 import (
+	"unsafe"
+
+	"github.com/ecosim/ecosim/internal/prefetch"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -398,3 +401,68 @@ func (m *Model) DecideBlock(e *sim.Engine, ids []int32, cur *int32) {
 // time: enough for the overlap, few enough that their records stay in the
 // nearest cache between passes.
 const decideChunk = 256
+
+// ReadAhead asks for what agent id's Decide reads first of the model's, and
+// for the record and list of links of next, the agent after it, whose own
+// read-ahead then reads them without waiting (sim.ReadAheader): for a tree,
+// its cell's water and nutrients, the three rows of heights around it and
+// the records of its fungi (their partner means); for a fungus, the records
+// of its trees. It reads only what no Decide writes: a tree's place, the
+// kinds and indexes of agents, their lists of links.
+func (m *Model) ReadAhead(id, next int32) {
+	var lines [24]uintptr
+	n := 0
+	if next >= 0 {
+		var p, size uintptr
+		switch m.kind[next] {
+		case KindTree:
+			p, size = uintptr(unsafe.Pointer(m.tree(next))), unsafe.Sizeof(Tree{})
+		case KindFungus:
+			p, size = uintptr(unsafe.Pointer(m.fungus(next))), unsafe.Sizeof(Fungus{})
+		}
+		if p != 0 {
+			lines[0], lines[1] = p, p+size-1
+			n = 2
+		}
+		if l := m.e.Net.Edges(next); len(l) > 0 {
+			lines[n] = uintptr(unsafe.Pointer(&l[0]))
+			n++
+		}
+	}
+	const most = 8 // links read ahead, at most
+	switch m.kind[id] {
+	case KindTree:
+		t := m.tree(id)
+		w := m.grid.W
+		cell := int(t.Y)*w + int(t.X)
+		lines[n] = uintptr(unsafe.Pointer(&m.water[cell]))
+		lines[n+1] = uintptr(unsafe.Pointer(&m.nutrients[cell]))
+		n += 2
+		if lo, hi := cell-w-1, cell+w+1; lo >= 0 && hi < len(m.height) {
+			for _, i := range [...]int{lo, cell - w + 1, cell - 1, cell + 1, cell + w - 1, hi} {
+				lines[n] = uintptr(unsafe.Pointer(&m.height[i]))
+				n++
+			}
+		}
+		for k, e := range m.e.Net.Edges(id) {
+			if k == most {
+				break
+			}
+			if m.kind[e.Other] == KindFungus {
+				lines[n] = uintptr(unsafe.Pointer(&m.fungus(e.Other).PartnerMean))
+				n++
+			}
+		}
+	case KindFungus:
+		for k, e := range m.e.Net.Edges(id) {
+			if k == most {
+				break
+			}
+			if m.kind[e.Other] == KindTree {
+				lines[n] = uintptr(unsafe.Pointer(&m.tree(e.Other).Biomass))
+				n++
+			}
+		}
+	}
+	prefetch.Lines(lines[:n])
+}
