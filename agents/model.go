@@ -430,8 +430,7 @@ func (m *Model) ReadAhead(id, next int32) {
 		}
 	}
 	const most = 8 // links read ahead, at most
-	switch m.kind[id] {
-	case KindTree:
+	if m.kind[id] == KindTree {
 		t := m.tree(id)
 		w := m.grid.W
 		cell := int(t.Y)*w + int(t.X)
@@ -444,21 +443,19 @@ func (m *Model) ReadAhead(id, next int32) {
 				n++
 			}
 		}
-		for k, e := range m.e.Net.Edges(id) {
-			if k == most {
+	}
+	if k := m.kind[id]; k == KindTree || k == KindFungus {
+		// A tree reads its fungi's partner means, a fungus its trees'
+		// stocks.
+		for i, e := range m.e.Net.Edges(id) {
+			if i == most {
 				break
 			}
-			if m.kind[e.Other] == KindFungus {
+			switch m.kind[e.Other] {
+			case KindFungus:
 				lines[n] = uintptr(unsafe.Pointer(&m.fungus(e.Other).PartnerMean))
 				n++
-			}
-		}
-	case KindFungus:
-		for k, e := range m.e.Net.Edges(id) {
-			if k == most {
-				break
-			}
-			if m.kind[e.Other] == KindTree {
+			case KindTree:
 				lines[n] = uintptr(unsafe.Pointer(&m.tree(e.Other).Biomass))
 				n++
 			}

@@ -58,6 +58,9 @@ func TestReadAheadChangesNothing(t *testing.T) {
 				rt.Fatal(err)
 			}
 		}
+		if len(read) != 3 || len(untouched) != 3 {
+			rt.Fatalf("%d and %d rows recorded, want 3", len(read), len(untouched))
+		}
 		names := m.IndicatorNames()
 		for tick := range read {
 			for i, n := range names {
@@ -65,9 +68,6 @@ func TestReadAheadChangesNothing(t *testing.T) {
 					rt.Fatalf("tick %d after: %s %v after the read-ahead, %v without it", tick+1, n, read[tick][i], untouched[tick][i])
 				}
 			}
-		}
-		if len(read) != 3 || len(untouched) != 3 {
-			rt.Fatalf("%d and %d rows recorded, want 3", len(read), len(untouched))
 		}
 		if err := m.Audit(); err != nil {
 			rt.Fatal(err)
