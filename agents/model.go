@@ -430,7 +430,8 @@ func (m *Model) ReadAhead(id, next int32) {
 		}
 	}
 	const most = 8 // links read ahead, at most
-	if m.kind[id] == KindTree {
+	k := m.kind[id]
+	if k == KindTree {
 		t := m.tree(id)
 		w := m.grid.W
 		cell := int(t.Y)*w + int(t.X)
@@ -444,7 +445,7 @@ func (m *Model) ReadAhead(id, next int32) {
 			}
 		}
 	}
-	if k := m.kind[id]; k == KindTree || k == KindFungus {
+	if k == KindTree || k == KindFungus {
 		// A tree reads its fungi's partner means, a fungus its trees'
 		// stocks.
 		for i, e := range m.e.Net.Edges(id) {

@@ -197,6 +197,7 @@ func (a *actors) handOff(pos int32) {
 	c := uintptr(unsafe.Pointer(ctx))
 	lines[stackLines], lines[stackLines+1] = c, c+64
 	n := stackLines + 2
+	next := int32(-1) // the agent after id, for the model's read-ahead
 	if o := ctx.Out; cap(o) > 0 {
 		lines[n] = uintptr(unsafe.Pointer(unsafe.SliceData(o)))
 		n++
@@ -205,6 +206,7 @@ func (a *actors) handOff(pos int32) {
 		// The agent after next, which the one woken here wakes: what
 		// that wake-up writes first.
 		nid := a.live[pos+1]
+		next = nid
 		g := a.g[nid]
 		for k := range gLines {
 			lines[n+k] = g + uintptr(k)*64
@@ -220,10 +222,6 @@ func (a *actors) handOff(pos int32) {
 	}
 	prefetch.Lines(lines[:n])
 	if a.ra != nil {
-		next := int32(-1)
-		if a.follows(pos + 1) {
-			next = a.live[pos+1]
-		}
 		a.ra.ReadAhead(id, next)
 	}
 	a.wake[id] <- pos
