@@ -127,10 +127,13 @@ func TestBadRunDataNamesTheFile(t *testing.T) {
 }
 
 func TestOptionsAreChecked(t *testing.T) {
-	for _, o := range []Options{{Formats: []string{"jpeg"}}, {DPI: 5000}, {Width: -1}} {
+	for _, o := range []Options{{Formats: []string{"jpeg"}}, {DPI: 5000}, {DPI: -1}, {Width: -1}, {Width: 0.5}, {Width: math.NaN()}} {
 		if err := o.Validate(); err == nil {
 			t.Errorf("%+v accepted", o)
 		}
+	}
+	if err := (Options{}).Validate(); err != nil {
+		t.Errorf("the zero Options, every default, refused: %v", err)
 	}
 }
 

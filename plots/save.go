@@ -57,7 +57,7 @@ func (o Options) Validate() error {
 	if o.DPI < 0 || o.DPI > 1200 {
 		return fmt.Errorf("%w: dpi %d out of range 1..1200", ErrOptions, o.DPI)
 	}
-	if o.Width < 0 || o.Width > 200 {
+	if o.Width != 0 && !(o.Width >= 1 && o.Width <= 200) { // NaN too
 		return fmt.Errorf("%w: width %g cm out of range 1..200", ErrOptions, o.Width)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,13 +34,23 @@ func (o *chartOptions) addFlags(c *cobra.Command) {
 	f.BoolVar(&o.animate, "animate", false, "also write an animated map, plots/map.gif")
 }
 
+// check names the flag at fault; plots.Options.Validate, which takes 0 as
+// "the default", backs it up.
 func (o *chartOptions) check() error {
+	for _, f := range o.formats {
+		if !slices.Contains(plots.Formats, f) {
+			return usagef("--format %s: unknown chart format (known: %s)", f, strings.Join(plots.Formats, ", "))
+		}
+	}
+	if o.dpi < 1 || o.dpi > 1200 {
+		return usagef("--dpi must be between 1 and 1200, got %d", o.dpi)
+	}
+	if !(o.width >= 1 && o.width <= 200) {
+		return usagef("--width must be between 1 and 200 [cm], got %g", o.width)
+	}
 	po := plots.Options{Formats: o.formats, DPI: o.dpi, Width: o.width}
 	if err := po.Validate(); err != nil {
 		return usageError{err}
-	}
-	if o.dpi <= 0 || o.width <= 0 {
-		return usagef("--dpi and --width must be positive")
 	}
 	return nil
 }

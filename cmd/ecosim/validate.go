@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -37,7 +38,7 @@ when any file has a problem.`,
 				c.Printf("%s: ok\n", f)
 			}
 			if bad > 0 {
-				return errors.Join(scenarios.ErrScenario, errors.New("problems found; see above"))
+				return invalidFiles{bad: bad, of: len(args)}
 			}
 			return nil
 		},
@@ -45,6 +46,21 @@ when any file has a problem.`,
 	c.Flags().StringArrayVar(&sets, "set", nil, "override a field before checking, path=value (repeatable)")
 	return c
 }
+
+// invalidFiles ends validate when a file has problems: one line that
+// counts them, since each problem is already printed above it, and exit
+// code 2 like any invalid scenario.
+type invalidFiles struct{ bad, of int }
+
+func (e invalidFiles) Error() string {
+	if e.of == 1 {
+		return "the file has problems; see above"
+	}
+	return fmt.Sprintf("%d of %d files have problems; see above", e.bad, e.of)
+}
+
+// Is makes errors.Is(err, scenarios.ErrScenario) true, for the exit code.
+func (e invalidFiles) Is(target error) bool { return target == scenarios.ErrScenario }
 
 // loadScenario is scenarios.Load with "-" read from standard input, so a
 // scenario can be piped in: ecosim scenarios show forest | sed … | ecosim
