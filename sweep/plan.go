@@ -135,14 +135,15 @@ func (p *Plan) Check() error {
 		p.Reps = 1
 	}
 	switch {
+	case !slices.Contains([]string{DesignGrid, DesignRandom, DesignLHS, DesignSobol, DesignMorris}, p.Design):
+		// First: an unknown name explains every complaint about it below.
+		return fmt.Errorf("%w: unknown design %q (grid, random, lhs, sobol or morris)", ErrPlan, p.Design)
 	case p.Reps < 1 || p.Reps > 100_000:
 		return fmt.Errorf("%w: reps must be between 1 and 100000, got %d", ErrPlan, p.Reps)
 	case len(p.Vary) == 0 && p.Reps < 2:
 		return fmt.Errorf("%w: nothing varies and there is one replicate, which is one run; give --vary path=spec, or --reps N for N replicates of the scenario", ErrPlan)
 	case len(p.Vary) == 0 && p.Design != DesignGrid:
 		return fmt.Errorf("%w: the %s design draws values of what varies, and nothing varies; give --vary path=spec", ErrPlan, p.Design)
-	case !slices.Contains([]string{DesignGrid, DesignRandom, DesignLHS, DesignSobol, DesignMorris}, p.Design):
-		return fmt.Errorf("%w: unknown design %q (grid, random, lhs, sobol or morris)", ErrPlan, p.Design)
 	case p.Design == DesignSobol && (p.Samples < 2 || p.Samples*(len(p.Vary)+2) > 1_000_000):
 		return fmt.Errorf("%w: sobol design needs --samples of at least 2, and at most 1000000 points in all: each sample is %d points (2 and one per varied path), got --samples %d",
 			ErrPlan, len(p.Vary)+2, p.Samples)
