@@ -75,6 +75,10 @@ type Summary struct {
 	Error              string      `json:"error,omitempty"`
 	Agents             AgentCounts `json:"agents"`
 	WallSeconds        float64     `json:"wall_seconds"`
+	// AgentSteps is how many agents decided over the ticks WallSeconds
+	// covers, the live count summed tick by tick: speed per agent-step
+	// compares worlds of different sizes and runs of different lengths.
+	AgentSteps int64 `json:"agent_steps"`
 	// Phases splits the simulation's wall time by phase of the tick.
 	Phases  PhaseSeconds  `json:"phase_seconds"`
 	Digests OutputDigests `json:"digests"`
@@ -407,10 +411,11 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	sum = &Summary{
 		Version: opts.Version, ResultsFingerprint: opts.ResultsFingerprint, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
 		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall, Phases: phaseSeconds(eng.Timings()),
-		Agents:   counts(model, eng, initial),
-		Digests:  OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
-		Final:    map[string]float64{},
-		ForkedAt: forkedAt,
+		AgentSteps: eng.Timings().AgentSteps,
+		Agents:     counts(model, eng, initial),
+		Digests:    OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
+		Final:      map[string]float64{},
+		ForkedAt:   forkedAt,
 	}
 	for i, n := range model.IndicatorNames() {
 		if i < len(rec.last) {

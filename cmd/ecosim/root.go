@@ -35,7 +35,7 @@ what emerges. The same scenario and seed always give bit-identical results.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newSimulateCmd(), newValidateCmd(), newScenariosCmd(), newPlotCmd(), newReportCmd(), newSweepCmd(), newWorkerCmd(), newBrokerCmd(), newVersionCmd())
+	root.AddCommand(newSimulateCmd(), newBenchCmd(), newValidateCmd(), newScenariosCmd(), newPlotCmd(), newReportCmd(), newSweepCmd(), newWorkerCmd(), newBrokerCmd(), newVersionCmd())
 	return root
 }
 

@@ -84,17 +84,9 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if !ok {
 		return usagef("--mode must be auto, shards or actors, got %q", o.mode)
 	}
-	sets := append([]string(nil), o.sets...)
-	if c.Flags().Changed("seed") {
-		sets = append(sets, fmt.Sprintf("seed=%d", o.seed))
-	}
-	if c.Flags().Changed("ticks") {
-		// Checked here, or the scenario's message would name a --set the
-		// user never typed.
-		if o.ticks < 1 || o.ticks > scenarios.MaxTicks {
-			return usagef("--ticks must be between 1 and %d, got %d", scenarios.MaxTicks, o.ticks)
-		}
-		sets = append(sets, fmt.Sprintf("ticks=%d", o.ticks))
+	sets, err := runSets(c, o.sets, o.seed, o.ticks)
+	if err != nil {
+		return err
 	}
 	s, err := loadScenario(c, o.scenario, sets)
 	if err != nil {
@@ -172,6 +164,24 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 		}
 	}
 	return err
+}
+
+// runSets is the --set overrides with --seed and --ticks added, when the
+// command line gives them.
+func runSets(c *cobra.Command, given []string, seed uint64, ticks int) ([]string, error) {
+	sets := append([]string(nil), given...)
+	if c.Flags().Changed("seed") {
+		sets = append(sets, fmt.Sprintf("seed=%d", seed))
+	}
+	if c.Flags().Changed("ticks") {
+		// Checked here, or the scenario's message would name a --set the
+		// user never typed.
+		if ticks < 1 || ticks > scenarios.MaxTicks {
+			return nil, usagef("--ticks must be between 1 and %d, got %d", scenarios.MaxTicks, ticks)
+		}
+		sets = append(sets, fmt.Sprintf("ticks=%d", ticks))
+	}
+	return sets, nil
 }
 
 // progressBar shows a bar with ETA on a terminal, and elsewhere a line of

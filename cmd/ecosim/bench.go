@@ -1,0 +1,320 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecosim/ecosim/runner"
+	"github.com/ecosim/ecosim/sim"
+)
+
+type benchOptions struct {
+	scenario string
+	seed     uint64
+	ticks    int
+	sets     []string
+	modes    []string
+	cores    []int
+	count    int
+}
+
+// maxBenchCount bounds --count: more rounds than this measure the machine's
+// patience, not the scenario.
+const maxBenchCount = 100
+
+func newBenchCmd() *cobra.Command {
+	o := &benchOptions{}
+	c := &cobra.Command{
+		Use:   "bench --scenario PATH|NAME [flags]",
+		Short: "Time a scenario in each scheduling mode and on each number of cores, and check they agree",
+		Long: `Run a scenario (without its paired control, and writing nothing) in each
+--modes and on each --cores, --count times, the configurations taken in turn
+round by round so a slow spell of the machine falls on all of them, and print
+the medians: the simulation's wall time, agent-steps per second (the live
+agents of every tick, summed), nanoseconds per agent-step and where they went
+by phase of the tick, and each mode's speed-up from its fewest cores to its
+most. Use it to choose --mode and --workers for your own scenario on your own
+machine; shared machines vary from minute to minute, so compare figures from
+one bench only.
+
+Every run must give the same results, whatever the mode or the cores: bench
+compares the digests of metrics.csv and events.jsonl of every run with the
+first and fails, naming both runs, if any differ.`,
+		Example: `  ecosim bench --scenario forest --ticks 200
+  ecosim bench --scenario my/forest.yaml --modes shards --cores 1,2,4,8 --count 5`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runBench(c, o) },
+	}
+	f := c.Flags()
+	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
+	f.Uint64Var(&o.seed, "seed", 0, "seed (default: the scenario's)")
+	f.IntVar(&o.ticks, "ticks", 0, "ticks to run (default: the scenario's)")
+	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field, path=value (repeatable)")
+	f.StringSliceVar(&o.modes, "modes", []string{"shards", "actors"}, "scheduling modes to time: shards, actors")
+	f.IntSliceVar(&o.cores, "cores", defaultBenchCores(), "numbers of cores (GOMAXPROCS, and shards mode's workers) to time")
+	f.IntVar(&o.count, "count", 3, "runs of each configuration; the table shows their medians")
+	_ = c.MarkFlagRequired("scenario")
+	return c
+}
+
+// defaultBenchCores is one core and every core: the two ends of the
+// speed-up a user most wants to know.
+func defaultBenchCores() []int {
+	if n := runtime.NumCPU(); n > 1 {
+		return []int{1, n}
+	}
+	return []int{1}
+}
+
+// benchConfig is one configuration bench times.
+type benchConfig struct {
+	mode  sim.Mode
+	cores int
+}
+
+func (b benchConfig) String() string {
+	return fmt.Sprintf("%s on %d core%s", b.mode, b.cores, plural(b.cores))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// benchRun is one timed run: its configuration and summary.
+type benchRun struct {
+	cfg benchConfig
+	sum *runner.Summary
+}
+
+func (o *benchOptions) configs() ([]benchConfig, error) {
+	if o.count < 1 || o.count > maxBenchCount {
+		return nil, usagef("--count must be between 1 and %d, got %d", maxBenchCount, o.count)
+	}
+	var modes []sim.Mode
+	for _, m := range o.modes {
+		mode, ok := sim.ParseMode(m)
+		if !ok || m == "auto" { // auto is shards, timed once
+			return nil, usagef("--modes: %q is not a mode to time (shards, actors)", m)
+		}
+		if !slices.Contains(modes, mode) {
+			modes = append(modes, mode)
+		}
+	}
+	if len(modes) == 0 {
+		return nil, usagef("--modes names no mode (shards, actors)")
+	}
+	var cores []int
+	for _, n := range o.cores {
+		if n < 1 || n > 1024 {
+			return nil, usagef("--cores: %d is not a number of cores (1 to 1024)", n)
+		}
+		if !slices.Contains(cores, n) {
+			cores = append(cores, n)
+		}
+	}
+	if len(cores) == 0 {
+		return nil, usagef("--cores names no number of cores")
+	}
+	slices.Sort(cores)
+	var cfgs []benchConfig
+	for _, m := range modes {
+		for _, n := range cores {
+			cfgs = append(cfgs, benchConfig{m, n})
+		}
+	}
+	return cfgs, nil
+}
+
+func runBench(c *cobra.Command, o *benchOptions) error {
+	cfgs, err := o.configs()
+	if err != nil {
+		return err
+	}
+	sets, err := runSets(c, o.sets, o.seed, o.ticks)
+	if err != nil {
+		return err
+	}
+	s, err := loadScenario(c, o.scenario, sets)
+	if err != nil {
+		return err
+	}
+	procs := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(procs)
+	var runs []benchRun
+	total := o.count * len(cfgs)
+	log := newProgressLog(c.ErrOrStderr(), s.Name, "runs", 0)
+	var runErr error
+rounds:
+	for r := range o.count {
+		for _, cfg := range cfgs {
+			runtime.GOMAXPROCS(cfg.cores)
+			restoreGC := tuneGC(s.MemoryEstimate(cfg.mode == sim.ModeActors))
+			sum, err := runner.Measure(c.Context(), runner.Options{Scenario: s, NoControl: true, Mode: cfg.mode, Workers: cfg.cores})
+			restoreGC()
+			if err != nil {
+				// An interrupted run's time is of part of the run: the
+				// table keeps the whole runs before it.
+				runErr = err
+				break rounds
+			}
+			runs = append(runs, benchRun{cfg, sum})
+			if err := sameResults(runs); err != nil {
+				return err
+			}
+			log.report(len(runs), total, fmt.Sprintf(" (round %d, the last %s, %.2fs)", r+1, cfg, sum.WallSeconds))
+		}
+	}
+	runtime.GOMAXPROCS(procs)
+	if len(runs) > 0 {
+		writeBench(c.OutOrStdout(), s.Name, cfgs, runs)
+	}
+	return runErr
+}
+
+// sameResults checks the last run's outputs against the first's.
+func sameResults(runs []benchRun) error {
+	first, last := runs[0], runs[len(runs)-1]
+	for _, d := range []struct{ file, a, b string }{
+		{"metrics.csv", first.sum.Digests.Metrics, last.sum.Digests.Metrics},
+		{"events.jsonl", first.sum.Digests.Events, last.sum.Digests.Events},
+	} {
+		if d.a != d.b {
+			return fmt.Errorf("%w: %s differs between %s (sha256 %.12s…) and %s (%.12s…), the same scenario and seed",
+				errDiverged, d.file, first.cfg, d.a, last.cfg, d.b)
+		}
+	}
+	return nil
+}
+
+// errDiverged is a run whose results depend on how it was scheduled,
+// which the determinism contract rules out.
+var errDiverged = errors.New("results depend on the mode or the cores")
+
+// benchRow is one configuration's medians.
+type benchRow struct {
+	cfg    benchConfig
+	n      int
+	wall   float64 // [s]
+	steps  int64
+	perSec float64
+	ns     float64 // per agent-step, whole tick
+	phases [5]float64
+}
+
+func benchRows(cfgs []benchConfig, runs []benchRun) []benchRow {
+	var rows []benchRow
+	for _, cfg := range cfgs {
+		var walls, ns []float64
+		var ph [5][]float64
+		var steps int64
+		for _, r := range runs {
+			if r.cfg != cfg || r.sum.AgentSteps == 0 {
+				continue
+			}
+			st := float64(r.sum.AgentSteps)
+			steps = r.sum.AgentSteps
+			walls = append(walls, r.sum.WallSeconds)
+			ns = append(ns, r.sum.WallSeconds*1e9/st)
+			p := r.sum.Phases
+			for i, v := range []float64{p.Decide, p.Apply, p.Environment, p.Deliver, p.Record} {
+				ph[i] = append(ph[i], v*1e9/st)
+			}
+		}
+		if len(walls) == 0 {
+			continue
+		}
+		row := benchRow{cfg: cfg, n: len(walls), wall: median(walls), steps: steps, ns: median(ns)}
+		row.perSec = 1e9 / row.ns
+		for i := range ph {
+			row.phases[i] = median(ph[i])
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// median of xs, which it sorts; the mean of the middle two for an even
+// count.
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
+}
+
+func writeBench(w io.Writer, name string, cfgs []benchConfig, runs []benchRun) {
+	rows := benchRows(cfgs, runs)
+	if len(rows) == 0 {
+		return
+	}
+	first := runs[0].sum
+	lo, hi := rows[0].n, rows[0].n
+	for _, r := range rows {
+		lo, hi = min(lo, r.n), max(hi, r.n)
+	}
+	count := fmt.Sprintf("%d run%s", hi, plural(hi))
+	if lo != hi {
+		// Interrupted in a round: the configurations before the stop
+		// have one run more than those after it.
+		count = fmt.Sprintf("%d or %d runs", lo, hi)
+	}
+	fmt.Fprintf(w, "%s: %d ticks, %d agents at the start; medians of %s a configuration, simulation only\n",
+		name, first.TicksDone, first.Agents.Initial, count)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "mode\tcores\twall [s]\tagent-steps/s\tns/agent-step\tdecide\tapply\tenvironment\tdeliver\trecord\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", r.cfg.mode, r.cfg.cores, r.wall,
+			rate(r.perSec), r.ns, r.phases[0], r.phases[1], r.phases[2], r.phases[3], r.phases[4])
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "  (the phases in ns per agent-step)")
+	var best *benchRow
+	for _, m := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
+		var lo, hi *benchRow
+		for i := range rows {
+			r := &rows[i]
+			if r.cfg.mode != m {
+				continue
+			}
+			if lo == nil {
+				lo = r
+			}
+			hi = r
+			if best == nil || r.ns < best.ns {
+				best = r
+			}
+		}
+		if lo != nil && hi != lo {
+			fmt.Fprintf(w, "%s: %.2f× from %d core%s to %d\n", m, lo.ns/hi.ns, lo.cfg.cores, plural(lo.cfg.cores), hi.cfg.cores)
+		}
+	}
+	if best.cfg.mode == sim.ModeShards {
+		fmt.Fprintf(w, "fastest: %s (ecosim simulate --mode shards --workers %d)\n", best.cfg, best.cfg.cores)
+	} else {
+		fmt.Fprintf(w, "fastest: %s (GOMAXPROCS=%d ecosim simulate --mode actors)\n", best.cfg, best.cfg.cores)
+	}
+	fmt.Fprintf(w, "every run gave the same results: metrics.csv %.12s…, events.jsonl %.12s…\n", first.Digests.Metrics, first.Digests.Events)
+}
+
+// rate writes agent-steps per second in millions or thousands.
+func rate(x float64) string {
+	switch {
+	case x >= 1e6:
+		return fmt.Sprintf("%.2f M", x/1e6)
+	case x >= 1e3:
+		return fmt.Sprintf("%.1f k", x/1e3)
+	}
+	return strings.TrimSpace(fmt.Sprintf("%.0f", x))
+}
