@@ -16,13 +16,10 @@ import (
 )
 
 type benchOptions struct {
-	scenario string
-	seed     uint64
-	ticks    int
-	sets     []string
-	modes    []string
-	cores    []int
-	count    int
+	scenarioFlags
+	modes []string
+	cores []int
+	count int
 }
 
 // maxBenchCount bounds --count: more rounds than this measure the machine's
@@ -47,20 +44,16 @@ one bench only.
 Every run must give the same results, whatever the mode or the cores: bench
 compares the digests of metrics.csv and events.jsonl of every run with the
 first and fails, naming both runs, if any differ.`,
-		Example: `  ecosim bench --scenario forest --ticks 200
-  ecosim bench --scenario my/forest.yaml --modes shards --cores 1,2,4,8 --count 5`,
+		Example: `  ecosim bench --scenario forest
+  ecosim bench --scenario topology --ticks 150 --modes shards --cores 1,2,4,8 --count 5`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runBench(c, o) },
 	}
+	o.scenarioFlags.add(c)
 	f := c.Flags()
-	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
-	f.Uint64Var(&o.seed, "seed", 0, "seed (default: the scenario's)")
-	f.IntVar(&o.ticks, "ticks", 0, "ticks to run (default: the scenario's)")
-	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field, path=value (repeatable)")
 	f.StringSliceVar(&o.modes, "modes", []string{"shards", "actors"}, "scheduling modes to time: shards, actors")
 	f.IntSliceVar(&o.cores, "cores", defaultBenchCores(), "numbers of cores (GOMAXPROCS, and shards mode's workers) to time")
 	f.IntVar(&o.count, "count", 3, "runs of each configuration; the table shows their medians")
-	_ = c.MarkFlagRequired("scenario")
 	return c
 }
 
@@ -140,11 +133,7 @@ func runBench(c *cobra.Command, o *benchOptions) error {
 	if err != nil {
 		return err
 	}
-	sets, err := runSets(c, o.sets, o.seed, o.ticks)
-	if err != nil {
-		return err
-	}
-	s, err := loadScenario(c, o.scenario, sets)
+	s, _, err := o.load(c)
 	if err != nil {
 		return err
 	}

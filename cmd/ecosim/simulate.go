@@ -21,19 +21,16 @@ import (
 )
 
 type simulateOptions struct {
-	scenario string
-	seed     uint64
-	ticks    int
-	sets     []string
-	out      string
-	mode     string
-	workers  int
-	force    bool
-	noCtl    bool
-	noPlots  bool
-	noSnaps  bool
-	profile  string
-	chart    chartOptions
+	scenarioFlags
+	out     string
+	mode    string
+	workers int
+	force   bool
+	noCtl   bool
+	noPlots bool
+	noSnaps bool
+	profile string
+	chart   chartOptions
 }
 
 func newSimulateCmd() *cobra.Command {
@@ -57,11 +54,8 @@ still writes a complete run directory, marked interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runSimulate(c, o) },
 	}
+	o.scenarioFlags.add(c)
 	f := c.Flags()
-	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
-	f.Uint64Var(&o.seed, "seed", 0, "seed (default: the scenario's)")
-	f.IntVar(&o.ticks, "ticks", 0, "ticks to run (default: the scenario's)")
-	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field, path=value (repeatable), e.g. fungi.share_rate=0")
 	f.StringVarP(&o.out, "out", "o", "", "run directory (default: results/<scenario name>)")
 	f.StringVar(&o.mode, "mode", "auto", "scheduling: auto (the fastest: shards), shards (worker pool) or actors (a goroutine per agent); results are identical")
 	f.IntVar(&o.workers, "workers", 0, "shards mode pool size (default: number of CPUs)")
@@ -71,10 +65,6 @@ still writes a complete run directory, marked interrupted.`,
 	f.BoolVar(&o.noSnaps, "no-snapshots", false, "record no world snapshots, so no maps (a snapshot of a million-agent world is about 30 MB of JSON)")
 	f.StringVar(&o.profile, "profile", "", "profile the run: cpu or mem; writes DIR/profile.cpu.pprof or DIR/profile.mem.pprof for 'go tool pprof'")
 	o.chart.addFlags(c)
-	_ = c.MarkFlagRequired("scenario")
-	_ = c.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return scenarios.Builtins(), cobra.ShellCompDirectiveDefault
-	})
 	_ = c.RegisterFlagCompletionFunc("mode", cobra.FixedCompletions([]string{"auto", "shards", "actors"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
@@ -84,11 +74,7 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if !ok {
 		return usagef("--mode must be auto, shards or actors, got %q", o.mode)
 	}
-	sets, err := runSets(c, o.sets, o.seed, o.ticks)
-	if err != nil {
-		return err
-	}
-	s, err := loadScenario(c, o.scenario, sets)
+	s, sets, err := o.load(c)
 	if err != nil {
 		return err
 	}
@@ -166,22 +152,45 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	return err
 }
 
-// runSets is the --set overrides with --seed and --ticks added, when the
-// command line gives them.
-func runSets(c *cobra.Command, given []string, seed uint64, ticks int) ([]string, error) {
-	sets := append([]string(nil), given...)
+// scenarioFlags are the flags that say which scenario a command runs:
+// --scenario, --seed, --ticks and --set.
+type scenarioFlags struct {
+	scenario string
+	seed     uint64
+	ticks    int
+	sets     []string
+}
+
+func (o *scenarioFlags) add(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVarP(&o.scenario, "scenario", "s", "", "scenario file, built-in name, or - for standard input (required)")
+	f.Uint64Var(&o.seed, "seed", 0, "seed (default: the scenario's)")
+	f.IntVar(&o.ticks, "ticks", 0, "ticks to run (default: the scenario's)")
+	f.StringArrayVar(&o.sets, "set", nil, "override a scenario field, path=value (repeatable), e.g. fungi.share_rate=0")
+	_ = c.MarkFlagRequired("scenario")
+	_ = c.RegisterFlagCompletionFunc("scenario", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return scenarios.Builtins(), cobra.ShellCompDirectiveDefault
+	})
+}
+
+// load reads the scenario with the --set overrides, and --seed and --ticks
+// added as overrides when the command line gives them; it returns the
+// overrides too.
+func (o *scenarioFlags) load(c *cobra.Command) (*scenarios.Scenario, []string, error) {
+	sets := append([]string(nil), o.sets...)
 	if c.Flags().Changed("seed") {
-		sets = append(sets, fmt.Sprintf("seed=%d", seed))
+		sets = append(sets, fmt.Sprintf("seed=%d", o.seed))
 	}
 	if c.Flags().Changed("ticks") {
 		// Checked here, or the scenario's message would name a --set the
 		// user never typed.
-		if ticks < 1 || ticks > scenarios.MaxTicks {
-			return nil, usagef("--ticks must be between 1 and %d, got %d", scenarios.MaxTicks, ticks)
+		if o.ticks < 1 || o.ticks > scenarios.MaxTicks {
+			return nil, nil, usagef("--ticks must be between 1 and %d, got %d", scenarios.MaxTicks, o.ticks)
 		}
-		sets = append(sets, fmt.Sprintf("ticks=%d", ticks))
+		sets = append(sets, fmt.Sprintf("ticks=%d", o.ticks))
 	}
-	return sets, nil
+	s, err := loadScenario(c, o.scenario, sets)
+	return s, sets, err
 }
 
 // progressBar shows a bar with ETA on a terminal, and elsewhere a line of
