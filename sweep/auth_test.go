@@ -85,7 +85,7 @@ func TestBrokerSweepWithCredentials(t *testing.T) {
 	p := prepared(t, smallPlan(), topologyBase(t), dir)
 	notes := &logBook{}
 	done := coordinate(ctx, p, Options{Out: dir, Note: notes.add}, url, cfg)
-	waitFor(t, "the note that no worker serves the sweep", func() bool { return notes.has("no worker is taking runs") })
+	notes.await(t, "the note that no worker serves the sweep", "no worker is taking runs")
 	if want := "start one with: ecosim worker --broker " + url + " --creds " + creds + " (of a build"; !notes.has(want) {
 		t.Fatalf("notes %q, want %q in them", notes.text(), want)
 	}

@@ -68,7 +68,10 @@ func runWorker(ctx context.Context, url string, o WorkerOptions) <-chan struct{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = Work(ctx, url, o)
+		if err := Work(ctx, url, o); err != nil && o.Log != nil {
+			// In the log, where a test that waits on it shows it.
+			o.Log("worker stopped: " + err.Error())
+		}
 	}()
 	return done
 }
@@ -101,6 +104,22 @@ func (l *logBook) text() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return strings.Join(l.lines, "\n")
+}
+
+// await waits, up to waitFor's minute, for a line holding any of subs; on
+// timeout it fails with the whole log, which says what happened instead.
+func (l *logBook) await(t *testing.T, what string, subs ...string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		for _, sub := range subs {
+			if l.has(sub) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; the log:\n%s", what, l.text())
+		}
+	}
 }
 
 func (l *logBook) has(sub string) bool {
@@ -339,7 +358,7 @@ func TestWorkerWaitsForItsBroker(t *testing.T) {
 	go func() {
 		done <- Work(ctx, "nats://"+addr, WorkerOptions{Concurrency: 2, Config: testConfig, Log: logs.add})
 	}()
-	waitFor(t, "the worker to say it cannot reach the broker", func() bool { return logs.has("not reachable") })
+	logs.await(t, "the worker to say it cannot reach the broker", "not reachable")
 	if !logs.has("nats://" + addr + " not reachable: dial tcp " + addr + ": connect: connection refused; trying again") {
 		t.Fatalf("the worker's first words do not say why it waits:\n%s", logs.text())
 	}
@@ -419,9 +438,9 @@ func TestResultWaitsOutABrokerRestart(t *testing.T) {
 	// while the worker cannot send its heartbeats.
 	cfg := BrokerConfig{AckWait: time.Minute}
 	done, logs := sweepWithWorker(t, p, dir, url, cfg, 90*time.Second)
-	waitFor(t, "the run to start", func() bool { return logs.has("(point 0, replicate 0)") })
+	logs.await(t, "the run to start", "(point 0, replicate 0)")
 	first.Shutdown()
-	waitFor(t, "the run to finish with the broker away", func() bool { return logs.has("cannot publish its result yet") || logs.has("handed back") })
+	logs.await(t, "the run to finish with the broker away", "cannot publish its result yet", "handed back")
 	second := brokerAt(t, strings.TrimPrefix(url, "nats://"), store)
 	defer second.Shutdown()
 	if err := <-done; err != nil {
@@ -453,9 +472,9 @@ func TestStoppedWorkerKeepsItsResult(t *testing.T) {
 	wctx, stop := context.WithCancel(ctx)
 	logs := &logBook{}
 	stopped := runWorker(wctx, url, WorkerOptions{Concurrency: 1, Config: cfg, Log: logs.add, Spool: spool})
-	waitFor(t, "the run to start", func() bool { return logs.has("(point 0, replicate 0)") })
+	logs.await(t, "the run to start", "(point 0, replicate 0)")
 	first.Shutdown()
-	waitFor(t, "the run to finish with the broker away", func() bool { return logs.has("cannot publish its result yet") })
+	logs.await(t, "the run to finish with the broker away", "cannot publish its result yet")
 	stop()
 	<-stopped
 	kept, _ := filepath.Glob(filepath.Join(spool, "*.json"))
@@ -497,9 +516,9 @@ func TestBrokerSweepNotesNoWorker(t *testing.T) {
 	other := &logBook{}
 	otherDone := runWorker(ctx, s.URL(), WorkerOptions{Concurrency: 2, Config: cfg, Log: other.add, fingerprint: "0123456789ab"})
 	defer func() { cancel(); <-otherDone }()
-	waitFor(t, "the other build's worker", func() bool { return other.has("pulling runs") })
+	other.await(t, "the other build's worker", "pulling runs")
 	done := coordinate(ctx, p, Options{Out: dir, Note: notes.add}, s.URL(), cfg)
-	waitFor(t, "the note that no worker serves the sweep", func() bool { return notes.has("no worker is taking runs") })
+	notes.await(t, "the note that no worker serves the sweep", "no worker is taking runs")
 	fp := buildFingerprint(t)
 	want := "no worker is taking runs from " + s.URL() + "; start one with: ecosim worker --broker " + s.URL() +
 		" (of a build with results fingerprint " + fp + ", as 'ecosim version' shows: a worker of another build takes none)"
@@ -529,7 +548,7 @@ func TestIdleWorkerLeaves(t *testing.T) {
 	defer cancel()
 	logs := &logBook{}
 	left := runWorker(ctx, s.URL(), WorkerOptions{Concurrency: 2, Config: testConfig, Log: logs.add, IdleExit: 1500 * time.Millisecond})
-	waitFor(t, "the worker", func() bool { return logs.has("pulling runs") })
+	logs.await(t, "the worker", "pulling runs")
 	if _, err := RunBrokerWith(ctx, p, Options{Out: dir}, s.URL(), testConfig); err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func TestBrokerStatus(t *testing.T) {
 	other := &logBook{}
 	otherDone := startWorkersUntil(ctx, "0123456789ab", other)
 	defer func() { cancel(); <-otherDone }()
-	waitFor(t, "the other build's worker", func() bool { return other.has("pulling runs") })
+	other.await(t, "the other build's worker", "pulling runs")
 	dir := t.TempDir()
 	p := prepared(t, &Plan{Vary: []Vary{{"failures[0].fraction", "0,0.1,0.2,0.3"}}, Reps: 2}, topologyBase(t), dir)
 	coordinate(ctx, p, Options{Out: dir}, s.URL(), testConfig)
@@ -116,7 +116,7 @@ func TestBrokerWithPassword(t *testing.T) {
 	logs := &logBook{}
 	wctx, stop := context.WithCancel(ctx)
 	done := runWorker(wctx, "nats://ecosim:s3cret@"+host, WorkerOptions{Concurrency: 1, Config: testConfig, Log: logs.add})
-	waitFor(t, "the worker", func() bool { return logs.has("pulling runs from nats://ecosim:xxxxx@" + host) })
+	logs.await(t, "the worker", "pulling runs from nats://ecosim:xxxxx@"+host)
 	stop()
 	<-done
 	if strings.Contains(logs.text(), "s3cret") {
