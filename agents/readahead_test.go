@@ -21,7 +21,7 @@ func (r *rows) Event(sim.Event) error { return nil }
 
 // TestReadAheadChangesNothing asks for the read-ahead of every live agent,
 // each naming another live agent, of any kind, or none, as actors mode's
-// hand-offs do, in random worlds with every process on, and runs the world
+// runs do, in random worlds with every process on, and runs the world
 // on beside a fork of it made before: every indicator of every tick must
 // be the same to the bit, and the model's own audit must pass.
 func TestReadAheadChangesNothing(t *testing.T) {

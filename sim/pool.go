@@ -34,12 +34,9 @@ type pool struct {
 	runs   []run          // by goroutine: 0 the caller's, then the helpers'
 	parked atomic.Int32
 	spin   time.Duration // how long an idle helper polls (poolSpin)
-	// resting tells idle helpers to park at once rather than poll: the
-	// actors' decide phase wants every core for the agents' goroutines.
-	resting atomic.Bool
-	wake    chan struct{}
-	quit    atomic.Bool
-	exited  sync.WaitGroup
+	wake   chan struct{}
+	quit   atomic.Bool
+	exited sync.WaitGroup
 
 	// The lowest piece that panicked in the current step and its value,
 	// raised again on the caller's goroutine once the step is over, where
@@ -115,7 +112,6 @@ func (p *pool) start(n int, fn func(int), fnBy func(i, w int)) {
 		r.next.Store(int64(n) * int64(k) / w)
 		r.end = int64(n) * int64(k+1) / w
 	}
-	p.resting.Store(false)
 	p.state.Add(1 << 32) // open: the generation turns odd
 	p.rouse()
 	p.work(0)
@@ -202,7 +198,7 @@ func (p *pool) await(seen uint64) bool {
 		if open() {
 			return true
 		}
-		if p.resting.Load() || spins%64 == 63 && time.Now().After(deadline) {
+		if spins%64 == 63 && time.Now().After(deadline) {
 			p.parked.Add(1)
 			if !open() && !p.quit.Load() {
 				<-p.wake
@@ -214,13 +210,6 @@ func (p *pool) await(seen uint64) bool {
 	}
 }
 
-// rest sends idle helpers to park until the next step.
-func (p *pool) rest() {
-	if p != nil {
-		p.resting.Store(true)
-	}
-}
-
 // rouse wakes the parked helpers, which then poll for the next step.
 func (p *pool) rouse() {
 	for k := p.parked.Load(); k > 0; k-- {
@@ -228,15 +217,6 @@ func (p *pool) rouse() {
 		case p.wake <- struct{}{}:
 		default:
 		}
-	}
-}
-
-// ready ends a rest ahead of the next step, from any goroutine: the helpers
-// wake and poll, so that they are running when the step opens rather than
-// waiting then for the runtime to find them a thread.
-func (p *pool) ready() {
-	if p != nil && p.resting.Swap(false) {
-		p.rouse()
 	}
 }
 

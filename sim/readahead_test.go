@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// aheadModel notes, by agent, how often a hand-off asked for its
-// read-ahead in the tick and which agent it named as next.
+// aheadModel notes, by agent, how often its read-ahead was asked for in
+// the tick and which agent it named as next.
 type aheadModel struct {
 	emptyModel
 	calls, next []int32
@@ -19,11 +19,12 @@ func (m *aheadModel) ReadAhead(id, next int32) {
 	m.next[id] = next
 }
 
-// TestHandOffReadsAhead checks that in actors mode every agent another
-// agent wakes has its read-ahead asked for once a tick, naming the agent
-// after it in the live list, or none at the end of its run; the first agent
-// of each run, which the engine wakes, is not asked about.
-func TestHandOffReadsAhead(t *testing.T) {
+// TestRunsReadAhead checks that in actors mode every agent but the first of
+// its run has its read-ahead asked for once a tick, while the agent before
+// it decides, naming the agent after it in the live list, or none at the
+// end of its run; the first, resumed before any other agent of its run has
+// decided, is not asked about.
+func TestRunsReadAhead(t *testing.T) {
 	for _, procs := range []int{1, 2} {
 		t.Run(fmt.Sprint(procs), func(t *testing.T) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))

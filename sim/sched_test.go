@@ -14,7 +14,7 @@ type tickLog struct{ ticks []int }
 func (a *tickLog) Decide(c *Context) { a.ticks = append(a.ticks, c.Tick) }
 
 // churn kills some agents and spawns others every tick, so the live list's
-// length crosses the boundaries of the actors' runs of wake-ups.
+// length crosses the boundaries of the actors' runs.
 type churn struct {
 	emptyModel
 	all  []*tickLog
@@ -46,11 +46,10 @@ func (m *churn) EndTick(e *Engine) error {
 }
 
 // TestActorsDecideEveryAgentOncePerTick runs populations around the
-// multiples of the actors' runs of wake-ups, on 1 to 3 cores, and checks
+// multiples of the actors' runs, on 1 to 3 cores, and checks
 // that every agent decided exactly once in every tick it was alive for: a
 // run that stopped early or ran into the next would leave an agent out or
-// decide one twice, and a run's count of agents left that was off would
-// end the tick early or never.
+// decide one twice.
 func TestActorsDecideEveryAgentOncePerTick(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	const ticks = 12

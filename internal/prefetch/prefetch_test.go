@@ -80,10 +80,10 @@ func BenchmarkGather(b *testing.B) {
 	}
 }
 
-// TestGoroutine checks what handOff relies on: a goroutine's number is the
-// same every time it asks, also after its stack has grown and moved, and
-// goroutines alive at once have different numbers. On processors without
-// an implementation every number is 0.
+// TestGoroutine checks what actors mode's read-ahead relies on: a
+// goroutine's number is the same every time it asks, also after its stack
+// has grown and moved, and goroutines alive at once have different
+// numbers. On processors without an implementation every number is 0.
 func TestGoroutine(t *testing.T) {
 	const n = 8
 	var got [n][2]uintptr
