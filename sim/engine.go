@@ -21,9 +21,10 @@ type Config struct {
 	// Mode chooses how the decide phase is scheduled; it never changes results.
 	Mode Mode
 	// Workers is how many goroutines share the parallel steps of a tick
-	// (the shards' decide, the local apply, the model's ParallelFor
-	// steps); zero means GOMAXPROCS, one runs everything on the engine's
-	// goroutine (a sweep running many worlds at once wants that).
+	// (the shards' decide or the actors' runs, the local apply, the
+	// model's ParallelFor steps); zero means GOMAXPROCS, one runs
+	// everything on the engine's goroutine (a sweep running many worlds at
+	// once wants that).
 	Workers int
 	// Transport sets link latency, capacity and loss.
 	Transport TransportConfig

@@ -93,9 +93,9 @@ type ReadAheader interface {
 // at every agent. Measured (BENCHMARKS.md), the coroutines took a fifth
 // and a quarter off the forest's tick at 100,000 agents on 1 and 2 cores,
 // and 14% and 36% at 10,000; the empty agents' floor fell by a third to
-// two thirds. Before it
-// resumes an agent, the driver asks for the next one's stack, descriptor
-// and context (readAhead), which then arrive while the agent decides.
+// two thirds. Before it resumes an agent, the driver asks for the next
+// one's stack, descriptor and context (readAhead), which then arrive while
+// the agent decides.
 type actors struct {
 	e      *Engine
 	ra     ReadAheader               // nil unless the model is one
