@@ -464,11 +464,8 @@ func (e *Engine) apply() (err error) {
 	n := sc.CompanionPieces()
 	e.companion = sc
 	defer func() { e.companion = nil }()
-	if e.pool == nil || e.pool.helpers == 0 || e.cfg.Mode == ModeActors || n == 0 {
-		// Alone, the companion's pieces follow the serial part. In
-		// actors mode the agents' goroutines have left the world out of
-		// the caches, and the steps beside delivery measured slower
-		// there (besideRecord), so they follow it too.
+	if e.pool == nil || e.pool.helpers == 0 || n == 0 {
+		// Alone, the companion's pieces follow the serial part.
 		if err := e.applySerial(order, local); err != nil {
 			return err
 		}
@@ -588,18 +585,23 @@ func (e *Engine) deliver() error {
 
 // besideRecord runs a serial part of delivery (deliverPart: the split's
 // booking pass for booking, the serial path for nil) while a helper works
-// out what a RecordPreparer can of the tick's row; without helpers, in
-// actors mode, or for another model, it just runs that part. Measured with the
+// out what a RecordPreparer can of the tick's row; without helpers, or for
+// another model, it just runs that part. Measured with the
 // forest on 2 cores in shards mode (8 interleaved pairs at 10,000 agents, 4
 // at 100,000): the record phase 7.47 → 4.51 ns an agent-step at 10,000
 // agents and 15.89 → 12.19 at 100,000, delivery unchanged, the tick 4.5%
 // faster at 10,000 (p=0.05); in a slower state of the machine (round trip
 // 86–134 ns, 8 pairs) the walks slowed the booking beside them, delivery
 // 13.5 → 15.8, record 8.9 → 5.4, the tick 2.8% faster (within noise). In
-// actors mode, whose delivery finds the world out of the caches after the
-// agents' goroutines have run, the walks beside it made it slower by more
-// than they saved (10,000 agents, 6 pairs: delivery 27.4 → 37.4, record 15.8
-// → 10.0, the tick 389 → 406, within noise). The part is named by its
+// actors mode, when each agent's goroutine woke the next over a channel,
+// the walks beside delivery made it slower by more than they saved
+// (10,000 agents, 6 pairs: the tick 389 → 406, within noise), and actors
+// mode went without them and without the companion beside the serial
+// apply; since its goroutines are coroutines resumed by the pool's
+// goroutines, with both the forest's tick in actors mode on 2 cores took
+// 8.6% less at 10,000 agents and 4.0% at 100,000 (4 interleaved pairs
+// each, lower in every pair; the record 13.8 → 6.8 and 15.8 → 11.0 ns an
+// agent-step, delivery 18.9 → 19.8 and 21.4 → 22.7). The part is named by its
 // splitter, not passed as a function, and the step's function is bound once
 // (besideFn), so a tick allocates nothing for it.
 func (e *Engine) besideRecord(booking ArrivalSplitter) {
