@@ -597,16 +597,16 @@ func (e *Engine) deliver() error {
 // the walks beside delivery made it slower by more than they saved
 // (10,000 agents, 6 pairs: the tick 389 → 406, within noise), and actors
 // mode went without them and without the companion beside the serial
-// apply; since its goroutines are coroutines resumed by the pool's
-// goroutines, with both the forest's tick in actors mode on 2 cores took
-// 8.6% less at 10,000 agents and 4.0% at 100,000 (4 interleaved pairs
-// each, lower in every pair; the record 13.8 → 6.8 and 15.8 → 11.0 ns an
-// agent-step, delivery 18.9 → 19.8 and 21.4 → 22.7). The part is named by its
-// splitter, not passed as a function, and the step's function is bound once
-// (besideFn), so a tick allocates nothing for it.
+// apply. Since its goroutines are coroutines resumed by the pool's
+// goroutines, it runs both, and with them the forest's tick in actors
+// mode on 2 cores took 8.6% less at 10,000 agents and 4.0% at 100,000 (4
+// interleaved pairs each, lower in every pair; the record 13.8 → 6.8 and
+// 15.8 → 11.0 ns an agent-step, delivery 18.9 → 19.8 and 21.4 → 22.7). The
+// part is named by its splitter, not passed as a function, and the step's
+// function is bound once (besideFn), so a tick allocates nothing for it.
 func (e *Engine) besideRecord(booking ArrivalSplitter) {
 	rp, ok := e.model.(RecordPreparer)
-	if !ok || e.pool == nil || e.pool.helpers == 0 || e.cfg.Mode == ModeActors {
+	if !ok || e.pool == nil || e.pool.helpers == 0 {
 		e.deliverPart(booking)
 		return
 	}
