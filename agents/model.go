@@ -434,7 +434,7 @@ func (m *Model) ReadAhead(id, next int32) {
 	if k == KindTree {
 		t := m.tree(id)
 		w := m.grid.W
-		cell := int(t.Y)*w + int(t.X)
+		cell := m.grid.Index(t.at())
 		lines[n] = uintptr(unsafe.Pointer(&m.water[cell]))
 		lines[n+1] = uintptr(unsafe.Pointer(&m.nutrients[cell]))
 		n += 2

@@ -54,6 +54,7 @@ func newScheduler(e *Engine) scheduler {
 	}
 	a := &actors{e: e}
 	a.ra, _ = e.model.(ReadAheader)
+	a.runFn = a.driveRun
 	return a
 }
 
@@ -72,9 +73,9 @@ type ReadAheader interface {
 	// (internal/prefetch), and for the record of next, the agent after it
 	// (-1 if none), so that next's own ReadAhead finds that record in the
 	// cache when it reads where the rest lies. It runs on the goroutine
-	// that drives id's run, while the agent before id decides, and must
-	// neither change anything nor read what another agent's Decide may
-	// write.
+	// that drives id's run, just before that goroutine resumes the agent
+	// before id, while other runs' agents decide, and must neither change
+	// anything nor read what another agent's Decide may write.
 	ReadAhead(id, next int32)
 }
 
@@ -105,7 +106,7 @@ type actors struct {
 	g      []uintptr                 // by agent ID: its goroutine's descriptor, 0 until it has run
 	live   []int32                   // the live list of the tick being decided
 	run    int32                     // agents per run this tick
-	runFn  func(r int)
+	runFn  func(r int)               // driveRun, bound once: a method value made each tick would be allocated
 }
 
 // runsPerCore is how many runs a tick has per core, so that a core that
@@ -197,9 +198,6 @@ func (a *actors) decide(live []int32) {
 	runs := int32(runsPerCore * a.e.pool.workers())
 	a.run = max(1, (int32(len(live))+runs-1)/runs)
 	nr := (len(live) + int(a.run) - 1) / int(a.run)
-	if a.runFn == nil {
-		a.runFn = a.driveRun
-	}
 	a.e.pool.run(nr, a.runFn)
 }
 

@@ -6,7 +6,6 @@ import (
 	"io"
 	"runtime"
 	"slices"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -194,24 +193,24 @@ type benchRow struct {
 	cfg    benchConfig
 	n      int
 	wall   float64 // [s]
-	steps  int64
-	perSec float64
 	ns     float64 // per agent-step, whole tick
 	phases [5]float64
 }
+
+// perSec is agent-steps per second, the inverse of the time per
+// agent-step.
+func (r benchRow) perSec() float64 { return 1e9 / r.ns }
 
 func benchRows(cfgs []benchConfig, runs []benchRun) []benchRow {
 	var rows []benchRow
 	for _, cfg := range cfgs {
 		var walls, ns []float64
 		var ph [5][]float64
-		var steps int64
 		for _, r := range runs {
 			if r.cfg != cfg || r.sum.AgentSteps == 0 {
 				continue
 			}
 			st := float64(r.sum.AgentSteps)
-			steps = r.sum.AgentSteps
 			walls = append(walls, r.sum.WallSeconds)
 			ns = append(ns, r.sum.WallSeconds*1e9/st)
 			p := r.sum.Phases
@@ -222,8 +221,7 @@ func benchRows(cfgs []benchConfig, runs []benchRun) []benchRow {
 		if len(walls) == 0 {
 			continue
 		}
-		row := benchRow{cfg: cfg, n: len(walls), wall: median(walls), steps: steps, ns: median(ns)}
-		row.perSec = 1e9 / row.ns
+		row := benchRow{cfg: cfg, n: len(walls), wall: median(walls), ns: median(ns)}
 		for i := range ph {
 			row.phases[i] = median(ph[i])
 		}
@@ -265,7 +263,7 @@ func writeBench(w io.Writer, name string, cfgs []benchConfig, runs []benchRun) {
 	fmt.Fprintln(tw, "mode\tcores\twall [s]\tagent-steps/s\tns/agent-step\tdecide\tapply\tenvironment\tdeliver\trecord\t")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", r.cfg.mode, r.cfg.cores, r.wall,
-			rate(r.perSec), r.ns, r.phases[0], r.phases[1], r.phases[2], r.phases[3], r.phases[4])
+			rate(r.perSec()), r.ns, r.phases[0], r.phases[1], r.phases[2], r.phases[3], r.phases[4])
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "  (the phases in ns per agent-step)")
@@ -305,5 +303,5 @@ func rate(x float64) string {
 	case x >= 1e3:
 		return fmt.Sprintf("%.1f k", x/1e3)
 	}
-	return strings.TrimSpace(fmt.Sprintf("%.0f", x))
+	return fmt.Sprintf("%.0f", x)
 }

@@ -73,7 +73,7 @@ func TestBenchRowsAreMedians(t *testing.T) {
 		{rows[1], 2, 15, 15e6, 7.5e6, 1e9 / 15e6},
 	} {
 		r := c.row
-		if r.n != c.n || r.wall != c.wall || r.ns != c.ns || r.phases[0] != c.decideNs || math.Abs(r.perSec-c.perSecWant) > 1e-9*c.perSecWant {
+		if r.n != c.n || r.wall != c.wall || r.ns != c.ns || r.phases[0] != c.decideNs || math.Abs(r.perSec()-c.perSecWant) > 1e-9*c.perSecWant {
 			t.Errorf("%s: %+v; want %d runs, wall %g s, %g ns and %g decide-ns an agent-step, %g agent-steps/s",
 				r.cfg, r, c.n, c.wall, c.ns, c.decideNs, c.perSecWant)
 		}

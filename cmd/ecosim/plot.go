@@ -34,8 +34,9 @@ func (o *chartOptions) addFlags(c *cobra.Command) {
 	f.BoolVar(&o.animate, "animate", false, "also write an animated map, plots/map.gif")
 }
 
-// check names the flag at fault; plots.Options.Validate, which takes 0 as
-// "the default", backs it up.
+// check names the flag at fault. It is stricter than
+// plots.Options.Validate, which takes a dpi or width of 0 as "the
+// default": here every flag has its default filled in already.
 func (o *chartOptions) check() error {
 	for _, f := range o.formats {
 		if !slices.Contains(plots.Formats, f) {
@@ -47,10 +48,6 @@ func (o *chartOptions) check() error {
 	}
 	if !(o.width >= 1 && o.width <= 200) {
 		return usagef("--width must be between 1 and 200 [cm], got %g", o.width)
-	}
-	po := plots.Options{Formats: o.formats, DPI: o.dpi, Width: o.width}
-	if err := po.Validate(); err != nil {
-		return usageError{err}
 	}
 	return nil
 }
