@@ -106,19 +106,12 @@ func (l *logBook) text() string {
 	return strings.Join(l.lines, "\n")
 }
 
-// await waits, up to waitFor's minute, for a line holding any of subs; on
+// await waits, as waitFor does, for a line holding any of subs; on
 // timeout it fails with the whole log, which says what happened instead.
 func (l *logBook) await(t *testing.T, what string, subs ...string) {
 	t.Helper()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
-		for _, sub := range subs {
-			if l.has(sub) {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s; the log:\n%s", what, l.text())
-		}
+	if !eventually(func() bool { return slices.ContainsFunc(subs, l.has) }) {
+		t.Fatalf("timed out waiting for %s; the log:\n%s", what, l.text())
 	}
 }
 
@@ -340,11 +333,20 @@ func freeAddr(t *testing.T) string {
 // waitFor polls cond for up to a minute.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
+	if !eventually(cond) {
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// eventually polls cond every 10 ms for up to a minute and reports whether
+// it came true.
+func eventually(cond func() bool) bool {
 	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			return false
 		}
 	}
+	return true
 }
 
 // TestWorkerWaitsForItsBroker starts a worker before its broker: it says
