@@ -52,16 +52,20 @@ func BenchmarkFloor(b *testing.B) {
 }
 
 // TickStamps is an observer that notes when the first and the last tick of
-// a measured Advance end, and the agent-steps by then, so a benchmark can
-// report the ticks after the first on their own: each Advance starts
-// actors mode's goroutines again in its first tick, a cost a long run pays
-// once, and at 30 ticks 10–15% of a measurement of the goroutine floor at
-// 10,000 agents, 29–33% at 100,000 (20 ticks).
+// a measured Advance end, and the agent-steps and heap allocations by then,
+// so a benchmark can report the ticks after the first on their own: each
+// Advance starts actors mode's goroutines again in its first tick, a cost a
+// long run pays once, and at 30 ticks 10–15% of a measurement of the
+// goroutine floor at 10,000 agents, 29–33% at 100,000 (20 ticks). Those
+// starts are also nearly all of allocs/op in actors mode (7 allocations an
+// agent, a thirtieth of them a tick at 30 ticks), which says nothing of
+// what a tick of a long run allocates.
 type TickStamps struct {
 	e           *Engine
 	first, last int
 	t0, t1      time.Time
 	s0, s1      int64
+	m0, m1      uint64 // heap allocations (runtime.MemStats.Mallocs)
 }
 
 // Expect readies the stamps for e advancing n ticks from where it is.
@@ -76,21 +80,31 @@ func (s *TickStamps) Tick(tick int, _ []float64) error {
 	}
 	switch tick {
 	case s.first:
+		s.m0 = mallocs() // before the clock starts: reading them stops the world
 		s.t0, s.s0 = time.Now(), s.e.Timings().AgentSteps
 	case s.last:
 		s.t1, s.s1 = time.Now(), s.e.Timings().AgentSteps
+		s.m1 = mallocs()
 	}
 	return nil
+}
+
+func mallocs() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Mallocs
 }
 
 // Event ignores events.
 func (s *TickStamps) Event(Event) error { return nil }
 
-// Report adds steady-ns/agent-step, the cost per agent-step of the ticks
-// after the first, when there were two or more.
+// Report adds steady-ns/agent-step and steady-allocs/tick, the cost per
+// agent-step and the heap allocations per tick of the ticks after the
+// first, when there were two or more.
 func (s *TickStamps) Report(b *testing.B) {
 	if s.last > s.first && s.s1 > s.s0 {
 		b.ReportMetric(float64(s.t1.Sub(s.t0).Nanoseconds())/float64(s.s1-s.s0), "steady-ns/agent-step")
+		b.ReportMetric(float64(s.m1-s.m0)/float64(s.last-s.first), "steady-allocs/tick")
 	}
 }
 
