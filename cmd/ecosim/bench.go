@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"text/tabwriter"
 
@@ -35,8 +37,12 @@ func newBenchCmd() *cobra.Command {
 round by round so a slow spell of the machine falls on all of them, and print
 the medians: the simulation's wall time, agent-steps per second (the live
 agents of every tick, summed), nanoseconds per agent-step and where they went
-by phase of the tick, and each mode's speed-up from its fewest cores to its
-most. Use it to choose --mode and --workers for your own scenario on your own
+by phase of the tick, heap allocations per tick (over the ticks after the
+first, which starts actors mode's goroutines), the peak memory of the run
+(Go heap and goroutine stacks, at the ends of ticks, beyond what was in use
+before it), and each mode's speed-up from its fewest cores to its most. Each
+run starts after a garbage collection, so none pays for the last one's world.
+Use it to choose --mode and --workers for your own scenario on your own
 machine; shared machines vary from minute to minute, so compare figures from
 one bench only.
 
@@ -82,10 +88,69 @@ func plural(n int) string {
 	return "s"
 }
 
-// benchRun is one timed run: its configuration and summary.
+// benchRun is one timed run: its configuration, summary and memory.
 type benchRun struct {
 	cfg benchConfig
 	sum *runner.Summary
+	mem benchMem
+}
+
+// benchMem is what a run's memWatch saw.
+type benchMem struct {
+	allocsPerTick float64 // NaN for a run of fewer than 2 ticks
+	peak          uint64  // [bytes]
+}
+
+// memWatch follows a run's memory at the end of each of its ticks,
+// through the runner's progress calls on the engine's goroutine. It reads
+// runtime/metrics, which does not stop the world, so the run's timing is
+// not disturbed: 3 values a tick.
+type memWatch struct {
+	s      [3]metrics.Sample
+	base   uint64 // heap objects and stacks before the run [bytes]
+	peak   uint64 // the most seen at a tick's end [bytes]
+	a0, a1 uint64 // allocations at the ends of tick 1 and the last tick
+	last   int    // the last tick, when reached
+}
+
+// newMemWatch collects the garbage, which holds the last run's world,
+// and notes what is left as the base that the run's peak is measured from.
+func newMemWatch() *memWatch {
+	w := &memWatch{}
+	w.s[0].Name = "/gc/heap/allocs:objects"
+	w.s[1].Name = "/memory/classes/heap/objects:bytes"
+	w.s[2].Name = "/memory/classes/heap/stacks:bytes"
+	runtime.GC()
+	w.base = w.read()
+	return w
+}
+
+// read reads the samples and returns the heap objects' and stacks' bytes.
+func (w *memWatch) read() uint64 {
+	metrics.Read(w.s[:])
+	return w.s[1].Value.Uint64() + w.s[2].Value.Uint64()
+}
+
+// tick is the runner's Progress: tick done of total has been recorded.
+func (w *memWatch) tick(done, total int) {
+	w.peak = max(w.peak, w.read())
+	switch done {
+	case 1:
+		w.a0 = w.s[0].Value.Uint64()
+	case total:
+		w.a1, w.last = w.s[0].Value.Uint64(), done
+	}
+}
+
+func (w *memWatch) result() benchMem {
+	m := benchMem{allocsPerTick: math.NaN()}
+	if w.last >= 2 {
+		m.allocsPerTick = float64(w.a1-w.a0) / float64(w.last-1)
+	}
+	if w.peak > w.base {
+		m.peak = w.peak - w.base
+	}
+	return m
 }
 
 func (o *benchOptions) configs() ([]benchConfig, error) {
@@ -147,7 +212,9 @@ rounds:
 		for _, cfg := range cfgs {
 			runtime.GOMAXPROCS(cfg.cores)
 			restoreGC := tuneGC(s.MemoryEstimate(cfg.mode == sim.ModeActors))
-			sum, err := runner.Measure(c.Context(), runner.Options{Scenario: s, NoControl: true, Mode: cfg.mode, Workers: cfg.cores})
+			mw := newMemWatch()
+			sum, err := runner.Measure(c.Context(), runner.Options{Scenario: s, NoControl: true, Mode: cfg.mode, Workers: cfg.cores,
+				Progress: mw.tick})
 			restoreGC()
 			if err != nil {
 				// An interrupted run's time is of part of the run: the
@@ -155,7 +222,7 @@ rounds:
 				runErr = err
 				break rounds
 			}
-			runs = append(runs, benchRun{cfg, sum})
+			runs = append(runs, benchRun{cfg, sum, mw.result()})
 			if err := sameResults(runs); err != nil {
 				return err
 			}
@@ -195,6 +262,8 @@ type benchRow struct {
 	wall   float64 // [s]
 	ns     float64 // per agent-step, whole tick
 	phases [5]float64
+	allocs float64 // per tick after the first; NaN if no run had two ticks
+	peak   float64 // [bytes]
 }
 
 // perSec is agent-steps per second, the inverse of the time per
@@ -204,7 +273,7 @@ func (r benchRow) perSec() float64 { return 1e9 / r.ns }
 func benchRows(cfgs []benchConfig, runs []benchRun) []benchRow {
 	var rows []benchRow
 	for _, cfg := range cfgs {
-		var walls, ns []float64
+		var walls, ns, allocs, peaks []float64
 		var ph [5][]float64
 		for _, r := range runs {
 			if r.cfg != cfg || r.sum.AgentSteps == 0 {
@@ -217,11 +286,18 @@ func benchRows(cfgs []benchConfig, runs []benchRun) []benchRow {
 			for i, v := range []float64{p.Decide, p.Apply, p.Environment, p.Deliver, p.Record} {
 				ph[i] = append(ph[i], v*1e9/st)
 			}
+			if !math.IsNaN(r.mem.allocsPerTick) {
+				allocs = append(allocs, r.mem.allocsPerTick)
+			}
+			peaks = append(peaks, float64(r.mem.peak))
 		}
 		if len(walls) == 0 {
 			continue
 		}
-		row := benchRow{cfg: cfg, n: len(walls), wall: median(walls), ns: median(ns)}
+		row := benchRow{cfg: cfg, n: len(walls), wall: median(walls), ns: median(ns), allocs: math.NaN(), peak: median(peaks)}
+		if len(allocs) > 0 {
+			row.allocs = median(allocs)
+		}
 		for i := range ph {
 			row.phases[i] = median(ph[i])
 		}
@@ -260,13 +336,17 @@ func writeBench(w io.Writer, name string, cfgs []benchConfig, runs []benchRun) {
 	fmt.Fprintf(w, "%s: %d ticks, %d agents at the start; medians of %s a configuration, simulation only\n",
 		name, first.TicksDone, first.Agents.Initial, count)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "mode\tcores\twall [s]\tagent-steps/s\tns/agent-step\tdecide\tapply\tenvironment\tdeliver\trecord\t")
+	fmt.Fprintln(tw, "mode\tcores\twall [s]\tagent-steps/s\tns/agent-step\tdecide\tapply\tenvironment\tdeliver\trecord\tallocs/tick\tpeak MiB\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t\n", r.cfg.mode, r.cfg.cores, r.wall,
-			rate(r.perSec()), r.ns, r.phases[0], r.phases[1], r.phases[2], r.phases[3], r.phases[4])
+		allocs := "-"
+		if !math.IsNaN(r.allocs) {
+			allocs = fmt.Sprintf("%.1f", r.allocs)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%.1f\t\n", r.cfg.mode, r.cfg.cores, r.wall,
+			rate(r.perSec()), r.ns, r.phases[0], r.phases[1], r.phases[2], r.phases[3], r.phases[4], allocs, r.peak/(1<<20))
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "  (the phases in ns per agent-step)")
+	fmt.Fprintln(w, "  (the phases in ns per agent-step; allocs/tick over the ticks after the first; peak MiB of Go heap and stacks)")
 	var best *benchRow
 	for _, m := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
 		var lo, hi *benchRow

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/ecosim/ecosim/runner"
+	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sim"
 )
 
@@ -22,7 +24,7 @@ func benchSummary(wall float64, steps int64, metrics, events string) *runner.Sum
 func TestBenchRefusesRunsThatDisagree(t *testing.T) {
 	shards1 := benchConfig{sim.ModeShards, 1}
 	actors2 := benchConfig{sim.ModeActors, 2}
-	runs := []benchRun{{shards1, benchSummary(1, 100, "aaaa", "eeee")}, {actors2, benchSummary(1, 100, "aaaa", "eeee")}}
+	runs := []benchRun{{shards1, benchSummary(1, 100, "aaaa", "eeee"), benchMem{}}, {actors2, benchSummary(1, 100, "aaaa", "eeee"), benchMem{}}}
 	if err := sameResults(runs); err != nil {
 		t.Fatalf("the same digests refused: %v", err)
 	}
@@ -33,7 +35,7 @@ func TestBenchRefusesRunsThatDisagree(t *testing.T) {
 		{benchSummary(1, 100, "abab", "eeee"), "metrics.csv"},
 		{benchSummary(1, 100, "aaaa", "efef"), "events.jsonl"},
 	} {
-		err := sameResults(append(runs, benchRun{actors2, c.sum}))
+		err := sameResults(append(runs, benchRun{actors2, c.sum, benchMem{}}))
 		if !errors.Is(err, errDiverged) {
 			t.Fatalf("%s differs and was not refused: %v", c.file, err)
 		}
@@ -52,31 +54,74 @@ func TestBenchRefusesRunsThatDisagree(t *testing.T) {
 // the medians of wall time and of time per agent-step, agent-steps per
 // second their inverse, each configuration's runs kept apart.
 func TestBenchRowsAreMedians(t *testing.T) {
-	a, b := benchConfig{sim.ModeShards, 1}, benchConfig{sim.ModeShards, 2}
+	a, b, c := benchConfig{sim.ModeShards, 1}, benchConfig{sim.ModeShards, 2}, benchConfig{sim.ModeActors, 1}
+	nan := math.NaN()
 	runs := []benchRun{
-		{a, benchSummary(6, 1000, "", "")}, {b, benchSummary(10, 1000, "", "")},
-		{a, benchSummary(1, 1000, "", "")}, {b, benchSummary(20, 1000, "", "")},
-		{a, benchSummary(2, 1000, "", "")},
+		{a, benchSummary(6, 1000, "", ""), benchMem{30, 600}}, {b, benchSummary(10, 1000, "", ""), benchMem{nan, 10}},
+		{a, benchSummary(1, 1000, "", ""), benchMem{10, 100}}, {b, benchSummary(20, 1000, "", ""), benchMem{7, 20}},
+		{a, benchSummary(2, 1000, "", ""), benchMem{20, 200}}, {c, benchSummary(1, 1000, "", ""), benchMem{nan, 5}},
 	}
-	rows := benchRows([]benchConfig{a, b}, runs)
-	if len(rows) != 2 {
-		t.Fatalf("%d rows for two configurations", len(rows))
+	rows := benchRows([]benchConfig{a, b, c}, runs)
+	if len(rows) != 3 {
+		t.Fatalf("%d rows for three configurations", len(rows))
 	}
 	for _, c := range []struct {
-		row        benchRow
-		n          int
-		wall, ns   float64
-		decideNs   float64
-		perSecWant float64
+		row          benchRow
+		n            int
+		wall, ns     float64
+		decideNs     float64
+		perSecWant   float64
+		allocs, peak float64 // allocs NaN: none of the runs had two ticks
 	}{
-		{rows[0], 3, 2, 2e6, 1e6, 500},
-		{rows[1], 2, 15, 15e6, 7.5e6, 1e9 / 15e6},
+		{rows[0], 3, 2, 2e6, 1e6, 500, 20, 200},
+		{rows[1], 2, 15, 15e6, 7.5e6, 1e9 / 15e6, 7, 15}, // the run without allocations left out
+		{rows[2], 1, 1, 1e6, 0.5e6, 1000, nan, 5},
 	} {
 		r := c.row
-		if r.n != c.n || r.wall != c.wall || r.ns != c.ns || r.phases[0] != c.decideNs || math.Abs(r.perSec()-c.perSecWant) > 1e-9*c.perSecWant {
-			t.Errorf("%s: %+v; want %d runs, wall %g s, %g ns and %g decide-ns an agent-step, %g agent-steps/s",
-				r.cfg, r, c.n, c.wall, c.ns, c.decideNs, c.perSecWant)
+		if r.n != c.n || r.wall != c.wall || r.ns != c.ns || r.phases[0] != c.decideNs || math.Abs(r.perSec()-c.perSecWant) > 1e-9*c.perSecWant ||
+			r.peak != c.peak || !(r.allocs == c.allocs || math.IsNaN(r.allocs) && math.IsNaN(c.allocs)) {
+			t.Errorf("%s: %+v; want %d runs, wall %g s, %g ns and %g decide-ns an agent-step, %g agent-steps/s, %g allocs a tick, peak %g",
+				r.cfg, r, c.n, c.wall, c.ns, c.decideNs, c.perSecWant, c.allocs, c.peak)
 		}
+	}
+	var out strings.Builder
+	writeBench(&out, "w", []benchConfig{a, b, c}, runs)
+	if !strings.Contains(out.String(), "     -  ") {
+		t.Errorf("allocations of runs of one tick not shown as -:\n%s", out.String())
+	}
+}
+
+// TestBenchMeasuresMemory runs the forest in both modes under a memWatch.
+// Actors mode's peak must exceed shards mode's by the goroutines' stacks,
+// which a watch of the heap objects alone would miss (a goroutine's
+// descriptor and coroutine closures are under 1 KiB, its stack at least
+// 2 KiB); and its allocations a tick must leave out the first tick, in
+// which every agent's coroutine starts at 7 allocations: included, they
+// would add a quarter of the agents a tick over 29 ticks.
+func TestBenchMeasuresMemory(t *testing.T) {
+	s, err := scenarios.Load("forest", []string{"ticks=30", "failures=[]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mem [2]benchMem
+	var agents int
+	for i, mode := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
+		mw := newMemWatch()
+		sum, err := runner.Measure(context.Background(), runner.Options{Scenario: s, NoControl: true, Mode: mode, Workers: 1, Progress: mw.tick})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem[i], agents = mw.result(), sum.Agents.Initial
+		if math.IsNaN(mem[i].allocsPerTick) || mem[i].allocsPerTick <= 0 || mem[i].peak == 0 {
+			t.Fatalf("%v: %+v: no allocations or no peak measured over %d ticks", mode, mem[i], sum.TicksDone)
+		}
+	}
+	t.Logf("%d agents: shards %+v, actors %+v", agents, mem[0], mem[1])
+	if d := int64(mem[1].peak) - int64(mem[0].peak); d < int64(agents)*3/2<<10 {
+		t.Errorf("actors mode's peak %d bytes above shards mode's, under 1.5 KiB for each of %d goroutines", d, agents)
+	}
+	if d := mem[1].allocsPerTick - mem[0].allocsPerTick; d > float64(agents)/10 {
+		t.Errorf("actors mode allocates %.1f a tick more than shards mode, for %d agents: the coroutines' starts counted", d, agents)
 	}
 }
 
@@ -85,7 +130,7 @@ func TestBenchRowsAreMedians(t *testing.T) {
 // table's heading says so rather than give one count for all.
 func TestBenchSaysWhenRunsAreUneven(t *testing.T) {
 	a, b := benchConfig{sim.ModeShards, 1}, benchConfig{sim.ModeShards, 2}
-	even := []benchRun{{a, benchSummary(1, 1000, "m", "e")}, {b, benchSummary(1, 1000, "m", "e")}}
+	even := []benchRun{{a, benchSummary(1, 1000, "m", "e"), benchMem{}}, {b, benchSummary(1, 1000, "m", "e"), benchMem{}}}
 	var out strings.Builder
 	writeBench(&out, "w", []benchConfig{a, b}, append(even, even...))
 	if !strings.Contains(out.String(), "medians of 2 runs a configuration") {
