@@ -47,6 +47,14 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// The sizes Validate accepts, besides 0 for the default; the command
+// line checks its flags against the same.
+const (
+	MaxDPI   = 1200
+	MinWidth = 1.0   // [cm]
+	MaxWidth = 200.0 // [cm]
+)
+
 // Validate reports an unknown format or an absurd size.
 func (o Options) Validate() error {
 	for _, f := range o.Formats {
@@ -54,11 +62,11 @@ func (o Options) Validate() error {
 			return fmt.Errorf("%w: unknown format %q (known: %s)", ErrOptions, f, strings.Join(Formats, ", "))
 		}
 	}
-	if o.DPI < 0 || o.DPI > 1200 {
-		return fmt.Errorf("%w: dpi %d out of range 1..1200", ErrOptions, o.DPI)
+	if o.DPI < 0 || o.DPI > MaxDPI {
+		return fmt.Errorf("%w: dpi %d out of range 1..%d", ErrOptions, o.DPI, MaxDPI)
 	}
-	if o.Width != 0 && !(o.Width >= 1 && o.Width <= 200) { // NaN too
-		return fmt.Errorf("%w: width %g cm out of range 1..200", ErrOptions, o.Width)
+	if o.Width != 0 && !(o.Width >= MinWidth && o.Width <= MaxWidth) { // NaN too
+		return fmt.Errorf("%w: width %g cm out of range %g..%g", ErrOptions, o.Width, MinWidth, MaxWidth)
 	}
 	return nil
 }

@@ -20,10 +20,10 @@ func (m *aheadModel) ReadAhead(id, next int32) {
 }
 
 // TestRunsReadAhead checks that in actors mode every agent but the first of
-// its run has its read-ahead asked for once a tick, while the agent before
-// it decides, naming the agent after it in the live list, or none at the
-// end of its run; the first, resumed before any other agent of its run has
-// decided, is not asked about.
+// its run has its read-ahead asked for once a tick, by the run's driver
+// just before it resumes the agent before it, naming the agent after it in
+// the live list, or none at the end of its run; the first, resumed before
+// any other agent of its run, is not asked about.
 func TestRunsReadAhead(t *testing.T) {
 	for _, procs := range []int{1, 2} {
 		t.Run(fmt.Sprint(procs), func(t *testing.T) {

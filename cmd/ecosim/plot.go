@@ -43,11 +43,11 @@ func (o *chartOptions) check() error {
 			return usagef("--format %s: unknown chart format (known: %s)", f, strings.Join(plots.Formats, ", "))
 		}
 	}
-	if o.dpi < 1 || o.dpi > 1200 {
-		return usagef("--dpi must be between 1 and 1200, got %d", o.dpi)
+	if o.dpi < 1 || o.dpi > plots.MaxDPI {
+		return usagef("--dpi must be between 1 and %d, got %d", plots.MaxDPI, o.dpi)
 	}
-	if !(o.width >= 1 && o.width <= 200) {
-		return usagef("--width must be between 1 and 200 [cm], got %g", o.width)
+	if !(o.width >= plots.MinWidth && o.width <= plots.MaxWidth) {
+		return usagef("--width must be between %g and %g [cm], got %g", plots.MinWidth, plots.MaxWidth, o.width)
 	}
 	return nil
 }
