@@ -34,7 +34,10 @@ type Options struct {
 	// NoControl skips the paired control run of a scenario with failures.
 	NoControl bool
 	Mode      sim.Mode
-	Workers   int
+	// Workers is how many goroutines share a tick's parallel steps; 0 is
+	// one per CPU, used or not tick stretch by tick stretch as the engine
+	// measures faster (sim.Config.Adaptive).
+	Workers int
 	// Snapshots are the ticks at which the world is saved for the map
 	// charts (failure run only).
 	Snapshots []int
@@ -79,6 +82,10 @@ type Summary struct {
 	// covers, the live count summed tick by tick: speed per agent-step
 	// compares worlds of different sizes and runs of different lengths.
 	AgentSteps int64 `json:"agent_steps"`
+	// TicksAlone is how many of those ticks ran on one core, as the
+	// engine measured faster for the world at the time (Options.Workers
+	// 0); the results are the same either way.
+	TicksAlone int `json:"ticks_alone,omitempty"`
 	// Phases splits the simulation's wall time by phase of the tick.
 	Phases  PhaseSeconds  `json:"phase_seconds"`
 	Digests OutputDigests `json:"digests"`
@@ -350,6 +357,9 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 		}
 	} else {
 		model, eng, err = s.Build(opts.Mode, opts.Workers)
+		if err == nil {
+			eng.Adapt(opts.Workers == 0)
+		}
 	}
 	if err != nil {
 		return nil, nil, nil, err
@@ -411,11 +421,11 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	sum = &Summary{
 		Version: opts.Version, ResultsFingerprint: opts.ResultsFingerprint, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
 		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall, Phases: phaseSeconds(eng.Timings()),
-		AgentSteps: eng.Timings().AgentSteps,
-		Agents:     counts(model, eng, initial),
-		Digests:    OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
-		Final:      map[string]float64{},
-		ForkedAt:   forkedAt,
+		AgentSteps: eng.Timings().AgentSteps, TicksAlone: eng.Timings().Alone,
+		Agents:   counts(model, eng, initial),
+		Digests:  OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
+		Final:    map[string]float64{},
+		ForkedAt: forkedAt,
 	}
 	for i, n := range model.IndicatorNames() {
 		if i < len(rec.last) {

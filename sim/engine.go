@@ -26,6 +26,12 @@ type Config struct {
 	// everything on the engine's goroutine (a sweep running many worlds at
 	// once wants that).
 	Workers int
+	// Adaptive lets an engine with more than one worker run stretches of
+	// ticks on its own goroutine alone when it measures that faster, as
+	// it is for small worlds on some machines (coreChooser); the choice
+	// never changes results. It is for runs a user did not pin to a
+	// number of workers; benchmarks pin them.
+	Adaptive bool
 	// Transport sets link latency, capacity and loss.
 	Transport TransportConfig
 }
@@ -82,6 +88,9 @@ type Engine struct {
 	cursors []int32
 	serial  []int32 // agents left for the serial apply, reused
 	timings Timings
+	// cores chooses how an adaptive engine's ticks run; it lasts from one
+	// Run to the next, as a run's world does.
+	cores *coreChooser
 	// contexts holds the agents' contexts in ID order (Pages), those
 	// of agents reaped since the last compaction included: births then
 	// cost an allocation per thousand agents, not one each, and once a
@@ -131,6 +140,9 @@ type Timings struct {
 	// count summed tick by tick, so a population that grows or shrinks
 	// during a measurement is counted as it was.
 	AgentSteps int64
+	// Alone is how many of the ticks an adaptive engine (Config.Adaptive)
+	// ran on its own goroutine alone.
+	Alone int
 }
 
 // Timings returns where the wall time of the ticks so far went.
@@ -352,8 +364,15 @@ func (e *Engine) Run(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("%w at tick %d: %w", ErrInterrupted, e.tick, err)
 		}
+		start, steps := time.Now(), e.timings.AgentSteps
 		if err := e.step(); err != nil {
 			return err
+		}
+		if e.cores != nil && e.pool.helpers > 0 {
+			if e.pool.solo {
+				e.timings.Alone++
+			}
+			e.pool.solo = e.cores.tick(time.Since(start), e.timings.AgentSteps-steps)
 		}
 	}
 	return nil
@@ -383,12 +402,21 @@ func (e *Engine) startPool() {
 		w = runtime.GOMAXPROCS(0)
 	}
 	e.pool = newPool(w - 1)
+	if e.cfg.Adaptive && w > 1 {
+		if e.cores == nil {
+			e.cores = &coreChooser{}
+		}
+		e.pool.solo = e.cores.alones()
+	}
 }
 
 func (e *Engine) stopPool() {
 	e.pool.close()
 	e.pool = nil
 }
+
+// Adapt sets Config.Adaptive; it is called between runs.
+func (e *Engine) Adapt(on bool) { e.cfg.Adaptive = on }
 
 // Advance runs n more ticks beyond the current one, whatever cfg.Ticks says;
 // benchmarks and interactive drivers use it to step a run further.
@@ -464,7 +492,7 @@ func (e *Engine) apply() (err error) {
 	n := sc.CompanionPieces()
 	e.companion = sc
 	defer func() { e.companion = nil }()
-	if e.pool == nil || e.pool.helpers == 0 || n == 0 {
+	if e.pool.alone() || n == 0 {
 		// Alone, the companion's pieces follow the serial part.
 		if err := e.applySerial(order, local); err != nil {
 			return err
@@ -570,7 +598,7 @@ func (e *Engine) companionPiece(i int) { e.companion.Companion(e, i) }
 // RecordPreparer's indicators take (besideRecord).
 func (e *Engine) deliver() error {
 	from := e.splitMin
-	if e.pool != nil && e.pool.helpers == 0 {
+	if e.pool != nil && e.pool.alone() {
 		from = max(from, e.splitAloneMin)
 	}
 	if as, ok := e.model.(ArrivalSplitter); ok && e.pool != nil && len(e.Transport.inflight) >= from {
@@ -606,7 +634,7 @@ func (e *Engine) deliver() error {
 // function is bound once (besideFn), so a tick allocates nothing for it.
 func (e *Engine) besideRecord(booking ArrivalSplitter) {
 	rp, ok := e.model.(RecordPreparer)
-	if !ok || e.pool == nil || e.pool.helpers == 0 {
+	if !ok || e.pool.alone() {
 		e.deliverPart(booking)
 		return
 	}

@@ -16,3 +16,11 @@ func WarmApplyFrom(e *Engine, n int) { e.warmMin = n }
 
 // WarmedApplies is how many of e's ticks read their apply blocks ahead.
 func WarmedApplies(e *Engine) int { return e.warmed }
+
+// ChooseCoresFrom makes e adaptive with windows of ticks ticks and its
+// first trial after one window, so that a short test run changes how its
+// ticks run more than once.
+func ChooseCoresFrom(e *Engine, ticks int) {
+	e.cfg.Adaptive = true
+	e.cores = &coreChooser{started: true, ticks: ticks, left: ticks, gap: 1, wait: 1}
+}

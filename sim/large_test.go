@@ -127,3 +127,45 @@ func TestReadAheadChangesNothing(t *testing.T) {
 		t.Fatalf("reading ahead changed the rows (%d ticks read ahead without it)", never)
 	}
 }
+
+// TestChosenCoresAreDeterministic runs the forest on 2 cores with its
+// ticks moving between the engine's goroutine alone and both goroutines
+// (windows of 3 ticks, the first trial after one), in both modes: the rows
+// must be those of the runs pinned to 1 worker and to 2, and ticks must
+// have run each way.
+func TestChosenCoresAreDeterministic(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	for _, mode := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
+		run := func(workers int, adapt bool) ([32]byte, sim.Timings) {
+			s := scaled(t, 3752)
+			s.Ticks = 60
+			_, e, err := s.Build(mode, workers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if adapt {
+				sim.ChooseCoresFrom(e, 3)
+			}
+			d := &digestRows{}
+			e.Observe(d)
+			// In two runs, as a failure run carries on from its control.
+			if err := e.Advance(context.Background(), 25); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Advance(context.Background(), 35); err != nil {
+				t.Fatal(err)
+			}
+			return d.h, e.Timings()
+		}
+		one, _ := run(1, false)
+		two, _ := run(2, false)
+		got, tm := run(2, true)
+		if one != two || got != one {
+			t.Errorf("%v: the rows differ: pinned to 1 worker %x, to 2 %x, chosen %x", mode, one[:4], two[:4], got[:4])
+		}
+		if tm.Alone == 0 || tm.Alone == tm.Ticks {
+			t.Errorf("%v: %d of %d ticks alone; the test wants both ways", mode, tm.Alone, tm.Ticks)
+		}
+		t.Logf("%v: %d of %d ticks alone", mode, tm.Alone, tm.Ticks)
+	}
+}

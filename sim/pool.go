@@ -26,6 +26,10 @@ import (
 // varies with timing, so a step's fn(i) must write only what belongs to i.
 type pool struct {
 	helpers int
+	// solo, set by the engine's goroutine between steps, runs the steps
+	// on the caller alone, as a pool without helpers does: the engine's
+	// choice of cores (coreChooser). The helpers then idle, and park.
+	solo bool
 	// state is the step's generation in the high 32 bits and the number of
 	// helpers inside it in the low 32; an odd generation is open to join.
 	state  atomic.Uint64
@@ -93,8 +97,12 @@ func (p *pool) workers() int {
 	return len(p.runs)
 }
 
+// alone reports whether the pool's steps run on the caller alone: it has
+// no helpers, or runs solo for now.
+func (p *pool) alone() bool { return p == nil || p.helpers == 0 || p.solo }
+
 func (p *pool) start(n int, fn func(int), fnBy func(i, w int)) {
-	if p == nil || p.helpers == 0 || n <= 1 || p.state.Load()>>32&1 == 1 {
+	if p.alone() || n <= 1 || p.state.Load()>>32&1 == 1 {
 		for i := range n {
 			if fnBy != nil {
 				fnBy(i, 0)

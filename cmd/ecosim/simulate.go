@@ -58,7 +58,7 @@ still writes a complete run directory, marked interrupted.`,
 	f := c.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "run directory (default: results/<scenario name>)")
 	f.StringVar(&o.mode, "mode", "auto", "scheduling: auto (the fastest: shards), shards (worker pool) or actors (a goroutine per agent); results are identical")
-	f.IntVar(&o.workers, "workers", 0, "goroutines sharing each parallel step of a tick, in either mode (default: GOMAXPROCS, the number of CPUs)")
+	f.IntVar(&o.workers, "workers", 0, "goroutines sharing each parallel step of a tick, in either mode (default: one per CPU, the run moving between one core and all of them as it measures faster; results are the same)")
 	f.BoolVar(&o.force, "force", false, "replace an earlier run in the output directory (only a directory holding a run's summary.json)")
 	f.BoolVar(&o.noCtl, "no-control", false, "skip the paired control run (and resilience.json) of a scenario with failures")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw charts into DIR/plots")
