@@ -21,6 +21,7 @@ type benchOptions struct {
 	modes []string
 	cores []int
 	count int
+	auto  bool
 }
 
 // maxBenchCount bounds --count: more rounds than this measure the machine's
@@ -40,10 +41,12 @@ agents of every tick, summed), nanoseconds per agent-step and where they went
 by phase of the tick, heap allocations per tick (over the ticks after the
 first, which starts actors mode's goroutines), the peak memory of the run
 (Go heap and goroutine stacks, at the ends of ticks, beyond what was in use
-before it), and each mode's speed-up from its fewest cores to its most. Each
-run starts after a garbage collection, so none pays for the last one's world.
-Use it to choose --mode and --workers for your own scenario on your own
-machine; shared machines vary from minute to minute, so compare figures from
+before it), and each mode's speed-up from its fewest cores to its most. With --auto
+(the default), each mode is also timed as simulate runs it without
+--workers, on the most --cores with the run moving between one core and all
+of them as it measures faster: the "auto" rows. Each run starts after a
+garbage collection, so none pays for the last one's world. Use it to choose
+--mode and --workers for your own scenario on your own machine; shared machines vary from minute to minute, so compare figures from
 one bench only.
 
 Every run must give the same results, whatever the mode or the cores: bench
@@ -59,6 +62,7 @@ first and fails, naming both runs, if any differ.`,
 	f.StringSliceVar(&o.modes, "modes", []string{"shards", "actors"}, "scheduling modes to time: shards, actors")
 	f.IntSliceVar(&o.cores, "cores", defaultBenchCores(), "numbers of cores (GOMAXPROCS, and shards mode's workers) to time")
 	f.IntVar(&o.count, "count", 3, "runs of each configuration; the table shows their medians")
+	f.BoolVar(&o.auto, "auto", true, "also time each mode as simulate runs it without --workers, on the most --cores, moving between one core and all as it measures faster")
 	return c
 }
 
@@ -75,10 +79,24 @@ func defaultBenchCores() []int {
 type benchConfig struct {
 	mode  sim.Mode
 	cores int
+	// auto leaves the workers to the engine (runner.Options.Workers 0),
+	// which moves between one core and cores as it measures faster.
+	auto bool
 }
 
 func (b benchConfig) String() string {
+	if b.auto {
+		return fmt.Sprintf("%s on up to %d cores, chosen as it runs", b.mode, b.cores)
+	}
 	return fmt.Sprintf("%s on %d core%s", b.mode, b.cores, plural(b.cores))
+}
+
+// workers is what the configuration asks of the runner.
+func (b benchConfig) workers() int {
+	if b.auto {
+		return 0
+	}
+	return b.cores
 }
 
 func plural(n int) string {
@@ -195,7 +213,10 @@ func (o *benchOptions) configs() ([]benchConfig, error) {
 	var cfgs []benchConfig
 	for _, m := range modes {
 		for _, n := range cores {
-			cfgs = append(cfgs, benchConfig{m, n})
+			cfgs = append(cfgs, benchConfig{mode: m, cores: n})
+		}
+		if most := cores[len(cores)-1]; o.auto && most > 1 {
+			cfgs = append(cfgs, benchConfig{mode: m, cores: most, auto: true})
 		}
 	}
 	return cfgs, nil
@@ -222,7 +243,7 @@ rounds:
 			runtime.GOMAXPROCS(cfg.cores)
 			restoreGC := tuneGC(s.MemoryEstimate(cfg.mode == sim.ModeActors))
 			mw := newMemWatch()
-			sum, err := runner.Measure(c.Context(), runner.Options{Scenario: s, NoControl: true, Mode: cfg.mode, Workers: cfg.cores,
+			sum, err := runner.Measure(c.Context(), runner.Options{Scenario: s, NoControl: true, Mode: cfg.mode, Workers: cfg.workers(),
 				Progress: mw.tick})
 			restoreGC()
 			if err != nil {
@@ -273,6 +294,7 @@ type benchRow struct {
 	phases [5]float64
 	allocs float64 // per tick after the first; NaN if no run had two ticks
 	peak   float64 // [bytes]
+	alone  float64 // the share of the ticks run on one core, for auto
 }
 
 // perSec is agent-steps per second, the inverse of the time per
@@ -282,7 +304,7 @@ func (r benchRow) perSec() float64 { return 1e9 / r.ns }
 func benchRows(cfgs []benchConfig, runs []benchRun) []benchRow {
 	var rows []benchRow
 	for _, cfg := range cfgs {
-		var walls, ns, allocs, peaks []float64
+		var walls, ns, allocs, peaks, alone []float64
 		var ph [5][]float64
 		for _, r := range runs {
 			if r.cfg != cfg || r.sum.AgentSteps == 0 {
@@ -299,11 +321,12 @@ func benchRows(cfgs []benchConfig, runs []benchRun) []benchRow {
 				allocs = append(allocs, r.mem.allocsPerTick)
 			}
 			peaks = append(peaks, float64(r.mem.peak))
+			alone = append(alone, float64(r.sum.TicksAlone)/float64(max(r.sum.TicksDone, 1)))
 		}
 		if len(walls) == 0 {
 			continue
 		}
-		row := benchRow{cfg: cfg, n: len(walls), wall: median(walls), ns: median(ns), allocs: math.NaN(), peak: median(peaks)}
+		row := benchRow{cfg: cfg, n: len(walls), wall: median(walls), ns: median(ns), allocs: math.NaN(), peak: median(peaks), alone: median(alone)}
 		if len(allocs) > 0 {
 			row.allocs = median(allocs)
 		}
@@ -351,11 +374,21 @@ func writeBench(w io.Writer, name string, cfgs []benchConfig, runs []benchRun) {
 		if !math.IsNaN(r.allocs) {
 			allocs = fmt.Sprintf("%.1f", r.allocs)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.3f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%.1f\t\n", r.cfg.mode, r.cfg.cores, r.wall,
+		cores := fmt.Sprint(r.cfg.cores)
+		if r.cfg.auto {
+			cores = "auto"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%s\t%.1f\t\n", r.cfg.mode, cores, r.wall,
 			rate(r.perSec()), r.ns, r.phases[0], r.phases[1], r.phases[2], r.phases[3], r.phases[4], allocs, r.peak/(1<<20))
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "  (the phases in ns per agent-step; allocs/tick over the ticks after the first; peak MiB of Go heap and stacks)")
+	for _, r := range rows {
+		if r.cfg.auto {
+			fmt.Fprintf(w, "  (%s auto: up to %d cores as simulate runs without --workers; %.0f%% of its ticks on one core)\n",
+				r.cfg.mode, r.cfg.cores, 100*r.alone)
+		}
+	}
 	var best *benchRow
 	for _, m := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
 		var lo, hi *benchRow
@@ -364,21 +397,31 @@ func writeBench(w io.Writer, name string, cfgs []benchConfig, runs []benchRun) {
 			if r.cfg.mode != m {
 				continue
 			}
+			if best == nil || r.ns < best.ns {
+				best = r
+			}
+			if r.cfg.auto {
+				continue
+			}
 			if lo == nil {
 				lo = r
 			}
 			hi = r
-			if best == nil || r.ns < best.ns {
-				best = r
-			}
 		}
 		if lo != nil && hi != lo {
 			fmt.Fprintf(w, "%s: %.2f× from %d core%s to %d\n", m, lo.ns/hi.ns, lo.cfg.cores, plural(lo.cfg.cores), hi.cfg.cores)
 		}
 	}
-	if best.cfg.mode == sim.ModeShards {
+	switch {
+	case best.cfg.auto:
+		procs := ""
+		if best.cfg.cores != runtime.NumCPU() {
+			procs = fmt.Sprintf("GOMAXPROCS=%d ", best.cfg.cores)
+		}
+		fmt.Fprintf(w, "fastest: %s (%secosim simulate --mode %s)\n", best.cfg, procs, best.cfg.mode)
+	case best.cfg.mode == sim.ModeShards:
 		fmt.Fprintf(w, "fastest: %s (ecosim simulate --mode shards --workers %d)\n", best.cfg, best.cfg.cores)
-	} else {
+	default:
 		fmt.Fprintf(w, "fastest: %s (GOMAXPROCS=%d ecosim simulate --mode actors)\n", best.cfg, best.cfg.cores)
 	}
 	fmt.Fprintf(w, "every run gave the same results: metrics.csv %.12s…, events.jsonl %.12s…\n", first.Digests.Metrics, first.Digests.Events)

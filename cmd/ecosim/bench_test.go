@@ -22,8 +22,8 @@ func benchSummary(wall float64, steps int64, metrics, events string) *runner.Sum
 // first run's is an error that names both configurations and the file, and
 // exits 1, not 0 with a table.
 func TestBenchRefusesRunsThatDisagree(t *testing.T) {
-	shards1 := benchConfig{sim.ModeShards, 1}
-	actors2 := benchConfig{sim.ModeActors, 2}
+	shards1 := benchConfig{mode: sim.ModeShards, cores: 1}
+	actors2 := benchConfig{mode: sim.ModeActors, cores: 2}
 	runs := []benchRun{{shards1, benchSummary(1, 100, "aaaa", "eeee"), benchMem{}}, {actors2, benchSummary(1, 100, "aaaa", "eeee"), benchMem{}}}
 	if err := sameResults(runs); err != nil {
 		t.Fatalf("the same digests refused: %v", err)
@@ -54,7 +54,7 @@ func TestBenchRefusesRunsThatDisagree(t *testing.T) {
 // the medians of wall time and of time per agent-step, agent-steps per
 // second their inverse, each configuration's runs kept apart.
 func TestBenchRowsAreMedians(t *testing.T) {
-	a, b, c := benchConfig{sim.ModeShards, 1}, benchConfig{sim.ModeShards, 2}, benchConfig{sim.ModeActors, 1}
+	a, b, c := benchConfig{mode: sim.ModeShards, cores: 1}, benchConfig{mode: sim.ModeShards, cores: 2}, benchConfig{mode: sim.ModeActors, cores: 1}
 	nan := math.NaN()
 	runs := []benchRun{
 		{a, benchSummary(6, 1000, "", ""), benchMem{30, 600}}, {b, benchSummary(10, 1000, "", ""), benchMem{nan, 10}},
@@ -129,7 +129,7 @@ func TestBenchMeasuresMemory(t *testing.T) {
 // has more runs of its first configurations than of its last, and the
 // table's heading says so rather than give one count for all.
 func TestBenchSaysWhenRunsAreUneven(t *testing.T) {
-	a, b := benchConfig{sim.ModeShards, 1}, benchConfig{sim.ModeShards, 2}
+	a, b := benchConfig{mode: sim.ModeShards, cores: 1}, benchConfig{mode: sim.ModeShards, cores: 2}
 	even := []benchRun{{a, benchSummary(1, 1000, "m", "e"), benchMem{}}, {b, benchSummary(1, 1000, "m", "e"), benchMem{}}}
 	var out strings.Builder
 	writeBench(&out, "w", []benchConfig{a, b}, append(even, even...))
@@ -140,5 +140,51 @@ func TestBenchSaysWhenRunsAreUneven(t *testing.T) {
 	writeBench(&out, "w", []benchConfig{a, b}, append(even, even[0]))
 	if !strings.Contains(out.String(), "medians of 1 or 2 runs a configuration") {
 		t.Errorf("a round and a half:\n%s", out.String())
+	}
+}
+
+// TestBenchAutoRow: the auto row shows its share of ticks on one core, is
+// left out of the speed-up from the fewest cores to the most, and when it
+// is the fastest, the command it names sets no --workers.
+func TestBenchAutoRow(t *testing.T) {
+	one, two := benchConfig{mode: sim.ModeShards, cores: 1}, benchConfig{mode: sim.ModeShards, cores: 2}
+	auto := benchConfig{mode: sim.ModeShards, cores: 2, auto: true}
+	alone := func(wall float64, alone int) *runner.Summary {
+		s := benchSummary(wall, 1000, "m", "e")
+		s.TicksDone, s.TicksAlone = 100, alone
+		return s
+	}
+	runs := []benchRun{
+		{one, alone(4, 0), benchMem{}}, {two, alone(2, 0), benchMem{}}, {auto, alone(1, 30), benchMem{}},
+		{one, alone(4, 0), benchMem{}}, {two, alone(2, 0), benchMem{}}, {auto, alone(1, 50), benchMem{}},
+		{one, alone(4, 0), benchMem{}}, {two, alone(2, 0), benchMem{}}, {auto, alone(1, 90), benchMem{}},
+	}
+	var out strings.Builder
+	writeBench(&out, "w", []benchConfig{one, two, auto}, runs)
+	got := out.String()
+	for _, want := range []string{
+		"\n  shards   auto ",
+		"(shards auto: up to 2 cores as simulate runs without --workers; 50% of its ticks on one core)\n",
+		"shards: 2.00× from 1 core to 2\n",
+		"fastest: shards on up to 2 cores, chosen as it runs (",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "--workers 2)") || strings.Contains(got, "--workers 0") {
+		t.Errorf("the fastest, auto, named with --workers:\n%s", got)
+	}
+	o := &benchOptions{modes: []string{"shards", "actors"}, cores: []int{2, 1}, count: 1, auto: true}
+	cfgs, err := o.configs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfgs) != 6 || cfgs[2] != (benchConfig{mode: sim.ModeShards, cores: 2, auto: true}) || cfgs[2].workers() != 0 || cfgs[1].workers() != 2 {
+		t.Errorf("configurations %v: want each mode on 1 core, 2, then auto with workers 0", cfgs)
+	}
+	o.cores = []int{1}
+	if cfgs, _ := o.configs(); len(cfgs) != 2 {
+		t.Errorf("on 1 core, %v: an auto row has nothing to choose", cfgs)
 	}
 }
