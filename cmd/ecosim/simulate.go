@@ -123,9 +123,14 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 		err = perr
 	}
 	if sum != nil {
-		c.Printf("%s: %s, %d/%d ticks, %d agents at end, %.1fs (%s, GOMAXPROCS=%d) -> %s\n",
+		alone := ""
+		if sum.TicksAlone > 0 {
+			// The engine measured one core faster for these ticks.
+			alone = fmt.Sprintf(", one core for %d ticks", sum.TicksAlone)
+		}
+		c.Printf("%s: %s, %d/%d ticks, %d agents at end, %.1fs (%s, GOMAXPROCS=%d%s) -> %s\n",
 			s.Name, sum.Status, sum.TicksDone, sum.Ticks, sum.Agents.Final, time.Since(start).Seconds(),
-			sum.Mode, runtime.GOMAXPROCS(0), out)
+			sum.Mode, runtime.GOMAXPROCS(0), alone, out)
 		if o.profile != "" {
 			p := sum.Phases
 			c.Printf("time by phase: decide %.2fs, apply %.2fs (serial part %.2fs), environment %.2fs, deliver %.2fs, record %.2fs\n",
