@@ -1,0 +1,42 @@
+package runner
+
+import (
+	"context"
+	"runtime"
+	"testing"
+
+	"github.com/ecosim/ecosim/scenarios"
+	"github.com/ecosim/ecosim/sim"
+)
+
+// TestUnpinnedRunsChooseTheirCores: on 2 cores, a run without a number of
+// workers times its first windows and then tries one on a single core,
+// however fast either is, so some of its ticks run alone; a run pinned to
+// 2 workers runs none alone; and both give the same results. The forest's
+// ticks take at least 25 µs each, so 200 of them hold the first trial
+// even when every window is as long as it can be.
+func TestUnpinnedRunsChooseTheirCores(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	s, err := scenarios.Load("forest", []string{"ticks=200", "failures=[]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unpinned, err := Measure(context.Background(), Options{Scenario: s, Mode: sim.ModeShards})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned, err := Measure(context.Background(), Options{Scenario: s, Mode: sim.ModeShards, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unpinned.TicksAlone == 0 || unpinned.TicksAlone >= unpinned.TicksDone {
+		t.Errorf("unpinned: %d of %d ticks alone; want some, not all", unpinned.TicksAlone, unpinned.TicksDone)
+	}
+	if pinned.TicksAlone != 0 {
+		t.Errorf("pinned to 2 workers: %d ticks alone", pinned.TicksAlone)
+	}
+	if unpinned.Digests != pinned.Digests {
+		t.Errorf("digests differ: unpinned %+v, pinned %+v", unpinned.Digests, pinned.Digests)
+	}
+	t.Logf("unpinned: %d of %d ticks alone", unpinned.TicksAlone, unpinned.TicksDone)
+}
