@@ -79,6 +79,12 @@ func parseRange(s string) (Spec, error) {
 	if err1 != nil || err2 != nil || err3 != nil || step <= 0 || b < a {
 		return Spec{}, fmt.Errorf("%w: %q: a range is start:end:step with start <= end and step > 0", ErrPlan, s)
 	}
+	if b > a && step > (b-a)*(1+1e-9) {
+		// start:end:count, or a step in other units, read as a step:
+		// a sweep of one point that looks like a sweep of several.
+		return Spec{}, fmt.Errorf("%w: %q: the step %s is wider than the range from %s to %s, which would hold %s alone (a range is start:end:step)",
+			ErrPlan, s, strings.TrimSpace(p[2]), strings.TrimSpace(p[0]), strings.TrimSpace(p[1]), strings.TrimSpace(p[0]))
+	}
 	// Counted in floating point first: a range such as 0:1e300:1e-300
 	// has more steps than an int holds, and converting that to an int
 	// gives a negative count.

@@ -20,6 +20,8 @@ func TestParseSpec(t *testing.T) {
 		{"0:1:0.25", []string{"0", "0.25", "0.5", "0.75", "1"}},
 		{"0:0.3:0.1", []string{"0", "0.1", "0.2", "0.3"}}, // end included despite rounding
 		{"2:10:4", []string{"2", "6", "10"}},
+		{"0.3:0.3:1", []string{"0.3"}}, // one value, given as a range
+		{"0:0.3:0.3", []string{"0", "0.3"}},
 		{"star, ring", []string{"star", "ring"}},
 	}
 	for _, c := range cases {
@@ -32,7 +34,7 @@ func TestParseSpec(t *testing.T) {
 	if err != nil || !u.Dist() || u.Lo != 0.2 || u.Hi != 0.8 {
 		t.Errorf("uniform: %+v %v", u, err)
 	}
-	for _, bad := range []string{"", "1:0:0.1", "0:1:0", "0:1:-1", "uniform(1)", "uniform(2,1)", "a,,b", "0:1e9:1e-9", "uniform(x,1)", "0:1e300:1e-300", "-1e308:1e308:1e-300"} {
+	for _, bad := range []string{"", "1:0:0.1", "0:1:0", "0:1:-1", "uniform(1)", "uniform(2,1)", "a,,b", "0:1e9:1e-9", "uniform(x,1)", "0:1e300:1e-300", "-1e308:1e308:1e-300", "0:0.3:3", "1:2:1.5"} {
 		if _, err := ParseSpec(bad); !errors.Is(err, ErrPlan) {
 			t.Errorf("%q accepted: %v", bad, err)
 		}

@@ -49,7 +49,7 @@ func newSweepCmd() *cobra.Command {
 		Short: "Run a batch parameter sweep with replicates",
 		Long: `Run a parameter sweep: every point of the design, each with --reps replicates.
 
-SPEC is a list (0,0.1,0.5), an inclusive range (0:1:0.1), or, for --design
+SPEC is a list (0,0.1,0.5), an inclusive range start:end:step (0:1:0.1), or, for --design
 random, lhs, sobol or morris, a distribution (uniform(0,1)). Paths are those
 of --set. A plan can also come from a file (--plan sweep.yaml) with a sweep:
 section:
