@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/ecosim/ecosim/agents"
+	"github.com/ecosim/ecosim/internal/atomicfile"
 )
 
 // DrawOptions say which charts to draw for a run, and how.
@@ -42,7 +43,7 @@ func DrawRun(dir string, o DrawOptions) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(dir, ".plots.partial-")
+	tmp, err := atomicfile.TempDir(dir, ".plots.partial-")
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ecosim/ecosim/agents"
+	"github.com/ecosim/ecosim/internal/atomicfile"
 	"github.com/ecosim/ecosim/scenarios"
 	"github.com/ecosim/ecosim/sim"
 )
@@ -149,7 +150,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("runner: output %s: %w", opts.Out, err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(opts.Out)+".partial-")
+	tmp, err := atomicfile.TempDir(parent, "."+filepath.Base(opts.Out)+".partial-")
 	if err != nil {
 		// The temporary name means nothing to a user; the place does.
 		return nil, fmt.Errorf("runner: output %s: cannot create a directory in %s: %w", opts.Out, parent, errors.Unwrap(err))

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"strconv"
 )
 
 // WriteFunc is a function that writes a whole file's content to w.
@@ -66,4 +69,22 @@ func Link(from, to string) error {
 		return &fs.PathError{Op: "link", Path: to, Err: fs.ErrExist}
 	}
 	return Bytes(to, b)
+}
+
+// TempDir makes a new directory in parent whose name starts with prefix,
+// for a directory to be filled and then renamed into place. Unlike
+// os.MkdirTemp, which makes it readable by its owner alone, it makes it
+// as os.Mkdir(name, 0o755) would, so the directory a user finds after the
+// rename has the permissions of every other directory the program makes.
+func TempDir(parent, prefix string) (string, error) {
+	for {
+		name := filepath.Join(parent, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		err := os.Mkdir(name, 0o755)
+		if err == nil {
+			return name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	}
 }

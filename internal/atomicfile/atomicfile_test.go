@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -62,5 +63,41 @@ func TestLink(t *testing.T) {
 	}
 	if err := Link(filepath.Join(dir, "gone"), filepath.Join(dir, "new")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("from a file gone: %v", err)
+	}
+}
+
+// TestTempDirHasADirectorysPermissions: TempDir makes a new directory each
+// time, with the permissions os.Mkdir(name, 0o755) gives under the same
+// umask, where os.MkdirTemp's would be its owner's alone.
+func TestTempDirHasADirectorysPermissions(t *testing.T) {
+	parent := t.TempDir()
+	want := filepath.Join(parent, "plain")
+	if err := os.Mkdir(want, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	wi, err := os.Stat(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for range 20 {
+		d, err := TempDir(parent, ".run.partial-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[d] || filepath.Dir(d) != parent || !strings.HasPrefix(filepath.Base(d), ".run.partial-") {
+			t.Fatalf("%s: not a new directory named by the prefix in %s", d, parent)
+		}
+		seen[d] = true
+		fi, err := os.Stat(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !fi.IsDir() || fi.Mode().Perm() != wi.Mode().Perm() {
+			t.Fatalf("%s: mode %v, want %v as os.Mkdir makes", d, fi.Mode(), wi.Mode())
+		}
+	}
+	if _, err := TempDir(filepath.Join(parent, "missing"), "x-"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("in a missing parent: %v, want a not-exist error", err)
 	}
 }
