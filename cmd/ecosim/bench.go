@@ -41,13 +41,14 @@ agents of every tick, summed), nanoseconds per agent-step and where they went
 by phase of the tick, heap allocations per tick (over the ticks after the
 first, which starts actors mode's goroutines), the peak memory of the run
 (Go heap and goroutine stacks, at the ends of ticks, beyond what was in use
-before it), and each mode's speed-up from its fewest cores to its most. With --auto
-(the default), each mode is also timed as simulate runs it without
---workers, on the most --cores with the run moving between one core and all
-of them as it measures faster: the "auto" rows. Each run starts after a
-garbage collection, so none pays for the last one's world. Use it to choose
---mode and --workers for your own scenario on your own machine; shared machines vary from minute to minute, so compare figures from
-one bench only.
+before it), and each mode's speed-up from its fewest cores to its most.
+With --auto (the default), each mode is also timed as simulate runs it
+without --workers, on the most --cores with the run moving between one core
+and all of them as it measures faster: the "auto" rows. Each run starts
+after a garbage collection, so none pays for the last one's world. Use it to
+choose --mode and --workers for your own scenario on your own machine;
+shared machines vary from minute to minute, so compare figures from one
+bench only.
 
 Every run must give the same results, whatever the mode or the cores: bench
 compares the digests of metrics.csv and events.jsonl of every run with the
