@@ -145,6 +145,12 @@ type Timings struct {
 	Alone int
 }
 
+// busy is the time of the ticks' phases together: the ticks' wall time,
+// but for the model's BeginTick.
+func (t *Timings) busy() time.Duration {
+	return t.Decide + t.Apply + t.Environment + t.Deliver + t.Record
+}
+
 // Timings returns where the wall time of the ticks so far went.
 func (e *Engine) Timings() Timings { return e.timings }
 
@@ -360,19 +366,26 @@ func (e *Engine) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	// The chooser of an adaptive engine with helpers in this run, or nil.
+	var cores *coreChooser
+	if e.cfg.Adaptive && e.pool.helpers > 0 {
+		cores = e.cores
+	}
 	for e.tick < e.cfg.Ticks {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("%w at tick %d: %w", ErrInterrupted, e.tick, err)
 		}
-		start, steps := time.Now(), e.timings.AgentSteps
+		// The tick's time is what step's own timers add up, so the
+		// chooser costs no clock reads of its own.
+		busy, steps := e.timings.busy(), e.timings.AgentSteps
 		if err := e.step(); err != nil {
 			return err
 		}
-		if e.cores != nil && e.pool.helpers > 0 {
+		if cores != nil {
 			if e.pool.solo {
 				e.timings.Alone++
 			}
-			e.pool.solo = e.cores.tick(time.Since(start), e.timings.AgentSteps-steps)
+			e.pool.solo = cores.tick(e.timings.busy()-busy, e.timings.AgentSteps-steps)
 		}
 	}
 	return nil
@@ -598,7 +611,7 @@ func (e *Engine) companionPiece(i int) { e.companion.Companion(e, i) }
 // RecordPreparer's indicators take (besideRecord).
 func (e *Engine) deliver() error {
 	from := e.splitMin
-	if e.pool != nil && e.pool.alone() {
+	if e.pool.alone() {
 		from = max(from, e.splitAloneMin)
 	}
 	if as, ok := e.model.(ArrivalSplitter); ok && e.pool != nil && len(e.Transport.inflight) >= from {
