@@ -419,10 +419,11 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	tm := eng.Timings()
 	sum = &Summary{
 		Version: opts.Version, ResultsFingerprint: opts.ResultsFingerprint, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
-		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall, Phases: phaseSeconds(eng.Timings()),
-		AgentSteps: eng.Timings().AgentSteps, TicksAlone: eng.Timings().Alone,
+		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall, Phases: phaseSeconds(tm),
+		AgentSteps: tm.AgentSteps, TicksAlone: tm.Alone,
 		Agents:   counts(model, eng, initial),
 		Digests:  OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
 		Final:    map[string]float64{},
