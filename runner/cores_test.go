@@ -12,7 +12,8 @@ import (
 // TestUnpinnedRunsChooseTheirCores: on 2 cores, a run without a number of
 // workers times its first windows and then tries one on a single core,
 // however fast either is, so some of its ticks run alone; a run pinned to
-// 2 workers runs none alone; and both give the same results. The forest's
+// 2 workers runs none alone; and both give the same results. The summary
+// counts the ticks by goroutines as well. The forest's
 // ticks take at least 25 µs each, so 200 of them hold the first trial
 // even when every window is as long as it can be.
 func TestUnpinnedRunsChooseTheirCores(t *testing.T) {
@@ -32,8 +33,11 @@ func TestUnpinnedRunsChooseTheirCores(t *testing.T) {
 	if unpinned.TicksAlone == 0 || unpinned.TicksAlone >= unpinned.TicksDone {
 		t.Errorf("unpinned: %d of %d ticks alone; want some, not all", unpinned.TicksAlone, unpinned.TicksDone)
 	}
-	if pinned.TicksAlone != 0 {
-		t.Errorf("pinned to 2 workers: %d ticks alone", pinned.TicksAlone)
+	if pinned.TicksAlone != 0 || pinned.TicksByWorkers != nil {
+		t.Errorf("pinned to 2 workers: %d ticks alone, ticks by goroutines %v", pinned.TicksAlone, pinned.TicksByWorkers)
+	}
+	if by := unpinned.TicksByWorkers; by[1] != unpinned.TicksAlone || by[1]+by[2] != unpinned.TicksDone || len(by) != 2 {
+		t.Errorf("unpinned: ticks by goroutines %v, %d ticks alone of %d", by, unpinned.TicksAlone, unpinned.TicksDone)
 	}
 	if unpinned.Digests != pinned.Digests {
 		t.Errorf("digests differ: unpinned %+v, pinned %+v", unpinned.Digests, pinned.Digests)

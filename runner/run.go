@@ -87,6 +87,10 @@ type Summary struct {
 	// engine measured faster for the world at the time (Options.Workers
 	// 0); the results are the same either way.
 	TicksAlone int `json:"ticks_alone,omitempty"`
+	// TicksByWorkers is how many of those ticks ran on each number of
+	// goroutines the engine chose among (1, 2, 4 and so on doubling, then
+	// all the cores), when it chose.
+	TicksByWorkers map[int]int `json:"ticks_by_workers,omitempty"`
 	// Phases splits the simulation's wall time by phase of the tick.
 	Phases  PhaseSeconds  `json:"phase_seconds"`
 	Digests OutputDigests `json:"digests"`
@@ -423,7 +427,7 @@ func runOne(ctx context.Context, dir string, s *scenarios.Scenario, opts Options
 	sum = &Summary{
 		Version: opts.Version, ResultsFingerprint: opts.ResultsFingerprint, Scenario: s.Name, ScenarioDigest: s.Digest(), Seed: s.Seed, Mode: opts.Mode.String(),
 		Ticks: s.Ticks, TicksDone: rec.lastTick, Status: StatusComplete, WallSeconds: wall, Phases: phaseSeconds(tm),
-		AgentSteps: tm.AgentSteps, TicksAlone: tm.Alone,
+		AgentSteps: tm.AgentSteps, TicksAlone: tm.Alone, TicksByWorkers: eng.TicksByWorkers(),
 		Agents:   counts(model, eng, initial),
 		Digests:  OutputDigests{Metrics: rec.metrics.digest(), Events: rec.events.digest()},
 		Final:    map[string]float64{},

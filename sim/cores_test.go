@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -9,7 +10,7 @@ import (
 // agents whose tick takes alone or together per agent-step [ns] by
 // the way it runs, and returns the ticks run alone and the trials made.
 func chooseOver(n int, alone, together func(tick int) float64) (alones, trials int) {
-	c := &coreChooser{}
+	c := newCoreChooser(2)
 	run := false
 	for tick := range n {
 		ns := together(tick)
@@ -18,7 +19,7 @@ func chooseOver(n int, alone, together func(tick int) float64) (alones, trials i
 			alones++
 		}
 		was := c.phase
-		run = c.tick(time.Duration(ns*1000), 1000)
+		run = c.tick(time.Duration(ns*1000), 1000) == 1
 		if was == 0 && c.phase == 1 {
 			trials++
 		}
@@ -76,6 +77,61 @@ func TestCoreChooserTakesNoNoise(t *testing.T) {
 	t.Logf("%d trials", trials)
 }
 
+// TestCoreChooserClimbsTheLadder: on 8 cores, with the cost per
+// agent-step lowest at 4 goroutines, the chooser must move from all 8 to 4
+// and spend nearly all the run there; with it lowest at 1, it must go all
+// the way down; and with it lowest at 8, stay.
+func TestCoreChooserClimbsTheLadder(t *testing.T) {
+	const n = 20000
+	for _, c := range []struct {
+		cost map[int]float64
+		best int
+	}{
+		{map[int]float64{1: 1000, 2: 600, 4: 400, 8: 500}, 4},
+		{map[int]float64{1: 400, 2: 600, 4: 800, 8: 1000}, 1},
+		{map[int]float64{1: 3000, 2: 1600, 4: 900, 8: 500}, 8},
+	} {
+		ch := newCoreChooser(8)
+		if got := ch.ladder; !slices.Equal(got, []int{1, 2, 4, 8}) {
+			t.Fatalf("ladder %v", got)
+		}
+		w, at := ch.workers(), map[int]int{}
+		for range n {
+			at[w]++
+			w = ch.tick(time.Duration(c.cost[w]*1000), 1000)
+		}
+		if at[c.best] < n*9/10 {
+			t.Errorf("costs %v: ticks by goroutines %v; want nine in ten or more on %d", c.cost, at, c.best)
+		}
+		t.Logf("costs %v: ticks by goroutines %v", c.cost, at)
+	}
+	for n, want := range map[int][]int{1: {1}, 2: {1, 2}, 3: {1, 2, 3}, 6: {1, 2, 4, 6}, 16: {1, 2, 4, 8, 16}} {
+		if got := newCoreChooser(n).ladder; !slices.Equal(got, want) {
+			t.Errorf("%d goroutines: ladder %v, want %v", n, got, want)
+		}
+	}
+}
+
+// TestForkedChooserKeepsItsCount: a fork's chooser starts on the count
+// its parent chose, and tries the others again soon.
+func TestForkedChooserKeepsItsCount(t *testing.T) {
+	c := newCoreChooser(2)
+	for range 5000 {
+		w := c.workers()
+		c.tick(time.Duration(map[int]float64{1: 500, 2: 1000}[w]*1000), 1000)
+	}
+	if c.workers() != 1 || c.gap <= firstGap {
+		t.Fatalf("parent on %d goroutines, gap %d: the test wants it settled on 1", c.workers(), c.gap)
+	}
+	f := c.clone()
+	if f.workers() != 1 || f.wait != firstGap || f.phase != 0 {
+		t.Errorf("fork on %d goroutines, %d windows to its first trial, phase %d", f.workers(), f.wait, f.phase)
+	}
+	if (*coreChooser)(nil).clone() != nil {
+		t.Error("a nil chooser's clone is not nil")
+	}
+}
+
 // TestWindowTicks: a window lasts windowTime, within its bounds.
 func TestWindowTicks(t *testing.T) {
 	for _, c := range []struct {
@@ -93,5 +149,22 @@ func TestWindowTicks(t *testing.T) {
 		if got := windowTicks(c.d, c.ticks); got != c.want {
 			t.Errorf("windowTicks(%v, %d) = %d, want %d", c.d, c.ticks, got, c.want)
 		}
+	}
+}
+
+// TestForkStartsOnItsParentsCount: an engine's fork carries on with a
+// chooser of its own, on the count its parent's chose.
+func TestForkStartsOnItsParentsCount(t *testing.T) {
+	m := &readsOne{splitToy{got: make([]float64, senders)}}
+	e := NewEngine(Config{Seed: 1, Ticks: 1, Workers: 2, Adaptive: true}, m)
+	e.Spawn(&kindSender{})
+	e.cores = newCoreChooser(2)
+	e.cores.started, e.cores.level, e.cores.gap = true, 0, maxGap
+	f := e.Fork(m, func(a Agent) Agent { return a })
+	if f.cores == nil || f.cores == e.cores {
+		t.Fatalf("the fork's chooser is %p, its parent's %p", f.cores, e.cores)
+	}
+	if f.cores.workers() != 1 || f.cores.wait != firstGap {
+		t.Errorf("the fork starts on %d goroutines, its first trial in %d windows", f.cores.workers(), f.cores.wait)
 	}
 }

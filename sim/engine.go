@@ -27,9 +27,9 @@ type Config struct {
 	// once wants that).
 	Workers int
 	// Adaptive lets an engine with more than one worker run stretches of
-	// ticks on its own goroutine alone when it measures that faster, as
-	// it is for small worlds on some machines (coreChooser); the choice
-	// never changes results. It is for runs a user did not pin to a
+	// ticks on fewer of its goroutines, down to its own alone, when it
+	// measures that faster, as it is for small worlds on some machines
+	// (coreChooser); the choice never changes results. It is for runs a user did not pin to a
 	// number of workers; benchmarks pin them.
 	Adaptive bool
 	// Transport sets link latency, capacity and loss.
@@ -382,10 +382,10 @@ func (e *Engine) Run(ctx context.Context) error {
 			return err
 		}
 		if cores != nil {
-			if e.pool.solo {
+			if e.pool.alone() {
 				e.timings.Alone++
 			}
-			e.pool.solo = cores.tick(e.timings.busy()-busy, e.timings.AgentSteps-steps)
+			e.pool.setActive(cores.tick(e.timings.busy()-busy, e.timings.AgentSteps-steps))
 		}
 	}
 	return nil
@@ -410,22 +410,43 @@ func (e *Engine) WithHelpers(fn func()) {
 }
 
 func (e *Engine) startPool() {
-	w := e.cfg.Workers
-	if w <= 0 {
-		w = runtime.GOMAXPROCS(0)
-	}
+	w := e.poolWorkers()
 	e.pool = newPool(w - 1)
 	if e.cfg.Adaptive && w > 1 {
-		if e.cores == nil {
-			e.cores = &coreChooser{}
+		if e.cores == nil || e.cores.ladder[len(e.cores.ladder)-1] != w {
+			e.cores = newCoreChooser(w)
 		}
-		e.pool.solo = e.cores.alones()
+		e.pool.setActive(e.cores.workers())
 	}
+}
+
+// poolWorkers is how many goroutines the pool of a run has.
+func (e *Engine) poolWorkers() int {
+	if e.cfg.Workers > 0 {
+		return e.cfg.Workers
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 func (e *Engine) stopPool() {
 	e.pool.close()
 	e.pool = nil
+}
+
+// TicksByWorkers is how many ticks an adaptive engine has run on each
+// number of goroutines it chose (Config.Adaptive), those it never ran on
+// left out; nil if it chose none.
+func (e *Engine) TicksByWorkers() map[int]int {
+	if e.cores == nil {
+		return nil
+	}
+	m := map[int]int{}
+	for i, n := range e.cores.ran {
+		if n > 0 {
+			m[e.cores.ladder[i]] = n
+		}
+	}
+	return m
 }
 
 // Adapt sets Config.Adaptive; it is called between runs.

@@ -22,5 +22,7 @@ func WarmedApplies(e *Engine) int { return e.warmed }
 // ticks run more than once.
 func ChooseCoresFrom(e *Engine, ticks int) {
 	e.cfg.Adaptive = true
-	e.cores = &coreChooser{started: true, ticks: ticks, left: ticks, gap: 1, wait: 1}
+	c := newCoreChooser(e.poolWorkers())
+	c.started, c.ticks, c.left, c.gap, c.wait = true, ticks, ticks, 1, 1
+	e.cores = c
 }

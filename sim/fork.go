@@ -32,6 +32,9 @@ func (e *Engine) Fork(model Model, agent func(Agent) Agent) *Engine {
 		splitMin: e.splitMin, splitAloneMin: e.splitAloneMin,
 		splits: e.splits, warmMin: e.warmMin, warmed: e.warmed,
 		reaped: e.reaped,
+		// The fork runs the same world on, so it starts on the cores its
+		// parent found fastest.
+		cores: e.cores.clone(),
 	}
 	f.bindSteps()
 	f.filed = filedKinds(model)

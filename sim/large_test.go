@@ -136,6 +136,7 @@ func TestReadAheadChangesNothing(t *testing.T) {
 func TestChosenCoresAreDeterministic(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	for _, mode := range []sim.Mode{sim.ModeShards, sim.ModeActors} {
+		var by map[int]int
 		run := func(workers int, adapt bool) ([32]byte, sim.Timings) {
 			s := scaled(t, 3752)
 			s.Ticks = 60
@@ -155,6 +156,7 @@ func TestChosenCoresAreDeterministic(t *testing.T) {
 			if err := e.Advance(context.Background(), 35); err != nil {
 				t.Fatal(err)
 			}
+			by = e.TicksByWorkers()
 			return d.h, e.Timings()
 		}
 		one, _ := run(1, false)
@@ -162,6 +164,14 @@ func TestChosenCoresAreDeterministic(t *testing.T) {
 		got, tm := run(2, true)
 		if one != two || got != one {
 			t.Errorf("%v: the rows differ: pinned to 1 worker %x, to 2 %x, chosen %x", mode, one[:4], two[:4], got[:4])
+		}
+		// Four workers on the two cores: the chooser's ladder is 1, 2, 4.
+		if four, _ := run(4, true); four != one {
+			t.Errorf("%v: the rows differ: pinned to 1 worker %x, chosen among 4 %x", mode, one[:4], four[:4])
+		} else if len(by) < 2 {
+			t.Errorf("%v, 4 workers: ticks by goroutines %v; the test wants more than one count", mode, by)
+		} else {
+			t.Logf("%v, 4 workers: ticks by goroutines %v", mode, by)
 		}
 		if tm.Alone == 0 || tm.Alone == tm.Ticks {
 			t.Errorf("%v: %d of %d ticks alone; the test wants both ways", mode, tm.Alone, tm.Ticks)

@@ -26,19 +26,22 @@ import (
 // varies with timing, so a step's fn(i) must write only what belongs to i.
 type pool struct {
 	helpers int
-	// solo, set by the engine's goroutine between steps, runs the steps
-	// on the caller alone, as a pool without helpers does: the engine's
-	// choice of cores (coreChooser). The helpers then idle, and park.
-	solo bool
+	// active is how many of the goroutines (the caller first, then the
+	// helpers in order) share the steps, set by the engine's goroutine
+	// between steps: the engine's choice of cores (coreChooser). At 1 the
+	// caller runs them alone, as a pool without helpers does. Helpers left
+	// out park at once rather than poll, so that they do not take the
+	// cores the others run on.
+	active atomic.Int32
 	// state is the step's generation in the high 32 bits and the number of
 	// helpers inside it in the low 32; an odd generation is open to join.
 	state  atomic.Uint64
 	fn     func(int)
 	fnBy   func(i, w int) // instead of fn, for runBy
 	runs   []run          // by goroutine: 0 the caller's, then the helpers'
-	parked atomic.Int32
-	spin   time.Duration // how long an idle helper polls (poolSpin)
-	wake   chan struct{}
+	parked atomic.Int32   // helpers parked, so that rouse costs one load when none is
+	idle   []idler        // by goroutine, as runs; the caller's is unused
+	spin   time.Duration  // how long an idle helper polls (poolSpin)
 	quit   atomic.Bool
 	exited sync.WaitGroup
 
@@ -49,6 +52,15 @@ type pool struct {
 	mu       sync.Mutex
 	panicked int
 	panicVal any
+}
+
+// idler is how a parked helper is woken: rouse sends on wake if parked is
+// set, and only to the helpers a step asks for. Padded to a cache line of
+// its own, as run is.
+type idler struct {
+	parked atomic.Bool
+	wake   chan struct{} // buffered: a wake-up sent before the helper blocks is kept
+	_      [48]byte
 }
 
 // poolSpin is how long an idle helper polls before it parks.
@@ -70,7 +82,11 @@ func newPool(helpers int) *pool { return newPoolSpin(helpers, poolSpin) }
 // newPoolSpin is newPool with idle helpers polling for spin before they
 // park.
 func newPoolSpin(helpers int, spin time.Duration) *pool {
-	p := &pool{helpers: helpers, spin: spin, wake: make(chan struct{}, helpers), runs: make([]run, helpers+1)}
+	p := &pool{helpers: helpers, spin: spin, runs: make([]run, helpers+1), idle: make([]idler, helpers+1)}
+	for k := range p.idle {
+		p.idle[k].wake = make(chan struct{}, 1)
+	}
+	p.active.Store(int32(helpers + 1))
 	p.exited.Add(helpers)
 	for k := range helpers {
 		go p.help(k + 1)
@@ -89,7 +105,8 @@ func (p *pool) run(n int, fn func(int)) { p.start(n, fn, nil) }
 // be called from inside a step, where every piece would be told 0.
 func (p *pool) runBy(n int, fn func(i, w int)) { p.start(n, nil, fn) }
 
-// workers is the number of goroutines that run a step's pieces.
+// workers is the number of goroutines that may run a step's pieces, the
+// most that active may be.
 func (p *pool) workers() int {
 	if p == nil {
 		return 1
@@ -98,8 +115,12 @@ func (p *pool) workers() int {
 }
 
 // alone reports whether the pool's steps run on the caller alone: it has
-// no helpers, or runs solo for now.
-func (p *pool) alone() bool { return p == nil || p.helpers == 0 || p.solo }
+// no helpers, or active is 1 for now.
+func (p *pool) alone() bool { return p == nil || p.helpers == 0 || p.active.Load() <= 1 }
+
+// setActive has the next steps shared by the caller and n-1 helpers, n
+// within [1, workers()]; it is called between steps.
+func (p *pool) setActive(n int) { p.active.Store(int32(min(max(n, 1), len(p.runs)))) }
 
 func (p *pool) start(n int, fn func(int), fnBy func(i, w int)) {
 	if p.alone() || n <= 1 || p.state.Load()>>32&1 == 1 {
@@ -114,14 +135,14 @@ func (p *pool) start(n int, fn func(int), fnBy func(i, w int)) {
 	}
 	p.fn, p.fnBy = fn, fnBy
 	p.panicked, p.panicVal = -1, nil
-	w := int64(len(p.runs))
-	for k := range p.runs {
+	w := int64(p.active.Load())
+	for k := range w {
 		r := &p.runs[k]
 		r.next.Store(int64(n) * int64(k) / w)
 		r.end = int64(n) * int64(k+1) / w
 	}
 	p.state.Add(1 << 32) // open: the generation turns odd
-	p.rouse()
+	p.rouse(int(w))
 	p.work(0)
 	// Close the step once no helper is inside it, so that a helper that
 	// arrives late cannot join it and read the next step's fn.
@@ -139,10 +160,11 @@ func (p *pool) start(n int, fn func(int), fnBy func(i, w int)) {
 }
 
 // work runs goroutine k's own run of the step, then what is left of the
-// others', each from its front.
+// other active goroutines', each from its front.
 func (p *pool) work(k int) {
-	for j := range p.runs {
-		r := &p.runs[(k+j)%len(p.runs)]
+	w := int(p.active.Load()) // fixed while a step is open
+	for j := range w {
+		r := &p.runs[(k+j)%w]
 		for {
 			i := r.next.Add(1) - 1
 			if i >= r.end {
@@ -177,7 +199,9 @@ func (p *pool) help(k int) {
 	var seen uint64 // the last generation this helper worked in
 	for {
 		s := p.state.Load()
-		if g := s >> 32; g&1 == 1 && g != seen {
+		// active is read after state, so it is that of generation g, or
+		// the CAS below fails: it changes only while no step is open.
+		if g := s >> 32; g&1 == 1 && g != seen && k < int(p.active.Load()) {
 			if p.state.CompareAndSwap(s, s+1) {
 				seen = g
 				p.work(k)
@@ -185,45 +209,62 @@ func (p *pool) help(k int) {
 			}
 			continue
 		}
-		if !p.await(seen) {
+		if !p.await(k, seen) {
 			return
 		}
 	}
 }
 
-// await polls until a step other than seen is open, parking after p.spin;
-// it returns false when the pool is closed.
-func (p *pool) await(seen uint64) bool {
-	open := func() bool {
+// await polls until a step other than seen is open to helper k, parking
+// after p.spin, or at once when a step is open without it; it returns
+// false when the pool is closed.
+func (p *pool) await(k int, seen uint64) bool {
+	// open reports whether a step other than seen is open, and if so
+	// whether it is open to k.
+	open := func() (some, mine bool) {
 		g := p.state.Load() >> 32
-		return g&1 == 1 && g != seen
+		some = g&1 == 1 && g != seen
+		return some, some && k < int(p.active.Load())
 	}
 	deadline := time.Now().Add(p.spin)
 	for spins := 0; ; spins++ {
 		if p.quit.Load() {
 			return false
 		}
-		if open() {
+		some, mine := open()
+		if mine {
 			return true
 		}
-		if spins%64 == 63 && time.Now().After(deadline) {
+		if some || spins%64 == 63 && time.Now().After(deadline) {
+			// The flag is set before the last look, and rouse opens the
+			// step before it reads the flag, so one of them sees the
+			// other.
+			h := &p.idle[k]
+			h.parked.Store(true)
 			p.parked.Add(1)
-			if !open() && !p.quit.Load() {
-				<-p.wake
+			if _, mine := open(); !mine && !p.quit.Load() {
+				<-h.wake
 			}
 			p.parked.Add(-1)
+			h.parked.Store(false)
 			deadline = time.Now().Add(p.spin)
 		}
 		runtime.Gosched()
 	}
 }
 
-// rouse wakes the parked helpers, which then poll for the next step.
-func (p *pool) rouse() {
-	for k := p.parked.Load(); k > 0; k-- {
-		select {
-		case p.wake <- struct{}{}:
-		default:
+// rouse wakes the parked helpers among the first w goroutines, which then
+// poll for the step.
+func (p *pool) rouse(w int) {
+	if p.parked.Load() == 0 {
+		return
+	}
+	for k := 1; k < w; k++ {
+		if h := &p.idle[k]; h.parked.Load() {
+			select {
+			case h.wake <- struct{}{}:
+			default:
+			}
 		}
 	}
 }
@@ -234,9 +275,9 @@ func (p *pool) close() {
 		return
 	}
 	p.quit.Store(true)
-	for range p.helpers {
+	for k := 1; k < len(p.idle); k++ {
 		select {
-		case p.wake <- struct{}{}:
+		case p.idle[k].wake <- struct{}{}:
 		default:
 		}
 	}

@@ -40,3 +40,78 @@ func TestPoolRunsEveryPieceOnce(t *testing.T) {
 		p.close() // goleak, in TestMain, checks the helpers are gone
 	}
 }
+
+// TestPoolRunsOnTheActiveGoroutines: with fewer goroutines active than the
+// pool has, a step's pieces run once each on the active ones only, however
+// the count changes from step to step, and the helpers left out park while
+// the others keep stepping, rather than poll.
+func TestPoolRunsOnTheActiveGoroutines(t *testing.T) {
+	const helpers = 3
+	// Idle helpers poll for a minute: only the helpers left out park.
+	p := newPoolSpin(helpers, time.Minute)
+	defer p.close()
+	for step := range 200 {
+		active := 1 + step*7%(helpers+1)
+		p.setActive(active)
+		n := 1 + step%13*5
+		counts := make([]atomic.Int32, n)
+		var outside atomic.Int32
+		p.runBy(n, func(i, w int) {
+			if w >= active {
+				outside.Add(1)
+			}
+			if i%4 == 0 {
+				time.Sleep(20 * time.Microsecond)
+			}
+			counts[i].Add(1)
+		})
+		for i := range counts {
+			if c := counts[i].Load(); c != 1 {
+				t.Fatalf("step %d, %d active: piece %d ran %d times", step, active, i, c)
+			}
+		}
+		if k := outside.Load(); k > 0 {
+			t.Fatalf("step %d, %d active: %d pieces ran on goroutines left out", step, active, k)
+		}
+	}
+	// Two of four active, stepping without pause: the two helpers left
+	// out must park, where helpers polling would go on for a minute.
+	p.setActive(2)
+	deadline := time.Now().Add(5 * time.Second)
+	parked := func() int {
+		k := 0
+		for w := 2; w < len(p.idle); w++ {
+			if p.idle[w].parked.Load() {
+				k++
+			}
+		}
+		return k
+	}
+	for parked() < helpers-1 && time.Now().Before(deadline) {
+		p.run(8, func(int) {})
+	}
+	if k := parked(); k != helpers-1 {
+		t.Fatalf("%d of %d helpers left out parked", k, helpers-1)
+	}
+	// Every goroutine back: each must take part again.
+	p.setActive(helpers + 1)
+	var seen [helpers + 1]atomic.Bool
+	for step := 0; step < 1000 && !allSet(seen[:]); step++ {
+		p.runBy(64, func(i, w int) {
+			seen[w].Store(true)
+			time.Sleep(10 * time.Microsecond)
+		})
+	}
+	if !allSet(seen[:]) {
+		t.Errorf("with every goroutine active again, not all took part in 1,000 steps")
+	}
+}
+
+func allSet(bs []atomic.Bool) bool {
+	for i := range bs {
+		if !bs[i].Load() {
+			return false
+		}
+	}
+	return true
+}

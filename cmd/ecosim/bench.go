@@ -43,12 +43,12 @@ first, which starts actors mode's goroutines), the peak memory of the run
 (Go heap and goroutine stacks, at the ends of ticks, beyond what was in use
 before it), and each mode's speed-up from its fewest cores to its most.
 With --auto (the default), each mode is also timed as simulate runs it
-without --workers, on the most --cores with the run moving between one core
-and all of them as it measures faster: the "auto" rows. Each run starts
-after a garbage collection, so none pays for the last one's world. Use it to
-choose --mode and --workers for your own scenario on your own machine;
-shared machines vary from minute to minute, so compare figures from one
-bench only.
+without --workers, on the most --cores with the run moving between one
+core, all of them and counts between as it measures faster: the "auto"
+rows. Each run starts after a garbage collection, so none pays for the last
+one's world. Use it to choose --mode and --workers for your own scenario on
+your own machine; shared machines vary from minute to minute, so compare
+figures from one bench only.
 
 Every run must give the same results, whatever the mode or the cores: bench
 compares the digests of metrics.csv and events.jsonl of every run with the
@@ -63,7 +63,7 @@ first and fails, naming both runs, if any differ.`,
 	f.StringSliceVar(&o.modes, "modes", []string{"shards", "actors"}, "scheduling modes to time: shards, actors")
 	f.IntSliceVar(&o.cores, "cores", defaultBenchCores(), "numbers of cores (GOMAXPROCS, and shards mode's workers) to time")
 	f.IntVar(&o.count, "count", 3, "runs of each configuration; the table shows their medians")
-	f.BoolVar(&o.auto, "auto", true, "also time each mode as simulate runs it without --workers, on the most --cores, moving between one core and all as it measures faster")
+	f.BoolVar(&o.auto, "auto", true, "also time each mode as simulate runs it without --workers, on the most --cores, moving between one core, all, and counts between as it measures faster")
 	return c
 }
 
@@ -81,7 +81,8 @@ type benchConfig struct {
 	mode  sim.Mode
 	cores int
 	// auto leaves the workers to the engine (runner.Options.Workers 0),
-	// which moves between one core and cores as it measures faster.
+	// which moves between one core, all of them and counts between as it
+	// measures faster.
 	auto bool
 }
 

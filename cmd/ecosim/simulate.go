@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +60,7 @@ still writes a complete run directory, marked interrupted.`,
 	f := c.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "run directory (default: results/<scenario name>)")
 	f.StringVar(&o.mode, "mode", "auto", "scheduling: auto (the fastest: shards), shards (worker pool) or actors (a goroutine per agent); results are identical")
-	f.IntVar(&o.workers, "workers", 0, "goroutines sharing each parallel step of a tick, in either mode (default: one per CPU, the run moving between one core and all of them as it measures faster; results are the same)")
+	f.IntVar(&o.workers, "workers", 0, "goroutines sharing each parallel step of a tick, in either mode (default: one per CPU, the run moving between one core, all of them and counts between as it measures faster; results are the same)")
 	f.BoolVar(&o.force, "force", false, "replace an earlier run in the output directory (only a directory holding a run's summary.json)")
 	f.BoolVar(&o.noCtl, "no-control", false, "skip the paired control run (and resilience.json) of a scenario with failures")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw charts into DIR/plots")
@@ -123,14 +125,9 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 		err = perr
 	}
 	if sum != nil {
-		alone := ""
-		if sum.TicksAlone > 0 {
-			// The engine measured one core faster for these ticks.
-			alone = fmt.Sprintf(", one core for %d ticks", sum.TicksAlone)
-		}
 		c.Printf("%s: %s, %d/%d ticks, %d agents at end, %.1fs (%s, GOMAXPROCS=%d%s) -> %s\n",
 			s.Name, sum.Status, sum.TicksDone, sum.Ticks, sum.Agents.Final, time.Since(start).Seconds(),
-			sum.Mode, runtime.GOMAXPROCS(0), alone, out)
+			sum.Mode, runtime.GOMAXPROCS(0), coresNote(sum.TicksByWorkers, runtime.GOMAXPROCS(0)), out)
 		if o.profile != "" {
 			p := sum.Phases
 			c.Printf("time by phase: decide %.2fs, apply %.2fs (serial part %.2fs), environment %.2fs, deliver %.2fs, record %.2fs\n",
@@ -243,4 +240,25 @@ func shellWord(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// coresNote says on how many cores the engine chose to run the ticks that
+// did not run on all of them, ticks by count of goroutines: empty if all
+// did.
+func coresNote(by map[int]int, procs int) string {
+	var parts []string
+	for _, n := range slices.Sorted(maps.Keys(by)) {
+		if n >= procs || by[n] == 0 {
+			continue
+		}
+		if n == 1 {
+			parts = append(parts, fmt.Sprintf("one core for %d ticks", by[n]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d cores for %d ticks", n, by[n]))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(parts, ", ")
 }
