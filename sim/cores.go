@@ -17,28 +17,31 @@ import (
 //
 // The counts it moves between make a ladder, 1, 2, 4 and so on doubling,
 // then all (1 and 2 on two cores). A run goes in windows of ticks long
-// enough to time (windowTime). Every so many windows (gap) one window runs
-// a rung up or down from the current one, a trial, and the window after it
-// the current way again; the trial's count is taken when it cost less per
-// agent-step than both windows around it. Trials alternate up and down
-// where both exist, and after a move the next goes the same way. The gap
-// grows while trials confirm the current count, four times over when the
-// trial was far slower, so that a run loses little to them; it starts
-// again from firstGap after a move. Results never depend on the choice:
-// every step's pieces give the same result on whichever goroutine runs
-// them.
+// enough to time (windowTime). Every so many windows one window runs a
+// trial, a rung down, a rung up, or from above the second rung on one
+// goroutine alone (a world that runs fastest so may run no faster on 2 of
+// 8 than on 4), and the window after it the current way again; the trial's
+// count is taken when it cost less per agent-step than both windows around
+// it. Each of the three ways has its own gap between trials, which grows
+// while trials that way confirm the current count, four times over when
+// the trial was far slower, so that a run loses little to them, and a way
+// that is far slower does not keep the others from being tried. The gaps
+// start again from firstGap after a move, the way just taken first.
+// Results never depend on the choice: every step's pieces give the same
+// result on whichever goroutine runs them.
 type coreChooser struct {
 	ladder []int // the counts of goroutines it chooses from, ascending
 	level  int   // the current count's rung
 	try    int   // the trial's rung, while one is under way
-	up     bool  // the next trial's direction, where there is a choice
+	way    int   // the trial's way: down, up or alone
 	// phase is where the trial stands: 0 none under way, 1 the trial
 	// window, 2 the window after it.
 	phase int
 	ticks int // ticks a window, from the last window's ticks
 	left  int // ticks left in the current window
-	gap   int // windows the current way between trials
-	wait  int // windows left before the next trial
+	// By way: windows the current way between trials, and windows left
+	// before the next.
+	gap, wait [ways]int
 	// The current window's time and agent-steps so far.
 	dur   time.Duration
 	steps int64
@@ -50,6 +53,15 @@ type coreChooser struct {
 	// ran counts the ticks run on each rung, for tests and reports.
 	ran []int
 }
+
+// The ways a trial goes from the current rung, in the order they are
+// tried when more than one is due.
+const (
+	wayDown = iota
+	wayAlone
+	wayUp
+	ways
+)
 
 // newCoreChooser returns a chooser for an engine of n goroutines, which
 // starts on all of them.
@@ -73,8 +85,30 @@ func (c *coreChooser) clone() *coreChooser {
 	d.ladder, d.ran = slices.Clone(c.ladder), make([]int, len(c.ladder))
 	d.phase, d.dur, d.steps = 0, 0, 0
 	d.left = d.ticks
-	d.gap, d.wait = firstGap, firstGap
+	d.restart(wayDown)
 	return &d
+}
+
+// restart sets every way's gap to firstGap, way first due.
+func (c *coreChooser) restart(way int) {
+	for w := range ways {
+		c.gap[w], c.wait[w] = firstGap, firstGap+1
+	}
+	c.wait[way] = firstGap
+}
+
+// target is the rung a trial goes to the given way, or -1 if there is none
+// that way from the current rung.
+func (c *coreChooser) target(way int) int {
+	switch {
+	case way == wayDown && c.level > 0:
+		return c.level - 1
+	case way == wayUp && c.level < len(c.ladder)-1:
+		return c.level + 1
+	case way == wayAlone && c.level > 1:
+		return 0
+	}
+	return -1
 }
 
 // windowTime is the least a window lasts: long enough that a tick's
@@ -112,7 +146,7 @@ func (c *coreChooser) tick(d time.Duration, steps int64) int {
 		// times nothing but its own length.
 		c.started = true
 		c.ticks, c.left = windowTicks(d, 1), windowTicks(d, 1)
-		c.gap, c.wait = firstGap, firstGap
+		c.restart(wayDown)
 		return c.workers()
 	}
 	c.dur += d
@@ -125,31 +159,35 @@ func (c *coreChooser) tick(d time.Duration, steps int64) int {
 	c.left, c.dur, c.steps = c.ticks, 0, 0
 	switch c.phase {
 	case 0:
-		if c.wait--; c.wait <= 0 && len(c.ladder) > 1 {
-			up := c.level == 0 || c.up && c.level < len(c.ladder)-1
-			c.try = c.level - 1
-			if up {
-				c.try = c.level + 1
+		due := -1
+		for w := range ways {
+			if c.target(w) < 0 {
+				continue
 			}
+			if c.wait[w]--; c.wait[w] <= 0 && due < 0 {
+				due = w
+			}
+		}
+		if due >= 0 {
+			c.way, c.try = due, c.target(due)
 			c.before, c.phase = cost, 1
 		}
 	case 1:
 		c.trial, c.phase = cost, 2
 	case 2:
 		c.phase = 0
-		up := c.try > c.level
+		w := c.way
 		switch {
 		case c.trial < min(c.before, cost):
-			c.level, c.gap = c.try, firstGap
-			c.up = up // on the way it went
+			c.level = c.try
+			c.restart(w)
+			return c.workers()
 		case c.trial > 1.25*max(c.before, cost):
-			c.gap = min(4*c.gap, maxGap)
-			c.up = !up
+			c.gap[w] = min(4*c.gap[w], maxGap)
 		default:
-			c.gap = min(2*c.gap, maxGap)
-			c.up = !up
+			c.gap[w] = min(2*c.gap[w], maxGap)
 		}
-		c.wait = c.gap
+		c.wait[w] = c.gap[w]
 	}
 	return c.workers()
 }

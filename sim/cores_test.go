@@ -80,7 +80,8 @@ func TestCoreChooserTakesNoNoise(t *testing.T) {
 // TestCoreChooserClimbsTheLadder: on 8 cores, with the cost per
 // agent-step lowest at 4 goroutines, the chooser must move from all 8 to 4
 // and spend nearly all the run there; with it lowest at 1, it must go all
-// the way down; and with it lowest at 8, stay.
+// the way down, even when the rungs between are no faster than 8; and
+// with it lowest at 8, stay.
 func TestCoreChooserClimbsTheLadder(t *testing.T) {
 	const n = 20000
 	for _, c := range []struct {
@@ -90,6 +91,8 @@ func TestCoreChooserClimbsTheLadder(t *testing.T) {
 		{map[int]float64{1: 1000, 2: 600, 4: 400, 8: 500}, 4},
 		{map[int]float64{1: 400, 2: 600, 4: 800, 8: 1000}, 1},
 		{map[int]float64{1: 3000, 2: 1600, 4: 900, 8: 500}, 8},
+		// No rung between is faster than all 8, yet one alone is.
+		{map[int]float64{1: 400, 2: 1100, 4: 1000, 8: 1000}, 1},
 	} {
 		ch := newCoreChooser(8)
 		if got := ch.ladder; !slices.Equal(got, []int{1, 2, 4, 8}) {
@@ -120,12 +123,12 @@ func TestForkedChooserKeepsItsCount(t *testing.T) {
 		w := c.workers()
 		c.tick(time.Duration(map[int]float64{1: 500, 2: 1000}[w]*1000), 1000)
 	}
-	if c.workers() != 1 || c.gap <= firstGap {
-		t.Fatalf("parent on %d goroutines, gap %d: the test wants it settled on 1", c.workers(), c.gap)
+	if c.workers() != 1 || c.gap[wayUp] <= firstGap {
+		t.Fatalf("parent on %d goroutines, gap %d: the test wants it settled on 1", c.workers(), c.gap[wayUp])
 	}
 	f := c.clone()
-	if f.workers() != 1 || f.wait != firstGap || f.phase != 0 {
-		t.Errorf("fork on %d goroutines, %d windows to its first trial, phase %d", f.workers(), f.wait, f.phase)
+	if f.workers() != 1 || f.wait[wayUp] > firstGap+1 || f.phase != 0 {
+		t.Errorf("fork on %d goroutines, %d windows to its first trial, phase %d", f.workers(), f.wait[wayUp], f.phase)
 	}
 	if (*coreChooser)(nil).clone() != nil {
 		t.Error("a nil chooser's clone is not nil")
@@ -159,12 +162,13 @@ func TestForkStartsOnItsParentsCount(t *testing.T) {
 	e := NewEngine(Config{Seed: 1, Ticks: 1, Workers: 2, Adaptive: true}, m)
 	e.Spawn(&kindSender{})
 	e.cores = newCoreChooser(2)
-	e.cores.started, e.cores.level, e.cores.gap = true, 0, maxGap
+	e.cores.started, e.cores.level = true, 0
+	e.cores.gap, e.cores.wait = [ways]int{maxGap, maxGap, maxGap}, [ways]int{maxGap, maxGap, maxGap}
 	f := e.Fork(m, func(a Agent) Agent { return a })
 	if f.cores == nil || f.cores == e.cores {
 		t.Fatalf("the fork's chooser is %p, its parent's %p", f.cores, e.cores)
 	}
-	if f.cores.workers() != 1 || f.cores.wait != firstGap {
-		t.Errorf("the fork starts on %d goroutines, its first trial in %d windows", f.cores.workers(), f.cores.wait)
+	if f.cores.workers() != 1 || f.cores.wait[wayUp] > firstGap+1 {
+		t.Errorf("the fork starts on %d goroutines, its first trial in %d windows", f.cores.workers(), f.cores.wait[wayUp])
 	}
 }

@@ -23,6 +23,7 @@ func WarmedApplies(e *Engine) int { return e.warmed }
 func ChooseCoresFrom(e *Engine, ticks int) {
 	e.cfg.Adaptive = true
 	c := newCoreChooser(e.poolWorkers())
-	c.started, c.ticks, c.left, c.gap, c.wait = true, ticks, ticks, 1, 1
+	c.started, c.ticks, c.left = true, ticks, ticks
+	c.gap, c.wait = [ways]int{1, 1, 1}, [ways]int{1, 1, 1}
 	e.cores = c
 }
