@@ -63,14 +63,21 @@ const (
 	ways
 )
 
-// newCoreChooser returns a chooser for an engine of n goroutines, which
-// starts on all of them.
-func newCoreChooser(n int) *coreChooser {
+// WorkerLadder is the numbers of goroutines an adaptive engine of n
+// chooses among for its parallel steps (Config.Adaptive): 1, 2, 4 and so
+// on doubling below n, then n.
+func WorkerLadder(n int) []int {
 	var ladder []int
 	for k := 1; k < n; k *= 2 {
 		ladder = append(ladder, k)
 	}
-	ladder = append(ladder, max(n, 1))
+	return append(ladder, max(n, 1))
+}
+
+// newCoreChooser returns a chooser for an engine of n goroutines, which
+// starts on all of them.
+func newCoreChooser(n int) *coreChooser {
+	ladder := WorkerLadder(n)
 	return &coreChooser{ladder: ladder, level: len(ladder) - 1, ran: make([]int, len(ladder))}
 }
 

@@ -109,7 +109,7 @@ func TestCoreChooserClimbsTheLadder(t *testing.T) {
 		t.Logf("costs %v: ticks by goroutines %v", c.cost, at)
 	}
 	for n, want := range map[int][]int{1: {1}, 2: {1, 2}, 3: {1, 2, 3}, 6: {1, 2, 4, 6}, 16: {1, 2, 4, 8, 16}} {
-		if got := newCoreChooser(n).ladder; !slices.Equal(got, want) {
+		if got := WorkerLadder(n); !slices.Equal(got, want) || !slices.Equal(newCoreChooser(n).ladder, want) {
 			t.Errorf("%d goroutines: ladder %v, want %v", n, got, want)
 		}
 	}

@@ -61,7 +61,7 @@ first and fails, naming both runs, if any differ.`,
 	o.scenarioFlags.add(c)
 	f := c.Flags()
 	f.StringSliceVar(&o.modes, "modes", []string{"shards", "actors"}, "scheduling modes to time: shards, actors")
-	f.IntSliceVar(&o.cores, "cores", defaultBenchCores(), "numbers of cores (GOMAXPROCS, and shards mode's workers) to time")
+	f.IntSliceVar(&o.cores, "cores", defaultBenchCores(), "numbers of cores (GOMAXPROCS, and shards mode's workers) to time; the default is 1, 2, 4 and so on doubling, then the machine's CPUs")
 	f.IntVar(&o.count, "count", 3, "runs of each configuration; the table shows their medians")
 	f.BoolVar(&o.auto, "auto", true, "also time each mode as simulate runs it without --workers, on the most --cores, moving between one core, all, and counts between as it measures faster")
 	return c
@@ -69,12 +69,7 @@ first and fails, naming both runs, if any differ.`,
 
 // defaultBenchCores is one core and every core: the two ends of the
 // speed-up a user most wants to know.
-func defaultBenchCores() []int {
-	if n := runtime.NumCPU(); n > 1 {
-		return []int{1, n}
-	}
-	return []int{1}
-}
+func defaultBenchCores() []int { return sim.WorkerLadder(runtime.NumCPU()) }
 
 // benchConfig is one configuration bench times.
 type benchConfig struct {
@@ -297,6 +292,7 @@ type benchRow struct {
 	allocs float64 // per tick after the first; NaN if no run had two ticks
 	peak   float64 // [bytes]
 	alone  float64 // the share of the ticks run on one core, for auto
+	most   int     // the number of goroutines auto ran most ticks on
 }
 
 // perSec is agent-steps per second, the inverse of the time per
@@ -307,6 +303,7 @@ func benchRows(cfgs []benchConfig, runs []benchRun) []benchRow {
 	var rows []benchRow
 	for _, cfg := range cfgs {
 		var walls, ns, allocs, peaks, alone []float64
+		by := map[int]int{}
 		var ph [5][]float64
 		for _, r := range runs {
 			if r.cfg != cfg || r.sum.AgentSteps == 0 {
@@ -324,11 +321,19 @@ func benchRows(cfgs []benchConfig, runs []benchRun) []benchRow {
 			}
 			peaks = append(peaks, float64(r.mem.peak))
 			alone = append(alone, float64(r.sum.TicksAlone)/float64(max(r.sum.TicksDone, 1)))
+			for n, ticks := range r.sum.TicksByWorkers {
+				by[n] += ticks
+			}
 		}
 		if len(walls) == 0 {
 			continue
 		}
 		row := benchRow{cfg: cfg, n: len(walls), wall: median(walls), ns: median(ns), allocs: math.NaN(), peak: median(peaks), alone: median(alone)}
+		for n, ticks := range by {
+			if ticks > by[row.most] || ticks == by[row.most] && n < row.most {
+				row.most = n
+			}
+		}
 		if len(allocs) > 0 {
 			row.allocs = median(allocs)
 		}
@@ -387,8 +392,13 @@ func writeBench(w io.Writer, name string, cfgs []benchConfig, runs []benchRun) {
 	fmt.Fprintln(w, "  (the phases in ns per agent-step; allocs/tick over the ticks after the first; peak MiB of Go heap and stacks)")
 	for _, r := range rows {
 		if r.cfg.auto {
-			fmt.Fprintf(w, "  (%s auto: up to %d cores as simulate runs without --workers; %.0f%% of its ticks on one core)\n",
-				r.cfg.mode, r.cfg.cores, 100*r.alone)
+			most := ""
+			if r.cfg.cores > 2 && r.most > 0 {
+				// Between the ends, the count it settled on says more.
+				most = fmt.Sprintf(", most on %d", r.most)
+			}
+			fmt.Fprintf(w, "  (%s auto: up to %d cores as simulate runs without --workers; %.0f%% of its ticks on one core%s)\n",
+				r.cfg.mode, r.cfg.cores, 100*r.alone, most)
 		}
 	}
 	var best *benchRow

@@ -187,4 +187,22 @@ func TestBenchAutoRow(t *testing.T) {
 	if cfgs, _ := o.configs(); len(cfgs) != 2 {
 		t.Errorf("on 1 core, %v: an auto row has nothing to choose", cfgs)
 	}
+	// On 8 cores the auto row also names the count it ran most ticks on,
+	// over all its runs.
+	eight := benchConfig{mode: sim.ModeShards, cores: 8}
+	auto8 := benchConfig{mode: sim.ModeShards, cores: 8, auto: true}
+	by := func(m map[int]int) *runner.Summary {
+		s := alone(1, m[1])
+		s.TicksByWorkers = m
+		return s
+	}
+	runs = []benchRun{
+		{one, alone(4, 0), benchMem{}}, {eight, alone(2, 0), benchMem{}}, {auto8, by(map[int]int{1: 10, 4: 60, 8: 30}), benchMem{}},
+		{one, alone(4, 0), benchMem{}}, {eight, alone(2, 0), benchMem{}}, {auto8, by(map[int]int{2: 70, 8: 30}), benchMem{}},
+	}
+	out.Reset()
+	writeBench(&out, "w", []benchConfig{one, eight, auto8}, runs)
+	if want := "(shards auto: up to 8 cores as simulate runs without --workers; 5% of its ticks on one core, most on 2)\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("no %q in:\n%s", want, out.String())
+	}
 }
