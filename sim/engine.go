@@ -29,8 +29,8 @@ type Config struct {
 	// Adaptive lets an engine with more than one worker run stretches of
 	// ticks on fewer of its goroutines, down to its own alone, when it
 	// measures that faster, as it is for small worlds on some machines
-	// (coreChooser); the choice never changes results. It is for runs a user did not pin to a
-	// number of workers; benchmarks pin them.
+	// (coreChooser); the choice never changes results. It is for runs a
+	// user did not pin to a number of workers; benchmarks pin them.
 	Adaptive bool
 	// Transport sets link latency, capacity and loss.
 	Transport TransportConfig

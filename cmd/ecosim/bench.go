@@ -67,8 +67,9 @@ first and fails, naming both runs, if any differ.`,
 	return c
 }
 
-// defaultBenchCores is one core and every core: the two ends of the
-// speed-up a user most wants to know.
+// defaultBenchCores is the counts an unpinned run chooses among, one core
+// to every core: the ends of the speed-up a user most wants to know, and
+// the rungs between that may beat both.
 func defaultBenchCores() []int { return sim.WorkerLadder(runtime.NumCPU()) }
 
 // benchConfig is one configuration bench times.
