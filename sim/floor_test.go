@@ -234,4 +234,63 @@ func BenchmarkMachineCeiling(b *testing.B) {
 			return float64(s)
 		})
 	})
+	// The keep and pass ones sweep a buffer (4 MiB is about a
+	// 10,000-agent world's records and layers) in phases with a barrier
+	// between them, as a tick's steps follow each other, 64 MiB an op and
+	// at least 16 phases. In keep each goroutine sweeps the same part every
+	// phase; in pass each phase's part is the one the next goroutine swept
+	// the phase before, so every line it reads and writes was last written
+	// by another core, as lines are when one core applies or delivers to
+	// agents that the other decides. One core sweeps the whole buffer
+	// either way, so the two differ only on more than one, by what handing
+	// lines between cores costs the machine at the time.
+	for _, size := range []int{1 << 20, 4 << 20, 32 << 20} {
+		hand := make([]float64, size/8)
+		for _, pass := range []bool{false, true} {
+			name := fmt.Sprintf("keep-%dMiB", size>>20)
+			if pass {
+				name = fmt.Sprintf("pass-%dMiB", size>>20)
+			}
+			b.Run(name, func(b *testing.B) {
+				phases := max(16, (64<<20)/size)
+				var bar spinBarrier
+				bar.n = int32(runtime.GOMAXPROCS(0))
+				par(b, func(k, g int) float64 {
+					s := 0.0
+					for ph := range phases {
+						j := k
+						if pass {
+							j = (k + ph) % g
+						}
+						part := hand[j*len(hand)/g : (j+1)*len(hand)/g]
+						for i := 0; i < len(part); i += 8 {
+							s += part[i]
+							part[i] = float64(s * 1e-9)
+						}
+						bar.wait()
+					}
+					return s
+				})
+			})
+		}
+	}
+}
+
+// spinBarrier holds each of n goroutines in wait until all n have come,
+// then lets them all go on; it can be used again at once.
+type spinBarrier struct {
+	n          int32
+	count, gen atomic.Int32
+}
+
+func (b *spinBarrier) wait() {
+	g := b.gen.Load()
+	if b.count.Add(1) == b.n {
+		b.count.Store(0)
+		b.gen.Add(1)
+		return
+	}
+	for b.gen.Load() == g {
+		runtime.Gosched()
+	}
 }
