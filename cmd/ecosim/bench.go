@@ -197,8 +197,8 @@ func (o *benchOptions) configs() ([]benchConfig, error) {
 	}
 	var cores []int
 	for _, n := range o.cores {
-		if n < 1 || n > 1024 {
-			return nil, usagef("--cores: %d is not a number of cores (1 to 1024)", n)
+		if n < 1 || n > maxParallel {
+			return nil, usagef("--cores: %d is not a number of cores (1 to %d)", n, maxParallel)
 		}
 		if !slices.Contains(cores, n) {
 			cores = append(cores, n)

@@ -87,8 +87,8 @@ NATS_CA when not given, as the nats tool does.`,
 			if url == "" {
 				return usagef("worker needs --broker")
 			}
-			if conc < 0 {
-				return usagef("--concurrency must be 0 (one per CPU) or more, got %d", conc)
+			if conc < 0 || conc > maxParallel {
+				return usagef("--concurrency must be 0 (one per CPU) to %d, got %d", maxParallel, conc)
 			}
 			if conc == 0 {
 				// A sweep's run uses one core, so one run a core, as

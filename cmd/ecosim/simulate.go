@@ -83,8 +83,8 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	if err := o.chart.check(); err != nil {
 		return err
 	}
-	if o.workers < 0 {
-		return usagef("--workers must be 0 (one per CPU) or more, got %d", o.workers)
+	if o.workers < 0 || o.workers > maxParallel {
+		return usagef("--workers must be 0 (one per CPU) to %d, got %d", maxParallel, o.workers)
 	}
 	if o.noSnaps && (len(o.chart.snapshots) > 0 || o.chart.animate) {
 		return usagef("--snapshots and --animate ask for maps that --no-snapshots turns off; use one or the other")
@@ -241,6 +241,13 @@ func shellWord(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// maxParallel bounds the goroutines or runs a flag may ask for at once:
+// far beyond any machine's cores, and low enough that a mistyped count
+// (an agent count where workers were meant) is refused, not taken for
+// tens of thousands of goroutines polling two cores, a run that then
+// takes minutes to go nowhere.
+const maxParallel = 1024
 
 // coresNote says on how many cores the engine chose to run the ticks that
 // did not run on all of them, ticks by count of goroutines: empty if all

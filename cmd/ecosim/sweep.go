@@ -201,8 +201,8 @@ func runSweep(c *cobra.Command, o *sweepOptions) error {
 	if o.scenario == "" {
 		return usagef("sweep needs --scenario")
 	}
-	if o.workers < 0 {
-		return usagef("--workers must be 0 (one per CPU) or more, got %d", o.workers)
+	if o.workers < 0 || o.workers > maxParallel {
+		return usagef("--workers must be 0 (one per CPU) to %d, got %d", maxParallel, o.workers)
 	}
 	// 0 is what the plan reads as "not given", so a typed 0 is refused
 	// here rather than taken for the default.
