@@ -141,7 +141,7 @@ type Timings struct {
 	// during a measurement is counted as it was.
 	AgentSteps int64
 	// Alone is how many of the ticks an adaptive engine (Config.Adaptive)
-	// ran on its own goroutine alone.
+	// ran on its own goroutine alone, as its chooser counted them.
 	Alone int
 }
 
@@ -152,7 +152,13 @@ func (t *Timings) busy() time.Duration {
 }
 
 // Timings returns where the wall time of the ticks so far went.
-func (e *Engine) Timings() Timings { return e.timings }
+func (e *Engine) Timings() Timings {
+	t := e.timings
+	if e.cores != nil {
+		t.Alone = e.cores.ran[0] // the ladder's first rung is one goroutine
+	}
+	return t
+}
 
 // NewEngine returns an engine for model; agents are added with Spawn.
 func NewEngine(cfg Config, model Model) *Engine {
@@ -382,9 +388,6 @@ func (e *Engine) Run(ctx context.Context) error {
 			return err
 		}
 		if cores != nil {
-			if e.pool.alone() {
-				e.timings.Alone++
-			}
 			e.pool.setActive(cores.tick(e.timings.busy()-busy, e.timings.AgentSteps-steps))
 		}
 	}

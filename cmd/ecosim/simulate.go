@@ -255,7 +255,7 @@ const maxParallel = 1024
 func coresNote(by map[int]int, procs int) string {
 	var parts []string
 	for _, n := range slices.Sorted(maps.Keys(by)) {
-		if n >= procs || by[n] == 0 {
+		if n >= procs {
 			continue
 		}
 		if n == 1 {
