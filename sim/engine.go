@@ -24,7 +24,7 @@ type Config struct {
 	// (the shards' decide or the actors' runs, the local apply, the
 	// model's ParallelFor steps); zero means GOMAXPROCS, one runs
 	// everything on the engine's goroutine (a sweep running many worlds at
-	// once wants that).
+	// once wants that). Run refuses more than MaxWorkers.
 	Workers int
 	// Adaptive lets an engine with more than one worker run stretches of
 	// ticks on fewer of its goroutines, down to its own alone, when it
@@ -35,6 +35,12 @@ type Config struct {
 	// Transport sets link latency, capacity and loss.
 	Transport TransportConfig
 }
+
+// MaxWorkers bounds Config.Workers: far beyond any machine's cores, and low
+// enough that a mistyped count (an agent count where workers were meant)
+// is refused. Taken, 100,000 workers were 99,999 goroutines polling two
+// cores, and a 57-agent run had not finished after a minute.
+const MaxWorkers = 1024
 
 // Engine runs a Model with its agents tick by tick.
 type Engine struct {
@@ -363,6 +369,9 @@ func (e *Engine) Record() error {
 // panics, or the first observer error. In every case all agent goroutines
 // have exited when it returns.
 func (e *Engine) Run(ctx context.Context) error {
+	if w := e.cfg.Workers; w < 0 || w > MaxWorkers {
+		return fmt.Errorf("sim: Config.Workers is %d; it must be 0 (one per core) to %d", w, MaxWorkers)
+	}
 	e.startPool()
 	defer e.stopPool()
 	e.sched = newScheduler(e)
@@ -423,10 +432,12 @@ func (e *Engine) startPool() {
 	}
 }
 
-// poolWorkers is how many goroutines the pool of a run has.
+// poolWorkers is how many goroutines the pool of a run has. Run refuses a
+// count above MaxWorkers; WithHelpers, which returns no error, is held to
+// it here.
 func (e *Engine) poolWorkers() int {
 	if e.cfg.Workers > 0 {
-		return e.cfg.Workers
+		return min(e.cfg.Workers, MaxWorkers)
 	}
 	return runtime.GOMAXPROCS(0)
 }

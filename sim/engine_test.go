@@ -158,6 +158,22 @@ func TestCancelStopsAtTickBoundary(t *testing.T) {
 	}
 }
 
+// TestRunRefusesWorkersOutOfRange: a count of workers no machine has (an
+// agent count typed where workers were meant) or a negative one is refused
+// before the run records anything, where it used to start that many
+// goroutines and hang.
+func TestRunRefusesWorkersOutOfRange(t *testing.T) {
+	for _, w := range []int{-1, MaxWorkers + 1, 100_000} {
+		got, _, err := runToy(t, ModeShards, w, -1, context.Background())
+		if err == nil || !strings.Contains(err.Error(), "Config.Workers") || !strings.Contains(err.Error(), fmt.Sprint(w)) {
+			t.Fatalf("workers %d: want an error naming Config.Workers and %d, got %v", w, w, err)
+		}
+		if len(got) != 0 {
+			t.Fatalf("workers %d: refused run recorded %d rows", w, len(got))
+		}
+	}
+}
+
 func TestStreamsDependOnSeedAndID(t *testing.T) {
 	a, b, c := NewStream(1, 5), NewStream(1, 6), NewStream(2, 5)
 	x, y, z := a.Uint64(), b.Uint64(), c.Uint64()

@@ -243,11 +243,9 @@ func shellWord(s string) string {
 }
 
 // maxParallel bounds the goroutines or runs a flag may ask for at once:
-// far beyond any machine's cores, and low enough that a mistyped count
-// (an agent count where workers were meant) is refused, not taken for
-// tens of thousands of goroutines polling two cores, a run that then
-// takes minutes to go nowhere.
-const maxParallel = 1024
+// the engine's own bound on its workers (sim.MaxWorkers), which a
+// mistyped count should meet at the flag, before any output is written.
+const maxParallel = sim.MaxWorkers
 
 // coresNote says on how many cores the engine chose to run the ticks that
 // did not run on all of them, ticks by count of goroutines: empty if all
