@@ -206,7 +206,7 @@ func (e *Engine) Reserve(n int) {
 }
 
 // Kill removes agent id at the end of the current apply phase and takes it
-// out of the network; its goroutine, if any, passes to a newborn or exits.
+// out of the network; its goroutine, if any, exits.
 func (e *Engine) Kill(id int32) {
 	if e.dead[id] {
 		return

@@ -52,9 +52,7 @@ func newScheduler(e *Engine) scheduler {
 		s.blockFn, s.runFn = s.decideBlock, s.decideRun
 		return s
 	}
-	// The spares' list is made whole at once, so that a death in a
-	// steady tick allocates nothing.
-	a := &actors{e: e, spare: make([]spareCoro, 0, maxSpare)}
+	a := &actors{e: e}
 	a.ra, _ = e.model.(ReadAheader)
 	a.runFn = a.driveRun
 	return a
@@ -82,9 +80,8 @@ type ReadAheader interface {
 }
 
 // actors backs every live agent by its own goroutine, a coroutine
-// (iter.Pull) that decides once each time it is resumed and then yields;
-// when the agent dies a newborn takes it over (spareCoro), and it exits
-// when no newborn does or the run ends. A tick's live list is cut
+// (iter.Pull) that decides once each time it is resumed and then yields,
+// and exits when the agent dies or the run ends. A tick's live list is cut
 // into runs that the pool's goroutines take, one per core at a time; each
 // resumes the agents of its run in turn, so each core goes through
 // neighbouring agents in live order, as a shard does, and their records,
@@ -107,32 +104,10 @@ type actors struct {
 	stop   []func()                  // by agent ID
 	sp     []uintptr                 // by agent ID: where its goroutine's stack was last seen
 	g      []uintptr                 // by agent ID: its goroutine's descriptor, 0 until it has run
-	cur    []*int32                  // by agent ID: the cell its goroutine reads its ID from
-	spare  []spareCoro               // goroutines of dead agents, kept for the newborns of the next ticks
-	began  int                       // goroutines started, a spare taken over not counted
 	live   []int32                   // the live list of the tick being decided
 	run    int32                     // agents per run this tick
 	runFn  func(r int)               // driveRun, bound once: a method value made each tick would be allocated
 }
-
-// spareCoro is a dead agent's goroutine, parked at its yield, that a
-// newborn takes over instead of starting its own: starting one with
-// iter.Pull costs 7 allocations (its closures and the variables they
-// share) and a new stack, and in a steady world about as many agents die
-// in a tick as are born in the next. The goroutine reads the ID it decides
-// for from cur each time it is resumed, so handing it on is writing that
-// cell; which goroutine runs an agent changes nothing it computes.
-type spareCoro struct {
-	resume func() (struct{}, bool)
-	stop   func()
-	cur    *int32
-	sp, g  uintptr
-}
-
-// maxSpare bounds the spare goroutines kept at once, each with its stack
-// (a tree's decide goes under 1 KiB deep): a die-off larger than the births
-// that follow it ends the rest's goroutines, as every death used to.
-const maxSpare = 1024
 
 // runsPerCore is how many runs a tick has per core, so that a core that
 // finishes early takes a whole run from another.
@@ -142,24 +117,11 @@ func (a *actors) start(id int32) {
 	for int(id) >= len(a.resume) {
 		a.resume = append(a.resume, nil)
 		a.stop = append(a.stop, nil)
-		a.cur = append(a.cur, nil)
 		a.sp = append(a.sp, 0)
 		a.g = append(a.g, 0)
 	}
-	if n := len(a.spare); n > 0 {
-		s := a.spare[n-1]
-		a.spare = a.spare[:n-1]
-		*s.cur = id
-		a.resume[id], a.stop[id], a.cur[id], a.sp[id], a.g[id] = s.resume, s.stop, s.cur, s.sp, s.g
-		return
-	}
-	a.began++
-	cur := new(int32)
-	*cur = id
-	a.cur[id] = cur
 	a.resume[id], a.stop[id] = iter.Pull(func(yield func(struct{}) bool) {
 		for {
-			id := *cur
 			if a.g[id] == 0 {
 				a.g[id] = prefetch.Goroutine()
 			}
@@ -239,32 +201,17 @@ func (a *actors) decide(live []int32) {
 	a.e.pool.run(nr, a.runFn)
 }
 
-// retire takes a dead agent's goroutine off it: kept as a spare for a
-// newborn while there are fewer than maxSpare, ended otherwise.
 func (a *actors) retire(id int32) {
-	if int(id) >= len(a.stop) || a.stop[id] == nil {
-		return
-	}
-	if len(a.spare) < maxSpare {
-		a.spare = append(a.spare, spareCoro{a.resume[id], a.stop[id], a.cur[id], a.sp[id], a.g[id]})
-	} else {
+	if int(id) < len(a.stop) && a.stop[id] != nil {
 		a.stop[id]()
+		a.resume[id], a.stop[id] = nil, nil
 	}
-	a.resume[id], a.stop[id], a.cur[id] = nil, nil, nil
 }
 
-// close ends every goroutine, the spares' too.
 func (a *actors) close() {
-	for id, stop := range a.stop {
-		if stop != nil {
-			stop()
-			a.resume[id], a.stop[id], a.cur[id] = nil, nil, nil
-		}
+	for id := range a.stop {
+		a.retire(int32(id))
 	}
-	for _, s := range a.spare {
-		s.stop()
-	}
-	a.spare = a.spare[:0]
 }
 
 // shards splits the live list into fixed blocks that the engine's pool

@@ -49,17 +49,13 @@ func (m *churn) EndTick(e *Engine) error {
 // multiples of the actors' runs, on 1 to 3 cores, and checks
 // that every agent decided exactly once in every tick it was alive for: a
 // run that stopped early or ran into the next would leave an agent out or
-// decide one twice, and a newborn on a dead agent's goroutine that still
-// decided for the dead one would leave itself out. It also counts the
-// goroutines started: newborns take dead agents' goroutines over, and at
-// 3,000 agents the dead outnumber maxSpare, whose excess must end (the
-// package's leak check).
+// decide one twice.
 func TestActorsDecideEveryAgentOncePerTick(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	const ticks = 12
 	for _, procs := range []int{1, 2, 3} {
 		runs := runsPerCore * procs
-		for _, n := range []int{1, runs - 1, runs, runs + 1, 3*runs + 2, 500, 3000} {
+		for _, n := range []int{1, runs - 1, runs, runs + 1, 3*runs + 2, 500} {
 			t.Run(fmt.Sprintf("procs=%d/n=%d", procs, n), func(t *testing.T) {
 				runtime.GOMAXPROCS(procs)
 				m := &churn{}
@@ -83,9 +79,6 @@ func TestActorsDecideEveryAgentOncePerTick(t *testing.T) {
 				if died, born := count(m.died, func(t int) bool { return t != 0 }), count(m.born, func(t int) bool { return t != 0 }); died == 0 || born == 0 {
 					t.Fatalf("the live list did not change: %d died, %d born during the run", died, born)
 				}
-				if got, want := e.sched.(*actors).began, wantBegun(n, ticks, m); got != want {
-					t.Fatalf("%d goroutines started, want %d: the first tick's %d and the newborns no dead agent's spare was left for", got, want, n)
-				}
 				for id, a := range m.all {
 					last := ticks
 					if m.died[id] != 0 {
@@ -104,25 +97,6 @@ func TestActorsDecideEveryAgentOncePerTick(t *testing.T) {
 			})
 		}
 	}
-}
-
-// wantBegun is how many goroutines a run of ticks that starts with n agents
-// should start: one for each of the n, then one for each newborn that finds
-// no spare, the goroutine of an agent that died in an earlier tick.
-func wantBegun(n, ticks int, m *churn) int {
-	begun, spare := n, 0
-	for tick := 1; tick <= ticks; tick++ {
-		// Born after tick-1 (or before the run, at 0, already counted):
-		// started as tick decides, taking spares first.
-		if tick > 1 {
-			born := count(m.born, func(b int) bool { return b == tick-1 })
-			took := min(born, spare)
-			begun += born - took
-			spare -= took
-		}
-		spare = min(spare+count(m.died, func(d int) bool { return d == tick }), maxSpare)
-	}
-	return begun
 }
 
 func count(xs []int, f func(int) bool) int {
