@@ -48,7 +48,8 @@ core, all of them and counts between as it measures faster: the "auto"
 rows. Each run starts after a garbage collection, so none pays for the last
 one's world. Use it to choose --mode and --workers for your own scenario on
 your own machine; shared machines vary from minute to minute, so compare
-figures from one bench only.
+figures from one bench only. Interrupted (Ctrl-C), it prints the table of
+the runs that finished and says in which round it stopped.
 
 Every run must give the same results, whatever the mode or the cores: bench
 compares the digests of metrics.csv and events.jsonl of every run with the
@@ -246,8 +247,9 @@ rounds:
 			restoreGC()
 			if err != nil {
 				// An interrupted run's time is of part of the run: the
-				// table keeps the whole runs before it.
-				runErr = err
+				// table keeps the whole runs before it, and the error
+				// says where the bench stopped and what the table holds.
+				runErr = fmt.Errorf("bench stopped in round %d of %d, during %s: %w; %s", r+1, o.count, cfg, err, finishedNote(len(runs)))
 				break rounds
 			}
 			runs = append(runs, benchRun{cfg, sum, mw.result()})
@@ -262,6 +264,14 @@ rounds:
 		writeBench(c.OutOrStdout(), s.Name, cfgs, runs)
 	}
 	return runErr
+}
+
+// finishedNote says what the table printed before a bench's error holds.
+func finishedNote(runs int) string {
+	if runs == 0 {
+		return "no run finished"
+	}
+	return fmt.Sprintf("the table above holds the %d run%s that finished", runs, plural(runs))
 }
 
 // sameResults checks the last run's outputs against the first's.

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ecosim/ecosim/internal/racebuild"
 )
 
 // TestSignalLeavesCompleteInterruptedRun sends SIGINT, then SIGTERM, to a
@@ -186,6 +189,56 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	if err != nil || !strings.Contains(string(b), `"status": "interrupted"`) {
 		t.Fatalf("run directory damaged: %v %s", err, b)
+	}
+}
+
+// TestInterruptedBenchKeepsItsFinishedRuns interrupts a real bench process
+// part way through its rounds: it must exit 130, print the table of the
+// runs that finished, and say in which round it stopped and how many runs
+// the table holds, which must be the runs the table's header counts.
+func TestInterruptedBenchKeepsItsFinishedRuns(t *testing.T) {
+	// A run of 5,000 ticks of the 57-agent world takes about 0.1 s here,
+	// of 1,000 ticks under the race detector about 0.5 s, so after 3 s
+	// some have finished and the bench is far from its 100th.
+	ticks := 5000
+	if racebuild.Enabled {
+		ticks = 1000
+	}
+	cmd := exec.Command(os.Args[0], "bench", "--scenario", "tiny", "--ticks", fmt.Sprint(ticks), "--modes", "shards",
+		"--cores", "1", "--auto=false", "--count", "100")
+	cmd.Env = append(os.Environ(), "ECOSIM_TEST_AS_CLI=1")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("want exit %d, got %v; stderr %s", exitInterrupted, err, stderr.String())
+	}
+	var round, finished int
+	msg := stderr.String()
+	i := strings.Index(msg, "bench stopped in round ")
+	if i < 0 {
+		t.Fatalf("stderr does not say where the bench stopped: %s", msg)
+	}
+	if _, err := fmt.Sscanf(msg[i:], "bench stopped in round %d of 100, during shards on 1 core:", &round); err != nil {
+		t.Fatalf("%v: %s", err, msg)
+	}
+	j := strings.Index(msg, "the table above holds the ")
+	if j < 0 {
+		t.Fatalf("stderr does not say what the table holds (no run finished in 3 s?): %s", msg)
+	}
+	fmt.Sscanf(msg[j:], "the table above holds the %d", &finished)
+	var medians int
+	if _, err := fmt.Sscanf(stdout.String(), "tiny: "+fmt.Sprint(ticks)+" ticks, 57 agents at the start; medians of %d", &medians); err != nil {
+		t.Fatalf("no table before the error (%v): %s", err, stdout.String())
+	}
+	if finished < 1 || finished != medians || round != finished+1 {
+		t.Fatalf("stopped in round %d, %d runs said finished, table of %d runs", round, finished, medians)
 	}
 }
 
