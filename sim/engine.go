@@ -24,7 +24,8 @@ type Config struct {
 	// (the shards' decide or the actors' runs, the local apply, the
 	// model's ParallelFor steps); zero means GOMAXPROCS, one runs
 	// everything on the engine's goroutine (a sweep running many worlds at
-	// once wants that). Run refuses more than MaxWorkers.
+	// once wants that). More than GOMAXPROCS run as GOMAXPROCS; Run
+	// refuses more than MaxWorkers.
 	Workers int
 	// Adaptive lets an engine with more than one worker run stretches of
 	// ticks on fewer of its goroutines, down to its own alone, when it
@@ -432,14 +433,20 @@ func (e *Engine) startPool() {
 	}
 }
 
-// poolWorkers is how many goroutines the pool of a run has. Run refuses a
+// poolWorkers is how many goroutines the pool of a run has: Config.Workers,
+// but never more than GOMAXPROCS. Goroutines beyond the cores Go runs
+// could only wait their turn, and each step must wait for every one of
+// them: the default forest without its control took 1.10 s on 2 workers,
+// 1.20 s on 16 and 1.99 s on 64, and the 57-agent tiny world 0.09 s on 2
+// and 14.9 s on 1,024. Results do not depend on the count. Run refuses a
 // count above MaxWorkers; WithHelpers, which returns no error, is held to
 // it here.
 func (e *Engine) poolWorkers() int {
+	procs := runtime.GOMAXPROCS(0)
 	if e.cfg.Workers > 0 {
-		return min(e.cfg.Workers, MaxWorkers)
+		return min(e.cfg.Workers, procs, MaxWorkers)
 	}
-	return runtime.GOMAXPROCS(0)
+	return procs
 }
 
 func (e *Engine) stopPool() {

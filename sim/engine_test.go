@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -102,7 +103,11 @@ func TestModesGiveIdenticalRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Workers beyond GOMAXPROCS run as GOMAXPROCS, so each count has its
+	// own.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, w := range []int{1, 3, 8} {
+		runtime.GOMAXPROCS(w)
 		got, _, err := runToy(t, ModeShards, w, -1, context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -174,6 +179,48 @@ func TestRunRefusesWorkersOutOfRange(t *testing.T) {
 	}
 }
 
+// goroutineCount notes how many goroutines the process has at each tick.
+type goroutineCount struct{ most int }
+
+func (g *goroutineCount) Tick(int, []float64) error {
+	g.most = max(g.most, runtime.NumGoroutine())
+	return nil
+}
+func (g *goroutineCount) Event(Event) error { return nil }
+
+// TestWorkersBeyondTheCoresRunAsTheCores: 64 workers under GOMAXPROCS 2
+// start one helper, not 63, and give the rows of one worker. The 63 used
+// to poll two cores and wait for one another at every step.
+func TestWorkersBeyondTheCoresRunAsTheCores(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	count := func(workers int) ([][]float64, int) {
+		e := NewEngine(Config{Seed: 9, Ticks: 40, Mode: ModeShards, Workers: workers, Transport: TransportConfig{Latency: 2, Loss: 0.2}}, &toy{})
+		for i := range toyAgents {
+			e.Net.AddNode(e.Spawn(&walker{panicAt: -1}))
+			e.Net.AddLink(int32(i), int32((i+1)%toyAgents))
+		}
+		r, g := &rows{}, &goroutineCount{}
+		e.Observe(r)
+		e.Observe(g)
+		if err := e.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return r.got, g.most
+	}
+	one, before := count(1)
+	many, most := count(64)
+	if most != before+1 {
+		t.Fatalf("64 workers under GOMAXPROCS 2 ran with %d goroutines, 1 worker with %d: want one helper more", most, before)
+	}
+	for i := range one {
+		for j := range one[i] {
+			if many[i][j] != one[i][j] {
+				t.Fatalf("row %d col %d: %v with 64 workers, %v with 1", i, j, many[i][j], one[i][j])
+			}
+		}
+	}
+}
+
 func TestStreamsDependOnSeedAndID(t *testing.T) {
 	a, b, c := NewStream(1, 5), NewStream(1, 6), NewStream(2, 5)
 	x, y, z := a.Uint64(), b.Uint64(), c.Uint64()
@@ -235,6 +282,7 @@ func (s *bandStorm) EndTick(e *Engine) error {
 }
 
 func TestPanicInAParallelStepBecomesError(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	for _, workers := range []int{1, 2, 4} {
 		e := NewEngine(Config{Seed: 1, Ticks: 10, Mode: ModeShards, Workers: workers}, &bandStorm{})
 		for range 5 {
@@ -263,6 +311,7 @@ func (s *nested) EndTick(e *Engine) error {
 }
 
 func TestNestedParallelStepsRunInline(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	m := &nested{}
 	e := NewEngine(Config{Seed: 1, Ticks: 20, Mode: ModeShards, Workers: 4}, m)
 	e.Spawn(&walker{panicAt: -1})

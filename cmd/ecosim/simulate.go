@@ -60,7 +60,7 @@ still writes a complete run directory, marked interrupted.`,
 	f := c.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "run directory (default: results/<scenario name>)")
 	f.StringVar(&o.mode, "mode", "auto", "scheduling: auto (the fastest: shards), shards (worker pool) or actors (a goroutine per agent); results are identical")
-	f.IntVar(&o.workers, "workers", 0, "goroutines sharing each parallel step of a tick, in either mode (default: one per CPU, the run moving between one core, all of them and counts between as it measures faster; results are the same)")
+	f.IntVar(&o.workers, "workers", 0, "goroutines sharing each parallel step of a tick, in either mode, at most GOMAXPROCS (default: one per CPU, the run moving between one core, all of them and counts between as it measures faster; results are the same)")
 	f.BoolVar(&o.force, "force", false, "replace an earlier run in the output directory (only a directory holding a run's summary.json)")
 	f.BoolVar(&o.noCtl, "no-control", false, "skip the paired control run (and resilience.json) of a scenario with failures")
 	f.BoolVar(&o.noPlots, "no-plots", false, "do not draw charts into DIR/plots")
@@ -85,6 +85,11 @@ func runSimulate(c *cobra.Command, o *simulateOptions) error {
 	}
 	if o.workers < 0 || o.workers > maxParallel {
 		return usagef("--workers must be 0 (one per CPU) to %d, got %d", maxParallel, o.workers)
+	}
+	if procs := runtime.GOMAXPROCS(0); o.workers > procs {
+		// The engine runs no more goroutines than Go has cores; said
+		// here, so the count asked for is not taken to be the one run.
+		fmt.Fprintf(c.ErrOrStderr(), "ecosim: --workers %d is more than the %d cores Go runs on here (GOMAXPROCS); the run uses %d\n", o.workers, procs, procs)
 	}
 	if o.noSnaps && (len(o.chart.snapshots) > 0 || o.chart.animate) {
 		return usagef("--snapshots and --animate ask for maps that --no-snapshots turns off; use one or the other")
