@@ -389,6 +389,10 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	for e.tick < e.cfg.Ticks {
 		if err := ctx.Err(); err != nil {
+			if errors.Is(err, context.Canceled) {
+				// A signal: the cause would only say so again.
+				return fmt.Errorf("%w at tick %d", ErrInterrupted, e.tick)
+			}
 			return fmt.Errorf("%w at tick %d: %w", ErrInterrupted, e.tick, err)
 		}
 		// The tick's time is what step's own timers add up, so the

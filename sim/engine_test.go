@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 )
@@ -160,6 +161,16 @@ func TestCancelStopsAtTickBoundary(t *testing.T) {
 	}
 	if len(got) != 1 {
 		t.Fatalf("a run cancelled before its first tick records only tick 0, got %d rows", len(got))
+	}
+	// What a user who pressed Ctrl-C reads: no package prefix, no
+	// "context canceled". A deadline says why it stopped.
+	if msg := err.Error(); msg != "run interrupted at tick 0" {
+		t.Fatalf("cancelled run's error reads %q", msg)
+	}
+	dl, stop := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer stop()
+	if _, _, err := runToy(t, ModeShards, 1, -1, dl); !errors.Is(err, ErrInterrupted) || err.Error() != "run interrupted at tick 0: context deadline exceeded" {
+		t.Fatalf("run past its deadline: got %v", err)
 	}
 }
 

@@ -7,7 +7,9 @@ import (
 
 // ErrInterrupted is returned by Run when its context is cancelled; the run
 // stopped at a tick boundary and everything up to that tick was recorded.
-var ErrInterrupted = errors.New("sim: run interrupted")
+// Its text has no package prefix: it is what a user who pressed Ctrl-C
+// reads.
+var ErrInterrupted = errors.New("run interrupted")
 
 // ErrAgentPanic marks errors caused by a panic inside an agent.
 var ErrAgentPanic = errors.New("sim: agent panicked")
