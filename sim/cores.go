@@ -32,8 +32,7 @@ import (
 type coreChooser struct {
 	ladder []int // the counts of goroutines it chooses from, ascending
 	level  int   // the current count's rung
-	try    int   // the trial's rung, while one is under way
-	way    int   // the trial's way: down, up or alone
+	way    int   // the trial's way, while one is under way: its rung is target(way)
 	// phase is where the trial stands: 0 none under way, 1 the trial
 	// window, 2 the window after it.
 	phase int
@@ -135,7 +134,7 @@ const (
 // workers reports how many goroutines share the next tick.
 func (c *coreChooser) workers() int {
 	if c.phase == 1 {
-		return c.ladder[c.try]
+		return c.ladder[c.target(c.way)]
 	}
 	return c.ladder[c.level]
 }
@@ -144,7 +143,7 @@ func (c *coreChooser) workers() int {
 // reports how many goroutines share the next.
 func (c *coreChooser) tick(d time.Duration, steps int64) int {
 	if c.phase == 1 {
-		c.ran[c.try]++
+		c.ran[c.target(c.way)]++
 	} else {
 		c.ran[c.level]++
 	}
@@ -176,7 +175,7 @@ func (c *coreChooser) tick(d time.Duration, steps int64) int {
 			}
 		}
 		if due >= 0 {
-			c.way, c.try = due, c.target(due)
+			c.way = due
 			c.before, c.phase = cost, 1
 		}
 	case 1:
@@ -186,7 +185,7 @@ func (c *coreChooser) tick(d time.Duration, steps int64) int {
 		w := c.way
 		switch {
 		case c.trial < min(c.before, cost):
-			c.level = c.try
+			c.level = c.target(w)
 			c.restart(w)
 			return c.workers()
 		case c.trial > 1.25*max(c.before, cost):
