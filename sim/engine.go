@@ -39,8 +39,7 @@ type Config struct {
 
 // MaxWorkers bounds Config.Workers: far beyond any machine's cores, and low
 // enough that a mistyped count (an agent count where workers were meant)
-// is refused. Taken, 100,000 workers were 99,999 goroutines polling two
-// cores, and a 57-agent run had not finished after a minute.
+// is refused with an error rather than quietly run on GOMAXPROCS.
 const MaxWorkers = 1024
 
 // Engine runs a Model with its agents tick by tick.
@@ -442,13 +441,11 @@ func (e *Engine) startPool() {
 // could only wait their turn, and each step must wait for every one of
 // them: the default forest without its control took 1.10 s on 2 workers,
 // 1.20 s on 16 and 1.99 s on 64, and the 57-agent tiny world 0.09 s on 2
-// and 14.9 s on 1,024. Results do not depend on the count. Run refuses a
-// count above MaxWorkers; WithHelpers, which returns no error, is held to
-// it here.
+// and 14.9 s on 1,024. Results do not depend on the count.
 func (e *Engine) poolWorkers() int {
 	procs := runtime.GOMAXPROCS(0)
 	if e.cfg.Workers > 0 {
-		return min(e.cfg.Workers, procs, MaxWorkers)
+		return min(e.cfg.Workers, procs)
 	}
 	return procs
 }
